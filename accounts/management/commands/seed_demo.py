@@ -1,0 +1,59 @@
+"""Load the demo province (Thái Bình, before the 2025 merger) and the demo accounts.
+
+Each app seeds its own part through its `demo.seed(*, rng, log)`; the steps run in order, each in its
+own transaction, with bulk inserts so the whole demo loads in under a minute.
+"""
+
+import random
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from units.models import Province
+
+DEMO_STEPS = [
+    "units.demo.seed",
+    "accounts.demo.seed_offices",
+    "centres.demo.seed",
+    "accounts.demo.seed_users",
+    "courses.demo.seed",
+    "evaluations.demo.seed",
+]
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu: tỉnh Thái Bình, các trung tâm, lớp học, xếp loại và tài khoản demo."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Chỉ nạp khi cơ sở dữ liệu còn trống.")
+        parser.add_argument("--seed", type=int, default=2026, help="Hạt giống ngẫu nhiên (mặc định 2026).")
+
+    def handle(self, *args, **options):
+        if Province.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Dữ liệu đã có sẵn; bỏ qua nạp dữ liệu mẫu.")
+                return
+            self.stderr.write("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+            return
+        rng = random.Random(options["seed"])
+        started = time.monotonic()
+        for dotted in DEMO_STEPS:
+            step = import_string(dotted)
+            step_started = time.monotonic()
+            with transaction.atomic():
+                step(rng=rng, log=self.stdout.write)
+            self.stdout.write(f"  {dotted}: {time.monotonic() - step_started:.1f} s")
+        self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu mẫu trong {time.monotonic() - started:.1f} s."))
+        if settings.DEBUG:
+            self.stdout.write(demo_accounts_text())
+
+
+def demo_accounts_text() -> str:
+    from accounts.demo import DEMO_ACCOUNTS
+
+    lines = [f"Tài khoản demo (mật khẩu: {settings.DEMO_PASSWORD}):"]
+    lines += [f"  {username:<12} {description}" for username, description in DEMO_ACCOUNTS]
+    return "\n".join(lines)

@@ -1,0 +1,158 @@
+"""Who sees and who edits what: the one place that decides.
+
+Every view, selector and export asks here. Scope is expressed as a Q on the path to a centre, so any
+model that hangs off a centre is filtered the same way:
+
+    Course.objects.filter(centre_q(user, "centre__"))
+    ClassSession.objects.filter(centre_q(user, "course__centre__"))
+
+Rules:
+- administrator: everything;
+- provincial official: centres of their province and of the provinces merged into it (history);
+- reviewer: centres whose review office is theirs (configuration, not a hard-coded district);
+- centre staff: their own centre.
+A lookup by id outside the scope is a 404 (get_centre_for_user, get_scoped_or_404); a user who may read
+but not change gets 403 on a write (require_centre_edit).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from centres.models import Centre
+
+M = TypeVar("M", bound=models.Model)
+
+_NOTHING = Q(pk__in=[])
+
+
+def province_ids(user: User) -> list[int]:
+    """The user's province and those merged into it. One query (none when cached on the user)."""
+    cached = getattr(user, "_scoping_province_ids", None)
+    if cached is not None:
+        return cached
+    from units.models import Province
+
+    ids = [user.province_id, *Province.objects.filter(merged_into_id=user.province_id).values_list("id", flat=True)]
+    user._scoping_province_ids = ids
+    return ids
+
+
+def centre_q(user: User, prefix: str = "") -> Q:
+    """A Q selecting the centres (through `prefix`, e.g. "course__centre__") the user may see."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    if user.is_superuser or user.is_administrator:
+        return Q()
+    if user.is_province_official:
+        return Q(**{f"{prefix}commune__province_id__in": province_ids(user)})
+    if user.is_reviewer:
+        return Q(**{f"{prefix}review_office_id": user.office_id})
+    if user.is_centre_staff:
+        return Q(**{f"{prefix}id": user.centre_id})
+    return _NOTHING
+
+
+def visible_centres(user: User):
+    from centres.models import Centre
+
+    return Centre.objects.filter(centre_q(user))
+
+
+def scoped(user: User, queryset: models.QuerySet[M], centre_path: str) -> models.QuerySet[M]:
+    """Filter any queryset by the path from its model to Centre ("" for Centre itself)."""
+    prefix = f"{centre_path}__" if centre_path else ""
+    return queryset.filter(centre_q(user, prefix))
+
+
+def get_scoped_or_404(user: User, queryset: models.QuerySet[M], centre_path: str, **lookup) -> M:
+    """Fetch one object the user may see, or 404: another unit's object does not exist for them."""
+    try:
+        return scoped(user, queryset, centre_path).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem.")) from None
+
+
+def get_centre_for_user(user: User, pk: int):
+    from centres.models import Centre
+
+    return get_scoped_or_404(user, Centre.objects.with_units(), "", pk=pk)
+
+
+# --- What a user may change -----------------------------------------------------------------------
+
+
+def can_edit_centre(user: User, centre: Centre) -> bool:
+    """Centre staff of that centre and provincial officials (and administrators) edit a centre's record;
+    reviewers read. A merged or dissolved centre is read-only for everyone: its history is frozen."""
+    if not centre.is_active:
+        return False
+    if user.is_superuser or user.is_administrator:
+        return True
+    if user.is_province_official:
+        return centre.commune.province_id in province_ids(user)
+    if user.is_centre_staff:
+        return centre.pk == user.centre_id
+    return False
+
+
+def require_centre_edit(user: User, centre: Centre) -> None:
+    """403 for a user who may see the centre but not change it (call after a scoped 404 lookup)."""
+    if not can_edit_centre(user, centre):
+        raise PermissionDenied(_("Bạn chỉ được xem, không được sửa dữ liệu của trung tâm này."))
+
+
+def is_province_level(user: User) -> bool:
+    """Provincial officials and administrators: province-wide pages, rubric, approvals, settings."""
+    return user.is_authenticated and (user.is_superuser or user.is_administrator or user.is_province_official)
+
+
+def require_province_level(user: User) -> None:
+    if not is_province_level(user):
+        raise PermissionDenied(_("Chức năng này dành cho chuyên viên Sở GD&ĐT."))
+
+
+def can_review_centre(user: User, centre: Centre) -> bool:
+    """The reviewer of the centre's review office scores and proposes its rating."""
+    return user.is_reviewer and centre.review_office_id is not None and centre.review_office_id == user.office_id
+
+
+def is_reviewer_or_above(user: User) -> bool:
+    return is_province_level(user) or (user.is_authenticated and user.is_reviewer)
+
+
+def require_reviewer_or_above(user: User) -> None:
+    """Pages that list many centres (registry list, overviews): not for centre staff."""
+    if not is_reviewer_or_above(user):
+        raise PermissionDenied(_("Trang này dành cho chuyên viên Phòng và Sở GD&ĐT."))
+
+
+def require_administrator(user: User) -> None:
+    if not (user.is_authenticated and (user.is_superuser or user.is_administrator)):
+        raise PermissionDenied(_("Chức năng này dành cho quản trị hệ thống."))
+
+
+def visible_provinces(user: User):
+    from units.models import Province
+
+    if user.is_superuser or user.is_administrator:
+        return Province.objects.all()
+    if user.is_province_official:
+        return Province.objects.filter(id__in=province_ids(user))
+    # Reviewers and staff: the province of the centres they see.
+    return Province.objects.filter(communes__centres__in=visible_centres(user)).distinct()
+
+
+def visible_districts(user: User):
+    """Districts that hold at least one centre the user sees (for filters and dashboards)."""
+    from units.models import District
+
+    return District.objects.filter(communes__centres__in=visible_centres(user)).distinct()

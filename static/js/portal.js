@@ -1,0 +1,24 @@
+// Small behaviours shared by every page. No inline scripts (Content-Security-Policy).
+(function () {
+  "use strict";
+  // Forms with data-confirm ask before submitting (merges, approvals, unlocks).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+  // Selects with data-autosubmit submit their form on change (filters).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-autosubmit]") && el.form) {
+      el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+    }
+  });
+  // Buttons with data-print print the page.
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (el) { event.preventDefault(); window.print(); }
+  });
+})();

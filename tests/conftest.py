@@ -1,0 +1,171 @@
+"""Shared fixtures: the five personas every scoping test uses, and the headless browser.
+
+World: province P with districts X and Y. Centre A is in district X, centre B in district Y.
+Personas: staff of A, staff of B, reviewer of X, reviewer of Y, provincial official of P, and an
+official of another province Q (an outsider to everything in P).
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from accounts.models import Office, User
+from centres.models import Centre
+from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, OfficeFactory, ProvinceFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around it are
+# still synchronous, so Django's async-safety guard is relaxed for the test process only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class World:
+    province: object
+    other_province: object
+    district_x: object
+    district_y: object
+    office_x: Office
+    office_y: Office
+    centre_a: Centre
+    centre_b: Centre
+    staff_a: User
+    staff_b: User
+    reviewer_x: User
+    reviewer_y: User
+    official: User
+    other_official: User
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = ProvinceFactory(code="34", name="Tỉnh Thái Bình")
+    other = ProvinceFactory(code="33", name="Tỉnh Hưng Yên")
+    district_x = DistrictFactory(province=province, code="340", name="Huyện Đông Hưng")
+    district_y = DistrictFactory(province=province, code="341", name="Huyện Thái Thụy")
+    office_x = OfficeFactory(district=district_x)
+    office_y = OfficeFactory(district=district_y)
+    centre_a = CentreFactory(
+        commune=CommuneFactory(district=district_x, code="12694", name="Xã Đông Phương"), review_office=office_x
+    )
+    centre_b = CentreFactory(
+        commune=CommuneFactory(district=district_y, code="12757", name="Xã Thụy Trường"), review_office=office_y
+    )
+    return World(
+        province=province,
+        other_province=other,
+        district_x=district_x,
+        district_y=district_y,
+        office_x=office_x,
+        office_y=office_y,
+        centre_a=centre_a,
+        centre_b=centre_b,
+        staff_a=UserFactory(username="staff_a", role=User.Role.CENTRE_STAFF, centre=centre_a),
+        staff_b=UserFactory(username="staff_b", role=User.Role.CENTRE_STAFF, centre=centre_b),
+        reviewer_x=UserFactory(username="reviewer_x", role=User.Role.REVIEWER, office=office_x),
+        reviewer_y=UserFactory(username="reviewer_y", role=User.Role.REVIEWER, office=office_y),
+        official=UserFactory(username="official", role=User.Role.PROVINCE, province=province),
+        other_official=UserFactory(username="other_official", role=User.Role.PROVINCE, province=other),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- Query counts that print the SQL when wrong --------------------------------------------------
+
+
+@pytest.fixture
+def assert_queries(django_assert_num_queries):
+    return django_assert_num_queries
+
+
+# --- Headless Chromium ---------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_base(transactional_db):
+    """The demo province's units, offices, centres and accounts (not the years of classes): seconds."""
+    import random
+
+    from django.conf import settings
+
+    from accounts import demo as accounts_demo
+    from centres import demo as centres_demo
+    from units import demo as units_demo
+
+    settings.DEBUG = True  # demo accounts are only created in development
+    rng = random.Random(1)
+    for step in (units_demo.seed, accounts_demo.seed_offices, centres_demo.seed, accounts_demo.seed_users):
+        step(rng=rng, log=lambda *_: None)
+    return rng
+
+
+def browser_login(page, username: str, password: str | None = None) -> None:
+    from django.conf import settings
+
+    page.goto(page.base_url + "/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password or settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"

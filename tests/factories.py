@@ -1,0 +1,75 @@
+"""Factories for the units every test needs. App-specific factories live beside their tests."""
+
+import datetime
+
+import factory
+from django.conf import settings
+
+from accounts.models import Office, User
+from centres.models import Centre, centre_default_name
+from units.models import Commune, District, Province
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Province
+
+    code = factory.Sequence(lambda n: f"{(n % 89) + 10:02d}")
+    name = factory.Sequence(lambda n: f"Tỉnh Thử Nghiệm {n}")
+    valid_from = datetime.date(2000, 1, 1)
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    province = factory.SubFactory(ProvinceFactory)
+    code = factory.Sequence(lambda n: f"{(n % 899) + 100:03d}")
+    name = factory.Sequence(lambda n: f"Huyện Thử {n}")
+    valid_from = datetime.date(2000, 1, 1)
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+
+    district = factory.SubFactory(DistrictFactory)
+    province = factory.LazyAttribute(lambda o: o.district.province)
+    code = factory.Sequence(lambda n: f"{(n % 89999) + 10000:05d}")
+    name = factory.Sequence(lambda n: f"Xã Thử {n}")
+    kind = Commune.Kind.XA
+    valid_from = datetime.date(2000, 1, 1)
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Office
+
+    district = factory.SubFactory(DistrictFactory)
+    province = factory.LazyAttribute(lambda o: o.district.province)
+    name = factory.LazyAttribute(lambda o: f"Phòng GD&ĐT {o.district.name}")
+    kind = Office.Kind.DISTRICT
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+
+    commune = factory.SubFactory(CommuneFactory)
+    name = factory.LazyAttribute(lambda o: centre_default_name(o.commune))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Văn A"
+    last_name = "Nguyễn"
+    password = factory.PostGenerationMethodCall("set_password", settings.DEMO_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()

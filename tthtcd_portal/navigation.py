@@ -1,0 +1,48 @@
+"""The navigation bar, by role. Each app adds its entries to NAV_ITEMS; an entry whose URL name does not
+resolve (an app not yet installed) or whose role check fails is left out."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+
+ANY = "any"
+REVIEWER_OR_ABOVE = "reviewer_or_above"
+PROVINCE = "province"
+ADMIN = "admin"
+STAFF = "staff"
+
+# (label, url name, who sees it)
+NAV_ITEMS = [
+    (_("Trung tâm của tôi"), "centres:mine", STAFF),
+    (_("Trung tâm"), "centres:list", REVIEWER_OR_ABOVE),
+    (_("Lớp học"), "courses:list", ANY),
+    (_("Đánh giá xếp loại"), "evaluations:home", ANY),
+    (_("Số liệu"), "reports:dashboard", ANY),
+    (_("Báo cáo"), "reports:exports", REVIEWER_OR_ABOVE),
+    (_("Nhập đơn vị hành chính"), "units:import", ADMIN),
+]
+
+_CHECKS = {
+    ANY: lambda user: True,
+    STAFF: lambda user: user.is_centre_staff,
+    REVIEWER_OR_ABOVE: scoping.is_reviewer_or_above,
+    PROVINCE: scoping.is_province_level,
+    ADMIN: lambda user: user.is_superuser or user.is_administrator,
+}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, url_name, who in NAV_ITEMS:
+        if not _CHECKS[who](user):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    return {"nav_items": items}

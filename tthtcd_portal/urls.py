@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from tthtcd_portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tai-khoan/", include("accounts.urls")),
+    path("don-vi/", include("units.urls")),
+    path("trung-tam/", include("centres.urls")),
+    path("lop-hoc/", include("courses.urls")),
+    path("danh-gia/", include("evaluations.urls")),
+    path("bao-cao/", include("reports.urls")),
+    path("ngon-ngu/", set_language, name="set_language"),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "tthtcd_portal.views.permission_denied"
+handler404 = "tthtcd_portal.views.page_not_found"
+handler500 = "tthtcd_portal.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,91 @@
+"""Writes to administrative units."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from units.gso import GsoList
+from units.models import LEGACY_VALID_FROM, REFORM_DATE, Commune, District, Province
+
+
+@dataclass
+class ImportResult:
+    provinces: int
+    districts: int
+    communes: int
+    created: int
+    updated: int
+
+    def summary(self) -> str:
+        return (
+            f"provinces: {self.provinces}, districts: {self.districts}, communes: {self.communes}\n"
+            f"created: {self.created}, updated: {self.updated}"
+        )
+
+
+def default_valid_from(gso: GsoList) -> datetime.date:
+    """A 2-tier list (no districts) starts on the reform date; an older list before any record we keep."""
+    return LEGACY_VALID_FROM if gso.has_districts else REFORM_DATE
+
+
+def _upsert(model, wanted: dict[str, dict], valid_from: datetime.date) -> tuple[dict[str, object], int, int]:
+    """Create or update rows of `model` identified by (code, valid_from). Three queries at most."""
+    existing = {obj.code: obj for obj in model.objects.filter(valid_from=valid_from, code__in=list(wanted))}
+    to_create, to_update, fields = [], [], set()
+    for code, values in wanted.items():
+        obj = existing.get(code)
+        if obj is None:
+            to_create.append(model(code=code, valid_from=valid_from, **values))
+            continue
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            fields.update(changed)
+            to_update.append(obj)
+    if to_create:
+        model.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(fields), batch_size=1000)
+    objects = {obj.code: obj for obj in model.objects.filter(valid_from=valid_from, code__in=list(wanted))}
+    return objects, len(to_create), len(to_update)
+
+
+@transaction.atomic
+def admin_units_import(*, gso: GsoList, valid_from: datetime.date | None = None) -> ImportResult:
+    """Import a parsed GSO list: idempotent (a re-import updates names and creates nothing twice), all or nothing."""
+    valid_from = valid_from or default_valid_from(gso)
+    provinces, p_new, p_upd = _upsert(
+        Province, {code: {"name": name, "kind": kind} for code, (name, kind) in gso.provinces.items()}, valid_from
+    )
+    districts, d_new, d_upd = _upsert(
+        District,
+        {
+            code: {"name": name, "kind": kind, "province_id": provinces[p].id}
+            for code, (name, kind, p) in gso.districts.items()
+        },
+        valid_from,
+    )
+    _, c_new, c_upd = _upsert(
+        Commune,
+        {
+            code: {
+                "name": name,
+                "kind": kind,
+                "province_id": provinces[p].id,
+                "district_id": districts[d].id if d else None,
+            }
+            for code, (name, kind, p, d) in gso.communes.items()
+        },
+        valid_from,
+    )
+    return ImportResult(
+        provinces=len(gso.provinces),
+        districts=len(gso.districts),
+        communes=len(gso.communes),
+        created=p_new + d_new + c_new,
+        updated=p_upd + d_upd + c_upd,
+    )
