@@ -39,6 +39,8 @@ class CentreYearFigure(models.Model):
     participations = models.PositiveIntegerField(_("lượt người học"), default=0)
     women = models.PositiveIntegerField(_("lượt nữ"), default=0)
     minorities = models.PositiveIntegerField(_("lượt dân tộc thiểu số"), default=0)
+    # The latest session of that year and kind: "no session in the last 30 days" without scanning sessions.
+    last_session_date = models.DateField(_("buổi học gần nhất"), null=True, blank=True)
 
     class Meta:
         ordering = ["centre", "year", "programme_kind"]
