@@ -19,7 +19,6 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	@$(PY) -c "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','tthtcd_portal.settings'); django.setup(); from accounts.management.commands.seed_demo import demo_accounts_text; print(demo_accounts_text())"
 	@echo "Mở http://127.0.0.1:$(PORT)  (Ctrl+C để dừng)"
 	$(PY) manage.py db_worker --queue-name "*" & WORKER=$$!; \
 	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \

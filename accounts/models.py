@@ -110,6 +110,13 @@ class User(AbstractUser):
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
 
+    def get_full_name(self) -> str:
+        # Vietnamese order: family and middle names (last_name) before the given name: "Nguyễn Thị Lan".
+        return f"{self.last_name} {self.first_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
     @property
     def is_centre_staff(self) -> bool:
         return self.role == self.Role.CENTRE_STAFF

@@ -35,8 +35,10 @@ class Command(BaseCommand):
         if Province.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Dữ liệu đã có sẵn; bỏ qua nạp dữ liệu mẫu.")
-                return
-            self.stderr.write("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+            else:
+                self.stderr.write("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+            if settings.DEBUG:
+                self.stdout.write(demo_accounts_text())
             return
         rng = random.Random(options["seed"])
         started = time.monotonic()
