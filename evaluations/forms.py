@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import RATING_ORDER, Criterion, EvaluationCycle, Rating
-from evaluations.services import PointsEntry
+from evaluations.services import PointsEntry, format_points
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -28,7 +28,7 @@ class ScoreSheetForm(VersionedForm):
         for c in criteria:
             score = scores.get(c.pk)
             self.fields[f"points_{c.pk}"] = forms.DecimalField(
-                label=_("Điểm (tối đa %(max)s)") % {"max": f"{c.max_points:g}"},
+                label=_("Điểm (tối đa %(max)s)") % {"max": format_points(c.max_points)},
                 required=False,
                 min_value=Decimal(0),
                 max_value=c.max_points,
@@ -36,7 +36,7 @@ class ScoreSheetForm(VersionedForm):
                 initial=getattr(score, points_attr) if score else None,
                 error_messages={
                     "max_value": _("Tiêu chí %(code)s: tối đa %(max)s điểm.")
-                    % {"code": c.code, "max": f"{c.max_points:g}"},
+                    % {"code": c.code, "max": format_points(c.max_points)},
                     "min_value": _("Điểm không được âm."),
                     "invalid": _("Nhập một số, ví dụ 4,5."),
                 },

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import (
@@ -373,7 +373,7 @@ def _clean_points(criteria: dict[int, Criterion], entries: Mapping[int, PointsEn
         if entry.points is not None and not (0 <= entry.points <= criterion.max_points):
             errors.append(
                 _("Tiêu chí %(code)s: điểm phải từ 0 đến %(max)s.")
-                % {"code": criterion.code, "max": f"{criterion.max_points:g}"}
+                % {"code": criterion.code, "max": format_points(criterion.max_points)}
             )
     if errors:
         raise EvaluationError(errors)
@@ -408,7 +408,12 @@ def _save_points(
 
 
 def _str(value) -> str | None:
-    return None if value is None else f"{value:g}"
+    return None if value is None else format_points(value)
+
+
+def format_points(value: Decimal) -> str:
+    """5.00 → "5", 2.50 → "2,5" in Vietnamese: points as people write them."""
+    return formats.localize(Decimal(value).normalize())
 
 
 def assessment_self_save(
