@@ -40,8 +40,8 @@ class ScoreSheetForm(VersionedForm):
                     "min_value": _("Điểm không được âm."),
                     "invalid": _("Nhập một số, ví dụ 4,5."),
                 },
+                # A number input always posts "2.5", whatever the language: not localized.
                 widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": f"{c.max_points}"}),
-                localize=True,
             )
             self.fields[f"text_{c.pk}"] = forms.CharField(
                 label=text_label,
