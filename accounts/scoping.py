@@ -156,3 +156,15 @@ def visible_districts(user: User):
     from units.models import District
 
     return District.objects.filter(communes__centres__in=visible_centres(user)).distinct()
+
+
+def visible_offices(user: User):
+    """Reviewing offices a user may pick when assigning centres: those of their province (and provinces
+    merged into it) for provincial officials, all for administrators, none for others."""
+    from accounts.models import Office
+
+    if user.is_superuser or user.is_administrator:
+        return Office.objects.all()
+    if user.is_province_official:
+        return Office.objects.filter(province_id__in=province_ids(user))
+    return Office.objects.none()

@@ -1,6 +1,259 @@
-from evaluations.models import Assessment
+"""Reads of the annual evaluation. Each docstring says what it costs in queries."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+from evaluations.models import RATING_ORDER, Assessment, Criterion, EvaluationCycle, Rubric
+from evaluations.percentages import largest_remainder, point_change
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+Status = Assessment.Status
 
 
 def centre_year_is_locked(*, centre_id: int, year: int) -> bool:
     """True when the province approved (locked) the centre's rating for that year. One query."""
     return Assessment.objects.filter(centre_id=centre_id, year=year, status=Assessment.Status.APPROVED).exists()
+
+
+def assessment_for_user(*, user: User, pk: int) -> Assessment:
+    """One assessment the user may see, with centre, units, office and rubric, or 404. One query."""
+    return scoping.get_scoped_or_404(
+        user,
+        Assessment.objects.select_related(
+            "centre__commune__district", "centre__commune__province", "centre__review_office", "rubric"
+        ),
+        "centre",
+        pk=pk,
+    )
+
+
+@dataclass
+class ScoreRow:
+    criterion: Criterion
+    score: object | None  # CriterionScore
+
+
+@dataclass
+class GroupBlock:
+    group: int
+    label: str
+    rows: list[ScoreRow] = field(default_factory=list)
+    max_points: Decimal = Decimal(0)
+    self_total: Decimal = Decimal(0)
+    review_total: Decimal = Decimal(0)
+
+
+def assessment_sheet(assessment: Assessment) -> list[GroupBlock]:
+    """The rubric's criteria by group, each with the assessment's score. Two queries (criteria, scores);
+    the results are cached on the assessment's prefetch so services called afterwards reuse them."""
+    criteria = list(assessment.rubric.criteria.all())
+    scores = {s.criterion_id: s for s in assessment.scores.all()}
+    blocks: dict[int, GroupBlock] = {}
+    for c in criteria:
+        block = blocks.setdefault(c.group, GroupBlock(group=c.group, label=c.get_group_display()))
+        score = scores.get(c.pk)
+        block.rows.append(ScoreRow(criterion=c, score=score))
+        block.max_points += c.max_points
+        if score is not None:
+            block.self_total += score.self_points or 0
+            block.review_total += score.review_points or 0
+    return [blocks[g] for g in sorted(blocks)]
+
+
+def assessment_history(assessment: Assessment):
+    """The events, oldest first, with who did them. One query."""
+    return assessment.events.select_related("actor").order_by("at", "id")
+
+
+def staff_assessments(*, user: User):
+    """The user's centre's assessments by year (newest first) and the rubric years without one. Two queries."""
+    assessments = list(
+        scoping.scoped(user, Assessment.objects.all(), "centre").select_related("rubric").order_by("-year")
+    )
+    have = {a.year for a in assessments}
+    open_years = [y for y in Rubric.objects.order_by("-year").values_list("year", flat=True)[:2] if y not in have]
+    return assessments, open_years
+
+
+@dataclass
+class OverviewRow:
+    centre: object
+    assessment: Assessment | None
+
+
+def office_overview(*, user: User, year: int, office_id: int | None = None) -> list[OverviewRow]:
+    """Every active centre the user sees (optionally of one reviewing office) with its assessment of the year.
+    Two queries: centres with commune, district and office; that year's assessments (prefetch)."""
+    centres = scoping.visible_centres(user).active().with_units()
+    if office_id is not None:
+        centres = centres.filter(review_office_id=office_id)
+    centres = centres.prefetch_related(
+        Prefetch("assessments", queryset=Assessment.objects.filter(year=year), to_attr="year_assessments")
+    ).order_by("commune__code")
+    return [OverviewRow(centre=c, assessment=(c.year_assessments or [None])[0]) for c in centres]
+
+
+@dataclass
+class OfficeCounts:
+    office_id: int | None
+    name: str
+    centres: int = 0
+    by_status: dict = field(default_factory=dict)
+
+    @property
+    def not_started(self) -> int:
+        return self.centres - sum(self.by_status.values())
+
+    @property
+    def status_counts(self) -> list[int]:
+        return [self.by_status.get(s, 0) for s in Status]
+
+    @property
+    def proposed(self) -> int:
+        return self.by_status.get(Status.PROPOSED, 0)
+
+
+def province_overview(*, user: User, year: int) -> list[OfficeCounts]:
+    """Per reviewing office: active centres and that year's assessments by status. Two queries
+    (centres per office, assessments per office and status)."""
+    rows: dict[int | None, OfficeCounts] = {}
+    centres = (
+        scoping.visible_centres(user)
+        .active()
+        .values("review_office_id", "review_office__name")
+        .annotate(n=Count("id"))
+        .order_by("review_office__name")
+    )
+    for c in centres:
+        rows[c["review_office_id"]] = OfficeCounts(
+            office_id=c["review_office_id"],
+            name=c["review_office__name"] or _("Chưa phân công đơn vị đánh giá"),
+            centres=c["n"],
+        )
+    counts = (
+        scoping.scoped(user, Assessment.objects.filter(year=year, centre__status="active"), "centre")
+        .values("centre__review_office_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for c in counts:
+        row = rows.get(c["centre__review_office_id"])
+        if row is not None:
+            row.by_status[c["status"]] = c["n"]
+    return list(rows.values())
+
+
+def proposed_for_office(*, user: User, year: int, office_id: int):
+    """The proposed assessments of one office and year that the user sees. One query."""
+    return scoping.scoped(
+        user,
+        Assessment.objects.filter(year=year, status=Status.PROPOSED, centre__review_office_id=office_id),
+        "centre",
+    ).select_related("centre")
+
+
+@dataclass
+class OverdueRow:
+    centre: object
+    assessment: Assessment | None
+    step: str
+    due: datetime.date
+    days_late: int
+
+
+def overdue(*, user: User, year: int, today: datetime.date) -> tuple[EvaluationCycle | None, list[OverdueRow]]:
+    """Centres behind the year's deadlines: not submitted after the self-assessment due date, not proposed
+    after the review due date, not approved after the approval due date. Three queries (cycle, centres,
+    assessments prefetch)."""
+    cycle = EvaluationCycle.objects.filter(year=year).first()
+    if cycle is None:
+        return None, []
+    steps = [
+        (cycle.self_assessment_due, {None, Status.DRAFT, Status.RETURNED}, _("Nộp tự đánh giá")),
+        (cycle.review_due, {Status.SUBMITTED}, _("Thẩm định, đề xuất")),
+        (cycle.approval_due, {Status.PROPOSED}, _("Phê duyệt")),
+    ]
+    result = []
+    for row in office_overview(user=user, year=year):
+        status = row.assessment.status if row.assessment else None
+        for due, waiting, label in steps:
+            if status in waiting and today > due:
+                result.append(
+                    OverdueRow(
+                        centre=row.centre,
+                        assessment=row.assessment,
+                        step=label,
+                        due=due,
+                        days_late=(today - due).days,
+                    )
+                )
+    result.sort(key=lambda r: (r.due, r.centre.commune.code))
+    return cycle, result
+
+
+@dataclass
+class DistributionRow:
+    label: str
+    counts: dict  # rating → count
+    total: int
+    shares: dict  # rating → Decimal percent
+    changes: dict  # rating → Decimal points or None
+
+    @property
+    def cells(self) -> list[dict]:
+        """Per rating, best first: count, percent and change in points (for the table)."""
+        return [
+            {"rating": r, "count": self.counts.get(r, 0), "share": self.shares[r], "change": self.changes[r]}
+            for r in RATING_ORDER
+        ]
+
+
+def _counts_by_district(user: User, year: int) -> dict[str, dict[str, int]]:
+    rows = (
+        scoping.scoped(user, Assessment.objects.filter(year=year, status=Status.APPROVED), "centre")
+        .values("centre__commune__district__name", "rating")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(RATING_ORDER, 0))
+    for r in rows:
+        name = r["centre__commune__district__name"] or _("Xã, phường sau năm 2025 (không thuộc huyện)")
+        out[name][r["rating"]] += r["n"]
+    return out
+
+
+def _row(label: str, counts: dict[str, int], earlier: dict[str, int] | None) -> DistributionRow:
+    shares = largest_remainder({r: counts.get(r, 0) for r in RATING_ORDER})
+    before = (
+        largest_remainder({r: earlier.get(r, 0) for r in RATING_ORDER}) if earlier and sum(earlier.values()) else None
+    )
+    changes = {r: point_change(shares[r], before[r] if before else None) for r in RATING_ORDER}
+    return DistributionRow(label=label, counts=counts, total=sum(counts.values()), shares=shares, changes=changes)
+
+
+def rating_distribution(*, user: User, year: int, compare_year: int | None) -> list[DistributionRow]:
+    """Approved ratings by district for the year, with percentages that add up to 100,0% and the change in
+    points on `compare_year`; the last row is the whole. Two queries (the year, the earlier year)."""
+    now = _counts_by_district(user, year)
+    then = _counts_by_district(user, compare_year) if compare_year else {}
+    rows = [_row(name, now[name], then.get(name)) for name in sorted(now)]
+    whole = {r: sum(c[r] for c in now.values()) for r in RATING_ORDER}
+    whole_then = {r: sum(c[r] for c in then.values()) for r in RATING_ORDER} if then else None
+    rows.append(_row(_("Toàn tỉnh"), whole, whole_then))
+    return rows
+
+
+def evaluation_years() -> list[int]:
+    """Years that have a rubric, newest first. One query."""
+    return list(Rubric.objects.order_by("-year").values_list("year", flat=True))

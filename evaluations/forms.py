@@ -1,0 +1,163 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import RATING_ORDER, Criterion, EvaluationCycle, Rating
+from evaluations.services import PointsEntry, format_points
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user loaded: the service refuses the save if someone saved since."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ScoreSheetForm(VersionedForm):
+    """Points and a note per criterion, for the centre ("self") or the reviewing office ("review")."""
+
+    comment = forms.CharField(label=_("Nhận xét chung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, criteria: list[Criterion], scores: dict, mode: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        points_attr, text_attr = ("self_points", "self_note") if mode == "self" else ("review_points", "review_comment")
+        text_label = _("Ghi chú, minh chứng") if mode == "self" else _("Nhận xét")
+        for c in criteria:
+            score = scores.get(c.pk)
+            self.fields[f"points_{c.pk}"] = forms.DecimalField(
+                label=_("Điểm (tối đa %(max)s)") % {"max": format_points(c.max_points)},
+                required=False,
+                min_value=Decimal(0),
+                max_value=c.max_points,
+                decimal_places=2,
+                initial=getattr(score, points_attr) if score else None,
+                error_messages={
+                    "max_value": _("Tiêu chí %(code)s: tối đa %(max)s điểm.")
+                    % {"code": c.code, "max": format_points(c.max_points)},
+                    "min_value": _("Điểm không được âm."),
+                    "invalid": _("Nhập một số, ví dụ 4,5."),
+                },
+                # A number input always posts "2.5", whatever the language: not localized.
+                widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": f"{c.max_points}"}),
+            )
+            self.fields[f"text_{c.pk}"] = forms.CharField(
+                label=text_label,
+                required=False,
+                initial=getattr(score, text_attr) if score else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def bound_rows(self):
+        """(criterion, points field, text field) in rubric order, for the template."""
+        return [(c, self[f"points_{c.pk}"], self[f"text_{c.pk}"]) for c in self.criteria]
+
+    def entries(self) -> dict[int, PointsEntry]:
+        return {
+            c.pk: PointsEntry(points=self.cleaned_data[f"points_{c.pk}"], text=self.cleaned_data[f"text_{c.pk}"])
+            for c in self.criteria
+        }
+
+
+class ProposeForm(VersionedForm):
+    rating = forms.ChoiceField(label=_("Xếp loại đề xuất"), choices=[(r.value, r.label) for r in RATING_ORDER])
+    reason = forms.CharField(
+        label=_("Lý do (bắt buộc khi khác xếp loại theo ngưỡng)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp đính kèm (PDF, JPG, PNG, DOCX, XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+    )
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["group", "title", "description", "max_points"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class ThresholdsForm(forms.Form):
+    """One row per rating: least total, and optionally the least points in each group."""
+
+    def __init__(self, *args, thresholds: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for rating in RATING_ORDER:
+            t = thresholds.get(rating)
+            self.fields[f"{rating}_min_total"] = forms.DecimalField(
+                label=_("%(rating)s: tổng điểm tối thiểu") % {"rating": Rating(rating).label},
+                min_value=0,
+                decimal_places=2,
+                initial=t.min_total if t else 0,
+                localize=True,
+            )
+            for g in range(1, 5):
+                self.fields[f"{rating}_min_group_{g}"] = forms.DecimalField(
+                    label=_("nhóm %(g)s tối thiểu") % {"g": g},
+                    required=False,
+                    min_value=0,
+                    decimal_places=2,
+                    initial=t.group_minimum(g) if t else None,
+                    localize=True,
+                )
+
+    def rows(self):
+        return [
+            (Rating(r).label, self[f"{r}_min_total"], [self[f"{r}_min_group_{g}"] for g in range(1, 5)])
+            for r in RATING_ORDER
+        ]
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            r: {
+                "min_total": data[f"{r}_min_total"],
+                **{f"min_group_{g}": data[f"{r}_min_group_{g}"] for g in range(1, 5)},
+            }
+            for r in RATING_ORDER
+        }
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationCycle
+        fields = ["self_assessment_due", "review_due", "approval_due"]
+        widgets = {"self_assessment_due": DATE_WIDGET, "review_due": DATE_WIDGET, "approval_due": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        dates = [data.get("self_assessment_due"), data.get("review_due"), data.get("approval_due")]
+        if all(dates) and not (dates[0] <= dates[1] <= dates[2]):
+            raise forms.ValidationError(_("Các hạn phải theo thứ tự: nộp tự đánh giá ≤ thẩm định ≤ phê duyệt."))
+        return data
+
+
+class AssignOfficeForm(forms.Form):
+    office = forms.ModelChoiceField(
+        label=_("Đơn vị đánh giá"),
+        queryset=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": _("Chọn đơn vị đánh giá.")},
+    )
+    centres = forms.ModelMultipleChoiceField(
+        label=_("Trung tâm"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Chọn ít nhất một trung tâm.")},
+    )
+
+    def __init__(self, *args, offices, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        self.fields["centres"].queryset = centres
