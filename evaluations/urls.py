@@ -14,6 +14,7 @@ urlpatterns = [
     path("phieu/<int:pk>/", views.assessment_detail, name="detail"),
     path("phieu/<int:pk>/tu-danh-gia/", views.assessment_self_save, name="self_save"),
     path("phieu/<int:pk>/dinh-kem/", views.assessment_attach, name="attach"),
+    path("tep/<int:pk>/", views.attachment_download, name="attachment"),
     path("phieu/<int:pk>/tham-dinh/", views.assessment_review_save, name="review_save"),
     path("phieu/<int:pk>/de-xuat/", views.assessment_propose, name="propose"),
     path("phieu/<int:pk>/phe-duyet/", views.assessment_approve, name="approve"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from evaluations.forms import (
     ScoreSheetForm,
     ThresholdsForm,
 )
-from evaluations.models import RATING_ORDER, Assessment, Criterion, EvaluationCycle, Rubric
+from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, EvaluationCycle, Rubric
 from evaluations.services import EvaluationError, StaleAssessment
 
 Status = Assessment.Status
@@ -531,3 +531,14 @@ def assign_offices(request: HttpRequest) -> HttpResponse:
         "evaluations/assign_offices.html",
         {"form": form, "centres": shown, "offices": offices, "filter_office": filter_office},
     )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attachments are personal and official documents: served only to those who see the centre."""
+    attachment = scoping.get_scoped_or_404(request.user, Attachment.objects.all(), "assessment__centre", pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Tệp đính kèm không còn trên máy chủ.")) from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)

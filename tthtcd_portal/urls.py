@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -20,8 +19,4 @@ urlpatterns = [
 handler403 = "tthtcd_portal.views.permission_denied"
 handler404 = "tthtcd_portal.views.page_not_found"
 handler500 = "tthtcd_portal.views.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (MEDIA_ROOT) are never served directly: each is downloaded through a view that checks scope.

@@ -243,3 +243,17 @@ def test_rubric_editor_records_edits_and_refuses_when_frozen(world, client_for):
     )
     assert "đã khóa" in response.content.decode()
     assert not rubric.criteria.filter(title="Muộn").exists()
+
+
+def test_attachments_download_only_for_those_who_see_the_centre(world, draft, client_for):
+    client_for(world.staff_a).post(
+        reverse("evaluations:attach", args=[draft.pk]), {"file": SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 ok")}
+    )
+    attachment = draft.attachments.get()
+    url = reverse("evaluations:attachment", args=[attachment.pk])
+    response = client_for(world.reviewer_x).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 ok"
+    assert 'filename="bien-ban.pdf"' in response["Content-Disposition"]
+    for outsider in (world.staff_b, world.reviewer_y, world.other_official):
+        assert client_for(outsider).get(url).status_code == 404
