@@ -21,6 +21,10 @@ handler403 = "tthtcd_portal.views.permission_denied"
 handler404 = "tthtcd_portal.views.page_not_found"
 handler500 = "tthtcd_portal.views.server_error"
 
+if settings.BENCH_HEADERS:
+    # The trivial view the benchmark compares real pages with (bench/run.py); absent in production.
+    urlpatterns.append(path("bench/ping/", views.bench_ping, name="bench_ping"))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
