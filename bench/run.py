@@ -444,7 +444,7 @@ def report(machine_info, args, workers, timed: list[Timed], baselines, loads: li
         f"PostgreSQL {machine_info['postgres']}, Python {machine_info['python']}; gunicorn {workers} workers "
         f"(deploy/gunicorn.conf.py), DJANGO_DEBUG=0, on loopback.",
         "",
-        f"### Server time per page ({args.requests} sequential requests each, after 3 warm-up)",
+        f"### Server time per page ({args.requests} sequential requests each, after {WARM_UP} warm-up)",
         "",
         markdown_table(
             ["page", "user", "server median ms", "server p95 ms", "client median ms", "queries"],
