@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format serve bench worker messages install clean
+.PHONY: run test lint format serve bench loadtest worker messages install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,11 +39,25 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## make serve: the production way (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:$(PORT)
+## make serve: the production way (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:$(PORT).
+## Without DJANGO_SECRET_KEY it uses a key that says it is local-only; plain http on loopback, so no SSL redirect.
+SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-local-only-make-serve-key-never-use-in-production-0123456789}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"
 serve: $(STAMP)
-	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 $(PY) manage.py collectstatic --noinput
-	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 $(VENV)/bin/gunicorn tthtcd_portal.wsgi -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	@echo "Mở http://127.0.0.1:$(PORT)  (gunicorn, DJANGO_DEBUG=0; Ctrl+C để dừng)"
+	$(SERVE_ENV) $(VENV)/bin/gunicorn tthtcd_portal.wsgi -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
+## make bench: PostgreSQL (DATABASE_URL, default .../tthtcd_bench), gunicorn on loopback; writes docs/performance.md
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || echo "(wrk not installed: Python load generator)"
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+## make loadtest: 50 logged-in clients for 60 s over the main pages; fails on any 5xx (issue 9)
+loadtest: $(STAMP)
+	$(PY) -m bench.run --loadtest $(BENCH_ARGS)
 
 worker: $(STAMP)
 	$(PY) manage.py db_worker --queue-name "*"

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, to time everything; removes itself unless BENCH_HEADERS=1 (bench/run.py).
+    "tthtcd_portal.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,6 +141,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# Behind nginx, the client's address is the X-Real-IP header nginx sets (tthtcd_portal/client_ip.py).
+TRUST_X_REAL_IP = env_bool("DJANGO_TRUST_X_REAL_IP", default=False)
+AXES_CLIENT_IP_CALLABLE = "tthtcd_portal.client_ip.client_ip"
 
 # Sessions end after 8 hours of a working day, or when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -216,6 +221,9 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
+
+# --- Benchmark instrumentation (bench/run.py): Server-Timing and X-Query-Count headers, /bench/ping/ ----
+BENCH_HEADERS = env_bool("BENCH_HEADERS", default=False)
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

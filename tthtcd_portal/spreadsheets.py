@@ -21,6 +21,11 @@ ALLOWED_SUFFIXES = {".xlsx", ".csv"}
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_COLUMNS = 60
+# Rows are numbered in the file: a sheet may skip numbers (blank rows are not stored), and openpyxl fills
+# the gaps with empty rows. A row numbered far beyond the data limit is a crafted file, not a long list.
+MAX_BLANK_ROWS = 5000
+# A sheet that declares more than this many columns is refused before any cell is read.
+MAX_DECLARED_COLUMNS = 1000
 
 
 class SpreadsheetError(ValueError):
@@ -44,19 +49,28 @@ def check_upload(uploaded) -> None:
 
 
 def _check_xlsx_container(fileobj) -> None:
-    if not zipfile.is_zipfile(fileobj):
-        raise SpreadsheetError(_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))
-    fileobj.seek(0)
-    with zipfile.ZipFile(fileobj) as archive:
-        total = 0
-        compressed = 0
-        for info in archive.infolist():
-            total += info.file_size
-            compressed += info.compress_size
-        if total > MAX_UNCOMPRESSED_BYTES or (compressed and total / compressed > MAX_COMPRESSION_RATIO):
-            raise SpreadsheetError(_("Tệp Excel có cấu trúc bất thường (dung lượng giải nén quá lớn), không đọc."))
-        if "xl/workbook.xml" not in archive.namelist():
-            raise SpreadsheetError(_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))
+    """Look at the zip's directory only (declared sizes, names): nothing is decompressed here.
+
+    The declared sizes are what bounds memory later too: zipfile never returns more than a member's
+    declared size, so a member that lies about its size fails its CRC check instead of filling memory."""
+    not_xlsx = SpreadsheetError(_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))
+    try:
+        if not zipfile.is_zipfile(fileobj):
+            raise not_xlsx
+        fileobj.seek(0)
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # a damaged directory: BadZipFile, ValueError, NotImplementedError, …
+        raise not_xlsx from exc
+    total = sum(info.file_size for info in infos)
+    compressed = sum(info.compress_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES or (compressed and total / compressed > MAX_COMPRESSION_RATIO):
+        raise SpreadsheetError(_("Tệp Excel có cấu trúc bất thường (dung lượng giải nén quá lớn), không đọc."))
+    if "xl/workbook.xml" not in names:
+        raise not_xlsx
     fileobj.seek(0)
 
 
@@ -89,31 +103,60 @@ def _read_xlsx(fileobj, *, max_rows: int):
     _check_xlsx_container(fileobj)
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many types for a malformed workbook
         raise SpreadsheetError(_("Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    _check_declared_size(sheet, max_rows=max_rows)
+    last_row = max_rows + 1 + MAX_BLANK_ROWS  # header + data + tolerated blank rows
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=last_row + 1)
     try:
         header_row = next(rows)
     except StopIteration:
         raise SpreadsheetError(_("Tệp trống: không có dòng tiêu đề.")) from None
+    except Exception as exc:  # the sheet's XML is only parsed while iterating (read-only mode)
+        raise SpreadsheetError(_("Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng.")) from exc
     header = [str(c).strip() if c is not None else "" for c in header_row]
     while header and header[-1] == "":
         header.pop()
 
     def body():
         count = 0
-        for number, row in enumerate(rows, start=2):
-            cells = [_cell(c) for c in row]
-            if all(c is None or c == "" for c in cells):
-                continue
-            count += 1
-            if count > max_rows:
-                raise _too_many(max_rows)
-            yield number, cells
-        workbook.close()
+        try:
+            for number, row in enumerate(rows, start=2):
+                if number > last_row:
+                    raise _too_many(max_rows)
+                cells = [_cell(c) for c in row]
+                if all(c is None or c == "" for c in cells):
+                    continue
+                count += 1
+                if count > max_rows:
+                    raise _too_many(max_rows)
+                yield number, cells
+        except SpreadsheetError:
+            raise
+        except Exception as exc:  # malformed XML further down the sheet
+            raise SpreadsheetError(
+                _("Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng (gần dòng %(row)s).")
+                % {"row": count + 2}
+            ) from exc
+        finally:
+            workbook.close()
 
     return header, body()
+
+
+def _check_declared_size(sheet, *, max_rows: int) -> None:
+    """Refuse a sheet whose declared dimension (<dimension ref="A1:XFD1048576"/>) is absurd, before any cell
+    is read. A file without a declared dimension is bounded while reading instead (read_table's row limit)."""
+    declared_rows, declared_columns = sheet.max_row, sheet.max_column
+    if (declared_rows or 0) > max_rows + 1 + MAX_BLANK_ROWS or (declared_columns or 0) > MAX_DECLARED_COLUMNS:
+        raise SpreadsheetError(
+            _(
+                "Bảng tính khai báo kích thước bất thường (%(rows)s dòng × %(columns)s cột; tối đa %(max)s dòng "
+                "dữ liệu), không đọc."
+            )
+            % {"rows": declared_rows, "columns": declared_columns, "max": max_rows}
+        )
 
 
 def _read_csv(fileobj, *, max_rows: int):

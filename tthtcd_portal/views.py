@@ -8,6 +8,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+@login_required
+def bench_ping(request: HttpRequest) -> HttpResponse:
+    """The cheapest logged-in page: session and user lookup, no template. Only routed when BENCH_HEADERS=1."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
 

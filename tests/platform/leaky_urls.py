@@ -1,0 +1,48 @@
+"""A URLconf with deliberate mistakes, to prove the URL walker catches them (test_url_scoping.py)."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import include, path
+
+from accounts.scoping import get_centre_for_user
+from centres.models import Centre
+from tests.factories import ProvinceFactory
+from tthtcd_portal.urls import urlpatterns as real_urlpatterns
+
+
+def scoped(request, centre_pk):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    get_centre_for_user(request.user, centre_pk)
+    return HttpResponse("ok")
+
+
+def leaky(request, centre_pk):
+    # The mistake: a lookup by id without a scope check, and a write on POST.
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    get_object_or_404(Centre, pk=centre_pk)
+    if request.method == "POST":
+        ProvinceFactory()
+    return HttpResponse("leak")
+
+
+def no_login(request):
+    return HttpResponse("open")
+
+
+def unknown_keyword(request, widget_pk):
+    return HttpResponse("?")
+
+
+urlpatterns = [
+    path("scoped/<int:centre_pk>/", scoped, name="scoped"),
+    path("leaky/<int:centre_pk>/", leaky, name="leaky"),
+    path("no-login/", no_login, name="no_login"),
+    path("unknown/<int:widget_pk>/", unknown_keyword, name="unknown_keyword"),
+    path("", include(real_urlpatterns)),  # login and the admin, for the redirects
+]

@@ -1,0 +1,75 @@
+"""The read-replica router (issue 8, item 4): reads that ask for read_db() go to the replica, writes never do.
+
+The test adds a "replica" database that mirrors the test database (as DATABASE_REPLICA_URL does in
+production, TEST MIRROR "default"), so the replica connection sees the same committed rows.
+"""
+
+import copy
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from centres.models import Centre
+from tests.factories import CentreFactory
+from tthtcd_portal.db_router import ReplicaRouter, read_db
+
+
+@pytest.fixture
+def replica(settings, transactional_db):
+    mirror = copy.deepcopy(connections["default"].settings_dict)
+    settings.DATABASES = {**settings.DATABASES, "replica": mirror}
+    connections.settings["replica"] = mirror
+    # The test case only allows the databases it knew when it started ("default"); opening the connection
+    # directly (connect(), not ensure_connection()) gets past that guard for this one mirrored alias.
+    connections["replica"].connect()
+    yield connections["replica"]
+    connections["replica"].close()
+    del connections["replica"]
+    del connections.settings["replica"]
+
+
+def test_without_a_replica_reads_stay_on_default():
+    assert read_db() == "default"
+
+
+def test_reads_through_read_db_go_to_the_replica_and_writes_to_default(replica):
+    centre = CentreFactory()
+    assert read_db() == "replica"
+    with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(connections["default"]) as on_default:
+        names = list(Centre.objects.using(read_db()).values_list("name", flat=True))
+    assert names == [centre.name]
+    assert len(on_replica) == 1 and len(on_default) == 0
+
+    # An object read from the replica and saved again is written to default, never to the replica.
+    read = Centre.objects.using(read_db()).get(pk=centre.pk)
+    read.address = "Thôn Đông"
+    with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(connections["default"]) as on_default:
+        read.save(update_fields=["address"])
+        Centre.objects.create(
+            commune=centre.commune,
+            name="Trung tâm thứ hai",
+            status="merged",
+            status_date="2025-07-01",
+            merged_into=centre,
+        )
+    assert on_replica.captured_queries == []
+    assert any(q["sql"].startswith("UPDATE") for q in on_default.captured_queries)
+    assert any(q["sql"].startswith("INSERT") for q in on_default.captured_queries)
+    assert Centre.objects.get(pk=centre.pk).address == "Thôn Đông"
+
+
+def test_plain_reads_stay_on_default_even_with_a_replica(replica):
+    """Only reads that opt in (dashboards, exports) may see replication lag; pages that write do not."""
+    CentreFactory()
+    with CaptureQueriesContext(replica) as on_replica:
+        assert Centre.objects.exists()
+    assert on_replica.captured_queries == []
+
+
+def test_the_router_writes_and_migrates_only_default():
+    router = ReplicaRouter()
+    for model in (Centre,):
+        assert router.db_for_write(model) == "default"
+    assert router.allow_migrate("default", "centres") is True
+    assert router.allow_migrate("replica", "centres") is False

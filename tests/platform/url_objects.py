@@ -1,0 +1,87 @@
+"""The URL walker's registry (tests/platform/test_url_scoping.py): what to put in each URL keyword.
+
+For every keyword a URL pattern captures, the walker needs a value that is OUTSIDE the scope of the persona
+it tests. Convention: the object belongs to centre B (district Y, office Y, province P), so it is outside
+the scope of staff_a, reviewer_x and other_official; the walker picks those personas itself through
+accounts.scoping, so entries only have to say "an object of centre B".
+
+Keys are (app, keyword): `app` is the first part of the view's module ("courses" for courses.views), or
+"*" for a keyword that means the same thing in every app. Values are:
+  - Obj(factory): a scope-bearing object; factory(filler) returns a model instance (or a pk). Use
+    filler.get("<other keyword>") to build on the object another keyword of the same URL made, so that
+    nested URLs (/lop/<course_pk>/buoi/<session_pk>/) stay consistent and cannot 404 for the wrong reason.
+  - Value(factory): a keyword that is not an object (a year, a slug); URLs with only these are walked as
+    pages without ids (anonymous → login).
+
+When you add a URL with a new keyword, add its entry here (the walker fails and names it until you do).
+Examples for the apps being built (uncomment at merge, adjusting the factory to the real models):
+
+    ("courses", "pk"): Obj(lambda f: CourseFactory(centre=f.world.centre_b)),
+    ("*", "course_pk"): Obj(lambda f: CourseFactory(centre=f.world.centre_b)),
+    ("*", "session_pk"): Obj(lambda f: ClassSessionFactory(course=f.get("course_pk"))),
+    ("evaluations", "pk"): Obj(lambda f: AssessmentFactory(centre=f.world.centre_b)),
+    ("*", "assessment_pk"): Obj(lambda f: AssessmentFactory(centre=f.world.centre_b)),
+    ("reports", "job_pk"): Obj(lambda f: ExportJobFactory(requested_by=f.world.staff_b)),
+    ("*", "district_pk"): Obj(lambda f: f.world.district_y),
+    ("*", "year"): Value(lambda f: 2025),
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Obj:
+    factory: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Value:
+    factory: Callable[[Any], Any]
+
+
+OBJECTS: dict[tuple[str, str], Obj | Value] = {
+    ("*", "centre_pk"): Obj(lambda f: f.world.centre_b),
+    ("centres", "pk"): Obj(lambda f: f.world.centre_b),
+    ("*", "office_pk"): Obj(lambda f: f.world.office_y),
+}
+
+# Pages anyone may open without logging in (everything else must send an anonymous visitor to login).
+PUBLIC = {
+    "accounts:login",
+    "accounts:logout",  # POST only; logging out an anonymous visitor is harmless
+    "set_language",
+}
+
+# URL namespaces the walker leaves to their own tests: the admin site (test_admin_site_*).
+SKIPPED_NAMESPACES = {"admin"}
+
+# Pages that refuse another unit's object with 403 instead of 404 (say why for each). Empty is the goal.
+READ_DENIED_WITH_403: set[str] = set()
+
+
+class Filler:
+    """Makes the values of one URL's keywords, once each, so that nested keywords share their parents."""
+
+    def __init__(self, world, app: str, registry: dict | None = None) -> None:
+        self.world = world
+        self.app = app
+        self.registry = OBJECTS if registry is None else registry
+        self.made: dict[str, Any] = {}
+
+    def entry(self, keyword: str) -> Obj | Value | None:
+        return self.registry.get((self.app, keyword)) or self.registry.get(("*", keyword))
+
+    def get(self, keyword: str) -> Any:
+        if keyword not in self.made:
+            entry = self.entry(keyword)
+            if entry is None:
+                raise KeyError(keyword)
+            self.made[keyword] = entry.factory(self)
+        return self.made[keyword]
+
+    def kwargs(self, keywords) -> dict[str, Any]:
+        return {name: getattr(value, "pk", value) for name in keywords for value in [self.get(name)]}
