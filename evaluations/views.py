@@ -102,6 +102,8 @@ def office_overview(request: HttpRequest, office_id: int) -> HttpResponse:
 @require_POST
 def bulk_approve(request: HttpRequest, office_id: int) -> HttpResponse:
     scoping.require_province_level(request.user)
+    if not scoping.visible_offices(request.user).filter(pk=office_id).exists():
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
     year = _year(request)
     assessments = list(selectors.proposed_for_office(user=request.user, year=year, office_id=office_id))
     try:
@@ -534,9 +536,11 @@ def assign_offices(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """Attachments are personal and official documents: served only to those who see the centre."""
-    attachment = scoping.get_scoped_or_404(request.user, Attachment.objects.all(), "assessment__centre", pk=pk)
+    attachment = scoping.get_scoped_or_404(
+        request.user, Attachment.objects.all(), "assessment__centre", pk=attachment_id
+    )
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

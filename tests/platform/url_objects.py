@@ -43,10 +43,44 @@ class Value:
     factory: Callable[[Any], Any]
 
 
+def _assessment_of_b(f):
+    from evaluations import services
+    from evaluations.models import Rubric
+
+    if not Rubric.objects.filter(year=2025).exists():
+        services.rubric_create_default(year=2025)
+    return services.assessment_start(centre=f.world.centre_b, year=2025, by=f.world.staff_b)
+
+
+def _attachment_of_b(f):
+    from django.core.files.base import ContentFile
+
+    from evaluations.models import Attachment
+
+    attachment = Attachment(assessment=_assessment_of_b(f), name="bb.pdf", size=3, uploaded_by=f.world.staff_b)
+    attachment.file.save("bb.pdf", ContentFile(b"pdf"), save=True)
+    return attachment
+
+
+def _criterion(f):
+    from evaluations.models import Rubric
+
+    rubric = Rubric.objects.filter(year=2025).first() or _assessment_of_b(f).rubric
+    return rubric.criteria.first().pk
+
+
 OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("*", "centre_pk"): Obj(lambda f: f.world.centre_b),
+    ("*", "centre_id"): Obj(lambda f: f.world.centre_b),
     ("centres", "pk"): Obj(lambda f: f.world.centre_b),
     ("*", "office_pk"): Obj(lambda f: f.world.office_y),
+    ("*", "office_id"): Obj(lambda f: f.world.office_y),
+    ("evaluations", "pk"): Obj(_assessment_of_b),
+    ("evaluations", "attachment_id"): Obj(_attachment_of_b),
+    ("*", "year"): Value(lambda f: 2025),
+    # The rubric is the deployment's (one province per deployment, docs/evaluations.md): not an object of a
+    # centre. Its pages are province-level and tested in tests/evaluations (403 for everyone else).
+    ("evaluations", "criterion_id"): Value(_criterion),
 }
 
 # Pages anyone may open without logging in (everything else must send an anonymous visitor to login).
@@ -60,7 +94,12 @@ PUBLIC = {
 SKIPPED_NAMESPACES = {"admin"}
 
 # Pages that refuse another unit's object with 403 instead of 404 (say why for each). Empty is the goal.
-READ_DENIED_WITH_403: set[str] = set()
+READ_DENIED_WITH_403: set[str] = {
+    # Province-level pages: staff and reviewers are refused (403) before any lookup, whatever the office;
+    # an official of another province gets 404 for an office outside their province.
+    "evaluations:office",
+    "evaluations:bulk_approve",
+}
 
 
 class Filler:
