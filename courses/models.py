@@ -96,8 +96,16 @@ class Course(models.Model):
         verbose_name = _("lớp học")
         verbose_name_plural = _("lớp học")
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="course_end_not_before_start"),
-            models.CheckConstraint(condition=Q(format__in=["talk", "roster"]), name="course_format_known"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="course_end_not_before_start",
+                violation_error_message=_("Ngày kết thúc phải sau hoặc cùng ngày bắt đầu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["talk", "roster"]),
+                name="course_format_known",
+                violation_error_message=_("Hình thức lớp không hợp lệ."),
+            ),
         ]
         indexes = [models.Index(fields=["centre", "-start_date"], name="course_centre_start_idx")]
 
@@ -132,9 +140,18 @@ class ClassSession(models.Model):
             models.CheckConstraint(
                 condition=Q(present__gte=0, women__gte=0, minorities__gte=0, hours__gte=0),
                 name="session_counts_not_negative",
+                violation_error_message=_("Số người và số giờ không được là số âm."),
             ),
-            models.CheckConstraint(condition=Q(women__lte=F("present")), name="session_women_within_present"),
-            models.CheckConstraint(condition=Q(minorities__lte=F("present")), name="session_minorities_within_present"),
+            models.CheckConstraint(
+                condition=Q(women__lte=F("present")),
+                name="session_women_within_present",
+                violation_error_message=_("Số nữ không được lớn hơn số người dự."),
+            ),
+            models.CheckConstraint(
+                condition=Q(minorities__lte=F("present")),
+                name="session_minorities_within_present",
+                violation_error_message=_("Số người dân tộc thiểu số không được lớn hơn số người dự."),
+            ),
         ]
         indexes = [models.Index(fields=["course", "date"], name="session_course_date_idx")]
 
@@ -166,10 +183,15 @@ class Learner(models.Model):
         verbose_name = _("người học")
         verbose_name_plural = _("người học")
         constraints = [
-            models.CheckConstraint(condition=Q(gender__in=["female", "male"]), name="learner_gender_known"),
+            models.CheckConstraint(
+                condition=Q(gender__in=["female", "male"]),
+                name="learner_gender_known",
+                violation_error_message=_("Giới tính không hợp lệ."),
+            ),
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="learner_birth_year_plausible",
+                violation_error_message=_("Năm sinh không hợp lệ."),
             ),
         ]
 
@@ -192,10 +214,15 @@ class Enrolment(models.Model):
         verbose_name = _("ghi danh")
         verbose_name_plural = _("ghi danh")
         constraints = [
-            models.UniqueConstraint(fields=["course", "learner"], name="enrolment_once_per_course"),
+            models.UniqueConstraint(
+                fields=["course", "learner"],
+                name="enrolment_once_per_course",
+                violation_error_message=_("Người này đã ghi danh vào lớp."),
+            ),
             models.CheckConstraint(
                 condition=Q(until_date__isnull=True) | Q(until_date__gte=F("from_date")),
                 name="enrolment_dates_ordered",
+                violation_error_message=_("Ngày kết thúc học phải sau ngày bắt đầu học."),
             ),
         ]
 
@@ -222,7 +249,11 @@ class Attendance(models.Model):
         verbose_name = _("điểm danh")
         verbose_name_plural = _("điểm danh")
         constraints = [
-            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_once_per_session"),
+            models.UniqueConstraint(
+                fields=["session", "enrolment"],
+                name="attendance_once_per_session",
+                violation_error_message=_("Mỗi người chỉ điểm danh một lần mỗi buổi."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -478,3 +478,44 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
     AttendanceAudit.objects.bulk_create(audits)
     _figures_apply(dict(deltas))
     return sessions
+
+
+@transaction.atomic
+def enrolment_add(
+    *, course: Course, learners: Iterable[Learner], new_learners: Iterable[dict], from_date: datetime.date, by
+) -> list[Enrolment]:
+    """Create the new learners of the quick-add lines, then enrol them and the chosen existing learners."""
+    created = [learner_create(centre=course.centre, by=by, **fields) for fields in new_learners]
+    return enrolment_create_many(course=course, learners=[*learners, *created], from_date=from_date, by=by)
+
+
+@transaction.atomic
+def class_list_import(*, centre, classes, by) -> tuple[int, int]:
+    """Write every class and session of a checked import through the same services, all or nothing: the first
+    refusal rolls everything back and names its row."""
+    sessions = 0
+    for item in classes:
+        course = course_create(
+            centre=centre,
+            by=by,
+            programme_kind=item.programme_kind,
+            title=item.title,
+            format=Course.Format.TALK,
+            instructor_names=item.instructor_names,
+            partner=item.partner,
+            place=item.place,
+            start_date=item.start_date,
+            end_date=item.end_date,
+            planned_sessions=len(item.sessions),
+        )
+        for fields in item.sessions:
+            try:
+                class_session_create(
+                    course=course, by=by, instructor_name=item.instructor_names[:200], place=item.place, **fields
+                )
+            except ValidationError as exc:
+                raise ValidationError(
+                    _("Dòng %(row)s: %(message)s") % {"row": fields["row"], "message": " ".join(exc.messages)}
+                ) from exc
+            sessions += 1
+    return len(classes), sessions
