@@ -72,7 +72,7 @@ def last_session(course: Course) -> ClassSession | None:
 @dataclass
 class GridRow:
     enrolment: Enrolment
-    cells: list  # per session: None (not enrolled that day) or bool (checked)
+    cells: list  # per session: (session, None when not enrolled that day, else checked)
 
 
 @dataclass
@@ -97,12 +97,12 @@ def attendance_grid(course: Course, sessions: list[ClassSession]) -> Grid:
         cells = []
         for session in sessions:
             if not enrolment.is_active_on(session.date):
-                cells.append(None)
+                cells.append((session, None))
             elif session.pk in has_marks:
-                cells.append(saved.get((session.pk, enrolment.pk), False))
+                cells.append((session, saved.get((session.pk, enrolment.pk), False)))
             else:
-                cells.append(True)
-        if any(c is not None for c in cells):
+                cells.append((session, True))
+        if any(state is not None for _, state in cells):
             rows.append(GridRow(enrolment=enrolment, cells=cells))
     return Grid(sessions=sessions, rows=rows)
 
