@@ -99,6 +99,13 @@ class _Delta:
         self.women += sign * women
         self.minorities += sign * minorities
 
+    def add_totals(self, sign: int, item: dict) -> None:
+        """Add (sign=1) or remove (sign=-1) a group of sessions aggregated as n, p, w, m."""
+        self.sessions += sign * item["n"]
+        self.participations += sign * item["p"]
+        self.women += sign * item["w"]
+        self.minorities += sign * item["m"]
+
     def is_zero(self) -> bool:
         return not any(getattr(self, f) for f in FIGURE_FIELDS)
 
@@ -285,11 +292,9 @@ def course_update(*, course: Course, by, **fields) -> Course:
     dates, refresh = {}, set()
     if kind_changed:
         for year, item in by_year.items():
-            deltas[(old.centre_id, year, old.programme_kind_id)].add_session(
-                -item["n"], item["p"], item["w"], item["m"]
-            )
+            deltas[(old.centre_id, year, old.programme_kind_id)].add_totals(-1, item)
             new_key = (old.centre_id, year, course.programme_kind_id)
-            deltas[new_key].add_session(item["n"], item["p"], item["w"], item["m"])
+            deltas[new_key].add_totals(1, item)
             dates[new_key] = item["last"]
             refresh.add((old.centre_id, year, old.programme_kind_id))
     _figures_apply(dict(deltas), session_dates=dates, refresh_last=refresh)
@@ -305,7 +310,7 @@ def course_delete(*, course: Course, by) -> None:
     deltas: dict[Key, _Delta] = defaultdict(_Delta)
     deltas[(old.centre_id, old.start_date.year, old.programme_kind_id)].classes -= 1
     for year, item in by_year.items():
-        deltas[(old.centre_id, year, old.programme_kind_id)].add_session(-item["n"], item["p"], item["w"], item["m"])
+        deltas[(old.centre_id, year, old.programme_kind_id)].add_totals(-1, item)
     old.delete()
     _figures_apply(dict(deltas), refresh_last={(old.centre_id, y, old.programme_kind_id) for y in by_year})
 
