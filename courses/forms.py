@@ -13,13 +13,31 @@ from courses.models import ClassSession, Course, Learner, ProgrammeKind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _single_centre(form, centres) -> None:
+    """Centre staff have one centre: the field is hidden and defaults to it."""
+    field = form.fields["centre"]
+    field.queryset = centres
+    if len(centres) == 1:
+        field.initial = centres[0]
+        field.widget = forms.HiddenInput()
+        field.required = False
+        form.only_centre = centres[0]
+
+
+class CentreDefaultMixin:
+    only_centre = None
+
+    def clean_centre(self):
+        return self.cleaned_data.get("centre") or self.only_centre
+
+
 class ProgrammeKindForm(forms.ModelForm):
     class Meta:
         model = ProgrammeKind
         fields = ["name", "code", "order", "is_active"]
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(CentreDefaultMixin, forms.ModelForm):
     centre = forms.ModelChoiceField(queryset=None, label=_("Trung tâm"))
 
     class Meta:
@@ -45,10 +63,7 @@ class CourseForm(forms.ModelForm):
         if centres is None:  # editing: the centre does not change
             del self.fields["centre"]
         else:
-            self.fields["centre"].queryset = centres
-            if len(centres) == 1:
-                self.fields["centre"].initial = centres[0]
-                self.fields["centre"].widget = forms.HiddenInput()
+            _single_centre(self, centres)
         if self.instance.pk and self.instance.sessions.exists():
             self.fields["format"].disabled = True
 
@@ -111,16 +126,13 @@ class EnrolForm(forms.Form):
         self.fields["from_date"].initial = course.start_date
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(CentreDefaultMixin, forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx) theo mẫu"))
     centre = forms.ModelChoiceField(queryset=None, label=_("Trung tâm"))
 
     def __init__(self, *args, centres, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres
-        if len(centres) == 1:
-            self.fields["centre"].initial = centres[0]
-            self.fields["centre"].widget = forms.HiddenInput()
+        _single_centre(self, centres)
 
 
 def parse_month(value: str | None) -> tuple[int, int]:

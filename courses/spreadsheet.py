@@ -52,9 +52,8 @@ def template_workbook() -> bytes:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFGHIJKLM", [36, 30, 22, 22, 22, 14, 14, 14, 30, 8, 12, 12, 14], strict=True):
         sheet.column_dimensions[letter].width = width
-    for letter in "FGH":
-        for row in range(2, MAX_ROWS + 2):
-            sheet[f"{letter}{row}"].number_format = "DD/MM/YYYY"
+    for letter in "FGH":  # whole-column format: pre-formatting cells would make them count as used rows
+        sheet.column_dimensions[letter].number_format = "DD/MM/YYYY"
     kinds = workbook.create_sheet("Loại chương trình")
     kinds.append(["Loại chương trình"])
     names = list(ProgrammeKind.objects.filter(is_active=True).values_list("name", flat=True))

@@ -225,7 +225,7 @@ def test_learner_list_is_scoped(client_for, world):
 
 
 def test_learner_list_query_count(client_for, world, django_assert_num_queries):
-    for i in range(20):
+    for _ in range(20):
         LearnerFactory(centre=world.centre_a)
     client = client_for(world.staff_a)
     # session, user, centre (scoped), user's centre (menu in base.html), learners with class counts
