@@ -1,2 +1,251 @@
+"""Demo classes and sessions: every active centre, 2015 to today (2026), at the province's real magnitudes.
+
+About 13,000–15,000 sessions and 1.5 million learner-participations a year for the ~240 centres, growing over
+the years, busier in some districts than in others. Almost every class is an open talk with head counts
+(inserted in bulk); the centre of Xã Đông Phương (demo_xa) also gets roster classes with learners and attendance
+so that the grids have something to show. About ten centres have no session in the last 30 days (the dashboard
+lists them). The figures are computed at the end from what was generated (figures_rebuild).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from centres.models import Centre
+from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from courses.services import figures_rebuild
+
+FIRST_YEAR = 2015
+DEMO_COMMUNE_CODE = "12694"  # Xã Đông Phương (demo_xa)
+QUIET_CENTRES = 10  # centres with no session in the last 30 days
+BATCH = 2000
+
+# Programme kind → (weight, titles).
+KIND_TITLES = {
+    "phap-luat": (
+        25,
+        [
+            "Tuyên truyền Luật Đất đai",
+            "Phổ biến Luật Hôn nhân và gia đình",
+            "Luật Giao thông đường bộ",
+            "Phòng, chống bạo lực gia đình",
+            "Chính sách bảo hiểm xã hội tự nguyện",
+            "Luật An ninh mạng",
+        ],
+    ),
+    "khuyen-nong": (
+        25,
+        [
+            "Kỹ thuật trồng lúa chất lượng cao",
+            "Chăn nuôi lợn an toàn sinh học",
+            "Phòng trừ sâu bệnh hại lúa vụ mùa",
+            "Nuôi trồng thủy sản nước ngọt",
+            "Trồng rau an toàn theo VietGAP",
+            "Kỹ thuật trồng nấm rơm",
+        ],
+    ),
+    "suc-khoe": (
+        15,
+        [
+            "Phòng, chống sốt xuất huyết",
+            "Chăm sóc sức khỏe người cao tuổi",
+            "Dinh dưỡng cho trẻ dưới 5 tuổi",
+            "Vệ sinh an toàn thực phẩm",
+        ],
+    ),
+    "khoa-hoc-cong-nghe": (
+        9,
+        ["Sử dụng điện thoại thông minh", "Chuyển đổi số cho hộ kinh doanh", "Ứng dụng tiến bộ kỹ thuật mới"],
+    ),
+    "van-hoa-the-thao": (8, ["Câu lạc bộ chèo", "Câu lạc bộ dưỡng sinh", "Xây dựng gia đình văn hóa"]),
+    "xoa-mu-chu": (2, ["Lớp xóa mù chữ"]),
+    "sau-biet-chu": (3, ["Lớp giáo dục tiếp tục sau khi biết chữ"]),
+    "nghe-ngan-han": (4, ["Sơ cấp nghề may công nghiệp", "Nghề thêu ren truyền thống"]),
+    "tin-hoc-ngoai-ngu": (4, ["Tin học văn phòng cơ bản", "Tiếng Anh giao tiếp"]),
+    "khac": (5, ["Kỹ năng sống cho thanh thiếu niên", "Phòng cháy, chữa cháy tại gia đình"]),
+}
+PARTNERS = [
+    "Hội Nông dân xã",
+    "Trạm Khuyến nông huyện",
+    "Hội Liên hiệp Phụ nữ xã",
+    "Trạm Y tế xã",
+    "Đoàn Thanh niên xã",
+    "Hội Cựu chiến binh xã",
+    "Công an xã",
+    "Hội Khuyến học xã",
+]
+PLACES = [
+    "Hội trường UBND xã",
+    "Trụ sở TTHTCĐ",
+    "Nhà văn hóa thôn Đông",
+    "Nhà văn hóa thôn Nam",
+    "Nhà văn hóa thôn Bắc",
+]
+INSTRUCTORS = [
+    "Nguyễn Văn Hùng",
+    "Trần Thị Hoa",
+    "Phạm Văn Long",
+    "Vũ Thị Lan",
+    "Đỗ Văn Thắng",
+    "Bùi Thị Hằng",
+    "Hoàng Văn Nam",
+    "Lê Thị Thu",
+]
+SURNAMES = ["Nguyễn", "Trần", "Phạm", "Vũ", "Đỗ", "Bùi", "Hoàng", "Lê", "Đặng", "Ngô"]
+WOMEN_NAMES = ["Thị Hoa", "Thị Lan", "Thị Thu", "Thị Hằng", "Thị Mai", "Thị Nga", "Thị Huệ", "Thị Hương", "Thị Yến"]
+MEN_NAMES = ["Văn Hùng", "Văn Nam", "Văn Long", "Văn Thắng", "Văn Bình", "Văn Tuấn", "Đức Minh", "Văn Sơn"]
+VILLAGES = ["Thôn Đông", "Thôn Nam", "Thôn Bắc", "Thôn Đoài", "Thôn Trung"]
+HOURS = [Decimal("1.5"), Decimal("2.0"), Decimal("2.0"), Decimal("3.0")]
+
+
+def _growth(year: int) -> float:
+    return 0.95 + 0.01 * (year - FIRST_YEAR)
+
+
 def seed(*, rng, log) -> None:
-    """Demo data of this app: filled in by its issue."""
+    today = timezone.localdate()
+    kinds = {k.code: k.pk for k in ProgrammeKind.objects.all()}
+    kind_codes = [code for code in KIND_TITLES if code in kinds]
+    weights = [KIND_TITLES[code][0] for code in kind_codes]
+    centres = list(Centre.objects.active().select_related("commune").order_by("pk"))
+    district_factor = {}
+    for centre in centres:
+        district_factor.setdefault(centre.commune.district_id, rng.uniform(0.75, 1.3))
+    demo_centre = next((c for c in centres if c.commune.code == DEMO_COMMUNE_CODE), None)
+    quiet = {
+        c.pk for c in rng.sample([c for c in centres if c is not demo_centre], min(QUIET_CENTRES, len(centres) - 1))
+    }
+
+    plan = []  # (Course, [(date, present, women, minorities)])
+    for centre in centres:
+        factor = district_factor[centre.commune.district_id] * rng.uniform(0.85, 1.15)
+        for year in range(FIRST_YEAR, today.year + 1):
+            first = datetime.date(year, 1, 5)
+            last = datetime.date(year, 12, 28)
+            share = 1.0
+            if year == today.year:
+                last = today - datetime.timedelta(days=rng.randint(40, 120)) if centre.pk in quiet else today
+                share = (last - first).days / 357
+            sessions = max(int(56.5 * _growth(year) * factor * share), 1)
+            classes = max(min(round(sessions / 1.3), 68), min(28, sessions))
+            counts = [1] * classes
+            for _ in range(sessions - classes):
+                counts[rng.randrange(classes)] += 1
+            span = (last - first).days
+            for i, k in enumerate(counts):
+                gap = 7 if 7 * (k - 1) < span else 1
+                if year == today.year and centre.pk not in quiet and i == 0:
+                    start = today - datetime.timedelta(days=rng.randint(0, 20) + gap * (k - 1))
+                else:
+                    start = first + datetime.timedelta(days=rng.randint(0, max(span - gap * (k - 1), 0)))
+                code = rng.choices(kind_codes, weights)[0]
+                course = Course(
+                    centre_id=centre.pk,
+                    programme_kind_id=kinds[code],
+                    title=rng.choice(KIND_TITLES[code][1]),
+                    format=Course.Format.TALK,
+                    instructor_names=rng.choice(INSTRUCTORS),
+                    partner=rng.choice(PARTNERS),
+                    place=rng.choice(PLACES),
+                    start_date=start,
+                    end_date=start + datetime.timedelta(days=gap * (k - 1)),
+                    planned_sessions=k,
+                )
+                rows = []
+                for j in range(k):
+                    present = int(rng.triangular(30, 200, 90))
+                    rows.append(
+                        (
+                            start + datetime.timedelta(days=gap * j),
+                            present,
+                            int(present * rng.uniform(0.45, 0.7)),
+                            int(present * rng.uniform(0, 0.03)),
+                        )
+                    )
+                plan.append((course, rows))
+    Course.objects.bulk_create([course for course, _ in plan], batch_size=BATCH)
+    sessions = [
+        ClassSession(
+            course_id=course.pk,
+            date=day,
+            topic=course.title,
+            instructor_name=course.instructor_names,
+            hours=HOURS[present % 4],
+            place=course.place,
+            present=present,
+            women=women,
+            minorities=minorities,
+        )
+        for course, rows in plan
+        for day, present, women, minorities in rows
+    ]
+    ClassSession.objects.bulk_create(sessions, batch_size=BATCH)
+    log(f"  courses: {len(plan)} classes, {len(sessions)} sessions")
+    if demo_centre is not None:
+        _seed_rosters(centre=demo_centre, kinds=kinds, rng=rng, today=today, log=log)
+    log(f"  figures: {figures_rebuild()} rows")
+
+
+def _seed_rosters(*, centre: Centre, kinds: dict, rng, today: datetime.date, log) -> None:
+    """Roster classes with learners and attendance for the demo centre (Xã Đông Phương)."""
+    learners = []
+    for _ in range(45):
+        woman = rng.random() < 0.6
+        given = rng.choice(WOMEN_NAMES if woman else MEN_NAMES)
+        learners.append(
+            Learner(
+                centre=centre,
+                full_name=f"{rng.choice(SURNAMES)} {given}",
+                gender=Learner.Gender.FEMALE if woman else Learner.Gender.MALE,
+                birth_year=rng.randint(1950, 2008),
+                village=rng.choice(VILLAGES),
+            )
+        )
+    learners[7].ethnicity, learners[7].is_minority = "Mường", True
+    Learner.objects.bulk_create(learners)
+    specs = [
+        ("xoa-mu-chu", "Lớp xóa mù chữ khóa 2026", datetime.date(2026, 9, 7), datetime.date(2026, 12, 25), 25),
+        (
+            "tin-hoc-ngoai-ngu",
+            "Tin học cơ bản cho người cao tuổi",
+            datetime.date(2026, 3, 2),
+            datetime.date(2026, 5, 29),
+            18,
+        ),
+        ("tin-hoc-ngoai-ngu", "Tiếng Anh giao tiếp", datetime.date(2025, 6, 2), datetime.date(2025, 8, 29), 20),
+    ]
+    for code, title, start, end, size in specs:
+        if start > today:
+            continue
+        course = Course.objects.create(
+            centre=centre,
+            programme_kind_id=kinds[code],
+            title=title,
+            format=Course.Format.ROSTER,
+            instructor_names="Trần Thị Hoa",
+            partner="Hội Khuyến học xã",
+            place="Trụ sở TTHTCĐ",
+            start_date=start,
+            end_date=end,
+            planned_sessions=(end - start).days // 7 + 1,
+        )
+        enrolments = Enrolment.objects.bulk_create(
+            [Enrolment(course=course, learner=lr, from_date=start) for lr in rng.sample(learners, size)]
+        )
+        day = start
+        while day <= min(end, today):
+            session = ClassSession.objects.create(
+                course=course, date=day, topic=title, instructor_name="Trần Thị Hoa", hours=Decimal("2.0")
+            )
+            marks = [Attendance(session=session, enrolment=e, present=rng.random() < 0.85) for e in enrolments]
+            Attendance.objects.bulk_create(marks)
+            here = [m.enrolment.learner for m in marks if m.present]
+            session.present = len(here)
+            session.women = sum(lr.gender == Learner.Gender.FEMALE for lr in here)
+            session.minorities = sum(lr.is_minority for lr in here)
+            session.save(update_fields=["present", "women", "minorities"])
+            day += datetime.timedelta(days=7)
+    log(f"  roster classes for {centre}: {len(specs)}, learners: {len(learners)}")

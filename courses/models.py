@@ -6,9 +6,11 @@ every write to classes, sessions and attendance; `manage.py rebuild_figures` rec
 records. Dashboards read it and never scan sessions.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ProgrammeKind(models.Model):
@@ -57,3 +59,228 @@ class CentreYearFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.centre} {self.year} {self.programme_kind}"
+
+
+class Course(models.Model):
+    """A class (lớp học) or a thematic talk series (chuyên đề) of one centre.
+
+    An open talk records a head count per session; a roster class enrols learners and derives its session
+    counts from per-person attendance."""
+
+    class Format(models.TextChoices):
+        TALK = "talk", _("Chuyên đề, nói chuyện (đếm số người dự)")
+        ROSTER = "roster", _("Lớp có danh sách học viên (điểm danh từng người)")
+
+    centre = models.ForeignKey(
+        "centres.Centre", verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="courses"
+    )
+    programme_kind = models.ForeignKey(
+        ProgrammeKind, verbose_name=_("loại chương trình"), on_delete=models.PROTECT, related_name="courses"
+    )
+    title = models.CharField(_("tên lớp, chuyên đề"), max_length=255)
+    format = models.CharField(_("hình thức"), max_length=10, choices=Format.choices, default=Format.TALK)
+    # Free text until the lead links it to centres.Instructor at merge (docs/courses.md).
+    instructor_names = models.CharField(_("người dạy, báo cáo viên"), max_length=255, blank=True)
+    partner = models.CharField(_("đơn vị phối hợp"), max_length=255, blank=True)
+    place = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    start_date = models.DateField(_("ngày bắt đầu"))
+    end_date = models.DateField(_("ngày kết thúc"))
+    planned_sessions = models.PositiveSmallIntegerField(_("số buổi dự kiến"), default=1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("lớp học")
+        verbose_name_plural = _("lớp học")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="course_end_not_before_start",
+                violation_error_message=_("Ngày kết thúc phải sau hoặc cùng ngày bắt đầu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["talk", "roster"]),
+                name="course_format_known",
+                violation_error_message=_("Hình thức lớp không hợp lệ."),
+            ),
+        ]
+        indexes = [models.Index(fields=["centre", "-start_date"], name="course_centre_start_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_roster(self) -> bool:
+        return self.format == self.Format.ROSTER
+
+
+class ClassSession(models.Model):
+    """One session (buổi học). For a roster class present/women/minorities are derived from Attendance."""
+
+    course = models.ForeignKey(Course, verbose_name=_("lớp học"), on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("ngày học"))
+    topic = models.CharField(_("nội dung"), max_length=255, blank=True)
+    instructor_name = models.CharField(_("người dạy"), max_length=200, blank=True)
+    hours = models.DecimalField(_("số giờ"), max_digits=4, decimal_places=1, default=2)
+    place = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    present = models.PositiveIntegerField(_("số người dự"), default=0)
+    women = models.PositiveIntegerField(_("trong đó nữ"), default=0)
+    minorities = models.PositiveIntegerField(_("trong đó dân tộc thiểu số"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("buổi học")
+        verbose_name_plural = _("buổi học")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(present__gte=0, women__gte=0, minorities__gte=0, hours__gte=0),
+                name="session_counts_not_negative",
+                violation_error_message=_("Số người và số giờ không được là số âm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(women__lte=F("present")),
+                name="session_women_within_present",
+                violation_error_message=_("Số nữ không được lớn hơn số người dự."),
+            ),
+            models.CheckConstraint(
+                condition=Q(minorities__lte=F("present")),
+                name="session_minorities_within_present",
+                violation_error_message=_("Số người dân tộc thiểu số không được lớn hơn số người dự."),
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "date"], name="session_course_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.course} – {self.date:%d/%m/%Y}"
+
+
+class Learner(models.Model):
+    """A person on a centre's rosters, reused across its classes."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Nữ")
+        MALE = "male", _("Nam")
+
+    centre = models.ForeignKey(
+        "centres.Centre", verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="learners"
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=50, default="Kinh")
+    is_minority = models.BooleanField(_("dân tộc thiểu số"), default=False)
+    village = models.CharField(_("thôn, xóm"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name = _("người học")
+        verbose_name_plural = _("người học")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gender__in=["female", "male"]),
+                name="learner_gender_known",
+                violation_error_message=_("Giới tính không hợp lệ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="learner_birth_year_plausible",
+                violation_error_message=_("Năm sinh không hợp lệ."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Enrolment(models.Model):
+    course = models.ForeignKey(Course, verbose_name=_("lớp học"), on_delete=models.CASCADE, related_name="enrolments")
+    learner = models.ForeignKey(
+        Learner, verbose_name=_("người học"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    from_date = models.DateField(_("học từ ngày"))
+    until_date = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["learner__full_name", "id"]
+        verbose_name = _("ghi danh")
+        verbose_name_plural = _("ghi danh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "learner"],
+                name="enrolment_once_per_course",
+                violation_error_message=_("Người này đã ghi danh vào lớp."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until_date__isnull=True) | Q(until_date__gte=F("from_date")),
+                name="enrolment_dates_ordered",
+                violation_error_message=_("Ngày kết thúc học phải sau ngày bắt đầu học."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} – {self.course}"
+
+    def is_active_on(self, day) -> bool:
+        return self.from_date <= day and (self.until_date is None or self.until_date >= day)
+
+
+class Attendance(models.Model):
+    """Present or absent, per enrolled learner and session. Saved in bulk; AttendanceAudit records each save."""
+
+    session = models.ForeignKey(
+        ClassSession, verbose_name=_("buổi học"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("ghi danh"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    present = models.BooleanField(_("có mặt"), default=True)
+
+    class Meta:
+        ordering = ["session", "enrolment"]
+        verbose_name = _("điểm danh")
+        verbose_name_plural = _("điểm danh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "enrolment"],
+                name="attendance_once_per_session",
+                violation_error_message=_("Mỗi người chỉ điểm danh một lần mỗi buổi."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {self.enrolment.learner}"
+
+
+class AttendanceAudit(models.Model):
+    """One entry per attendance save of a session: who, when, and the counts before → after."""
+
+    session = models.ForeignKey(
+        ClassSession, verbose_name=_("buổi học"), on_delete=models.CASCADE, related_name="attendance_audits"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người lưu"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    present_before = models.PositiveIntegerField(_("có mặt trước"))
+    present_after = models.PositiveIntegerField(_("có mặt sau"))
+    women_before = models.PositiveIntegerField(_("nữ trước"))
+    women_after = models.PositiveIntegerField(_("nữ sau"))
+    minorities_before = models.PositiveIntegerField(_("DTTS trước"))
+    minorities_after = models.PositiveIntegerField(_("DTTS sau"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("nhật ký điểm danh")
+        verbose_name_plural = _("nhật ký điểm danh")
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.present_before} → {self.present_after}"

@@ -1,0 +1,130 @@
+"""Reads for classes, sessions and learners. Each docstring says what it costs in queries."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from accounts import scoping
+from courses.models import Attendance, ClassSession, Course, Enrolment, Learner
+
+
+def course_list(*, user, centre_id: int | None = None, year: int | None = None, kind_id: int | None = None) -> QuerySet:
+    """Classes the user may see, newest first, with centre, commune and kind joined and the number of sessions and
+    participations as correlated subqueries (computed only for the page shown). One query per page."""
+    sessions = ClassSession.objects.filter(course=OuterRef("pk")).order_by().values("course")
+    qs = (
+        scoping.scoped(user, Course.objects.all(), "centre")
+        .select_related("centre__commune", "programme_kind")
+        .annotate(
+            session_count=Coalesce(Subquery(sessions.annotate(n=Count("id")).values("n")), 0),
+            participation_count=Coalesce(
+                Subquery(sessions.annotate(n=Sum("present")).values("n"), output_field=IntegerField()), 0
+            ),
+        )
+        .order_by("-start_date", "-id")
+    )
+    if centre_id:
+        qs = qs.filter(centre_id=centre_id)
+    if year:
+        qs = qs.filter(start_date__year=year)
+    if kind_id:
+        qs = qs.filter(programme_kind_id=kind_id)
+    return qs
+
+
+def course_for_user(user, pk: int) -> Course:
+    """One class in the user's scope, or 404. One query (centre, commune and kind joined)."""
+    return scoping.get_scoped_or_404(
+        user, Course.objects.select_related("centre__commune__district", "programme_kind"), "centre", pk=pk
+    )
+
+
+def session_for_user(user, pk: int) -> ClassSession:
+    """One session in the user's scope, or 404. One query."""
+    return scoping.get_scoped_or_404(
+        user,
+        ClassSession.objects.select_related("course__centre__commune", "course__programme_kind"),
+        "course__centre",
+        pk=pk,
+    )
+
+
+def course_sessions(course: Course) -> list[ClassSession]:
+    """The sessions of a class in date order. One query."""
+    return list(ClassSession.objects.filter(course=course).order_by("date", "id"))
+
+
+def course_enrolments(course: Course) -> list[Enrolment]:
+    """Enrolments with their learners. One query."""
+    return list(Enrolment.objects.filter(course=course).select_related("learner").order_by("learner__full_name", "id"))
+
+
+def last_session(course: Course) -> ClassSession | None:
+    """The latest session of a class (the next one copies it). One query."""
+    return ClassSession.objects.filter(course=course).order_by("-date", "-id").first()
+
+
+@dataclass
+class GridRow:
+    enrolment: Enrolment
+    cells: list  # per session: (session, None when not enrolled that day, else checked)
+
+
+@dataclass
+class Grid:
+    sessions: list[ClassSession]
+    rows: list[GridRow]
+
+
+def attendance_grid(course: Course, sessions: list[ClassSession]) -> Grid:
+    """Learners × sessions with the saved marks; a session never saved opens with everyone present.
+    Two queries (enrolments with learners, saved marks) whatever the size."""
+    enrolments = course_enrolments(course)
+    saved = {
+        (a.session_id, a.enrolment_id): a.present
+        for a in Attendance.objects.filter(session__in=[s.pk for s in sessions]).only(
+            "session_id", "enrolment_id", "present"
+        )
+    }
+    has_marks = {session_id for session_id, _ in saved}
+    rows = []
+    for enrolment in enrolments:
+        cells = []
+        for session in sessions:
+            if not enrolment.is_active_on(session.date):
+                cells.append((session, None))
+            elif session.pk in has_marks:
+                cells.append((session, saved.get((session.pk, enrolment.pk), False)))
+            else:
+                cells.append((session, True))
+        if any(state is not None for _, state in cells):
+            rows.append(GridRow(enrolment=enrolment, cells=cells))
+    return Grid(sessions=sessions, rows=rows)
+
+
+def month_sessions(course: Course, year: int, month: int) -> list[ClassSession]:
+    """Sessions of a class in one month. One query."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return list(ClassSession.objects.filter(course=course, date__range=(first, last)).order_by("date", "id"))
+
+
+def centre_learners(centre) -> QuerySet:
+    """A centre's learners with the number of classes each is enrolled in. One query."""
+    return Learner.objects.filter(centre=centre).annotate(class_count=Count("enrolments")).order_by("full_name", "id")
+
+
+def learners_not_in(course: Course) -> QuerySet:
+    """The centre's learners not yet enrolled in the class. One query."""
+    return (
+        Learner.objects.filter(centre_id=course.centre_id).filter(~Q(enrolments__course=course)).order_by("full_name")
+    )
+
+
+def courses_with_sessions_prefetch(courses: QuerySet) -> QuerySet:
+    return courses.prefetch_related(Prefetch("sessions", queryset=ClassSession.objects.order_by("date")))

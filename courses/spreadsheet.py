@@ -1,0 +1,248 @@
+"""The class-list Excel template and its reader. Reads and builds files; writes nothing to the database.
+
+One flat sheet, one row per session: the class columns (title, kind, instructors, partner, place, start and end
+dates) are repeated on each row of the class; rows with the same title and start date are the same class. Every
+imported class is an open talk (head counts); roster classes are entered on the portal, learner by learner.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import ProgrammeKind
+from evaluations.selectors import centre_year_is_locked
+from tthtcd_portal.spreadsheets import read_table
+
+SHEET_TITLE = "Lớp học và buổi học"
+COLUMNS = [
+    "Tên lớp, chuyên đề",
+    "Loại chương trình",
+    "Người dạy",
+    "Đơn vị phối hợp",
+    "Địa điểm",
+    "Ngày bắt đầu",
+    "Ngày kết thúc",
+    "Ngày học",
+    "Nội dung buổi học",
+    "Số giờ",
+    "Số người dự",
+    "Trong đó nữ",
+    "Trong đó dân tộc thiểu số",
+]
+MAX_ROWS = 3000
+
+
+def template_workbook() -> bytes:
+    """The empty template: the data sheet, the list of programme kinds and how to fill it in."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFGHIJKLM", [36, 30, 22, 22, 22, 14, 14, 14, 30, 8, 12, 12, 14], strict=True):
+        sheet.column_dimensions[letter].width = width
+    for letter in "FGH":  # whole-column format: pre-formatting cells would make them count as used rows
+        sheet.column_dimensions[letter].number_format = "DD/MM/YYYY"
+    kinds = workbook.create_sheet("Loại chương trình")
+    kinds.append(["Loại chương trình"])
+    names = list(ProgrammeKind.objects.filter(is_active=True).values_list("name", flat=True))
+    for name in names:
+        kinds.append([name])
+    kinds.column_dimensions["A"].width = 50
+    validation = DataValidation(type="list", formula1=f"='Loại chương trình'!$A$2:$A${len(names) + 1}")
+    validation.add(f"B2:B{MAX_ROWS + 1}")
+    sheet.add_data_validation(validation)
+    guide = workbook.create_sheet("Hướng dẫn")
+    for line in [
+        "Mỗi dòng là một buổi học. Các cột của lớp (tên, loại chương trình, người dạy, đơn vị phối hợp, địa điểm,",
+        "ngày bắt đầu, ngày kết thúc) ghi lặp lại ở mọi dòng của cùng một lớp; các dòng cùng tên lớp và ngày bắt",
+        "đầu là một lớp. Ngày ghi dd/mm/yyyy. Loại chương trình chọn trong danh sách (trang «Loại chương trình»).",
+        "Số nữ và số người dân tộc thiểu số không lớn hơn số người dự. Ngày học nằm trong thời gian của lớp và",
+        "không sau hôm nay. Lớp nhập từ tệp là chuyên đề đếm số người dự.",
+        "Ví dụ: Phòng trừ sâu bệnh hại lúa | Khuyến nông, khuyến lâm, khuyến ngư, khuyến công | Nguyễn Văn Hùng |",
+        "Trạm Khuyến nông huyện | Hội trường UBND xã | 01/03/2026 | 31/03/2026 | 05/03/2026 | Sâu cuốn lá | 2 | 85 | 40 | 0",
+    ]:
+        guide.append([line])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportedClass:
+    title: str
+    programme_kind: ProgrammeKind
+    instructor_names: str
+    partner: str
+    place: str
+    start_date: datetime.date
+    end_date: datetime.date
+    first_row: int
+    sessions: list[dict] = field(default_factory=list)
+
+    @property
+    def participations(self) -> int:
+        return sum(s["present"] for s in self.sessions)
+
+
+@dataclass
+class ImportResult:
+    classes: list[ImportedClass] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def session_count(self) -> int:
+        return sum(len(c.sessions) for c in self.classes)
+
+
+class _RowError(Exception):
+    pass
+
+
+def _err(row: int, column: str, message: str) -> _RowError:
+    return _RowError(
+        _("Dòng %(row)s, cột «%(column)s»: %(message)s") % {"row": row, "column": column, "message": message}
+    )
+
+
+def _text(value, row: int, column: str, *, required: bool = False, max_length: int = 255) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise _err(row, column, _("không được để trống."))
+    if len(text) > max_length:
+        raise _err(row, column, _("dài quá %(n)s ký tự.") % {"n": max_length})
+    return text
+
+
+def _date(value, row: int, column: str) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = "" if value is None else str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    raise _err(row, column, _("ngày không hợp lệ (ghi dd/mm/yyyy), nhận được «%(value)s».") % {"value": text})
+
+
+def _count(value, row: int, column: str) -> int:
+    if value is None or value == "":
+        return 0
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise _err(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value}) from None
+    if number != number.to_integral_value():
+        raise _err(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value})
+    if number < 0:
+        raise _err(row, column, _("không được là số âm."))
+    return int(number)
+
+
+def _hours(value, row: int, column: str) -> Decimal:
+    if value is None or value == "":
+        return Decimal("2.0")
+    try:
+        number = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise _err(row, column, _("phải là số, nhận được «%(value)s».") % {"value": value}) from None
+    if number < 0 or number > 24:
+        raise _err(row, column, _("phải từ 0 đến 24."))
+    return number
+
+
+def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
+    """Read the whole file and name every bad row and column. Queries: kinds (1), locked years (1 per year)."""
+    header, rows = read_table(fileobj, name, max_rows=MAX_ROWS)
+    result = ImportResult()
+    if header[: len(COLUMNS)] != COLUMNS:
+        result.errors.append(
+            _("Dòng tiêu đề không đúng mẫu. Hãy tải mẫu của cổng và giữ nguyên các cột: %(columns)s.")
+            % {"columns": " | ".join(COLUMNS)}
+        )
+        return result
+    kinds = {}
+    for kind in ProgrammeKind.objects.filter(is_active=True):
+        kinds[kind.name.casefold()] = kind
+        kinds[kind.code.casefold()] = kind
+    today = timezone.localdate()
+    classes: dict[tuple[str, datetime.date], ImportedClass] = {}
+    locked: dict[int, bool] = {}
+    for number, cells in rows:
+        cells = list(cells) + [None] * (len(COLUMNS) - len(cells))
+        try:
+            title = _text(cells[0], number, COLUMNS[0], required=True)
+            kind_name = _text(cells[1], number, COLUMNS[1], required=True)
+            kind = kinds.get(kind_name.casefold())
+            if kind is None:
+                raise _err(
+                    number,
+                    COLUMNS[1],
+                    _("«%(value)s» không có trong danh sách loại chương trình.") % {"value": kind_name},
+                )
+            start = _date(cells[5], number, COLUMNS[5])
+            end = _date(cells[6], number, COLUMNS[6])
+            if end < start:
+                raise _err(number, COLUMNS[6], _("ngày kết thúc trước ngày bắt đầu."))
+            day = _date(cells[7], number, COLUMNS[7])
+            if day > today:
+                raise _err(number, COLUMNS[7], _("ngày %(day)s chưa đến.") % {"day": day.strftime("%d/%m/%Y")})
+            if not start <= day <= end:
+                raise _err(number, COLUMNS[7], _("ngày học nằm ngoài thời gian của lớp."))
+            session = {
+                "date": day,
+                "topic": _text(cells[8], number, COLUMNS[8]),
+                "hours": _hours(cells[9], number, COLUMNS[9]),
+                "present": _count(cells[10], number, COLUMNS[10]),
+                "women": _count(cells[11], number, COLUMNS[11]),
+                "minorities": _count(cells[12], number, COLUMNS[12]),
+                "row": number,
+            }
+            if session["women"] > session["present"]:
+                raise _err(number, COLUMNS[11], _("số nữ lớn hơn số người dự."))
+            if session["minorities"] > session["present"]:
+                raise _err(number, COLUMNS[12], _("số người dân tộc thiểu số lớn hơn số người dự."))
+            for year in {start.year, day.year}:
+                if year not in locked:
+                    locked[year] = centre_year_is_locked(centre_id=centre.pk, year=year)
+                if locked[year]:
+                    raise _err(number, COLUMNS[7], _("năm %(year)s đã được Sở khóa.") % {"year": year})
+            item = classes.get((title, start))
+            if item is None:
+                item = classes[(title, start)] = ImportedClass(
+                    title=title,
+                    programme_kind=kind,
+                    instructor_names=_text(cells[2], number, COLUMNS[2]),
+                    partner=_text(cells[3], number, COLUMNS[3]),
+                    place=_text(cells[4], number, COLUMNS[4]),
+                    start_date=start,
+                    end_date=end,
+                    first_row=number,
+                )
+            elif item.programme_kind != kind or item.end_date != end:
+                raise _err(
+                    number,
+                    COLUMNS[1] if item.programme_kind != kind else COLUMNS[6],
+                    _("khác với dòng %(first)s của cùng lớp.") % {"first": item.first_row},
+                )
+            item.sessions.append(session)
+        except _RowError as exc:
+            result.errors.append(str(exc))
+    result.classes = list(classes.values())
+    if not result.classes and not result.errors:
+        result.errors.append(_("Tệp không có dòng dữ liệu nào."))
+    return result

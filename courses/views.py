@@ -1,0 +1,481 @@
+"""Classes, sessions, attendance, learners, programme kinds, Excel in and out.
+
+Every lookup by id goes through accounts.scoping (another unit's object is a 404); every write calls
+require_centre_edit (a read-only user gets 403) and then a service, which refuses with a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import scoping
+from courses import selectors, services
+from courses.forms import (
+    CourseForm,
+    EnrolForm,
+    ImportUploadForm,
+    LearnerForm,
+    ProgrammeKindForm,
+    QuickLearnerFormSet,
+    SessionForm,
+    parse_month,
+)
+from courses.models import Course, ProgrammeKind
+from courses.spreadsheet import parse_class_list, template_workbook
+from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
+
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "courses_import"
+FIRST_YEAR = 2015
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _editable_centres(user):
+    """Active centres in the user's scope that the user may change (centre staff: theirs; officials: many)."""
+    centres = scoping.visible_centres(user).active().with_units().order_by("commune__code")
+    editable = [c for c in centres if scoping.can_edit_centre(user, c)]
+    if not editable:
+        raise PermissionDenied(_("Bạn chỉ được xem, không được thêm lớp học."))
+    return centres.filter(pk__in=[c.pk for c in editable])
+
+
+def _service_error(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+# --- Lists ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    centre_id = _int(request.GET.get("trung_tam"))
+    year = _int(request.GET.get("nam"))
+    kind_id = _int(request.GET.get("loai"))
+    page = Paginator(
+        selectors.course_list(user=user, centre_id=centre_id, year=year, kind_id=kind_id), PAGE_SIZE
+    ).get_page(request.GET.get("trang"))
+    many_centres = not user.is_centre_staff
+    context = {
+        "page": page,
+        "centres": scoping.visible_centres(user).select_related("commune").order_by("commune__code")
+        if many_centres
+        else None,
+        "kinds": ProgrammeKind.objects.all(),
+        "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
+        "filters": {"trung_tam": centre_id, "nam": year, "loai": kind_id},
+        "can_add": user.is_centre_staff or scoping.is_province_level(user),
+        "is_province_level": scoping.is_province_level(user),
+    }
+    return render(request, "courses/course_list.html", context)
+
+
+@login_required
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_for_user(request.user, pk)
+    sessions = selectors.course_sessions(course)
+    context = {
+        "course": course,
+        "sessions": sessions,
+        "enrolments": selectors.course_enrolments(course) if course.is_roster else [],
+        "can_edit": scoping.can_edit_centre(request.user, course.centre),
+        "totals": {
+            "present": sum(s.present for s in sessions),
+            "women": sum(s.women for s in sessions),
+            "minorities": sum(s.minorities for s in sessions),
+        },
+    }
+    return render(request, "courses/course_detail.html", context)
+
+
+# --- Classes --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def course_create(request: HttpRequest) -> HttpResponse:
+    centres = _editable_centres(request.user)
+    form = CourseForm(request.POST or None, centres=centres, initial={"start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        centre = data.pop("centre")
+        scoping.require_centre_edit(request.user, centre)
+        try:
+            course = services.course_create(centre=centre, by=request.user, **data)
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Đã tạo lớp «%(title)s».") % {"title": course.title})
+            return redirect("courses:detail", pk=course.pk)
+    return render(request, "courses/course_form.html", {"form": form})
+
+
+@login_required
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_for_user(request.user, pk)
+    scoping.require_centre_edit(request.user, course.centre)
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(course=course, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu lớp «%(title)s».") % {"title": course.title})
+            return redirect("courses:detail", pk=course.pk)
+    return render(request, "courses/course_form.html", {"form": form, "course": course})
+
+
+@login_required
+@require_POST
+def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_for_user(request.user, pk)
+    scoping.require_centre_edit(request.user, course.centre)
+    try:
+        services.course_delete(course=course, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("courses:detail", pk=course.pk)
+    messages.success(request, _("Đã xóa lớp «%(title)s» và các buổi học của lớp.") % {"title": course.title})
+    return redirect("courses:list")
+
+
+# --- Sessions -------------------------------------------------------------------------------------------------
+
+
+def _next_session_initial(course: Course) -> dict:
+    """The next session copies the last one; its date is a week later (never after today or the class end)."""
+    today = timezone.localdate()
+    last = selectors.last_session(course)
+    if last is None:
+        return {
+            "date": min(course.start_date if course.start_date <= today else today, course.end_date),
+            "topic": course.title,
+            "instructor_name": course.instructor_names[:200],
+            "place": course.place,
+        }
+    return {
+        "date": min(last.date + datetime.timedelta(days=7), today, course.end_date),
+        "topic": last.topic,
+        "instructor_name": last.instructor_name,
+        "hours": last.hours,
+        "place": last.place,
+    }
+
+
+@login_required
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_for_user(request.user, pk)
+    scoping.require_centre_edit(request.user, course.centre)
+    form = SessionForm(
+        request.POST or None, course=course, initial=None if request.method == "POST" else _next_session_initial(course)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.class_session_create(course=course, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            if course.is_roster:
+                messages.success(request, _("Đã thêm buổi học; hãy điểm danh."))
+                return redirect("courses:attendance", pk=session.pk)
+            messages.success(
+                request,
+                _("Đã ghi buổi học ngày %(day)s: %(n)s người dự.")
+                % {"day": session.date.strftime("%d/%m/%Y"), "n": session.present},
+            )
+            return redirect("courses:detail", pk=course.pk)
+    return render(request, "courses/session_form.html", {"form": form, "course": course})
+
+
+@login_required
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_for_user(request.user, pk)
+    course = session.course
+    scoping.require_centre_edit(request.user, course.centre)
+    form = SessionForm(request.POST or None, instance=session, course=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.class_session_update(session=session, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu buổi học."))
+            return redirect("courses:detail", pk=course.pk)
+    return render(request, "courses/session_form.html", {"form": form, "course": course, "session": session})
+
+
+@login_required
+@require_POST
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_for_user(request.user, pk)
+    scoping.require_centre_edit(request.user, session.course.centre)
+    try:
+        services.class_session_delete(session=session, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã xóa buổi học."))
+    return redirect("courses:detail", pk=session.course_id)
+
+
+# --- Attendance -----------------------------------------------------------------------------------------------
+
+
+def _presence_from_post(post, session_ids: list[int]) -> dict[int, set[int]]:
+    """Checkbox names "a-<session>-<enrolment>"; a session not in the grid is refused."""
+    presence: dict[int, set[int]] = {pk: set() for pk in session_ids}
+    for name in post:
+        if not name.startswith("a-"):
+            continue
+        parts = name.split("-")
+        session_id, enrolment_id = (_int(parts[1]), _int(parts[2])) if len(parts) == 3 else (None, None)
+        if session_id not in presence or enrolment_id is None:
+            raise ValidationError(_("Dữ liệu điểm danh không hợp lệ; chưa lưu gì."))
+        presence[session_id].add(enrolment_id)
+    return presence
+
+
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The roster of one session: everyone present when it opens the first time; one POST saves it all."""
+    session = selectors.session_for_user(request.user, pk)
+    course = session.course
+    if not course.is_roster:
+        raise Http404(_("Chuyên đề đếm số người dự không điểm danh từng người."))
+    if request.method == "POST":
+        scoping.require_centre_edit(request.user, course.centre)
+        try:
+            presence = _presence_from_post(request.POST, [session.pk])
+            services.attendance_save(course=course, presence=presence, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("courses:attendance", pk=session.pk)
+        messages.success(
+            request,
+            _("Đã lưu điểm danh ngày %(day)s: %(n)s người có mặt.")
+            % {"day": session.date.strftime("%d/%m/%Y"), "n": len(presence[session.pk])},
+        )
+        return redirect("courses:detail", pk=course.pk)
+    grid = selectors.attendance_grid(course, [session])
+    context = {
+        "course": course,
+        "session": session,
+        "grid": grid,
+        "can_edit": scoping.can_edit_centre(request.user, course.centre),
+    }
+    return render(request, "courses/attendance.html", context)
+
+
+@login_required
+def month_grid(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sessions × learners of one month, to type up a paper register in one go."""
+    course = selectors.course_for_user(request.user, pk)
+    if not course.is_roster:
+        raise Http404(_("Chuyên đề đếm số người dự không điểm danh từng người."))
+    year, month = parse_month(request.POST.get("thang") or request.GET.get("thang"))
+    sessions = selectors.month_sessions(course, year, month)
+    if request.method == "POST":
+        scoping.require_centre_edit(request.user, course.centre)
+        try:
+            presence = _presence_from_post(request.POST, [s.pk for s in sessions])
+            services.attendance_save(course=course, presence=presence, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Đã lưu điểm danh %(n)s buổi của tháng %(month)s/%(year)s.")
+                % {"n": len(sessions), "month": month, "year": year},
+            )
+        return redirect(reverse("courses:month", kwargs={"pk": course.pk}) + f"?thang={year}-{month:02d}")
+    first = datetime.date(year, month, 1)
+    previous = first - datetime.timedelta(days=1)
+    following = first + datetime.timedelta(days=32)
+    context = {
+        "course": course,
+        "grid": selectors.attendance_grid(course, sessions),
+        "month": first,
+        "month_value": f"{year}-{month:02d}",
+        "previous": f"{previous.year}-{previous.month:02d}",
+        "following": f"{following.year}-{following.month:02d}",
+        "can_edit": scoping.can_edit_centre(request.user, course.centre),
+    }
+    return render(request, "courses/month_grid.html", context)
+
+
+@login_required
+def register_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """A blank paper register: learners × empty date columns, with the centre's header, for printing."""
+    course = selectors.course_for_user(request.user, pk)
+    context = {
+        "course": course,
+        "enrolments": selectors.course_enrolments(course),
+        "columns": range(12),
+        "blank_rows": range(5),
+        "today": timezone.localdate(),
+    }
+    return render(request, "courses/register_print.html", context)
+
+
+# --- Learners -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol existing learners of the centre, or add new ones quickly (a few lines), in one POST."""
+    course = selectors.course_for_user(request.user, pk)
+    scoping.require_centre_edit(request.user, course.centre)
+    if not course.is_roster:
+        raise Http404(_("Chuyên đề đếm số người dự không có danh sách học viên."))
+    form = EnrolForm(request.POST or None, course=course)
+    formset = QuickLearnerFormSet(request.POST or None, prefix="moi")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        new = [
+            {k: v for k, v in line.items() if v not in (None, "")} | {"is_minority": bool(line.get("is_minority"))}
+            for line in formset.cleaned_data
+            if line.get("full_name")
+        ]
+        try:
+            added = services.enrolment_add(
+                course=course,
+                learners=form.cleaned_data["learners"],
+                new_learners=new,
+                from_date=form.cleaned_data["from_date"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Đã ghi danh %(n)s người học.") % {"n": len(added)})
+            return redirect("courses:detail", pk=course.pk)
+    return render(request, "courses/enrol.html", {"course": course, "form": form, "formset": formset})
+
+
+@login_required
+def learner_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    centre_id = _int(request.GET.get("trung_tam")) or user.centre_id
+    if centre_id is None:
+        return render(
+            request,
+            "courses/learner_list.html",
+            {"centres": scoping.visible_centres(user).select_related("commune").order_by("commune__code")},
+        )
+    centre = scoping.get_centre_for_user(user, centre_id)
+    can_edit = scoping.can_edit_centre(user, centre)
+    form = LearnerForm(request.POST or None)
+    if request.method == "POST":
+        scoping.require_centre_edit(user, centre)
+        if form.is_valid():
+            try:
+                learner = services.learner_create(centre=centre, by=user, **form.cleaned_data)
+            except ValidationError as exc:
+                _service_error(form, exc)
+            else:
+                messages.success(request, _("Đã thêm người học %(name)s.") % {"name": learner.full_name})
+                return redirect(reverse("courses:learners") + f"?trung_tam={centre.pk}")
+    context = {"centre": centre, "learners": selectors.centre_learners(centre), "form": form, "can_edit": can_edit}
+    return render(request, "courses/learner_list.html", context)
+
+
+# --- Programme kinds (province) -------------------------------------------------------------------------------
+
+
+@login_required
+def kind_list(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The province's list of programme kinds, with a form to add one or change the one chosen."""
+    scoping.require_province_level(request.user)
+    kind = None
+    if pk is not None:
+        kind = ProgrammeKind.objects.filter(pk=pk).first()
+        if kind is None:
+            raise Http404(_("Không tìm thấy loại chương trình."))
+    form = ProgrammeKindForm(request.POST or None, instance=kind)
+    if request.method == "POST" and form.is_valid():
+        services.programme_kind_save(kind=kind, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã lưu loại chương trình."))
+        return redirect("courses:kinds")
+    context = {"kinds": ProgrammeKind.objects.all(), "form": form, "kind": kind}
+    return render(request, "courses/kind_list.html", context)
+
+
+# --- Excel ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-lop-hoc.xlsx"'
+    return response
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload and check every row; show the classes it would create or name each bad row. Writes nothing."""
+    centres = _editable_centres(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, centres=centres)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        uploaded, centre = form.cleaned_data["file"], form.cleaned_data["centre"]
+        scoping.require_centre_edit(request.user, centre)
+        try:
+            check_upload(uploaded)
+            result = parse_class_list(uploaded, uploaded.name, centre=centre)
+        except SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            context.update(result=result, centre=centre, file_name=uploaded.name)
+            if not result.errors:
+                uploaded.seek(0)
+                request.session[IMPORT_SESSION_KEY] = {
+                    "token": stage_upload(uploaded),
+                    "name": uploaded.name,
+                    "centre": centre.pk,
+                }
+    return render(request, "courses/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 2: read the staged file again and write everything or nothing."""
+    staged = request.session.pop(IMPORT_SESSION_KEY, None)
+    path = staged_path(staged["token"]) if staged else None
+    if path is None:
+        messages.error(request, _("Không còn tệp chờ nhập; vui lòng tải tệp lên lại."))
+        return redirect("courses:import")
+    try:
+        centre = scoping.get_centre_for_user(request.user, staged["centre"])
+        scoping.require_centre_edit(request.user, centre)
+        with path.open("rb") as handle:
+            result = parse_class_list(handle, staged["name"], centre=centre)
+        if result.errors:
+            raise ValidationError(result.errors)
+        classes, sessions = services.class_list_import(centre=centre, classes=result.classes, by=request.user)
+    except (SpreadsheetError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("courses:import")
+    finally:
+        discard_staged(staged["token"])
+    messages.success(request, _("Đã nhập %(c)s lớp, %(s)s buổi học.") % {"c": classes, "s": sessions})
+    return redirect(reverse("courses:list") + f"?trung_tam={centre.pk}")

@@ -1,0 +1,44 @@
+import datetime
+
+import factory
+
+from courses.models import ClassSession, Course, Enrolment, Learner, ProgrammeKind
+
+
+def kind(code: str = "phap-luat") -> ProgrammeKind:
+    return ProgrammeKind.objects.get(code=code)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    title = factory.Sequence(lambda n: f"Chuyên đề pháp luật {n}")
+    programme_kind = factory.LazyFunction(kind)
+    format = Course.Format.TALK
+    start_date = datetime.date(2026, 1, 5)
+    end_date = datetime.date(2026, 6, 30)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClassSession
+
+    course = factory.SubFactory(CourseFactory)
+    date = datetime.date(2026, 2, 2)
+    topic = "Buổi 1"
+
+
+class LearnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Learner
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Thị Học Viên {n}")
+    gender = Learner.Gender.FEMALE
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    from_date = datetime.date(2026, 1, 5)

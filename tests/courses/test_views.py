@@ -1,0 +1,259 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from courses import services
+from courses.models import Attendance, AttendanceAudit, ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from tests.courses.factories import CourseFactory, EnrolmentFactory, LearnerFactory, SessionFactory, kind
+
+D = datetime.date
+
+
+@pytest.fixture
+def talk_a(world):
+    return CourseFactory(centre=world.centre_a, title="Luật Giao thông đường bộ")
+
+
+@pytest.fixture
+def roster_a(world):
+    course = CourseFactory(centre=world.centre_a, title="Lớp xóa mù chữ", format=Course.Format.ROSTER)
+    for i in range(3):
+        EnrolmentFactory(course=course, learner=LearnerFactory(centre=world.centre_a, full_name=f"Học viên {i}"))
+    return course
+
+
+def test_staff_see_only_their_centres_classes(client_for, world, talk_a):
+    CourseFactory(centre=world.centre_b, title="Lớp của xã khác")
+    page = client_for(world.staff_a).get(reverse("courses:list")).content.decode()
+    assert "Luật Giao thông đường bộ" in page
+    assert "Lớp của xã khác" not in page
+
+
+def test_reviewer_filters_by_centre_within_scope(client_for, world, talk_a):
+    CourseFactory(centre=world.centre_b, title="Lớp của xã khác")
+    client = client_for(world.reviewer_x)
+    page = client.get(reverse("courses:list"), {"trung_tam": world.centre_a.pk}).content.decode()
+    assert "Luật Giao thông đường bộ" in page and "Lớp của xã khác" not in page
+    page = client.get(reverse("courses:list"), {"trung_tam": world.centre_b.pk}).content.decode()
+    assert "Lớp của xã khác" not in page
+
+
+def test_list_query_count_is_fixed(client_for, world, django_assert_num_queries):
+    for i in range(30):
+        course = CourseFactory(centre=world.centre_a, title=f"Lớp {i}")
+        SessionFactory(course=course, present=10)
+    client = client_for(world.official)
+    # session, user, province ids (scoping), count, user's province (menu in base.html), centres filter, kinds filter,
+    # page of classes (session count and participations as subqueries)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("courses:list"))
+    assert response.context["page"].paginator.count == 30
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["courses:detail", "courses:edit", "courses:session_add", "courses:month", "courses:enrol", "courses:register"],
+)
+def test_outsider_gets_404_for_a_class(client_for, world, roster_a, name):
+    for outsider in (world.staff_b, world.reviewer_y, world.other_official):
+        assert client_for(outsider).get(reverse(name, args=[roster_a.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["courses:session_edit", "courses:attendance"])
+def test_outsider_gets_404_for_a_session(client_for, world, roster_a, name):
+    session = SessionFactory(course=roster_a)
+    assert client_for(world.staff_b).get(reverse(name, args=[session.pk])).status_code == 404
+    assert client_for(world.staff_b).post(reverse(name, args=[session.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("courses:edit", "course"),
+        ("courses:delete", "course"),
+        ("courses:session_add", "course"),
+        ("courses:month", "course"),
+        ("courses:enrol", "course"),
+        ("courses:session_edit", "session"),
+        ("courses:session_delete", "session"),
+        ("courses:attendance", "session"),
+    ],
+)
+def test_reviewer_who_posts_gets_403_and_nothing_changes(client_for, world, roster_a, name, kind):
+    session = SessionFactory(course=roster_a)
+    pk = roster_a.pk if kind == "course" else session.pk
+    response = client_for(world.reviewer_x).post(reverse(name, args=[pk]), {"title": "x", "date": "2026-02-03"})
+    assert response.status_code == 403
+    assert Course.objects.get().title == "Lớp xóa mù chữ"
+    assert ClassSession.objects.count() == 1 and not Attendance.objects.exists()
+
+
+def test_reviewer_cannot_open_create_or_import(client_for, world):
+    client = client_for(world.reviewer_x)
+    assert client.get(reverse("courses:create")).status_code == 403
+    assert client.get(reverse("courses:import")).status_code == 403
+
+
+def test_staff_creates_a_talk_and_records_a_session(client_for, world):
+    client = client_for(world.staff_a)
+    response = client.post(
+        reverse("courses:create"),
+        {
+            "centre": world.centre_a.pk,
+            "title": "Phòng, chống sốt xuất huyết",
+            "programme_kind": kind("suc-khoe").pk,
+            "format": "talk",
+            "start_date": "2026-03-01",
+            "end_date": "2026-03-31",
+            "planned_sessions": 1,
+        },
+        follow=True,
+    )
+    course = Course.objects.get()
+    assert "Đã tạo lớp" in response.content.decode()
+    response = client.post(
+        reverse("courses:session_add", args=[course.pk]),
+        {"date": "2026-03-05", "topic": "Diệt lăng quăng", "hours": "2", "present": 120, "women": 70, "minorities": 0},
+        follow=True,
+    )
+    assert "120 người dự" in response.content.decode()
+    assert ClassSession.objects.get().present == 120
+
+
+def test_session_with_more_women_than_present_is_refused(client_for, world, talk_a):
+    response = client_for(world.staff_a).post(
+        reverse("courses:session_add", args=[talk_a.pk]),
+        {"date": "2026-02-02", "hours": "2", "present": 10, "women": 12, "minorities": 0},
+    )
+    assert "không được lớn hơn số người dự" in response.content.decode()
+    assert not ClassSession.objects.exists()
+
+
+def test_next_session_copies_the_last_one(client_for, world, talk_a):
+    SessionFactory(
+        course=talk_a, date=D(2026, 2, 2), topic="Phần 1", instructor_name="Trần Thị Hoa", place="Nhà văn hóa"
+    )
+    form = client_for(world.staff_a).get(reverse("courses:session_add", args=[talk_a.pk])).context["form"]
+    assert form.initial["date"] == D(2026, 2, 9)
+    assert (form.initial["topic"], form.initial["instructor_name"], form.initial["place"]) == (
+        "Phần 1",
+        "Trần Thị Hoa",
+        "Nhà văn hóa",
+    )
+
+
+def test_attendance_grid_opens_with_everyone_present(client_for, world, roster_a):
+    session = SessionFactory(course=roster_a)
+    page = client_for(world.staff_a).get(reverse("courses:attendance", args=[session.pk])).content.decode()
+    assert page.count("checked") == 3
+
+
+def test_saving_sixty_learners_takes_a_fixed_number_of_queries(client_for, world, django_assert_num_queries):
+    course = CourseFactory(centre=world.centre_a, format=Course.Format.ROSTER)
+    learners = Learner.objects.bulk_create(
+        [
+            Learner(centre=world.centre_a, full_name=f"Người {i}", gender="female" if i % 2 else "male")
+            for i in range(60)
+        ]
+    )
+    enrolments = Enrolment.objects.bulk_create(
+        [Enrolment(course=course, learner=lr, from_date=course.start_date) for lr in learners]
+    )
+    session = services.class_session_create(course=course, by=world.staff_a, date=D(2026, 2, 2))
+    data = {f"a-{session.pk}-{e.pk}": "on" for e in enrolments[:50]}
+    client = client_for(world.staff_a)
+    # session, user, scoped session lookup, SAVEPOINT, lock sessions (with class and centre), locked year,
+    # enrolments with learners, attendance upsert, session counts, audit, figures upsert + F() update, RELEASE
+    with django_assert_num_queries(13):
+        response = client.post(reverse("courses:attendance", args=[session.pk]), data)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.present == 50 and session.women == 25
+    assert Attendance.objects.filter(present=True).count() == 50
+    assert Attendance.objects.filter(present=False).count() == 10
+    assert AttendanceAudit.objects.get().present_after == 50
+
+
+def test_month_grid_saves_every_session_in_one_post(client_for, world, roster_a):
+    s1 = SessionFactory(course=roster_a, date=D(2026, 2, 2))
+    s2 = SessionFactory(course=roster_a, date=D(2026, 2, 9))
+    enrolments = list(roster_a.enrolments.all())
+    client = client_for(world.staff_a)
+    page = client.get(reverse("courses:month", args=[roster_a.pk]), {"thang": "2026-02"}).content.decode()
+    assert page.count('type="checkbox"') == 6
+    data = {"thang": "2026-02", f"a-{s1.pk}-{enrolments[0].pk}": "on", f"a-{s2.pk}-{enrolments[1].pk}": "on"}
+    data[f"a-{s2.pk}-{enrolments[2].pk}"] = "on"
+    client.post(reverse("courses:month", args=[roster_a.pk]), data)
+    assert [s.present for s in ClassSession.objects.order_by("date")] == [1, 2]
+
+
+def test_attendance_for_someone_not_enrolled_is_refused(client_for, world, roster_a):
+    session = SessionFactory(course=roster_a)
+    stranger = EnrolmentFactory(
+        course=CourseFactory(centre=world.centre_a, format="roster"), learner=LearnerFactory(centre=world.centre_a)
+    )
+    response = client_for(world.staff_a).post(
+        reverse("courses:attendance", args=[session.pk]), {f"a-{session.pk}-{stranger.pk}": "on"}, follow=True
+    )
+    assert "chưa ghi danh" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_enrol_existing_and_new_learners_in_one_post(client_for, world, roster_a):
+    existing = LearnerFactory(centre=world.centre_a, full_name="Bùi Thị Cũ")
+    data = {
+        "from_date": "2026-01-05",
+        "learners": [existing.pk],
+        "moi-TOTAL_FORMS": 2,
+        "moi-INITIAL_FORMS": 0,
+        "moi-0-full_name": "Đỗ Văn Mới",
+        "moi-0-gender": "male",
+        "moi-0-birth_year": "1970",
+        "moi-1-full_name": "",
+    }
+    client_for(world.staff_a).post(reverse("courses:enrol", args=[roster_a.pk]), data)
+    names = set(roster_a.enrolments.values_list("learner__full_name", flat=True))
+    assert {"Bùi Thị Cũ", "Đỗ Văn Mới"} <= names and len(names) == 5
+
+
+def test_learner_list_is_scoped(client_for, world):
+    LearnerFactory(centre=world.centre_a, full_name="Người xã A")
+    assert "Người xã A" in client_for(world.staff_a).get(reverse("courses:learners")).content.decode()
+    response = client_for(world.staff_b).get(reverse("courses:learners"), {"trung_tam": world.centre_a.pk})
+    assert response.status_code == 404
+
+
+def test_learner_list_query_count(client_for, world, django_assert_num_queries):
+    for _ in range(20):
+        LearnerFactory(centre=world.centre_a)
+    client = client_for(world.staff_a)
+    # session, user, centre (scoped), user's centre (menu in base.html), learners with class counts
+    with django_assert_num_queries(5):
+        client.get(reverse("courses:learners"))
+
+
+def test_register_prints_learners_and_centre_header(client_for, world, roster_a):
+    page = client_for(world.staff_a).get(reverse("courses:register", args=[roster_a.pk])).content.decode()
+    assert "SỔ ĐIỂM DANH" in page and "Học viên 2" in page and "XÃ ĐÔNG PHƯƠNG" in page
+
+
+def test_province_official_edits_programme_kinds(client_for, world):
+    client = client_for(world.official)
+    kind_ = kind("khac")
+    client.post(reverse("courses:kind_edit", args=[kind_.pk]), {"name": "Khác (ghi rõ)", "code": "khac", "order": 10})
+    kind_.refresh_from_db()
+    assert kind_.name == "Khác (ghi rõ)" and not kind_.is_active
+    assert ProgrammeKind.objects.count() == 10
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "reviewer_x"])
+def test_only_province_edits_kinds(client_for, world, persona):
+    client = client_for(getattr(world, persona))
+    assert client.get(reverse("courses:kinds")).status_code == 403
+    assert client.post(reverse("courses:kinds"), {"name": "Mới", "code": "moi", "order": 1}).status_code == 403
+    assert ProgrammeKind.objects.count() == 10
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    assert client.get(reverse("courses:list")).status_code == 302
