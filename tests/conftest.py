@@ -5,6 +5,7 @@ Personas: staff of A, staff of B, reviewer of X, reviewer of Y, provincial offic
 official of another province Q (an outsider to everything in P).
 """
 
+import logging
 import os
 from dataclasses import dataclass
 
@@ -169,3 +170,7 @@ def browser_login(page, username: str, password: str | None = None) -> None:
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+# Refused requests (404/403/405) are the point of many tests; their log lines only bury real failures.
+logging.getLogger("django.request").setLevel(logging.ERROR)

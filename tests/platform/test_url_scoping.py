@@ -86,7 +86,7 @@ def problems_of(route: Route, world, registry=None) -> list[str]:
     """Everything wrong with one URL pattern; empty when it keeps out everyone it should."""
     if not route.name:
         return [f"{route.route} ({route.module}) has no name: name it so the walker can reverse it."]
-    filler = Filler(world, route.app, registry)
+    filler = Filler(world, route.app, registry, route_name=route.name)
     unknown = [k for k in route.keywords if filler.entry(k) is None]
     if unknown:
         return [

@@ -5,7 +5,7 @@ it tests. Convention: the object belongs to centre B (district Y, office Y, prov
 the scope of staff_a, reviewer_x and other_official; the walker picks those personas itself through
 accounts.scoping, so entries only have to say "an object of centre B".
 
-Keys are (app, keyword): `app` is the first part of the view's module ("courses" for courses.views), or
+Keys are (url name, keyword) for one route ("courses:attendance", "pk"), else (app, keyword): `app` is the first part of the view's module ("courses" for courses.views), or
 "*" for a keyword that means the same thing in every app. Values are:
   - Obj(factory): a scope-bearing object; factory(filler) returns a model instance (or a pk). Use
     filler.get("<other keyword>") to build on the object another keyword of the same URL made, so that
@@ -24,6 +24,13 @@ Examples for the apps being built (uncomment at merge, adjusting the factory to 
     ("reports", "job_pk"): Obj(lambda f: ExportJobFactory(requested_by=f.world.staff_b)),
     ("*", "district_pk"): Obj(lambda f: f.world.district_y),
     ("*", "year"): Value(lambda f: 2025),
+    # courses: "pk" is a class, except on session routes and programme kinds.
+    ("courses", "pk"): Obj(lambda f: _course_of_b(f)),
+    ("courses:session_edit", "pk"): Obj(lambda f: _session_of_b(f)),
+    ("courses:session_delete", "pk"): Obj(lambda f: _session_of_b(f)),
+    ("courses:attendance", "pk"): Obj(lambda f: _session_of_b(f)),
+    # Programme kinds are the province's reference data, not a centre's (province-level page, 403 for others).
+    ("courses:kind_edit", "pk"): Value(lambda f: __import__("courses.models").models.ProgrammeKind.objects.first().pk),
 """
 
 from __future__ import annotations
@@ -62,6 +69,19 @@ def _attachment_of_b(f):
     return attachment
 
 
+def _course_of_b(f):
+    from tests.courses.factories import CourseFactory
+
+    return CourseFactory(centre=f.world.centre_b)
+
+
+def _session_of_b(f):
+    from courses.models import Course
+    from tests.courses.factories import CourseFactory, SessionFactory
+
+    return SessionFactory(course=CourseFactory(centre=f.world.centre_b, format=Course.Format.ROSTER))
+
+
 def _criterion(f):
     from evaluations.models import Rubric
 
@@ -78,6 +98,13 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("evaluations", "pk"): Obj(_assessment_of_b),
     ("evaluations", "attachment_id"): Obj(_attachment_of_b),
     ("*", "year"): Value(lambda f: 2025),
+    # courses: "pk" is a class, except on session routes and programme kinds.
+    ("courses", "pk"): Obj(lambda f: _course_of_b(f)),
+    ("courses:session_edit", "pk"): Obj(lambda f: _session_of_b(f)),
+    ("courses:session_delete", "pk"): Obj(lambda f: _session_of_b(f)),
+    ("courses:attendance", "pk"): Obj(lambda f: _session_of_b(f)),
+    # Programme kinds are the province's reference data, not a centre's (province-level page, 403 for others).
+    ("courses:kind_edit", "pk"): Value(lambda f: __import__("courses.models").models.ProgrammeKind.objects.first().pk),
     # The rubric is the deployment's (one province per deployment, docs/evaluations.md): not an object of a
     # centre. Its pages are province-level and tested in tests/evaluations (403 for everyone else).
     ("evaluations", "criterion_id"): Value(_criterion),
@@ -105,14 +132,19 @@ READ_DENIED_WITH_403: set[str] = {
 class Filler:
     """Makes the values of one URL's keywords, once each, so that nested keywords share their parents."""
 
-    def __init__(self, world, app: str, registry: dict | None = None) -> None:
+    def __init__(self, world, app: str, registry: dict | None = None, route_name: str = "") -> None:
         self.world = world
         self.app = app
+        self.route_name = route_name
         self.registry = OBJECTS if registry is None else registry
         self.made: dict[str, Any] = {}
 
     def entry(self, keyword: str) -> Obj | Value | None:
-        return self.registry.get((self.app, keyword)) or self.registry.get(("*", keyword))
+        return (
+            self.registry.get((self.route_name, keyword))
+            or self.registry.get((self.app, keyword))
+            or self.registry.get(("*", keyword))
+        )
 
     def get(self, keyword: str) -> Any:
         if keyword not in self.made:
