@@ -1,0 +1,36 @@
+"""Figures and assessments as the courses and evaluations apps would leave them."""
+
+import datetime
+
+import factory
+
+from courses.models import CentreYearFigure, ProgrammeKind
+from evaluations.models import Assessment
+
+
+def kind(code: str = "khac") -> ProgrammeKind:
+    return ProgrammeKind.objects.get(code=code)  # loaded by the courses data migration
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CentreYearFigure
+
+    year = 2024
+    programme_kind = factory.LazyFunction(kind)
+    classes = 10
+    sessions = 40
+    participations = 1000
+    women = 600
+    minorities = 30
+    last_session_date = factory.LazyAttribute(lambda o: datetime.date(o.year, 12, 1))
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    year = 2024
+    status = Assessment.Status.APPROVED
+    rating = "tot"
+    proposed_rating = factory.LazyAttribute(lambda o: o.rating)
