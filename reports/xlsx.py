@@ -12,6 +12,7 @@ injection). Numbers are numbers, dates are dates shown dd/mm/yyyy, percentages a
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import tempfile
@@ -139,11 +140,15 @@ def write_table(
     sheet.append(header)
 
     count = 0
-    for row in rows:
-        sheet.append([_cell(sheet, column, value) for column, value in zip(columns, row, strict=True)])
-        count += 1
-        if progress and count % progress_every == 0:
-            progress(count)
+    try:
+        for row in rows:
+            sheet.append([_cell(sheet, column, value) for column, value in zip(columns, row, strict=True)])
+            count += 1
+            if progress and count % progress_every == 0:
+                progress(count)
+    except BaseException:
+        _discard(sheet)
+        raise
     last_row = HEADER_ROW + max(count, 1)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
     if progress:
@@ -153,6 +158,13 @@ def write_table(
     os.close(descriptor)
     workbook.save(path)
     return path
+
+
+def _discard(sheet) -> None:
+    """Close the half-written sheet's spool file (openpyxl would complain about it when collected)."""
+    # Already failing: the caller's exception is what matters, not a second one from closing.
+    with contextlib.suppress(Exception):
+        sheet.close()
 
 
 def filename_for(title: str, made_at: datetime.datetime | None = None) -> str:

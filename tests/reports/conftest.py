@@ -26,14 +26,26 @@ def figures(world):
         for centre, scale in ((world.centre_a, 1), (a2, 2), (world.centre_b, 3)):
             rows.append(
                 FigureFactory.build(
-                    centre=centre, year=year, programme_kind=literacy, classes=2 * k * scale, sessions=9 * k * scale,
-                    participations=311 * k * scale, women=170 * k * scale, minorities=7 * k * scale,
+                    centre=centre,
+                    year=year,
+                    programme_kind=literacy,
+                    classes=2 * k * scale,
+                    sessions=9 * k * scale,
+                    participations=311 * k * scale,
+                    women=170 * k * scale,
+                    minorities=7 * k * scale,
                 )
             )
             rows.append(
                 FigureFactory.build(
-                    centre=centre, year=year, programme_kind=other, classes=k + scale, sessions=5 * k + scale,
-                    participations=97 * k + scale, women=50 * k, minorities=scale,
+                    centre=centre,
+                    year=year,
+                    programme_kind=other,
+                    classes=k + scale,
+                    sessions=5 * k + scale,
+                    participations=97 * k + scale,
+                    women=50 * k,
+                    minorities=scale,
                     last_session_date=datetime.date(year, 6, scale),
                 )
             )

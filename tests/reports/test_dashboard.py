@@ -33,7 +33,9 @@ def test_province_figures_equal_the_raw_sums_by_district_and_year(world, figures
         rows = by_label(board, year)
         for field in FIELDS:
             assert getattr(rows["Huyện Đông Hưng"]["figures"], field) == raw_sum(field, year=year, centres=x_centres)
-            assert getattr(rows["Huyện Thái Thụy"]["figures"], field) == raw_sum(field, year=year, centres=[world.centre_b])
+            assert getattr(rows["Huyện Thái Thụy"]["figures"], field) == raw_sum(
+                field, year=year, centres=[world.centre_b]
+            )
             everyone = [world.centre_a, figures, world.centre_b]
             assert getattr(rows["TOTAL"]["figures"], field) == raw_sum(field, year=year, centres=everyone)
         assert rows["Huyện Đông Hưng"]["figures"].centres == 2
@@ -76,7 +78,10 @@ def test_rating_distribution_counts_only_approved_ratings_and_adds_to_100(world,
 
 def test_each_persona_gets_only_their_scope(world, figures):
     def labels(user, by_centre):
-        return {r.label for r in selectors.dashboard(scope=scoping.centre_q(user), filters=FILTERS, by_centre=by_centre).rows}
+        return {
+            r.label
+            for r in selectors.dashboard(scope=scoping.centre_q(user), filters=FILTERS, by_centre=by_centre).rows
+        }
 
     assert labels(world.official, False) == {"Huyện Đông Hưng", "Huyện Thái Thụy"}
     assert labels(world.reviewer_x, True) == {world.centre_a.name, figures.name}
@@ -87,7 +92,10 @@ def test_each_persona_gets_only_their_scope(world, figures):
 def test_a_year_counts_under_the_units_of_that_year_and_former_district_is_a_choice(world, figures):
     # After 1 July 2025: a new commune without district, merged from A's and A2's communes; its new centre.
     new_commune = CommuneFactory(
-        district=None, province=world.province, code="12694", name="Xã Đông Phương Mới",
+        district=None,
+        province=world.province,
+        code="12694",
+        name="Xã Đông Phương Mới",
         valid_from=datetime.date(2025, 7, 1),
     )
     world.centre_a.commune.merged_into = new_commune
@@ -103,7 +111,9 @@ def test_a_year_counts_under_the_units_of_that_year_and_former_district_is_a_cho
     assert then["Xã Đông Phương Mới"]["figures"].participations == 5000
     assert then["Huyện Đông Hưng"]["figures"].participations == 700  # A's first half of 2025 stays with X
     former = by_label(
-        selectors.province_dashboard(province_id=world.province.id, filters=DashboardFilters(2024, 2025, grouping=GROUP_FORMER)),
+        selectors.province_dashboard(
+            province_id=world.province.id, filters=DashboardFilters(2024, 2025, grouping=GROUP_FORMER)
+        ),
         2025,
     )
     assert "Xã Đông Phương Mới" not in former
@@ -123,7 +133,9 @@ def test_missing_data_lists_quiet_centres_and_unsubmitted_assessments(world, fig
 
 
 def test_centre_comparison_against_the_district_average(world, figures):
-    comparison = selectors.centre_comparison(centre=Centre.objects.with_units().get(pk=world.centre_a.pk), filters=FILTERS)
+    comparison = selectors.centre_comparison(
+        centre=Centre.objects.with_units().get(pk=world.centre_a.pk), filters=FILTERS
+    )
     x = [world.centre_a, figures]
     assert comparison.own[2024].participations == raw_sum("participations", year=2024, centres=[world.centre_a])
     expected = Decimal(raw_sum("participations", year=2024, centres=x)) / 2
@@ -135,7 +147,9 @@ def test_centre_comparison_against_the_district_average(world, figures):
 
 
 def test_province_dashboard_page_shows_vietnamese_numbers_and_links(world, figures, client_for):
-    response = client_for(world.official).get(reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024, "nam_goc": 2022})
+    response = client_for(world.official).get(
+        reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024, "nam_goc": 2022}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     total = raw_sum("participations", year=2024, centres=[world.centre_a, figures, world.centre_b])
@@ -149,7 +163,11 @@ def test_province_dashboard_page_shows_vietnamese_numbers_and_links(world, figur
 
 @pytest.mark.parametrize("persona", ["reviewer_x", "staff_a"])
 def test_reviewer_and_staff_see_nothing_of_the_other_district(world, figures, client_for, persona):
-    html = client_for(getattr(world, persona)).get(reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024}).content.decode()
+    html = (
+        client_for(getattr(world, persona))
+        .get(reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024})
+        .content.decode()
+    )
     assert world.centre_b.name not in html
     assert "Huyện Thái Thụy" not in html
     assert world.centre_a.name in html
@@ -184,14 +202,18 @@ def test_bad_filters_fall_back_to_defaults_with_a_message(world, figures, client
 
 def _more_data(world, n):
     """n more centres in X with a year of figures and a rating each: the query count must not move."""
-    for i in range(n):
-        c = CentreFactory(commune=CommuneFactory(district=world.district_x, province=world.province), review_office=world.office_x)
+    for _ in range(n):
+        c = CentreFactory(
+            commune=CommuneFactory(district=world.district_x, province=world.province), review_office=world.office_x
+        )
         FigureFactory(centre=c, year=2024)
         AssessmentFactory(centre=c, year=2024)
 
 
 @pytest.mark.parametrize("extra", [0, 6])
-def test_province_dashboard_runs_a_fixed_number_of_queries(world, figures, client_for, django_assert_num_queries, extra):
+def test_province_dashboard_runs_a_fixed_number_of_queries(
+    world, figures, client_for, django_assert_num_queries, extra
+):
     _more_data(world, extra)
     client = client_for(world.official)
     # 1 session, 2 user, 3 programme kinds, 4 provinces merged into P (scoping), 5 centres with units,
