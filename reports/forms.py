@@ -35,6 +35,10 @@ class DashboardFilterForm(forms.Form):
     )
 
     def __init__(self, data=None, *, kinds=(), **kwargs):
+        default = default_filters()
+        kwargs.setdefault(
+            "initial", {"tu_nam": default.year_from, "den_nam": default.year_to, "nam_goc": default.base_year}
+        )
         super().__init__(data, **kwargs)
         years = year_choices()
         self.fields["tu_nam"].choices = years
