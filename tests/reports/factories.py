@@ -1,6 +1,7 @@
 """Figures and assessments as the courses and evaluations apps would leave them."""
 
 import datetime
+import importlib
 
 import factory
 
@@ -8,9 +9,14 @@ from courses.models import CentreYearFigure, ProgrammeKind
 from evaluations.models import Assessment
 
 
+# The kinds the courses data migration loads; a transactional (browser) test flushes them, so recreate.
+KINDS = dict(importlib.import_module("courses.migrations.0002_load_programme_kinds").KINDS)
+
+
 def kind(code: str = "khac") -> ProgrammeKind:
-    """A programme kind of the courses data migration (recreated where a transactional test flushed it)."""
-    found, _created = ProgrammeKind.objects.get_or_create(code=code, defaults={"name": code.replace("-", " ")})
+    """A programme kind of the courses data migration, recreated with its real name if it was flushed."""
+    order = list(KINDS).index(code) + 1
+    found, _created = ProgrammeKind.objects.get_or_create(code=code, defaults={"name": KINDS[code], "order": order})
     return found
 
 

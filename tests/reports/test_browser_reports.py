@@ -2,7 +2,9 @@
 courses seed): the province dashboard, drill-down, and the rating summary download per role."""
 
 import datetime
+import io
 import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -80,7 +82,7 @@ def _download_rating_summary(page, username):
     row = page.get_by_test_id("official-reports").get_by_role("listitem").filter(has_text="xếp loại theo huyện")
     with page.expect_download() as info:
         row.get_by_role("link", name="Tải .xlsx").click()
-    sheet = load_workbook(info.value.path()).active
+    sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     return [v for r in sheet.iter_rows(values_only=True) for v in r if v is not None]
 
 
