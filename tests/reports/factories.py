@@ -8,7 +8,6 @@ import factory
 from courses.models import CentreYearFigure, ProgrammeKind
 from evaluations.models import Assessment
 
-
 # The kinds the courses data migration loads; a transactional (browser) test flushes them, so recreate.
 KINDS = dict(importlib.import_module("courses.migrations.0002_load_programme_kinds").KINDS)
 
