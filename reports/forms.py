@@ -1,0 +1,118 @@
+"""Forms of the reports app: dashboard filters (also the parameters of exports), report settings."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import ReportSettings
+from reports.selectors import FIRST_YEAR, GROUP_FORMER, GROUP_THEN, DashboardFilters, default_filters
+
+MAX_YEARS = 20
+
+
+def year_choices() -> list[tuple[int, int]]:
+    this_year = datetime.date.today().year  # noqa: DTZ011
+    return [(y, y) for y in range(this_year, FIRST_YEAR - 1, -1)]
+
+
+class DashboardFilterForm(forms.Form):
+    """GET parameters of the dashboards and of every dashboard export (Vietnamese slugs, no diacritics)."""
+
+    tu_nam = forms.TypedChoiceField(label=_("Từ năm"), coerce=int, required=False)
+    den_nam = forms.TypedChoiceField(label=_("Đến năm"), coerce=int, required=False)
+    nam_goc = forms.TypedChoiceField(label=_("So với năm gốc"), coerce=int, required=False, empty_value=None)
+    loai = forms.TypedChoiceField(label=_("Loại chương trình"), coerce=int, required=False, empty_value=None)
+    nhom = forms.ChoiceField(
+        label=_("Nhóm theo"),
+        required=False,
+        choices=[
+            (GROUP_THEN, _("Đơn vị hành chính của từng năm")),
+            (GROUP_FORMER, _("Huyện cũ (cả sau sáp nhập 2025)")),
+        ],
+    )
+
+    def __init__(self, data=None, *, kinds=(), **kwargs):
+        default = default_filters()
+        kwargs.setdefault(
+            "initial", {"tu_nam": default.year_from, "den_nam": default.year_to, "nam_goc": default.base_year}
+        )
+        super().__init__(data, **kwargs)
+        years = year_choices()
+        self.fields["tu_nam"].choices = years
+        self.fields["den_nam"].choices = years
+        self.fields["nam_goc"].choices = [("", _("(không so sánh)")), *years]
+        self.fields["loai"].choices = [("", _("Tất cả các loại")), *[(k.id, k.name) for k in kinds]]
+        self.kinds = {k.id: k.name for k in kinds}
+
+    def clean(self):
+        data = super().clean()
+        default = default_filters()
+        year_to = data.get("den_nam") or default.year_to
+        year_from = data.get("tu_nam") or min(default.year_from, year_to)
+        data["tu_nam"], data["den_nam"] = year_from, year_to
+        if year_from > year_to:
+            raise forms.ValidationError(_("“Từ năm” phải trước hoặc bằng “Đến năm”."))
+        if year_to - year_from + 1 > MAX_YEARS:
+            raise forms.ValidationError(_("Chọn tối đa %(n)s năm.") % {"n": MAX_YEARS})
+        return data
+
+    def filters(self) -> DashboardFilters:
+        """The filters asked for, or the defaults when the form is invalid (the page says so)."""
+        default = default_filters()
+        if not self.is_valid():
+            return default
+        data = self.cleaned_data
+        if not any(self.data.get(k) for k in ("tu_nam", "den_nam", "nam_goc", "loai", "nhom")):
+            return default
+        return DashboardFilters(
+            year_from=data.get("tu_nam") or default.year_from,
+            year_to=data.get("den_nam") or default.year_to,
+            programme_kind_id=data.get("loai"),
+            base_year=data.get("nam_goc"),
+            grouping=data.get("nhom") or GROUP_THEN,
+        )
+
+    def described(self, filters: DashboardFilters) -> list[tuple[str, str]]:
+        """The filters in words, for the title rows of an export."""
+        return [
+            (str(_("Loại chương trình")), self.kinds.get(filters.programme_kind_id, str(_("tất cả")))),
+            (str(_("Năm gốc so sánh")), str(filters.base_year or "")),
+            (str(_("Nhóm theo")), grouping_label(filters.grouping)),
+        ]
+
+
+def grouping_label(grouping: str) -> str:
+    if grouping == GROUP_FORMER:
+        return str(_("huyện cũ (các xã, phường sau 01/7/2025 tính về huyện trước sáp nhập)"))
+    return str(_("đơn vị hành chính của từng năm (sau 01/7/2025: theo xã, phường mới)"))
+
+
+def filters_to_params(filters: DashboardFilters) -> dict[str, str]:
+    """The filters as GET parameters (for links and for export jobs' params)."""
+    params = {"tu_nam": str(filters.year_from), "den_nam": str(filters.year_to), "nhom": filters.grouping}
+    if filters.base_year:
+        params["nam_goc"] = str(filters.base_year)
+    if filters.programme_kind_id:
+        params["loai"] = str(filters.programme_kind_id)
+    return params
+
+
+class ReportSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReportSettings
+        fields = ["parent_body", "issuing_body", "place_name", "signer_title", "signer_name"]
+        help_texts = {
+            "parent_body": _("Dòng trên bên trái, ví dụ: UBND TỈNH THÁI BÌNH"),
+            "issuing_body": _("Dòng dưới bên trái, ví dụ: SỞ GIÁO DỤC VÀ ĐÀO TẠO"),
+            "place_name": _("Dùng trong dòng “Thái Bình, ngày … tháng … năm …”"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        for name in ("parent_body", "issuing_body", "place_name", "signer_title"):
+            if name in data and not (data[name] or "").strip():
+                self.add_error(name, _("Không được để trống."))
+        return data

@@ -1,0 +1,258 @@
+"""Dashboards, exports, official reports, background export jobs and report settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import scoping
+from reports import selectors, services
+from reports.exports import EXPORTS, scope_label
+from reports.forms import DashboardFilterForm, ReportSettingsForm, filters_to_params, grouping_label
+from reports.models import ExportJob
+from reports.official import OFFICIAL_REPORTS
+from reports.xlsx import XLSX_CONTENT_TYPE, filename_for, table_response
+
+# Exports with more rows than this run in the background (a few seconds of work at ~10,000 rows/s).
+BACKGROUND_ROWS = 20000
+
+
+def _filters(request):
+    kinds = selectors.programme_kinds()
+    form = DashboardFilterForm(request.GET or None, kinds=kinds)
+    filters = form.filters()
+    if request.GET and not form.is_valid():
+        messages.warning(
+            request,
+            _("Bộ lọc không hợp lệ, đang hiện số liệu mặc định: %(e)s")
+            % {"e": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
+    return form, filters
+
+
+def _board_context(request, form, filters, board, *, extra_params=None) -> dict:
+    params = filters_to_params(filters)
+    if extra_params:
+        params.update(extra_params)
+    return {
+        "form": form,
+        "filters": filters,
+        "board": board,
+        "summary": board.summary(),
+        "ratings": board.rating_table(),
+        "trend": board.participation_trend(),
+        "tot_trend": board.tot_share_trend(),
+        "chart_data": board.chart_data(),
+        "rating_labels": [label for _v, label in selectors.Rating.choices],
+        "grouping_label": grouping_label(filters.grouping),
+        "query": urlencode(params),
+    }
+
+
+@login_required
+def dashboard(request):
+    """Province officials: by district. Reviewers: their office's centres. Centre staff: their centre
+    against its district's average."""
+    user = request.user
+    if user.is_centre_staff:
+        return centre(request, user.centre_id)
+    form, filters = _filters(request)
+    scope = scoping.centre_q(user)
+    board = selectors.dashboard(scope=scope, filters=filters, by_centre=not scoping.is_province_level(user))
+    today = timezone.localdate()
+    missing = selectors.missing_data(
+        scope=scope, centres=board.centres, today=today, cycle_year=selectors.current_cycle_year(today)
+    )
+    context = _board_context(request, form, filters, board)
+    context.update({"missing": missing, "unit": scope_label(user), "is_province": scoping.is_province_level(user)})
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def district(request, pk: int):
+    """One district's centres (drill-down from the province dashboard)."""
+    scoping.require_reviewer_or_above(request.user)
+    found = get_object_or_404(scoping.visible_districts(request.user), pk=pk)
+    form, filters = _filters(request)
+    scope = scoping.centre_q(request.user)
+    board = selectors.dashboard(scope=scope, filters=filters, by_centre=True, only_group=("district", found.pk))
+    today = timezone.localdate()
+    missing = selectors.missing_data(
+        scope=scope, centres=board.centres, today=today, cycle_year=selectors.current_cycle_year(today)
+    )
+    context = _board_context(request, form, filters, board, extra_params={"huyen": found.pk})
+    context.update({"district": found, "missing": missing, "unit": found.name})
+    return render(request, "reports/district.html", context)
+
+
+@login_required
+def centre(request, pk: int):
+    """A centre's figures by year against its district's average per centre."""
+    found = scoping.get_centre_for_user(request.user, pk)
+    form, filters = _filters(request)
+    comparison = selectors.centre_comparison(centre=found, filters=filters)
+    rows = []
+    labels = dict(selectors.Rating.choices)
+    for year in comparison.years:
+        own = comparison.own.get(year, selectors.Figures())
+        rows.append(
+            {
+                "year": year,
+                "own": own,
+                "avg": comparison.area_average.get(year, {}),
+                "rating": labels.get(comparison.ratings.get(year, ""), ""),
+            }
+        )
+    return render(
+        request,
+        "reports/centre.html",
+        {
+            "form": form,
+            "filters": filters,
+            "centre": found,
+            "comparison": comparison,
+            "rows": rows,
+            "record_url": selectors.centre_url(found.pk),
+            "query": urlencode(filters_to_params(filters)),
+        },
+    )
+
+
+# --- Exports ----------------------------------------------------------------------------------------
+
+
+@login_required
+def exports(request):
+    """The exports and official reports the user may have, with the dashboard filters."""
+    user = request.user
+    form, filters = _filters(request)
+    return render(
+        request,
+        "reports/exports.html",
+        {
+            "form": form,
+            "query": urlencode(filters_to_params(filters)),
+            "exports": [k for k in EXPORTS.values() if k.allowed(user)],
+            "official": list(OFFICIAL_REPORTS.values()) if scoping.is_reviewer_or_above(user) else [],
+            "jobs": ExportJob.objects.filter(user=user)[:10],
+            "can_edit_settings": scoping.is_province_level(user),
+        },
+    )
+
+
+def _export_kind(user, code: str):
+    kind = EXPORTS.get(code)
+    if kind is None:
+        raise Http404(_("Không có loại xuất dữ liệu này."))
+    if not kind.allowed(user):
+        raise PermissionDenied(_("Bạn không có quyền xuất dữ liệu này."))
+    return kind
+
+
+@login_required
+def export(request, code: str):
+    """The export as .xlsx now, or — when it is large — queued as a background job (redirect to its page)."""
+    kind = _export_kind(request.user, code)
+    params = request.GET.dict()
+    spec = kind.build(request.user, params)
+    limit = getattr(settings, "REPORTS_BACKGROUND_ROWS", BACKGROUND_ROWS)
+    if spec.total is not None and spec.total > limit:
+        job = services.export_job_create(
+            kind=code, title=spec.title, params=params, rows_total=spec.total, by=request.user
+        )
+        messages.info(request, _("Tệp lớn: đang chuẩn bị ở chế độ chạy nền."))
+        return redirect("reports:job", pk=job.pk)
+    return table_response(title=spec.title, context=spec.context, columns=spec.columns, rows=spec.rows)
+
+
+@login_required
+@require_POST
+def export_start(request, code: str):
+    """Run an export in the background whatever its size (button on the exports page)."""
+    kind = _export_kind(request.user, code)
+    params = request.POST.dict()
+    params.pop("csrfmiddlewaretoken", None)
+    spec = kind.build(request.user, params)  # checks the params and the scope now, not in the worker
+    job = services.export_job_create(
+        kind=code, title=spec.title, params=params, rows_total=spec.total or 0, by=request.user
+    )
+    messages.success(request, _("Đã đưa yêu cầu xuất “%(t)s” vào hàng đợi.") % {"t": spec.title})
+    return redirect("reports:job", pk=job.pk)
+
+
+@login_required
+def official(request, code: str):
+    scoping.require_reviewer_or_above(request.user)
+    report = OFFICIAL_REPORTS.get(code)
+    if report is None:
+        raise Http404(_("Không có loại báo cáo này."))
+    title, content = report.build(request.user, request.GET.dict())
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(title)}"'
+    return response
+
+
+# --- Background jobs: only their owner sees them ----------------------------------------------------
+
+
+def _own_job(request, pk: int) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, user=request.user)
+
+
+@login_required
+def job(request, pk: int):
+    return render(request, "reports/job.html", {"job": _own_job(request, pk)})
+
+
+@login_required
+def job_status(request, pk: int):
+    found = _own_job(request, pk)
+    return JsonResponse(
+        {
+            "status": found.status,
+            "status_label": found.get_status_display(),
+            "percent": found.percent,
+            "rows_done": found.rows_done,
+            "rows_total": found.rows_total,
+            "download_url": reverse("reports:job_download", args=[found.pk]) if found.status == "done" else None,
+        }
+    )
+
+
+@login_required
+def job_download(request, pk: int):
+    found = _own_job(request, pk)
+    if found.status != ExportJob.Status.DONE or not found.file:
+        raise Http404(_("Tệp chưa sẵn sàng."))
+    name = found.file.name.rsplit("/", 1)[-1]
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
+# --- Report settings --------------------------------------------------------------------------------
+
+
+@login_required
+def report_settings(request):
+    """The issuing body, place and signer of the province's official reports (province officials)."""
+    user = request.user
+    scoping.require_province_level(user)
+    provinces = scoping.visible_provinces(user).order_by("code")
+    province = provinces.filter(pk=request.GET.get("tinh") or user.province_id).first() or provinces.first()
+    if province is None:
+        raise Http404(_("Chưa có tỉnh nào."))
+    current = selectors.report_settings_for(province)
+    form = ReportSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.report_settings_update(province=province, by=user, **form.cleaned_data)
+        messages.success(request, _("Đã lưu thiết lập báo cáo."))
+        return redirect(f"{reverse('reports:settings')}?{urlencode({'tinh': province.pk})}")
+    return render(request, "reports/settings.html", {"form": form, "province": province, "provinces": provinces})

@@ -1,0 +1,259 @@
+"""The dashboards show what the raw figures add up to, to each person only their own scope."""
+
+import datetime
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts import scoping
+from centres.models import Centre
+from courses.models import CentreYearFigure
+from evaluations.models import Assessment
+from reports import selectors
+from reports.selectors import GROUP_FORMER, DashboardFilters
+from tests.factories import CentreFactory, CommuneFactory
+from tests.reports.conftest import FILTERS, raw_sum
+from tests.reports.factories import AssessmentFactory, FigureFactory, kind
+
+FIELDS = ("classes", "sessions", "participations", "women", "minorities")
+
+
+def by_label(board, year):
+    return {e["row"].label if not e["is_total"] else "TOTAL": e for e in board.summary(year)}
+
+
+def test_province_figures_equal_the_raw_sums_by_district_and_year(world, figures):
+    board = selectors.province_dashboard(province_id=world.province.id, filters=FILTERS)
+    x_centres = [world.centre_a, figures]
+    for year in FILTERS.years:
+        rows = by_label(board, year)
+        for field in FIELDS:
+            assert getattr(rows["Huyện Đông Hưng"]["figures"], field) == raw_sum(field, year=year, centres=x_centres)
+            assert getattr(rows["Huyện Thái Thụy"]["figures"], field) == raw_sum(
+                field, year=year, centres=[world.centre_b]
+            )
+            everyone = [world.centre_a, figures, world.centre_b]
+            assert getattr(rows["TOTAL"]["figures"], field) == raw_sum(field, year=year, centres=everyone)
+        assert rows["Huyện Đông Hưng"]["figures"].centres == 2
+        assert rows["TOTAL"]["figures"].centres == 3
+
+
+def test_changes_on_previous_and_base_year_are_computed_from_the_raw_sums(world, figures):
+    board = selectors.province_dashboard(province_id=world.province.id, filters=FILTERS)
+    everyone = [world.centre_a, figures, world.centre_b]
+    now = raw_sum("participations", year=2024, centres=everyone)
+    before = raw_sum("participations", year=2023, centres=everyone)
+    base = raw_sum("participations", year=2022, centres=everyone)
+    total = by_label(board, 2024)["TOTAL"]
+    assert total["change_previous"] == (Decimal(now - before) * 100 / before).quantize(Decimal("0.1"))
+    assert total["change_base"] == (Decimal(now - base) * 100 / base).quantize(Decimal("0.1"))
+    assert total["figures"].per_centre == (Decimal(now) / 3).quantize(Decimal("1"))
+
+
+def test_programme_kind_filter_keeps_only_that_kind(world, figures):
+    literacy = kind("xoa-mu-chu")
+    filters = DashboardFilters(2024, 2024, programme_kind_id=literacy.id)
+    board = selectors.province_dashboard(province_id=world.province.id, filters=filters)
+    expected = raw_sum("participations", year=2024, centres=[world.centre_a, figures], kind_id=literacy.id)
+    assert by_label(board, 2024)["Huyện Đông Hưng"]["figures"].participations == expected
+
+
+def test_rating_distribution_counts_only_approved_ratings_and_adds_to_100(world, figures):
+    board = selectors.province_dashboard(province_id=world.province.id, filters=FILTERS)
+    table = {e["row"].label if not e["is_total"] else "TOTAL": e for e in board.rating_table(2024)}
+    # 2024: A tot, A2 only proposed (not counted), B tot
+    assert table["Huyện Đông Hưng"]["rated"] == 1
+    assert table["TOTAL"]["rated"] == 2
+    assert table["TOTAL"]["cells"][0] == (2, Decimal("100.0"))
+    table_2023 = {e["row"].label if not e["is_total"] else "TOTAL": e for e in board.rating_table(2023)}
+    percents = [p for _c, p in table_2023["TOTAL"]["cells"]]
+    assert percents == [Decimal("66.7"), Decimal("33.3"), Decimal("0.0"), Decimal("0.0")]
+    assert sum(percents) == Decimal("100.0")
+    assert [t["share"] for t in board.tot_share_trend()] == [Decimal("33.3"), Decimal("66.7"), Decimal("100.0")]
+
+
+def test_each_persona_gets_only_their_scope(world, figures):
+    def labels(user, by_centre):
+        return {
+            r.label
+            for r in selectors.dashboard(scope=scoping.centre_q(user), filters=FILTERS, by_centre=by_centre).rows
+        }
+
+    assert labels(world.official, False) == {"Huyện Đông Hưng", "Huyện Thái Thụy"}
+    assert labels(world.reviewer_x, True) == {world.centre_a.name, figures.name}
+    assert labels(world.staff_b, True) == {world.centre_b.name}
+    assert labels(world.other_official, False) == set()
+
+
+def test_a_year_counts_under_the_units_of_that_year_and_former_district_is_a_choice(world, figures):
+    # After 1 July 2025: a new commune without district, merged from A's and A2's communes; its new centre.
+    new_commune = CommuneFactory(
+        district=None,
+        province=world.province,
+        code="12694",
+        name="Xã Đông Phương Mới",
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    world.centre_a.commune.merged_into = new_commune
+    world.centre_a.commune.save(update_fields=["merged_into"])
+    new_centre = CentreFactory(commune=new_commune, review_office=world.office_x)
+    FigureFactory(centre=new_centre, year=2025, participations=5000, women=2000)
+    FigureFactory(centre=world.centre_a, year=2025, participations=700, women=300)
+    Centre.objects.filter(pk=world.centre_a.pk).update(
+        status=Centre.Status.MERGED, merged_into=new_centre, status_date=datetime.date(2025, 7, 1)
+    )
+    filters = DashboardFilters(2024, 2025)
+    then = by_label(selectors.province_dashboard(province_id=world.province.id, filters=filters), 2025)
+    assert then["Xã Đông Phương Mới"]["figures"].participations == 5000
+    assert then["Huyện Đông Hưng"]["figures"].participations == 700  # A's first half of 2025 stays with X
+    former = by_label(
+        selectors.province_dashboard(
+            province_id=world.province.id, filters=DashboardFilters(2024, 2025, grouping=GROUP_FORMER)
+        ),
+        2025,
+    )
+    assert "Xã Đông Phương Mới" not in former
+    assert former["Huyện Đông Hưng"]["figures"].participations == 5700
+    assert former["Huyện Đông Hưng"]["figures"].centres == 2
+
+
+def test_missing_data_lists_quiet_centres_and_unsubmitted_assessments(world, figures):
+    today = datetime.date(2025, 3, 10)
+    FigureFactory(centre=world.centre_b, year=2025, last_session_date=datetime.date(2025, 3, 1))
+    AssessmentFactory(centre=world.centre_a, year=2025, status=Assessment.Status.SUBMITTED, rating="")
+    AssessmentFactory(centre=world.centre_b, year=2025, status=Assessment.Status.RETURNED, rating="")
+    centres = selectors.centres_info(scope=Q())
+    missing = selectors.missing_data(scope=Q(), centres=centres, today=today, cycle_year=2025)
+    assert {c.id for c, _last in missing.no_recent_session} == {world.centre_a.id, figures.id}
+    assert dict((c.id, s) for c, s in missing.not_submitted) == {figures.id: None, world.centre_b.id: "returned"}
+
+
+def test_centre_comparison_against_the_district_average(world, figures):
+    comparison = selectors.centre_comparison(
+        centre=Centre.objects.with_units().get(pk=world.centre_a.pk), filters=FILTERS
+    )
+    x = [world.centre_a, figures]
+    assert comparison.own[2024].participations == raw_sum("participations", year=2024, centres=[world.centre_a])
+    expected = Decimal(raw_sum("participations", year=2024, centres=x)) / 2
+    assert comparison.area_average[2024]["participations"] == expected.quantize(Decimal("0.1"))
+    assert comparison.ratings == {2022: "kha", 2023: "tot", 2024: "tot"}
+
+
+# --- Pages ------------------------------------------------------------------------------------------
+
+
+def test_province_dashboard_page_shows_vietnamese_numbers_and_links(world, figures, client_for):
+    response = client_for(world.official).get(
+        reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024, "nam_goc": 2022}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    total = raw_sum("participations", year=2024, centres=[world.centre_a, figures, world.centre_b])
+    assert f"{total:,}".replace(",", ".") in html
+    assert reverse("reports:district", args=[world.district_x.pk]) in html
+    assert "66,7%" in html  # 2023 share of Tốt
+    data = json.loads(re.search(r'id="dashboard-chart-data" type="application/json">(.*?)</script>', html).group(1))
+    assert data["years"] == [2022, 2023, 2024]
+    assert "Số liệu năm 2024" in html and "2.024" not in html
+    assert "<script>" not in html  # no inline script (CSP)
+
+
+@pytest.mark.parametrize("persona", ["reviewer_x", "staff_a"])
+def test_reviewer_and_staff_see_nothing_of_the_other_district(world, figures, client_for, persona):
+    html = (
+        client_for(getattr(world, persona))
+        .get(reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024})
+        .content.decode()
+    )
+    assert world.centre_b.name not in html
+    assert "Huyện Thái Thụy" not in html
+    assert world.centre_a.name in html
+
+
+def test_other_province_official_sees_no_figures_of_p(world, figures, client_for):
+    client = client_for(world.other_official)
+    html = client.get(reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024}).content.decode()
+    assert "Huyện Đông Hưng" not in html and world.centre_a.name not in html
+    assert client.get(reverse("reports:district", args=[world.district_x.pk])).status_code == 404
+    assert client.get(reverse("reports:centre", args=[world.centre_a.pk])).status_code == 404
+
+
+def test_district_page_is_a_404_for_another_districts_reviewer_and_403_for_staff(world, figures, client_for):
+    assert client_for(world.reviewer_y).get(reverse("reports:district", args=[world.district_x.pk])).status_code == 404
+    assert client_for(world.staff_a).get(reverse("reports:district", args=[world.district_x.pk])).status_code == 403
+    response = client_for(world.reviewer_x).get(reverse("reports:district", args=[world.district_x.pk]))
+    assert response.status_code == 200 and figures.name in response.content.decode()
+
+
+def test_centre_page_outsiders_get_404(world, figures, client_for):
+    assert client_for(world.staff_b).get(reverse("reports:centre", args=[world.centre_a.pk])).status_code == 404
+    assert client_for(world.reviewer_y).get(reverse("reports:centre", args=[world.centre_a.pk])).status_code == 404
+    assert client_for(world.staff_a).get(reverse("reports:centre", args=[world.centre_a.pk])).status_code == 200
+
+
+def test_bad_filters_fall_back_to_defaults_with_a_message(world, figures, client_for):
+    response = client_for(world.official).get(reverse("reports:dashboard"), {"tu_nam": 2024, "den_nam": 2022})
+    assert response.status_code == 200
+    assert "“Từ năm” phải trước hoặc bằng “Đến năm”." in response.content.decode()
+
+
+def _more_data(world, n):
+    """n more centres in X with a year of figures and a rating each: the query count must not move."""
+    for _ in range(n):
+        c = CentreFactory(
+            commune=CommuneFactory(district=world.district_x, province=world.province), review_office=world.office_x
+        )
+        FigureFactory(centre=c, year=2024)
+        AssessmentFactory(centre=c, year=2024)
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_province_dashboard_runs_a_fixed_number_of_queries(
+    world, figures, client_for, django_assert_num_queries, extra
+):
+    _more_data(world, extra)
+    client = client_for(world.official)
+    # 1 session, 2 user, 3 programme kinds, 4 provinces merged into P (scoping), 5 centres with units,
+    # 6 figures per centre and year, 7 approved ratings, 8 latest session per centre, 9 cycle-year
+    # assessments, 10 the user's province (unit label, then the menu)
+    with django_assert_num_queries(10):
+        assert client.get(reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024}).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_district_page_runs_a_fixed_number_of_queries(world, figures, client_for, django_assert_num_queries, extra):
+    _more_data(world, extra)
+    client = client_for(world.official)
+    # 1 session, 2 user, 3 provinces merged into P, 4 the district (scoped), 5 programme kinds, 6 centres,
+    # 7 figures, 8 ratings, 9 latest sessions, 10 cycle-year assessments, 11 the user's province (menu)
+    with django_assert_num_queries(11):
+        assert client.get(reverse("reports:district", args=[world.district_x.pk])).status_code == 200
+
+
+def test_centre_page_runs_a_fixed_number_of_queries(world, figures, client_for, django_assert_num_queries):
+    client = client_for(world.staff_a)
+    # 1 session, 2 user, 3 the centre (scoped, with units), 4 programme kinds, 5 its figures, 6 district
+    # sums, 7 its assessments, 8 the user's centre (menu in base.html)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("reports:dashboard")).status_code == 200
+
+
+def test_a_figure_saved_now_shows_on_the_next_load(world, figures, client_for):
+    client = client_for(world.official)
+    params = {"tu_nam": 2024, "den_nam": 2024}
+    before = client.get(reverse("reports:dashboard"), params).context["summary"][-1]["figures"].participations
+    CentreYearFigure.objects.filter(centre=world.centre_b, year=2024, programme_kind=kind("khac")).update(
+        participations=models_f("participations") + 123
+    )
+    after = client.get(reverse("reports:dashboard"), params).context["summary"][-1]["figures"].participations
+    assert after == before + 123
+
+
+def models_f(name):
+    from django.db.models import F
+
+    return F(name)

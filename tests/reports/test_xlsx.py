@@ -1,0 +1,91 @@
+"""The generic export writer: title rows, typed cells, frozen header, autofilter, no formulas from text."""
+
+import datetime
+import os
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.xlsx import DATE, DECIMAL, HEADER_ROW, NUMBER, PERCENT, TEXT, Column, ExportContext, write_table
+
+COLUMNS = [
+    Column("Tên", TEXT, 30),
+    Column("Lượt", NUMBER),
+    Column("Tỷ lệ", PERCENT),
+    Column("Ngày", DATE),
+    Column("Điểm", DECIMAL),
+]
+
+
+@pytest.fixture
+def book(world):
+    rows = [
+        ['=HYPERLINK("x")', 1500000, Decimal("55.2"), datetime.date(2024, 3, 5), Decimal("87.5")],
+        ["+84 Nguyễn Thị Ánh Tuyết", 0, None, None, None],
+        ["-1", 3, Decimal("100.0"), datetime.date(2024, 12, 31), 90],
+        ["@SUM(A1)", 4, Decimal("0.0"), None, None],
+        ["\tTrung tâm\rĐông Phương", 5, None, None, None],
+    ]
+    context = ExportContext(
+        unit="Tỉnh Thái Bình", user=world.official, years="2024", filters=[("Loại", "Xóa mù chữ"), ("Trống", "")]
+    )
+    path = write_table(title="Danh sách thử", context=context, columns=COLUMNS, rows=iter(rows))
+    yield load_workbook(path).active
+    os.unlink(path)
+
+
+def test_title_rows_say_what_for_whom_and_when(book, world):
+    assert book["A1"].value == "Danh sách thử"
+    assert book["A2"].value == "Đơn vị: Tỉnh Thái Bình · Năm: 2024"
+    assert book["A3"].value == "Bộ lọc: Loại: Xóa mù chữ"
+    assert "người lập: Văn A Nguyễn" in book["A4"].value or "người lập: Nguyễn Văn A" in book["A4"].value
+
+
+def test_header_is_frozen_filtered_and_sized(book):
+    assert [c.value for c in book[HEADER_ROW]] == ["Tên", "Lượt", "Tỷ lệ", "Ngày", "Điểm"]
+    assert book.freeze_panes == f"A{HEADER_ROW + 1}"
+    assert book.auto_filter.ref == f"A{HEADER_ROW}:E{HEADER_ROW + 5}"
+    assert book.column_dimensions["A"].width == 30
+
+
+def test_text_that_looks_like_a_formula_comes_back_as_that_literal_text(book):
+    first = HEADER_ROW + 1
+    assert book[f"A{first}"].value == '=HYPERLINK("x")'
+    assert book[f"A{first}"].data_type == "s"
+    assert [book[f"A{first + i}"].value for i in range(1, 4)] == ["+84 Nguyễn Thị Ánh Tuyết", "-1", "@SUM(A1)"]
+    # XML turns a bare carriage return into a line feed on reading; the text stays text.
+    assert book[f"A{first + 4}"].value.startswith("\tTrung tâm")
+    assert all(book[f"A{first + i}"].data_type == "s" for i in range(5))
+
+
+def test_numbers_dates_and_percentages_keep_their_types(book):
+    row = HEADER_ROW + 1
+    assert book[f"B{row}"].value == 1500000 and book[f"B{row}"].number_format == "#,##0"
+    assert book[f"C{row}"].value == pytest.approx(0.552) and book[f"C{row}"].number_format == "0.0%"
+    assert book[f"D{row}"].value == datetime.datetime(2024, 3, 5) and book[f"D{row}"].number_format == "DD/MM/YYYY"
+    assert book[f"E{row}"].value == 87.5
+    assert book[f"C{row + 1}"].value is None
+
+
+def test_a_row_of_the_wrong_length_is_refused(world):
+    context = ExportContext(unit="P", user=world.official)
+    with pytest.raises(ValueError):
+        write_table(title="x", context=context, columns=COLUMNS, rows=[["only one"]])
+
+
+def test_rows_are_consumed_lazily_and_progress_is_reported(world):
+    seen = []
+
+    def rows():
+        for i in range(5000):
+            yield [f"Trung tâm {i}", i, None, None, None]
+
+    context = ExportContext(unit="P", user=world.official)
+    path = write_table(
+        title="Lớn", context=context, columns=COLUMNS, rows=rows(), progress=seen.append, progress_every=2000
+    )
+    sheet = load_workbook(path, read_only=True).active
+    assert sum(1 for _ in sheet.iter_rows(min_row=HEADER_ROW + 1, max_col=1, values_only=True)) == 5000
+    assert seen == [2000, 4000, 5000]
+    os.unlink(path)
