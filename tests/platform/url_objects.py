@@ -29,6 +29,12 @@ Examples for the apps being built (uncomment at merge, adjusting the factory to 
     ("courses:session_edit", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:session_delete", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:attendance", "pk"): Obj(lambda f: _session_of_b(f)),
+    # reports: a district's and a centre's dashboards, and export jobs (owned by the user who asked).
+    ("reports:district", "pk"): Obj(lambda f: f.world.district_y),
+    ("reports:centre", "pk"): Obj(lambda f: f.world.centre_b),
+    ("reports", "pk"): Obj(lambda f: _job_of_b(f)),
+    ("reports", "code"): Value(lambda f: "centres"),
+    ("reports:official", "code"): Value(lambda f: "bc-xep-loai"),
     # Programme kinds are the province's reference data, not a centre's (province-level page, 403 for others).
     ("courses:kind_edit", "pk"): Value(lambda f: __import__("courses.models").models.ProgrammeKind.objects.first().pk),
 """
@@ -82,6 +88,12 @@ def _session_of_b(f):
     return SessionFactory(course=CourseFactory(centre=f.world.centre_b, format=Course.Format.ROSTER))
 
 
+def _job_of_b(f):
+    from reports.models import ExportJob
+
+    return ExportJob.objects.create(user=f.world.staff_b, kind="centres", title="Danh sách trung tâm")
+
+
 def _criterion(f):
     from evaluations.models import Rubric
 
@@ -103,6 +115,12 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("courses:session_edit", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:session_delete", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:attendance", "pk"): Obj(lambda f: _session_of_b(f)),
+    # reports: a district's and a centre's dashboards, and export jobs (owned by the user who asked).
+    ("reports:district", "pk"): Obj(lambda f: f.world.district_y),
+    ("reports:centre", "pk"): Obj(lambda f: f.world.centre_b),
+    ("reports", "pk"): Obj(lambda f: _job_of_b(f)),
+    ("reports", "code"): Value(lambda f: "centres"),
+    ("reports:official", "code"): Value(lambda f: "bc-xep-loai"),
     # Programme kinds are the province's reference data, not a centre's (province-level page, 403 for others).
     ("courses:kind_edit", "pk"): Value(lambda f: __import__("courses.models").models.ProgrammeKind.objects.first().pk),
     # The rubric is the deployment's (one province per deployment, docs/evaluations.md): not an object of a
@@ -126,6 +144,9 @@ READ_DENIED_WITH_403: set[str] = {
     # an official of another province gets 404 for an office outside their province.
     "evaluations:office",
     "evaluations:bulk_approve",
+    # District dashboards are for reviewers and the province: centre staff are refused by role (403) for every
+    # district, their own included, so the answer reveals nothing; outsiders among reviewers get 404.
+    "reports:district",
 }
 
 
