@@ -146,7 +146,7 @@ def _entries(records: list, subject: str) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=(user.get_full_name() or user.username) if user else "",
+                who=_person(user),
                 kind=record.history_type,
                 subject=subject,
                 object_label=_record_label(record),
@@ -155,6 +155,13 @@ def _entries(records: list, subject: str) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def _person(user) -> str:
+    """Vietnamese order: family and middle names (last_name) before the given name."""
+    if user is None:
+        return ""
+    return f"{user.last_name} {user.first_name}".strip() or user.username
 
 
 def _record_label(record) -> str:
