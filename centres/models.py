@@ -111,3 +111,147 @@ def centre_default_name(commune) -> str:
     """ "Trung tâm học tập cộng đồng xã Minh Tân": the kind in lower case, as in official documents."""
     kind = commune.get_kind_display().lower()
     return f"Trung tâm học tập cộng đồng {kind} {commune.short_name}"
+
+
+class Gender(models.TextChoices):
+    MALE = "nam", _("Nam")
+    FEMALE = "nu", _("Nữ")
+
+
+class Engagement(models.TextChoices):
+    FULL_TIME = "full_time", _("Chuyên trách")
+    PART_TIME = "part_time", _("Kiêm nhiệm")
+
+
+class BoardMemberQuerySet(models.QuerySet):
+    def on_date(self, day):
+        """Members in office on `day` (term_start ≤ day ≤ term_end, an open term counts)."""
+        return self.filter(Q(term_start__lte=day), Q(term_end__isnull=True) | Q(term_end__gte=day))
+
+    def past_on(self, day):
+        return self.filter(term_end__lt=day)
+
+
+class BoardMember(models.Model):
+    """One term of one person on a centre's management board (Ban Giám đốc). A member who leaves keeps
+    the row with its term_end: the board on any past date can be shown."""
+
+    class Position(models.TextChoices):
+        # The values sort in board order (giam_doc < pho_giam_doc < uy_vien), which `ordering` relies on.
+        GIAM_DOC = "giam_doc", _("Giám đốc")
+        PHO_GIAM_DOC = "pho_giam_doc", _("Phó Giám đốc")
+        UY_VIEN = "uy_vien", _("Ủy viên")
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="board_members"
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=100)
+    gender = models.CharField(_("giới tính"), max_length=5, choices=Gender.choices)
+    position = models.CharField(_("chức danh trong Ban Giám đốc"), max_length=20, choices=Position.choices)
+    main_post = models.CharField(
+        _("chức vụ chính"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: Phó Chủ tịch UBND xã, Chủ tịch Hội Khuyến học xã"),
+    )
+    engagement = models.CharField(
+        _("chuyên trách/kiêm nhiệm"), max_length=20, choices=Engagement.choices, default=Engagement.PART_TIME
+    )
+    appointment_decision = models.CharField(_("quyết định bổ nhiệm"), max_length=200, blank=True)
+    term_start = models.DateField(_("bắt đầu nhiệm kỳ"))
+    term_end = models.DateField(_("kết thúc nhiệm kỳ"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = BoardMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["centre", "position", "-term_start", "full_name"]
+        verbose_name = _("thành viên Ban Giám đốc")
+        verbose_name_plural = _("thành viên Ban Giám đốc")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=F("term_start")),
+                name="board_term_ordered",
+                violation_error_message=_("Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu."),
+            ),
+            # The database holds what it can of "one Giám đốc at a time": one open-ended term. Overlapping
+            # dated terms are refused by services.board_member_* (an exclusion constraint needs PostgreSQL).
+            models.UniqueConstraint(
+                fields=["centre"],
+                condition=Q(position="giam_doc", term_end__isnull=True),
+                name="board_one_open_director",
+                violation_error_message=_("Trung tâm đã có một Giám đốc đang tại nhiệm."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_position_display()})"
+
+
+class Instructor(models.Model):
+    """A person who teaches; may teach at several centres (InstructorAssignment). What is true of the
+    person lives here; what depends on the centre (kind, engagement, active) lives on the assignment."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=100)
+    gender = models.CharField(_("giới tính"), max_length=5, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=50, default="Kinh")
+    field = models.CharField(
+        _("lĩnh vực"), max_length=100, blank=True, help_text=_("Ví dụ: trồng trọt, chăn nuôi, pháp luật, y tế")
+    )
+    workplace = models.CharField(_("nơi công tác"), max_length=200, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True, validators=[phone_validator])
+    centres = models.ManyToManyField(
+        Centre, through="InstructorAssignment", verbose_name=_("trung tâm"), related_name="instructors"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name = _("giảng viên")
+        verbose_name_plural = _("giảng viên")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900, birth_year__lte=2020),
+                name="instructor_birth_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class InstructorAssignment(models.Model):
+    """An instructor teaching at one centre: the row a centre's page lists and its staff edit."""
+
+    class Kind(models.TextChoices):
+        GIAO_VIEN = "giao_vien", _("Giáo viên")
+        BAO_CAO_VIEN = "bao_cao_vien", _("Báo cáo viên")
+        HUONG_DAN_VIEN = "huong_dan_vien", _("Hướng dẫn viên")
+        CONG_TAC_VIEN = "cong_tac_vien", _("Cộng tác viên")
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="instructor_assignments"
+    )
+    instructor = models.ForeignKey(
+        Instructor, verbose_name=_("giảng viên"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.CONG_TAC_VIEN)
+    engagement = models.CharField(
+        _("chuyên trách/kiêm nhiệm"), max_length=20, choices=Engagement.choices, default=Engagement.PART_TIME
+    )
+    active = models.BooleanField(_("đang tham gia"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["centre", "-active", "instructor__full_name"]
+        verbose_name = _("giảng viên của trung tâm")
+        verbose_name_plural = _("giảng viên của trung tâm")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "instructor"], name="instructor_once_per_centre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instructor} – {self.centre}"

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from centres import views
 
 app_name = "centres"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.centre_list, name="list"),
+    path("cua-toi/", views.centre_mine, name="mine"),
+    path("them/", views.centre_create, name="create"),
+    path("<int:pk>/", views.centre_detail, name="detail"),
+    path("<int:pk>/sua/", views.centre_edit, name="edit"),
+    path("<int:pk>/co-so-vat-chat/", views.centre_facilities, name="facilities"),
+    path("<int:pk>/sap-nhap/", views.centre_merge, name="merge"),
+    path("<int:pk>/ban-giam-doc/them/", views.board_member_add, name="board_add"),
+    path("<int:pk>/ban-giam-doc/<int:member_pk>/sua/", views.board_member_edit, name="board_edit"),
+    path("<int:pk>/ban-giam-doc/<int:member_pk>/ket-thuc/", views.board_member_end, name="board_end"),
+    path("<int:pk>/giang-vien/them/", views.instructor_add, name="instructor_add"),
+    path("<int:pk>/giang-vien/<int:link_pk>/sua/", views.instructor_edit, name="instructor_edit"),
+]

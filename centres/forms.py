@@ -1,0 +1,190 @@
+"""Forms of the registry: they validate and clean; services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
+from evaluations.models import Rating
+from units.models import Commune
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CentreFilterForm(forms.Form):
+    """The list's filters. Invalid values are dropped, never an error: a filter is a GET link."""
+
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã xã"), required=False, max_length=100)
+    district = forms.ModelChoiceField(label=_("Huyện"), queryset=None, required=False, empty_label=_("Tất cả"))
+    commune_kind = forms.ChoiceField(label=_("Cấp xã"), required=False)
+    status = forms.ChoiceField(label=_("Tình trạng"), required=False)
+    has_library = forms.ChoiceField(
+        label=_("Thư viện/tủ sách"),
+        required=False,
+        choices=[("", _("Tất cả")), ("1", _("Có")), ("0", _("Không"))],
+    )
+    rating = forms.ChoiceField(label=_("Xếp loại năm trước"), required=False)
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+        self.fields["commune_kind"].choices = [("", _("Tất cả")), *Commune.Kind.choices]
+        self.fields["status"].choices = [("", _("Tất cả")), *Centre.Status.choices]
+        self.fields["rating"].choices = [("", _("Tất cả")), *Rating.choices, ("none", _("Chưa xếp loại"))]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        library = {"1": True, "0": False}.get(data["has_library"])
+        return {
+            "search": data["q"].strip(),
+            "district": data["district"].pk if data["district"] else None,
+            "commune_kind": data["commune_kind"],
+            "status": data["status"],
+            "has_library": library,
+            "rating": data["rating"],
+        }
+
+
+class CentreForm(forms.ModelForm):
+    class Meta:
+        model = Centre
+        fields = [
+            "name",
+            "decision_number",
+            "decision_date",
+            "decision_issuer",
+            "address",
+            "phone",
+            "email",
+            "has_seal",
+            "has_bank_account",
+        ]
+        widgets = {"decision_date": DATE_WIDGET}
+
+
+class FacilitiesForm(forms.ModelForm):
+    class Meta:
+        model = Centre
+        fields = [
+            "building",
+            "rooms",
+            "seats",
+            "computers_with_internet",
+            "has_library",
+            "library_books",
+            "library_readers_per_year",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("has_library") and (data.get("library_books") or data.get("library_readers_per_year")):
+            self.add_error("has_library", _("Có số sách hoặc lượt bạn đọc thì phải đánh dấu «có thư viện/tủ sách»."))
+        return data
+
+
+class CentreCreateForm(forms.Form):
+    commune = forms.ModelChoiceField(label=_("Xã/phường/thị trấn"), queryset=None)
+    name = forms.CharField(
+        label=_("Tên trung tâm"),
+        required=False,
+        max_length=255,
+        help_text=_("Để trống để dùng tên chuẩn «Trung tâm học tập cộng đồng xã …»."),
+    )
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
+
+
+class BoardMemberForm(forms.ModelForm):
+    class Meta:
+        model = BoardMember
+        fields = [
+            "full_name",
+            "gender",
+            "position",
+            "main_post",
+            "engagement",
+            "appointment_decision",
+            "term_start",
+            "term_end",
+        ]
+        widgets = {"term_start": DATE_WIDGET, "term_end": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end < start:
+            self.add_error("term_end", _("Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu."))
+        return data
+
+
+class BoardMemberEndForm(forms.Form):
+    term_end = forms.DateField(label=_("Ngày kết thúc nhiệm kỳ"), widget=DATE_WIDGET, initial=timezone.localdate)
+
+    def __init__(self, *args, member: BoardMember, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_term_end(self):
+        day = self.cleaned_data["term_end"]
+        if day < self.member.term_start:
+            raise forms.ValidationError(_("Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu."))
+        return day
+
+
+PERSON_FIELDS = ["full_name", "gender", "birth_year", "ethnicity", "field", "workplace", "phone"]
+ASSIGNMENT_FIELDS = ["kind", "engagement", "active"]
+
+
+class InstructorForm(forms.ModelForm):
+    """The person and their role at this centre in one form (two models, one screen)."""
+
+    kind = forms.ChoiceField(label=_("Loại"), choices=InstructorAssignment.Kind.choices)
+    engagement = forms.ChoiceField(
+        label=_("Chuyên trách/kiêm nhiệm"),
+        choices=InstructorAssignment._meta.get_field("engagement").choices,
+        initial="part_time",
+    )
+    active = forms.BooleanField(label=_("Đang tham gia giảng dạy tại trung tâm"), required=False, initial=True)
+
+    class Meta:
+        model = Instructor
+        fields = PERSON_FIELDS
+
+    def __init__(self, *args, link: InstructorAssignment | None = None, **kwargs):
+        super().__init__(*args, instance=link.instructor if link else None, **kwargs)
+        if link is not None:
+            for name in ASSIGNMENT_FIELDS:
+                self.initial[name] = getattr(link, name)
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and not 1900 <= year <= timezone.localdate().year - 15:
+            raise forms.ValidationError(_("Năm sinh không hợp lệ."))
+        return year
+
+    def person(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
+
+    def assignment(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ASSIGNMENT_FIELDS}
+
+
+class MergeForm(forms.Form):
+    sources = forms.ModelMultipleChoiceField(
+        label=_("Các trung tâm sáp nhập vào trung tâm này"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("Giữ Ctrl (hoặc chạm từng dòng trên điện thoại) để chọn nhiều trung tâm."),
+    )
+    on_date = forms.DateField(label=_("Ngày sáp nhập"), widget=DATE_WIDGET, initial=timezone.localdate)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = candidates
+        self.fields["sources"].label_from_instance = lambda c: f"{c.commune.code} · {c.name}"

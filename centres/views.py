@@ -1,0 +1,321 @@
+"""Pages of the registry. Each looks objects up through accounts.scoping (another unit's object is a 404)
+and checks the right to change before any write (a read-only user gets 403)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import scoping
+from centres import selectors, services
+from centres.forms import (
+    BoardMemberEndForm,
+    BoardMemberForm,
+    CentreCreateForm,
+    CentreFilterForm,
+    CentreForm,
+    FacilitiesForm,
+    InstructorForm,
+    MergeForm,
+)
+from centres.models import BoardMember, Centre, InstructorAssignment
+from evaluations.models import Rating
+from units.models import Commune
+
+PAGE_SIZE = 50
+# ?per_page=all shows every centre the user sees on one page (the 242 of the demo province, a whole
+# province at most); this cap only guards against a runaway request.
+ALL_CAP = 5000
+
+
+def _centre(request: HttpRequest, pk: int) -> Centre:
+    return scoping.get_scoped_or_404(request.user, Centre.objects.with_units().select_related("merged_into"), "", pk=pk)
+
+
+def _editable_centre(request: HttpRequest, pk: int) -> Centre:
+    centre = _centre(request, pk)
+    scoping.require_centre_edit(request.user, centre)
+    return centre
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    form.add_error(None, error)
+
+
+# --- Lists -----------------------------------------------------------------------------------------
+
+
+@login_required
+def centre_list(request: HttpRequest) -> HttpResponse:
+    scoping.require_reviewer_or_above(request.user)
+    form = CentreFilterForm(request.GET or None, districts=scoping.visible_districts(request.user).order_by("code"))
+    rating_year = timezone.localdate().year - 1
+    centres = selectors.centre_list(user=request.user, rating_year=rating_year, **form.filters())
+    show_all = request.GET.get("per_page") == "all"
+    paginator = Paginator(centres, ALL_CAP if show_all else PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    labels = dict(Rating.choices)
+    for centre in page.object_list:
+        centre.last_rating_label = labels.get(centre.last_rating, "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "centres/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rating_year": rating_year,
+            "show_all": show_all,
+            "query": query.urlencode(),
+            "can_create": scoping.is_province_level(request.user),
+        },
+    )
+
+
+@login_required
+def centre_mine(request: HttpRequest) -> HttpResponse:
+    """Centre staff land on their centre; everyone else on the list."""
+    if request.user.is_centre_staff:
+        return redirect("centres:detail", pk=request.user.centre_id)
+    return redirect("centres:list")
+
+
+# --- The centre page -------------------------------------------------------------------------------
+
+
+def centre_page_extras(request: HttpRequest, centre: Centre) -> dict:
+    """Sections other apps add to the centre page (classes, ratings): a dict of template variables the
+    page's guarded includes read (`classes_partial`, `ratings_partial`). Empty until those apps plug in."""
+    return {}
+
+
+@login_required
+def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    centre = _centre(request, pk)
+    today = timezone.localdate()
+    board_date = parse_date(request.GET.get("ngay") or "") or today
+    data = selectors.centre_page(centre=centre, board_date=board_date, with_history=True)
+    context = {
+        "centre": centre,
+        "data": data,
+        "today": today,
+        "board_is_today": board_date == today,
+        "can_edit": scoping.can_edit_centre(request.user, centre),
+        "can_merge": centre.is_active and scoping.is_province_level(request.user),
+        "province_level": scoping.is_province_level(request.user),
+    }
+    context.update(centre_page_extras(request, centre))
+    return render(request, "centres/detail.html", context)
+
+
+# --- Centre record and facilities ------------------------------------------------------------------
+
+
+def _edit_centre(request: HttpRequest, pk: int, form_class, title: str) -> HttpResponse:
+    centre = _editable_centre(request, pk)
+    form = form_class(request.POST or None, instance=Centre.objects.get(pk=centre.pk))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.centre_update(centre=centre, fields=fields, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thông tin trung tâm."))
+            return redirect("centres:detail", pk=centre.pk)
+    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit_centre(request, pk, CentreForm, _("Sửa thông tin trung tâm"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_facilities(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit_centre(request, pk, FacilitiesForm, _("Sửa cơ sở vật chất"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_create(request: HttpRequest) -> HttpResponse:
+    """A provincial official opens a centre for a commune that has none."""
+    scoping.require_province_level(request.user)
+    communes = (
+        Commune.objects.filter(province__in=scoping.visible_provinces(request.user))
+        .valid_on(timezone.localdate())
+        .select_related("district")
+        .order_by("code")
+    )
+    form = CentreCreateForm(request.POST or None, communes=communes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            centre = services.centre_create(
+                commune=form.cleaned_data["commune"], name=form.cleaned_data["name"], by=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã tạo %(name)s.") % {"name": centre.name})
+            return redirect("centres:detail", pk=centre.pk)
+    return render(request, "centres/form.html", {"form": form, "title": _("Thêm trung tâm")})
+
+
+# --- Board -----------------------------------------------------------------------------------------
+
+
+def _member(request: HttpRequest, centre: Centre, member_pk: int) -> BoardMember:
+    member = scoping.get_scoped_or_404(
+        request.user, BoardMember.objects.all(), "centre", pk=member_pk, centre_id=centre.pk
+    )
+    member.centre = centre
+    return member
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    centre = _editable_centre(request, pk)
+    form = BoardMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in BoardMemberForm.Meta.fields}
+        try:
+            member = services.board_member_create(centre=centre, fields=fields, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã thêm %(name)s vào Ban Giám đốc.") % {"name": member.full_name})
+            return redirect("centres:detail", pk=centre.pk)
+    return render(
+        request, "centres/form.html", {"centre": centre, "form": form, "title": _("Thêm thành viên Ban Giám đốc")}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    centre = _editable_centre(request, pk)
+    member = _member(request, centre, member_pk)
+    form = BoardMemberForm(request.POST or None, instance=BoardMember.objects.get(pk=member.pk))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in BoardMemberForm.Meta.fields}
+        try:
+            services.board_member_update(member=member, fields=fields, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": member.full_name})
+            return redirect("centres:detail", pk=centre.pk)
+    title = _("Sửa thành viên Ban Giám đốc: %(name)s") % {"name": member.full_name}
+    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_member_end(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    centre = _editable_centre(request, pk)
+    member = _member(request, centre, member_pk)
+    form = BoardMemberEndForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_member_end(member=member, term_end=form.cleaned_data["term_end"], by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã kết thúc nhiệm kỳ của %(name)s.") % {"name": member.full_name})
+            return redirect("centres:detail", pk=centre.pk)
+    title = _("Kết thúc nhiệm kỳ: %(name)s") % {"name": member.full_name}
+    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
+
+
+# --- Instructors -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
+    centre = _editable_centre(request, pk)
+    form = InstructorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.instructor_create(
+                centre=centre, person=form.person(), assignment=form.assignment(), by=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã thêm giảng viên %(name)s.") % {"name": link.instructor.full_name})
+            return redirect("centres:detail", pk=centre.pk)
+    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": _("Thêm giảng viên")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instructor_edit(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    centre = _editable_centre(request, pk)
+    link = scoping.get_scoped_or_404(
+        request.user,
+        InstructorAssignment.objects.select_related("instructor"),
+        "centre",
+        pk=link_pk,
+        centre_id=centre.pk,
+    )
+    link.centre = centre
+    form = InstructorForm(
+        request.POST or None, link=InstructorAssignment.objects.select_related("instructor").get(pk=link.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.instructor_update(link=link, person=form.person(), assignment=form.assignment(), by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thông tin giảng viên %(name)s.") % {"name": link.instructor.full_name})
+            return redirect("centres:detail", pk=centre.pk)
+    title = _("Sửa giảng viên: %(name)s") % {"name": link.instructor.full_name}
+    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
+
+
+# --- Merging ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """A provincial official merges centres into this one: choose → confirmation that says exactly what
+    will happen → merge. Nothing is written before the confirmation is posted."""
+    scoping.require_province_level(request.user)
+    target = _editable_centre(request, pk)
+    candidates = scoping.visible_centres(request.user).active().exclude(pk=target.pk).with_units()
+    form = MergeForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        sources = list(form.cleaned_data["sources"])
+        on_date = form.cleaned_data["on_date"]
+        problems = services.merge_problems(sources=sources, target=target)
+        if problems:
+            _apply_errors(form, ValidationError(problems))
+        elif request.POST.get("confirm") == "1":
+            result = services.centres_merge(sources=sources, target=target, on_date=on_date, by=request.user)
+            messages.success(
+                request,
+                _("Đã sáp nhập %(n)s trung tâm vào %(name)s.") % {"n": len(result.merged), "name": target.name},
+            )
+            return redirect("centres:detail", pk=target.pk)
+        else:
+            return render(
+                request,
+                "centres/merge_confirm.html",
+                {"centre": target, "form": form, "sources": sources, "on_date": on_date},
+            )
+    return render(request, "centres/merge.html", {"centre": target, "form": form})

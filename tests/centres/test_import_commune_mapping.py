@@ -1,0 +1,124 @@
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Office
+from centres.models import BoardMember, Centre
+from units.models import Commune
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).resolve().parents[2] / "units" / "data"
+MAPPING = DATA / "commune_mapping_2025_thai_binh.csv"
+HEADER = "old_ward_code,old_ward_name,old_district_code,old_district_name,new_ward_code,new_ward_name\n"
+
+
+def run(command, *args) -> str:
+    out = io.StringIO()
+    call_command(command, *map(str, args), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def thai_binh(db):
+    """The legacy list with a centre per commune (the demo's step) and the 2-tier Hưng Yên list."""
+    import random
+
+    from accounts import demo as accounts_demo
+    from centres import demo as centres_demo
+    from units import demo as units_demo
+
+    rng = random.Random(1)
+    for step in (units_demo.seed, accounts_demo.seed_offices, centres_demo.seed):
+        step(rng=rng, log=lambda *_: None)
+    run("import_admin_units", DATA / "gso_2025_hung_yen.csv")
+
+
+def test_the_real_mapping_merges_242_old_centres_into_65_new_ones(thai_binh):
+    out = run("import_commune_mapping", MAPPING)
+    assert "old communes: 242, new communes: 65" in out
+    assert "communes marked: 242, centres created: 65, centres merged: 242" in out
+    assert Centre.objects.filter(status="merged", status_date=datetime.date(2025, 7, 1)).count() == 242
+    assert Centre.objects.active().count() == 65
+    old = Commune.objects.get(code="12694", valid_from=datetime.date(2000, 1, 1))
+    assert old.valid_until == datetime.date(2025, 6, 30)
+    assert old.merged_into.valid_from == datetime.date(2025, 7, 1) and old.merged_into.district is None
+    # Xã Đông Phương's centre points to the centre of its new commune, which lists it as a predecessor.
+    centre = Centre.objects.get(commune=old)
+    assert centre.merged_into.commune == old.merged_into
+    assert centre in centre.merged_into.predecessors.all()
+    assert centre.merged_into.review_office == Office.objects.get(kind=Office.Kind.DEPARTMENT)
+    # History is not moved: the old centre keeps its board under its old district.
+    assert BoardMember.objects.filter(centre=centre).exists()
+    assert centre.commune.district.code == "340"
+    assert not BoardMember.objects.filter(centre=centre.merged_into).exists()
+
+
+def test_importing_twice_changes_nothing(thai_binh):
+    run("import_commune_mapping", MAPPING)
+    before = list(Centre.objects.values_list("id", "status", "merged_into_id").order_by("id"))
+    out = run("import_commune_mapping", MAPPING)
+    assert "communes marked: 0, centres created: 0, centres merged: 0" in out
+    assert list(Centre.objects.values_list("id", "status", "merged_into_id").order_by("id")) == before
+
+
+def test_without_the_new_communes_it_says_which_code_is_missing_and_writes_nothing(db):
+    import random
+
+    from centres import demo as centres_demo
+    from units import demo as units_demo
+
+    for step in (units_demo.seed, centres_demo.seed):
+        step(rng=random.Random(1), log=lambda *_: None)
+    with pytest.raises(CommandError, match=r"Dòng 2, cột «new_ward_code»: chưa có xã mới mã 13225.*import_admin_units"):
+        run("import_commune_mapping", MAPPING)
+    assert not Centre.objects.exclude(status="active").exists()
+    assert not Commune.objects.filter(valid_until__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "12694,Xã Đông Phương,340,Huyện Đông Hưng,1269,Xã Mới\n",
+            "Dòng 2, cột «new_ward_code»: mã phải gồm đúng 5 chữ số",
+        ),
+        ("12694,,340,Huyện Đông Hưng,12694,Xã Mới\n", "Dòng 2, cột «old_ward_name»: không được để trống"),
+        (
+            "12694,Xã Đông Phương,340,Huyện Đông Hưng,12694,Xã Mới\n12694,Xã Đông Phương,340,Huyện Đông Hưng,12700,Xã Khác\n",
+            "Dòng 3, cột «old_ward_code»: xã 12694 đã có ở dòng 2",
+        ),
+    ],
+)
+def test_bad_rows_are_named_by_row_and_column(tmp_path, db, body, message):
+    path = tmp_path / "mapping.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        run("import_commune_mapping", path)
+
+
+def test_a_wrong_header_is_refused(tmp_path, db):
+    path = tmp_path / "mapping.csv"
+    path.write_text("ma_cu,ma_moi\n12694,12694\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Dòng tiêu đề không đúng mẫu"):
+        run("import_commune_mapping", path)
+
+
+def test_an_old_code_missing_from_the_register_stops_everything(thai_binh, tmp_path):
+    lines = MAPPING.read_text(encoding="utf-8-sig").splitlines()
+    lines.append("99999,Xã Không Có,340,Huyện Đông Hưng,13225,Phường Thái Bình")
+    path = tmp_path / "mapping.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"Dòng 244, cột «old_ward_code»: không có xã mã 99999"):
+        run("import_commune_mapping", path)
+    assert Centre.objects.active().count() == 242  # all or nothing
+
+
+def test_a_director_stays_with_the_old_centre(thai_binh):
+    centre = Centre.objects.get(commune__code="12694")
+    director = BoardMember.objects.get(centre=centre, position="giam_doc", term_end__isnull=True)
+    run("import_commune_mapping", MAPPING)
+    director.refresh_from_db()
+    assert director.centre_id == centre.pk and director.term_end is None

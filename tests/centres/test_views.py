@@ -1,0 +1,338 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from centres import services
+from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
+from evaluations.models import Assessment
+from tests.centres.factories import AssignmentFactory, BoardMemberFactory
+from tests.factories import CentreFactory, CommuneFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def url(name, *args):
+    return reverse(f"centres:{name}", args=args)
+
+
+# --- List ------------------------------------------------------------------------------------------
+
+
+def test_reviewer_lists_only_the_centres_of_their_office(world, client_for):
+    body = client_for(world.reviewer_x).get(url("list")).content.decode()
+    assert world.centre_a.name in body
+    assert world.centre_b.name not in body
+
+
+def test_official_lists_the_province_and_centre_staff_are_refused(world, client_for):
+    body = client_for(world.official).get(url("list")).content.decode()
+    assert world.centre_a.name in body and world.centre_b.name in body
+    assert client_for(world.staff_a).get(url("list")).status_code == 403
+    assert world.centre_a.name not in client_for(world.other_official).get(url("list")).content.decode()
+
+
+def test_list_filters_and_search(world, client_for):
+    world.centre_b.has_library = True
+    world.centre_b.save()
+    client = client_for(world.official)
+    year = datetime.date.today().year - 1
+    Assessment.objects.create(centre=world.centre_a, year=year, rating="tot", status="approved")
+
+    def names(**params):
+        body = client.get(url("list"), params).content.decode()
+        return [c.name for c in (world.centre_a, world.centre_b) if c.name in body]
+
+    assert names(district=world.district_y.pk) == [world.centre_b.name]
+    assert names(has_library="1") == [world.centre_b.name]
+    assert names(rating="tot") == [world.centre_a.name]
+    assert names(rating="none") == [world.centre_b.name]
+    assert names(q="12694") == [world.centre_a.name]
+    assert names(q="Thụy Trường") == [world.centre_b.name]
+    assert names(status="merged") == []
+
+
+def _many_centres(world, n):
+    for _ in range(n):
+        centre = CentreFactory(commune=CommuneFactory(district=world.district_x), review_office=world.office_x)
+        BoardMemberFactory(centre=centre, position=BoardMember.Position.GIAM_DOC)
+        AssignmentFactory(centre=centre)
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_list_runs_a_fixed_number_of_queries(world, client_for, django_assert_num_queries, n):
+    _many_centres(world, n)
+    client = client_for(world.official)
+    # 1 session, 2 user, 3 province ids (scoping), 4 count, 5 the page of centres with director, instructor
+    # count and last year's rating as subqueries, 6 the user's province (menu in base.html), 7 districts
+    # for the filter.
+    with django_assert_num_queries(7):
+        response = client.get(url("list"))
+    assert response.context["page"].paginator.count == n + 2
+
+
+def test_all_centres_render_on_one_page_when_asked(world, client_for):
+    _many_centres(world, 60)
+    client = client_for(world.reviewer_x)
+    assert len(client.get(url("list")).context["page"].object_list) == 50
+    response = client.get(url("list"), {"per_page": "all"})
+    assert len(response.context["page"].object_list) == 61
+    assert response.context["page"].paginator.num_pages == 1
+
+
+def test_mine_sends_staff_to_their_centre_and_others_to_the_list(world, client_for):
+    assert client_for(world.staff_a).get(url("mine")).url == url("detail", world.centre_a.pk)
+    assert client_for(world.reviewer_x).get(url("mine")).url == url("list")
+
+
+# --- Centre page -----------------------------------------------------------------------------------
+
+
+def test_outsiders_get_404_on_the_centre_page(world, client_for):
+    for user in (world.staff_b, world.reviewer_y, world.other_official):
+        assert client_for(user).get(url("detail", world.centre_a.pk)).status_code == 404
+
+
+def test_centre_page_shows_board_past_members_instructors_and_history(world, client_for):
+    BoardMemberFactory(centre=world.centre_a, position="giam_doc", full_name="Lê Văn Hiếu")
+    BoardMemberFactory(centre=world.centre_a, full_name="Đỗ Thị Cúc", term_start=D(2016, 1, 1), term_end=D(2020, 1, 1))
+    AssignmentFactory(centre=world.centre_a, instructor__full_name="Bùi Thị Thắm")
+    services.centre_update(centre=world.centre_a, fields={"rooms": 3}, by=world.staff_a)
+    response = client_for(world.reviewer_x).get(url("detail", world.centre_a.pk))
+    data = response.context["data"]
+    assert [m.full_name for m in data.board] == ["Lê Văn Hiếu"]
+    assert [m.full_name for m in data.past_board] == ["Đỗ Thị Cúc"]
+    body = response.content.decode()
+    assert "Bùi Thị Thắm" in body
+    assert "số phòng học" in body and "Nguyễn Văn A" in body  # the change and who made it
+    # A reviewer reads: no edit buttons.
+    assert url("edit", world.centre_a.pk) not in body
+    assert url("board_add", world.centre_a.pk) not in body
+
+
+def test_board_on_a_past_date(world, client_for):
+    BoardMemberFactory(centre=world.centre_a, full_name="Đỗ Thị Cúc", term_start=D(2016, 1, 1), term_end=D(2020, 1, 1))
+    BoardMemberFactory(centre=world.centre_a, full_name="Vũ Văn Nam", term_start=D(2021, 1, 1))
+    data = client_for(world.staff_a).get(url("detail", world.centre_a.pk), {"ngay": "2018-05-01"}).context["data"]
+    assert [m.full_name for m in data.board] == ["Đỗ Thị Cúc"]
+    assert [m.full_name for m in data.upcoming_board] == ["Vũ Văn Nam"]
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_centre_page_runs_a_fixed_number_of_queries(world, client_for, django_assert_num_queries, n):
+    for i in range(n):
+        member = BoardMemberFactory(centre=world.centre_a, term_start=D(2016, 1, 1))
+        services.board_member_end(member=member, term_end=D(2020, 1, 1 + i), by=world.staff_a)
+        link = AssignmentFactory(centre=world.centre_a)
+        services.instructor_update(
+            link=link, person={"phone": "0912345678"}, assignment={"active": i % 2 == 0}, by=world.staff_a
+        )
+    client = client_for(world.staff_a)
+    # 1 session, 2 user, 3 centre with its units, 4 board, 5 instructors with their person, 6 predecessors,
+    # 7-10 history of centre, board, instructors and assignments (each with its user), 11 the user's centre
+    # (menu in base.html).
+    with django_assert_num_queries(11):
+        response = client.get(url("detail", world.centre_a.pk))
+    assert len(response.context["data"].past_board) == n
+
+
+# --- Edits -----------------------------------------------------------------------------------------
+
+
+def test_staff_edit_their_centre_and_see_it(world, client_for):
+    client = client_for(world.staff_a)
+    response = client.post(
+        url("edit", world.centre_a.pk),
+        {"name": world.centre_a.name, "phone": "0227381234", "address": "Thôn Nam", "has_seal": "on"},
+    )
+    assert response.status_code == 302
+    world.centre_a.refresh_from_db()
+    assert (world.centre_a.phone, world.centre_a.address, world.centre_a.has_seal) == ("0227381234", "Thôn Nam", True)
+
+
+def test_bad_phone_is_refused_in_vietnamese_and_nothing_saved(world, client_for):
+    response = client_for(world.staff_a).post(url("edit", world.centre_a.pk), {"name": "X", "phone": "12ab"})
+    assert "Số điện thoại không hợp lệ" in response.content.decode()
+    world.centre_a.refresh_from_db()
+    assert world.centre_a.phone == "" and world.centre_a.name != "X"
+
+
+def test_facilities_are_edited_by_the_official(world, client_for):
+    response = client_for(world.official).post(
+        url("facilities", world.centre_b.pk),
+        {"building": "school", "rooms": 2, "seats": 80, "computers_with_internet": 4, "has_library": "on",
+         "library_books": 1500, "library_readers_per_year": 600},
+    )  # fmt: skip
+    assert response.status_code == 302
+    world.centre_b.refresh_from_db()
+    assert (world.centre_b.building, world.centre_b.library_books) == ("school", 1500)
+
+
+@pytest.mark.parametrize("name", ["edit", "facilities", "board_add", "instructor_add", "merge"])
+def test_reviewer_gets_403_and_outsiders_404_on_forms(world, client_for, name):
+    assert client_for(world.reviewer_x).post(url(name, world.centre_a.pk), {"name": "X"}).status_code == 403
+    assert client_for(world.staff_b).post(url(name, world.centre_a.pk), {"name": "X"}).status_code in (403, 404)
+    assert client_for(world.other_official).post(url(name, world.centre_a.pk), {"name": "X"}).status_code in (403, 404)
+    world.centre_a.refresh_from_db()
+    assert world.centre_a.name != "X"
+
+
+def test_staff_of_another_centre_get_404_on_forms(world, client_for):
+    client = client_for(world.staff_b)
+    for name in ("edit", "facilities", "board_add", "instructor_add"):
+        assert client.get(url(name, world.centre_a.pk)).status_code == 404
+    member = BoardMemberFactory(centre=world.centre_a)
+    link = AssignmentFactory(centre=world.centre_a)
+    assert client.post(url("board_edit", world.centre_a.pk, member.pk), {}).status_code == 404
+    assert client.post(url("board_end", world.centre_a.pk, member.pk), {}).status_code == 404
+    assert client.post(url("instructor_edit", world.centre_a.pk, link.pk), {}).status_code == 404
+    # Their own centre's URL with another centre's member is also a 404.
+    assert client.get(url("board_edit", world.centre_b.pk, member.pk)).status_code == 404
+
+
+def board_post(**extra):
+    return {
+        "full_name": "Hoàng Văn Toàn",
+        "gender": "nam",
+        "position": "giam_doc",
+        "main_post": "Phó Chủ tịch UBND xã",
+        "engagement": "part_time",
+        "appointment_decision": "45/QĐ-UBND",
+        "term_start": "2024-01-01",
+        "term_end": "",
+        **extra,
+    }
+
+
+def test_staff_add_a_board_member(world, client_for):
+    response = client_for(world.staff_a).post(url("board_add", world.centre_a.pk), board_post())
+    assert response.status_code == 302
+    member = BoardMember.objects.get(centre=world.centre_a)
+    assert (member.full_name, member.position) == ("Hoàng Văn Toàn", "giam_doc")
+
+
+def test_second_director_is_refused_on_the_form(world, client_for):
+    BoardMemberFactory(centre=world.centre_a, position="giam_doc", full_name="Ngô Văn Sơn")
+    response = client_for(world.staff_a).post(url("board_add", world.centre_a.pk), board_post())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Ngô Văn Sơn" in body and "Mỗi thời điểm chỉ có một Giám đốc" in body
+    assert BoardMember.objects.filter(centre=world.centre_a).count() == 1
+
+
+def test_term_end_before_start_is_refused_on_the_form(world, client_for):
+    response = client_for(world.staff_a).post(
+        url("board_add", world.centre_a.pk), board_post(position="uy_vien", term_end="2023-01-01")
+    )
+    assert "Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu" in response.content.decode()
+    assert not BoardMember.objects.exists()
+
+
+def test_edit_and_end_a_board_member(world, client_for):
+    member = BoardMemberFactory(centre=world.centre_a)
+    client = client_for(world.staff_a)
+    assert (
+        client.post(url("board_edit", world.centre_a.pk, member.pk), board_post(position="pho_giam_doc")).status_code
+        == 302
+    )
+    member.refresh_from_db()
+    assert (member.full_name, member.position) == ("Hoàng Văn Toàn", "pho_giam_doc")
+    response = client.post(url("board_end", world.centre_a.pk, member.pk), {"term_end": "2023-12-31"})
+    assert "không được trước ngày bắt đầu" in response.content.decode()
+    assert client.post(url("board_end", world.centre_a.pk, member.pk), {"term_end": "2025-12-31"}).status_code == 302
+    member.refresh_from_db()
+    assert member.term_end == D(2025, 12, 31)
+
+
+def instructor_post(**extra):
+    return {
+        "full_name": "Đặng Thị Yến",
+        "gender": "nu",
+        "birth_year": "1985",
+        "ethnicity": "Kinh",
+        "field": "y tế",
+        "workplace": "Trạm Y tế xã",
+        "phone": "0912345678",
+        "kind": "bao_cao_vien",
+        "engagement": "part_time",
+        "active": "on",
+        **extra,
+    }
+
+
+def test_staff_add_and_edit_an_instructor(world, client_for):
+    client = client_for(world.staff_a)
+    assert client.post(url("instructor_add", world.centre_a.pk), instructor_post()).status_code == 302
+    link = InstructorAssignment.objects.select_related("instructor").get(centre=world.centre_a)
+    assert (link.instructor.full_name, link.kind, link.active) == ("Đặng Thị Yến", "bao_cao_vien", True)
+    response = client.post(
+        url("instructor_edit", world.centre_a.pk, link.pk), instructor_post(field="pháp luật", active="")
+    )
+    assert response.status_code == 302
+    link.refresh_from_db()
+    link.instructor.refresh_from_db()
+    assert (link.instructor.field, link.active) == ("pháp luật", False)
+
+
+def test_instructor_with_a_bad_phone_is_refused_and_nothing_saved(world, client_for):
+    response = client_for(world.staff_a).post(url("instructor_add", world.centre_a.pk), instructor_post(phone="abc"))
+    assert "Số điện thoại không hợp lệ" in response.content.decode()
+    assert not Instructor.objects.exists()
+
+
+def test_a_merged_centre_is_read_only_for_everyone(world, client_for):
+    services.centres_merge(sources=[world.centre_b], target=world.centre_a, on_date=D(2025, 7, 1), by=world.official)
+    for user in (world.staff_b, world.official):
+        client = client_for(user)
+        assert client.post(url("edit", world.centre_b.pk), {"name": "X"}).status_code == 403
+        body = client.get(url("detail", world.centre_b.pk)).content.decode()
+        assert "Đã sáp nhập" in body and url("edit", world.centre_b.pk) not in body
+
+
+def test_official_creates_a_centre_but_not_a_duplicate(world, client_for):
+    commune = CommuneFactory(district=world.district_x, name="Xã Đông Mỹ")
+    client = client_for(world.official)
+    response = client.post(url("create"), {"commune": world.centre_a.commune.pk})
+    assert "đã có trung tâm đang hoạt động" in response.content.decode()
+    assert client.post(url("create"), {"commune": commune.pk}).status_code == 302
+    assert Centre.objects.get(commune=commune).name == "Trung tâm học tập cộng đồng xã Đông Mỹ"
+    assert client_for(world.reviewer_x).post(url("create"), {"commune": commune.pk}).status_code == 403
+
+
+# --- Merge from the interface ----------------------------------------------------------------------
+
+
+def test_merge_shows_a_confirmation_then_merges(world, client_for):
+    client = client_for(world.official)
+    data = {"sources": [world.centre_b.pk], "on_date": "2025-07-01"}
+    response = client.post(url("merge", world.centre_a.pk), data)
+    body = response.content.decode()
+    assert "Xác nhận sáp nhập" in body and world.centre_b.name in body and "01/07/2025" in body
+    assert "Không có gì bị chuyển hay xóa" in body
+    world.centre_b.refresh_from_db()
+    assert world.centre_b.is_active  # nothing written before confirming
+    response = client.post(url("merge", world.centre_a.pk), {**data, "confirm": "1"})
+    assert response.status_code == 302
+    world.centre_b.refresh_from_db()
+    assert (world.centre_b.status, world.centre_b.merged_into_id) == ("merged", world.centre_a.pk)
+    body = client.get(url("detail", world.centre_a.pk)).content.decode()
+    assert world.centre_b.name in body  # listed as a predecessor
+
+
+def test_merge_is_for_provincial_officials_only(world, client_for):
+    data = {"sources": [world.centre_b.pk], "on_date": "2025-07-01", "confirm": "1"}
+    assert client_for(world.staff_a).post(url("merge", world.centre_a.pk), data).status_code == 403
+    assert client_for(world.other_official).post(url("merge", world.centre_a.pk), data).status_code == 404
+    world.centre_b.refresh_from_db()
+    assert world.centre_b.is_active
+
+
+def test_merge_cannot_take_a_centre_out_of_scope(world, client_for, django_user_model):
+    outside = CentreFactory()  # another province
+    response = client_for(world.official).post(
+        url("merge", world.centre_a.pk), {"sources": [outside.pk], "on_date": "2025-07-01", "confirm": "1"}
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    outside.refresh_from_db()
+    assert outside.is_active
