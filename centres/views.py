@@ -295,8 +295,8 @@ def instructor_edit(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse
 def centre_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """A provincial official merges centres into this one: choose → confirmation that says exactly what
     will happen → merge. Nothing is written before the confirmation is posted."""
+    target = _editable_centre(request, pk)  # 404 outside the scope first, then who may merge
     scoping.require_province_level(request.user)
-    target = _editable_centre(request, pk)
     candidates = scoping.visible_centres(request.user).active().exclude(pk=target.pk).with_units()
     form = MergeForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():

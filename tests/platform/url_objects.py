@@ -29,6 +29,9 @@ Examples for the apps being built (uncomment at merge, adjusting the factory to 
     ("courses:session_edit", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:session_delete", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:attendance", "pk"): Obj(lambda f: _session_of_b(f)),
+    # centres: board terms and instructor links of centre B.
+    ("centres", "member_pk"): Obj(lambda f: _board_member_of_b(f)),
+    ("centres", "link_pk"): Obj(lambda f: _instructor_link_of_b(f)),
     # reports: a district's and a centre's dashboards, and export jobs (owned by the user who asked).
     ("reports:district", "pk"): Obj(lambda f: f.world.district_y),
     ("reports:centre", "pk"): Obj(lambda f: f.world.centre_b),
@@ -88,6 +91,18 @@ def _session_of_b(f):
     return SessionFactory(course=CourseFactory(centre=f.world.centre_b, format=Course.Format.ROSTER))
 
 
+def _board_member_of_b(f):
+    from tests.centres.factories import BoardMemberFactory
+
+    return BoardMemberFactory(centre=f.world.centre_b)
+
+
+def _instructor_link_of_b(f):
+    from tests.centres.factories import AssignmentFactory
+
+    return AssignmentFactory(centre=f.world.centre_b)
+
+
 def _job_of_b(f):
     from reports.models import ExportJob
 
@@ -115,6 +130,9 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("courses:session_edit", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:session_delete", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:attendance", "pk"): Obj(lambda f: _session_of_b(f)),
+    # centres: board terms and instructor links of centre B.
+    ("centres", "member_pk"): Obj(lambda f: _board_member_of_b(f)),
+    ("centres", "link_pk"): Obj(lambda f: _instructor_link_of_b(f)),
     # reports: a district's and a centre's dashboards, and export jobs (owned by the user who asked).
     ("reports:district", "pk"): Obj(lambda f: f.world.district_y),
     ("reports:centre", "pk"): Obj(lambda f: f.world.centre_b),
