@@ -6,7 +6,8 @@
     .venv/bin/python scripts/translate_en.py --apply todo.json  # fill msgstrs from the filled-in file, then:
     .venv/bin/python manage.py compilemessages --ignore ".venv/*"
 
-In the JSON, a plural entry's value is a list [singular, plural]. Placeholders (%(name)s, and %% for a
+In the JSON, a plural entry's value is a list [singular, plural]; an entry with a context (pgettext) is keyed
+"context\u0004msgid", as gettext itself joins them. Placeholders (%(name)s, and %% for a
 literal percent in python-format strings) must be kept exactly; msgfmt -c (run by --apply) says when not.
 Every run also cleans both catalogues' headers (no "fuzzy" header: msgfmt would drop it, and with it the
 charset and plural rule). Exit status 1 while anything is untranslated, so CI or the lead can check it;
@@ -181,9 +182,13 @@ def hints(msgid: str) -> list[str]:
     return found
 
 
+def key(entry: "polib.POEntry") -> str:
+    return f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+
+
 def apply(po: "polib.POFile", path: Path) -> int:
     filled = json.loads(path.read_text(encoding="utf-8"))
-    by_id = {e.msgid: e for e in po if not e.obsolete}
+    by_id = {key(e): e for e in po if not e.obsolete}
     count = 0
     for msgid, value in filled.items():
         entry = by_id.get(msgid)
@@ -222,7 +227,7 @@ def main() -> int:
     todo = pending(po)
     for entry in todo:
         flag = " (fuzzy: check the guess)" if "fuzzy" in entry.flags else ""
-        print(f"• {entry.msgid}" + (f"  |  plural: {entry.msgid_plural}" if entry.msgid_plural else "") + flag)
+        print(f"• {key(entry)!r}" + (f"  |  plural: {entry.msgid_plural}" if entry.msgid_plural else "") + flag)
         if "fuzzy" in entry.flags:
             print(f"    guess: {entry.msgstr or entry.msgstr_plural}")
         for hint in hints(entry.msgid):
@@ -230,7 +235,7 @@ def main() -> int:
     if args.json:
         # A fuzzy entry starts from msgmerge's guess; an empty one from "".
         data = {
-            e.msgid: [e.msgstr_plural.get(0, ""), e.msgstr_plural.get(1, "")] if e.msgid_plural else e.msgstr
+            key(e): [e.msgstr_plural.get(0, ""), e.msgstr_plural.get(1, "")] if e.msgid_plural else e.msgstr
             for e in todo
         }
         args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
