@@ -17,6 +17,7 @@ polib is a developer tool only (pip install polib); it is not in requirements.
 """
 
 import argparse
+import datetime
 import json
 import re
 import subprocess
@@ -153,6 +154,7 @@ def clean_header(po: "polib.POFile", lang: str) -> None:
     po.metadata.update(
         {
             "Project-Id-Version": "tthtcd-portal",
+            "Last-Translator": "TTHTCĐ portal team",
             "Language": lang,
             "Language-Team": "English" if lang == "en" else "Vietnamese (source language)",
             "Plural-Forms": PLURAL_FORMS[lang],
@@ -221,6 +223,7 @@ def main() -> int:
     po = polib.pofile(str(CATALOGUES["en"]))
     if args.apply:
         print(f"filled {apply(po, args.apply)} entries from {args.apply}")
+        po.metadata["PO-Revision-Date"] = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M%z")
         po.save()
         subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(CATALOGUES["en"])], check=True)
 
