@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from centres.models import Centre
 from courses.models import CentreYearFigure, ProgrammeKind
@@ -223,6 +224,7 @@ class Dashboard:
                 if not r["is_total"]
             ],
             "tot_share": [float(t["share"]) if t["share"] is not None else None for t in self.tot_share_trend()],
+            "tot_label": gettext("Tốt (%)"),
         }
 
 

@@ -1,6 +1,7 @@
 """Screenshots of portal pages at phone and desktop width, to look at pages as a user would.
 
     .venv/bin/python scripts/screenshots.py --base http://127.0.0.1:8000 --user demo_xa /trung-tam/ /lop-hoc/
+    .venv/bin/python scripts/screenshots.py --lang en --user demo_tinh /   # the English interface
 
 Writes screenshots/<user>-<slug>-<width>.png. Needs Debian's chromium.
 """
@@ -22,6 +23,7 @@ def main() -> None:
     parser.add_argument("--password", default="tthtcd-demo-2026")
     parser.add_argument("--out", default="screenshots")
     parser.add_argument("--full", action="store_true", help="full-page screenshots")
+    parser.add_argument("--lang", default="", help="interface language (sets the django_language cookie), e.g. en")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(exist_ok=True)
@@ -29,6 +31,8 @@ def main() -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         for label, (width, height) in WIDTHS.items():
             context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+            if args.lang:
+                context.add_cookies([{"name": "django_language", "value": args.lang, "url": args.base}])
             page = context.new_page()
             if args.user:
                 page.goto(args.base + "/tai-khoan/dang-nhap/")
@@ -39,7 +43,8 @@ def main() -> None:
             for path in args.paths:
                 page.goto(args.base + path)
                 slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
-                name = out / f"{args.user or 'anon'}-{slug}-{label}.png"
+                lang = f"-{args.lang}" if args.lang else ""
+                name = out / f"{args.user or 'anon'}-{slug}{lang}-{label}.png"
                 page.screenshot(path=str(name), full_page=args.full)
                 print(name)
             context.close()

@@ -3,6 +3,7 @@ resolve (an app not yet installed) or whose role check fails is left out."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import scoping
 
@@ -15,7 +16,8 @@ STAFF = "staff"
 # (label, url name, who sees it)
 NAV_ITEMS = [
     (_("Trung tâm của tôi"), "centres:mine", STAFF),
-    (_("Trung tâm"), "centres:list", REVIEWER_OR_ABOVE),
+    # "menu" context: English needs the plural here ("Centres") where table headings say "Centre".
+    (pgettext_lazy("menu", "Trung tâm"), "centres:list", REVIEWER_OR_ABOVE),
     (_("Lớp học"), "courses:list", ANY),
     (_("Đánh giá xếp loại"), "evaluations:home", ANY),
     (_("Số liệu"), "reports:dashboard", ANY),

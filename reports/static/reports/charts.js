@@ -6,7 +6,8 @@
   var source = document.getElementById("dashboard-chart-data");
   if (!source || typeof Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
-  var number = new Intl.NumberFormat("vi-VN");
+  // Separators follow the interface language, as the tables beside the charts do.
+  var number = new Intl.NumberFormat(document.documentElement.lang || "vi");
   var colours = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997", "#6c757d", "#d63384", "#0dcaf0", "#212529"];
   var dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4]];
   var points = ["circle", "rect", "triangle", "rectRot", "cross", "star", "crossRot", "line"];
@@ -39,7 +40,7 @@
   if (tot) {
     new Chart(tot, {
       type: "bar",
-      data: { labels: data.years, datasets: [{ label: "Tốt (%)", data: data.tot_share, backgroundColor: "#198754" }] },
+      data: { labels: data.years, datasets: [{ label: data.tot_label, data: data.tot_share, backgroundColor: "#198754" }] },
       options: {
         maintainAspectRatio: false,
         plugins: { legend: { display: false },
