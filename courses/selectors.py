@@ -37,6 +37,12 @@ def course_list(*, user, centre_id: int | None = None, year: int | None = None, 
     return qs
 
 
+def centre_recent_courses(*, user, centre, limit: int = 8) -> list[Course]:
+    """The centre's latest classes (by start date) with their sessions and participations, for the centre
+    page and the centre's figures page. One query."""
+    return list(course_list(user=user, centre_id=centre.pk)[:limit])
+
+
 def course_for_user(user, pk: int) -> Course:
     """One class in the user's scope, or 404. One query (centre, commune and kind joined)."""
     return scoping.get_scoped_or_404(

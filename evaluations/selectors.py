@@ -86,6 +86,21 @@ def staff_assessments(*, user: User):
     return assessments, open_years
 
 
+def centre_assessments(*, centre) -> list[Assessment]:
+    """A centre's assessments, newest year first (the centre page; the caller has already checked that
+    the user sees the centre). One query."""
+    return list(
+        Assessment.objects.filter(centre=centre)
+        .only("id", "centre_id", "year", "status", "self_score", "review_score", "proposed_rating", "rating")
+        .order_by("-year")
+    )
+
+
+def approved_ratings(assessments: list[Assessment]) -> dict[int, str]:
+    """Year → official rating of the approved (locked) ones among `assessments`. No query."""
+    return {a.year: a.rating for a in assessments if a.status == Status.APPROVED}
+
+
 @dataclass
 class OverviewRow:
     centre: object
