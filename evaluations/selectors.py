@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import scoping
 from evaluations.models import RATING_ORDER, Assessment, Criterion, EvaluationCycle, Rubric
-from evaluations.percentages import largest_remainder, point_change
+from tthtcd_portal.numbers import largest_remainder, point_change
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -24,8 +24,8 @@ from django.urls import NoReverseMatch, reverse
 from centres.models import Centre
 from courses.models import CentreYearFigure, ProgrammeKind
 from evaluations.models import Assessment, Rating
-from reports.numbers import largest_remainder, percent_change, share
 from tthtcd_portal.db_router import read_db
+from tthtcd_portal.numbers import largest_remainder, percent_change, share
 from units.models import Commune
 
 GROUP_THEN = "then"  # units as they were that year (districts; 2-tier communes after the reform)
