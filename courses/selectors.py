@@ -48,6 +48,19 @@ def centre_recent_courses(*, user, centre, limit: int = 8) -> list[Course]:
     return list(course_list(user=user, centre_id=centre.pk)[:limit])
 
 
+def centre_open_roster_courses(*, centre, today: datetime.date, limit: int = 5) -> list[Course]:
+    """The centre's roster classes running now or ended in the last 30 days (attendance still to type up),
+    latest first. One query."""
+    return list(
+        Course.objects.filter(
+            centre=centre,
+            format=Course.Format.ROSTER,
+            start_date__lte=today,
+            end_date__gte=today - datetime.timedelta(days=30),
+        ).order_by("-start_date", "-id")[:limit]
+    )
+
+
 def centre_instructors(*, centre_id: int, keep: Iterable[int] = ()) -> QuerySet:
     """The instructors a class of the centre may be linked to: those active at the centre, plus `keep` (the
     ones already linked, even if they have left since). Lazy; one query when read."""

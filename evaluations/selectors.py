@@ -96,6 +96,11 @@ def centre_assessments(*, centre) -> list[Assessment]:
     )
 
 
+def evaluation_cycle(*, year: int) -> EvaluationCycle | None:
+    """The year's deadlines, if the province set them. One query."""
+    return EvaluationCycle.objects.filter(year=year).first()
+
+
 def approved_ratings(assessments: list[Assessment]) -> dict[int, str]:
     """Year → official rating of the approved (locked) ones among `assessments`. No query."""
     return {a.year: a.rating for a in assessments if a.status == Status.APPROVED}
