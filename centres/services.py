@@ -225,12 +225,15 @@ class MappingResult:
     communes_marked: int
     centres_created: int
     centres_merged: int
+    districts_closed: int = 0
+    provinces_merged: int = 0
 
     def summary(self) -> str:
         return (
             f"old communes: {self.old_communes}, new communes: {self.new_communes}\n"
             f"communes marked: {self.communes_marked}, centres created: {self.centres_created}, "
-            f"centres merged: {self.centres_merged}"
+            f"centres merged: {self.centres_merged}\n"
+            f"districts closed: {self.districts_closed}, provinces merged: {self.provinces_merged}"
         )
 
 
@@ -314,4 +317,59 @@ def commune_mapping_apply(*, rows: list, by: User | None) -> MappingResult:
         communes_marked=len(marked),
         centres_created=created,
         centres_merged=merged,
+        districts_closed=_close_ended_districts(district_ids={c.district_id for c in old.values() if c.district_id}),
+        provinces_merged=_merge_mapped_provinces(province_ids=set(old_province_ids), code_to_new=code_to_new),
     )
+
+
+def _close_ended_districts(*, district_ids: set[int]) -> int:
+    """Districts of the mapped communes whose every commune has ended get the last day of their latest
+    commune as `valid_until`. Two queries (three when some close); a district already closed is left as is."""
+    from django.db.models import Count, Max, Q
+
+    from units.models import District
+
+    candidates = (
+        District.objects.filter(pk__in=district_ids, valid_until__isnull=True)
+        .annotate(
+            open_communes=Count("communes", filter=Q(communes__valid_until__isnull=True)),
+            last=Max("communes__valid_until"),
+        )
+        .filter(open_communes=0, last__isnull=False)
+    )
+    closing = []
+    for district in candidates:
+        district.valid_until = district.last
+        closing.append(district)
+    District.objects.bulk_update(closing, ["valid_until"])
+    return len(closing)
+
+
+def _merge_mapped_provinces(*, province_ids: set[int], code_to_new: dict) -> int:
+    """An old province every one of whose communes (valid on the last day before the reform) maps into communes
+    of one new province becomes part of it: `merged_into` that province, `valid_until` 30/06/2025. Then a
+    provincial official of the new province sees the old centres (accounts.scoping.province_ids). A province
+    only partly mapped, or split between new provinces, is left open. Two queries, plus one per merged province."""
+    from units.models import Commune, Province
+
+    codes_by_province: dict[int, set[str]] = {}
+    for province_id, code in (
+        Commune.objects.filter(province_id__in=province_ids, valid_from__lt=REFORM_DAY)
+        .valid_on(LAST_DAY_BEFORE_REFORM)
+        .values_list("province_id", "code")
+    ):
+        codes_by_province.setdefault(province_id, set()).add(code)
+    done = 0
+    for province in Province.objects.filter(pk__in=province_ids).order_by("code"):
+        codes = codes_by_province.get(province.pk, set())
+        targets = {code_to_new[code].province_id for code in codes if code in code_to_new}
+        if not codes or not codes <= code_to_new.keys() or len(targets) != 1:
+            continue
+        target_id = targets.pop()
+        if target_id == province.pk:
+            continue
+        if province.merged_into_id != target_id or province.valid_until != LAST_DAY_BEFORE_REFORM:
+            province.merged_into_id, province.valid_until = target_id, LAST_DAY_BEFORE_REFORM
+            province.save(update_fields=["merged_into", "valid_until"])
+            done += 1
+    return done

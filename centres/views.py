@@ -27,7 +27,10 @@ from centres.forms import (
     MergeForm,
 )
 from centres.models import BoardMember, Centre, InstructorAssignment
+from courses import selectors as course_selectors
+from evaluations import selectors as evaluation_selectors
 from evaluations.models import Rating
+from reports import selectors as report_selectors
 from units.models import Commune
 
 PAGE_SIZE = 50
@@ -93,9 +96,27 @@ def centre_mine(request: HttpRequest) -> HttpResponse:
 
 
 def centre_page_extras(request: HttpRequest, centre: Centre) -> dict:
-    """Sections other apps add to the centre page (classes, ratings): a dict of template variables the
-    page's guarded includes read (`classes_partial`, `ratings_partial`). Empty until those apps plug in."""
-    return {}
+    """Sections other apps add to the centre page: a dict of template variables the page's guarded
+    includes read. Four queries whatever the number of years, classes or assessments: the centre's
+    figures by year and its district's sums (reports), its latest classes (courses), its assessments
+    (evaluations, whose approved ratings the figures table reuses). `centre` was looked up in scope."""
+    today = timezone.localdate()
+    assessments = evaluation_selectors.centre_assessments(centre=centre)
+    # The last five years including this one: centre staff want this year's figures so far.
+    filters = report_selectors.DashboardFilters(year_from=today.year - 5, year_to=today.year)
+    comparison = report_selectors.centre_comparison(
+        centre=centre, filters=filters, ratings=evaluation_selectors.approved_ratings(assessments)
+    )
+    return {
+        "figures_partial": "reports/partials/centre_figures.html",
+        "comparison": comparison,
+        "rows": comparison.year_rows(),
+        "classes_partial": "courses/partials/centre_classes.html",
+        "recent_classes": course_selectors.centre_recent_courses(user=request.user, centre=centre),
+        "can_add_class": scoping.can_edit_centre(request.user, centre),
+        "ratings_partial": "evaluations/partials/centre_ratings.html",
+        "assessments": assessments,
+    }
 
 
 @login_required

@@ -10,11 +10,13 @@ lists them). The figures are computed at the end from what was generated (figure
 from __future__ import annotations
 
 import datetime
+import random
+from collections import defaultdict
 from decimal import Decimal
 
 from django.utils import timezone
 
-from centres.models import Centre
+from centres.models import Centre, InstructorAssignment
 from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
 from courses.services import figures_rebuild
 
@@ -94,6 +96,52 @@ INSTRUCTORS = [
     "Hoàng Văn Nam",
     "Lê Thị Thu",
 ]
+# Speakers from outside the centre's instructor list (free text), about one class in five.
+GUEST_SHARE = 0.2
+GUESTS = [
+    "Cán bộ Trạm Khuyến nông huyện",
+    "Báo cáo viên Ban Tuyên giáo huyện ủy",
+    "Bác sĩ Trung tâm Y tế huyện",
+    "Cán bộ Phòng Tư pháp huyện",
+    "Kỹ sư Công ty Giống cây trồng Thái Bình",
+]
+# Programme kind → the instructor fields (centres.demo.FIELDS) that teach it; other kinds: anyone.
+KIND_FIELDS = {
+    "khuyen-nong": ("trồng trọt", "chăn nuôi, thú y", "nuôi trồng thủy sản"),
+    "phap-luat": ("pháp luật", "an toàn giao thông"),
+    "suc-khoe": ("y tế, chăm sóc sức khỏe", "dân số, kế hoạch hóa gia đình"),
+    "xoa-mu-chu": ("xóa mù chữ",),
+    "sau-biet-chu": ("xóa mù chữ",),
+    "tin-hoc-ngoai-ngu": ("tin học",),
+    "khoa-hoc-cong-nghe": ("tin học",),
+    "van-hoa-the-thao": ("văn hóa, văn nghệ",),
+    "nghe-ngan-han": ("nghề mây tre đan",),
+}
+
+
+class _InstructorPicker:
+    """Picks a class's teacher among its centre's active instructors, preferring those whose field fits the
+    programme kind; sometimes a guest (text). Its own generator, so the shared `rng` advances as before."""
+
+    def __init__(self, seed: int = 2026):
+        self.random = random.Random(seed)
+        self.by_centre: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        rows = InstructorAssignment.objects.filter(active=True).values_list(
+            "centre_id", "instructor_id", "instructor__field"
+        )
+        for centre_id, instructor_id, field in rows.order_by("centre_id", "instructor_id"):
+            self.by_centre[centre_id][field].append(instructor_id)
+            self.by_centre[centre_id][""].append(instructor_id)
+
+    def pick(self, centre_id: int, kind_code: str) -> tuple[int | None, str]:
+        """(instructor id, "") or (None, a guest's description)."""
+        fields = self.by_centre.get(centre_id, {})
+        pool = [i for f in KIND_FIELDS.get(kind_code, ()) for i in fields.get(f, [])] or fields.get("", [])
+        if not pool or self.random.random() < GUEST_SHARE:
+            return None, self.random.choice(GUESTS)
+        return self.random.choice(pool), ""
+
+
 SURNAMES = ["Nguyễn", "Trần", "Phạm", "Vũ", "Đỗ", "Bùi", "Hoàng", "Lê", "Đặng", "Ngô"]
 WOMEN_NAMES = ["Thị Hoa", "Thị Lan", "Thị Thu", "Thị Hằng", "Thị Mai", "Thị Nga", "Thị Huệ", "Thị Hương", "Thị Yến"]
 MEN_NAMES = ["Văn Hùng", "Văn Nam", "Văn Long", "Văn Thắng", "Văn Bình", "Văn Tuấn", "Đức Minh", "Văn Sơn"]
@@ -119,7 +167,8 @@ def seed(*, rng, log) -> None:
         c.pk for c in rng.sample([c for c in centres if c is not demo_centre], min(QUIET_CENTRES, len(centres) - 1))
     }
 
-    plan = []  # (Course, [(date, present, women, minorities)])
+    picker = _InstructorPicker()
+    plan = []  # (Course, instructor id or None, [(date, present, women, minorities)])
     for centre in centres:
         factor = district_factor[centre.commune.district_id] * rng.uniform(0.85, 1.15)
         for year in range(FIRST_YEAR, today.year + 1):
@@ -142,12 +191,15 @@ def seed(*, rng, log) -> None:
                 else:
                     start = first + datetime.timedelta(days=rng.randint(0, max(span - gap * (k - 1), 0)))
                 code = rng.choices(kind_codes, weights)[0]
+                title = rng.choice(KIND_TITLES[code][1])
+                rng.choice(INSTRUCTORS)  # the draw the free-text names used to take: later steps see the same rng
+                instructor_id, guest = picker.pick(centre.pk, code)
                 course = Course(
                     centre_id=centre.pk,
                     programme_kind_id=kinds[code],
-                    title=rng.choice(KIND_TITLES[code][1]),
+                    title=title,
                     format=Course.Format.TALK,
-                    instructor_names=rng.choice(INSTRUCTORS),
+                    instructor_names=guest,
                     partner=rng.choice(PARTNERS),
                     place=rng.choice(PLACES),
                     start_date=start,
@@ -165,13 +217,17 @@ def seed(*, rng, log) -> None:
                             int(present * rng.uniform(0, 0.03)),
                         )
                     )
-                plan.append((course, rows))
-    Course.objects.bulk_create([course for course, _ in plan], batch_size=BATCH)
+                plan.append((course, instructor_id, rows))
+    Course.objects.bulk_create([course for course, _, _ in plan], batch_size=BATCH)
+    Link = Course.instructors.through
+    links = [Link(course_id=course.pk, instructor_id=i) for course, i, _ in plan if i is not None]
+    Link.objects.bulk_create(links, batch_size=BATCH)
     sessions = [
         ClassSession(
             course_id=course.pk,
             date=day,
             topic=course.title,
+            instructor_id=instructor_id,
             instructor_name=course.instructor_names,
             hours=HOURS[present % 4],
             place=course.place,
@@ -179,11 +235,11 @@ def seed(*, rng, log) -> None:
             women=women,
             minorities=minorities,
         )
-        for course, rows in plan
+        for course, instructor_id, rows in plan
         for day, present, women, minorities in rows
     ]
     ClassSession.objects.bulk_create(sessions, batch_size=BATCH)
-    log(f"  courses: {len(plan)} classes, {len(sessions)} sessions")
+    log(f"  courses: {len(plan)} classes ({len(links)} taught by the centre's instructors), {len(sessions)} sessions")
     if demo_centre is not None:
         _seed_rosters(centre=demo_centre, kinds=kinds, rng=rng, today=today, log=log)
     log(f"  figures: {figures_rebuild()} rows")
@@ -217,6 +273,13 @@ def _seed_rosters(*, centre: Centre, kinds: dict, rng, today: datetime.date, log
         ),
         ("tin-hoc-ngoai-ngu", "Tiếng Anh giao tiếp", datetime.date(2025, 6, 2), datetime.date(2025, 8, 29), 20),
     ]
+    teacher = (
+        InstructorAssignment.objects.filter(centre=centre, active=True)
+        .select_related("instructor")
+        .order_by("instructor__full_name", "instructor_id")
+        .first()
+    )
+    teacher = teacher.instructor if teacher else None
     for code, title, start, end, size in specs:
         if start > today:
             continue
@@ -225,20 +288,27 @@ def _seed_rosters(*, centre: Centre, kinds: dict, rng, today: datetime.date, log
             programme_kind_id=kinds[code],
             title=title,
             format=Course.Format.ROSTER,
-            instructor_names="Trần Thị Hoa",
+            instructor_names="" if teacher else "Trần Thị Hoa",
             partner="Hội Khuyến học xã",
             place="Trụ sở TTHTCĐ",
             start_date=start,
             end_date=end,
             planned_sessions=(end - start).days // 7 + 1,
         )
+        if teacher:
+            course.instructors.add(teacher)
         enrolments = Enrolment.objects.bulk_create(
             [Enrolment(course=course, learner=lr, from_date=start) for lr in rng.sample(learners, size)]
         )
         day = start
         while day <= min(end, today):
             session = ClassSession.objects.create(
-                course=course, date=day, topic=title, instructor_name="Trần Thị Hoa", hours=Decimal("2.0")
+                course=course,
+                date=day,
+                topic=title,
+                instructor=teacher,
+                instructor_name=course.instructor_names,
+                hours=Decimal("2.0"),
             )
             marks = [Attendance(session=session, enrolment=e, present=rng.random() < 0.85) for e in enrolments]
             Attendance.objects.bulk_create(marks)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from centres.models import Instructor
 from courses.models import ClassSession, Course, Learner, ProgrammeKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,6 +38,19 @@ class ProgrammeKindForm(forms.ModelForm):
         fields = ["name", "code", "order", "is_active"]
 
 
+NOT_THE_CENTRES_INSTRUCTOR = _(
+    "Người này không phải giảng viên của trung tâm đã chọn; ghi vào ô người dạy khác, khách mời."
+)
+
+
+def _instructor_choices(field, centre_id: int | None, keep=()) -> None:
+    """Offer the instructors of the class's centre; none until the centre is known."""
+    from courses.selectors import centre_instructors
+
+    field.queryset = centre_instructors(centre_id=centre_id, keep=keep) if centre_id else Instructor.objects.none()
+    field.error_messages["invalid_choice"] = NOT_THE_CENTRES_INSTRUCTOR
+
+
 class CourseForm(CentreDefaultMixin, forms.ModelForm):
     centre = forms.ModelChoiceField(queryset=None, label=_("Trung tâm"))
 
@@ -47,6 +61,7 @@ class CourseForm(CentreDefaultMixin, forms.ModelForm):
             "title",
             "programme_kind",
             "format",
+            "instructors",
             "instructor_names",
             "partner",
             "place",
@@ -54,29 +69,58 @@ class CourseForm(CentreDefaultMixin, forms.ModelForm):
             "end_date",
             "planned_sessions",
         ]
-        widgets = {"start_date": DATE, "end_date": DATE, "format": forms.RadioSelect}
-        help_texts = {"instructor_names": _("Họ tên, cách nhau bằng dấu phẩy.")}
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "format": forms.RadioSelect,
+            "instructors": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, centres=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme_kind"].queryset = ProgrammeKind.objects.filter(is_active=True)
+        instructors = self.fields["instructors"]
         if centres is None:  # editing: the centre does not change
             del self.fields["centre"]
+            _instructor_choices(instructors, self.instance.centre_id, keep=self._linked_ids())
         else:
             _single_centre(self, centres)
+            centre_id = self._chosen_centre_id(centres)
+            _instructor_choices(instructors, centre_id)
+            if centre_id is None:
+                instructors.help_text = _(
+                    "Chọn trung tâm rồi mở lại trang này (hoặc mở từ trang trung tâm) để chọn giảng viên."
+                )
         if self.instance.pk and self.instance.sessions.exists():
             self.fields["format"].disabled = True
+
+    def _linked_ids(self) -> list[int]:
+        return list(self.instance.instructors.values_list("pk", flat=True)) if self.instance.pk else []
+
+    def _chosen_centre_id(self, centres) -> int | None:
+        """The centre whose instructors the form offers: the posted one, the initial one or the only one."""
+        if self.only_centre is not None:
+            return self.only_centre.pk
+        raw = self.data.get(self.add_prefix("centre")) if self.is_bound else self.initial.get("centre")
+        raw = getattr(raw, "pk", raw)
+        try:
+            wanted = int(raw)
+        except (TypeError, ValueError):
+            return None
+        return wanted if any(c.pk == wanted for c in centres) else None
 
 
 class SessionForm(forms.ModelForm):
     class Meta:
         model = ClassSession
-        fields = ["date", "topic", "instructor_name", "hours", "place", "present", "women", "minorities"]
+        fields = ["date", "topic", "instructor", "instructor_name", "hours", "place", "present", "women", "minorities"]
         widgets = {"date": DATE}
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.course = course
+        keep = [self.instance.instructor_id] if self.instance.instructor_id else []
+        _instructor_choices(self.fields["instructor"], course.centre_id, keep=keep)
         if course.is_roster:
             for name in ("present", "women", "minorities"):
                 del self.fields[name]

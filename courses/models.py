@@ -79,8 +79,17 @@ class Course(models.Model):
     )
     title = models.CharField(_("tên lớp, chuyên đề"), max_length=255)
     format = models.CharField(_("hình thức"), max_length=10, choices=Format.choices, default=Format.TALK)
-    # Free text until the lead links it to centres.Instructor at merge (docs/courses.md).
-    instructor_names = models.CharField(_("người dạy, báo cáo viên"), max_length=255, blank=True)
+    # The centre's own instructors (registry); the form offers those assigned to the class's centre.
+    instructors = models.ManyToManyField(
+        "centres.Instructor", verbose_name=_("giảng viên của trung tâm"), blank=True, related_name="courses"
+    )
+    # Speakers from outside the centre's list (a guest from the district, a company), as free text.
+    instructor_names = models.CharField(
+        _("người dạy khác, khách mời"),
+        max_length=255,
+        blank=True,
+        help_text=_("Người không có trong danh sách giảng viên của trung tâm: họ tên, cách nhau bằng dấu phẩy."),
+    )
     partner = models.CharField(_("đơn vị phối hợp"), max_length=255, blank=True)
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
     start_date = models.DateField(_("ngày bắt đầu"))
@@ -123,7 +132,20 @@ class ClassSession(models.Model):
     course = models.ForeignKey(Course, verbose_name=_("lớp học"), on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(_("ngày học"))
     topic = models.CharField(_("nội dung"), max_length=255, blank=True)
-    instructor_name = models.CharField(_("người dạy"), max_length=200, blank=True)
+    instructor = models.ForeignKey(
+        "centres.Instructor",
+        verbose_name=_("giảng viên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    instructor_name = models.CharField(
+        _("người dạy khác, khách mời"),
+        max_length=200,
+        blank=True,
+        help_text=_("Khi người dạy không có trong danh sách giảng viên của trung tâm."),
+    )
     hours = models.DecimalField(_("số giờ"), max_digits=4, decimal_places=1, default=2)
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
     present = models.PositiveIntegerField(_("số người dự"), default=0)
@@ -157,6 +179,11 @@ class ClassSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} – {self.date:%d/%m/%Y}"
+
+    @property
+    def instructor_label(self) -> str:
+        """Who taught: the registry's instructor, else the free text (select_related("instructor") first)."""
+        return self.instructor.full_name if self.instructor_id else self.instructor_name
 
 
 class Learner(models.Model):

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts import scoping
+from centres.models import Instructor
 from courses.models import Attendance, ClassSession, Course, Enrolment, Learner
+
+NAME_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
 
 def course_list(*, user, centre_id: int | None = None, year: int | None = None, kind_id: int | None = None) -> QuerySet:
@@ -37,6 +42,57 @@ def course_list(*, user, centre_id: int | None = None, year: int | None = None, 
     return qs
 
 
+def centre_recent_courses(*, user, centre, limit: int = 8) -> list[Course]:
+    """The centre's latest classes (by start date) with their sessions and participations, for the centre
+    page and the centre's figures page. One query."""
+    return list(course_list(user=user, centre_id=centre.pk)[:limit])
+
+
+def centre_open_roster_courses(*, centre, today: datetime.date, limit: int = 5) -> list[Course]:
+    """The centre's roster classes running now or ended in the last 30 days (attendance still to type up),
+    latest first. One query."""
+    return list(
+        Course.objects.filter(
+            centre=centre,
+            format=Course.Format.ROSTER,
+            start_date__lte=today,
+            end_date__gte=today - datetime.timedelta(days=30),
+        ).order_by("-start_date", "-id")[:limit]
+    )
+
+
+def centre_instructors(*, centre_id: int, keep: Iterable[int] = ()) -> QuerySet:
+    """The instructors a class of the centre may be linked to: those active at the centre, plus `keep` (the
+    ones already linked, even if they have left since). Lazy; one query when read."""
+    return (
+        Instructor.objects.filter(Q(assignments__centre_id=centre_id, assignments__active=True) | Q(pk__in=list(keep)))
+        .distinct()
+        .order_by("full_name", "id")
+    )
+
+
+def instructors_by_name(*, centre) -> dict[str, Instructor]:
+    """The centre's instructors (active or not) by case-folded full name, for matching typed names. One query."""
+    found: dict[str, Instructor] = {}
+    for person in Instructor.objects.filter(assignments__centre=centre).order_by("id"):
+        found.setdefault(person.full_name.strip().casefold(), person)
+    return found
+
+
+def split_instructor_names(text: str, known: dict[str, Instructor]) -> tuple[list[Instructor], str]:
+    """ "Trần Thị Hoa, Ông Ba (Trạm Khuyến nông)" → ([the centre's Trần Thị Hoa], "Ông Ba (Trạm Khuyến nông)"):
+    names of the centre's instructors become links, the others stay text. No query."""
+    names = [n for n in NAME_SEPARATORS.split(text.strip()) if n]
+    linked = list({known[n.casefold()].pk: known[n.casefold()] for n in names if n.casefold() in known}.values())
+    guests = ", ".join(n for n in names if n.casefold() not in known)
+    return linked, guests
+
+
+def course_instructors(course: Course) -> list[Instructor]:
+    """The registry instructors linked to a class. One query."""
+    return list(course.instructors.order_by("full_name", "id"))
+
+
 def course_for_user(user, pk: int) -> Course:
     """One class in the user's scope, or 404. One query (centre, commune and kind joined)."""
     return scoping.get_scoped_or_404(
@@ -55,8 +111,8 @@ def session_for_user(user, pk: int) -> ClassSession:
 
 
 def course_sessions(course: Course) -> list[ClassSession]:
-    """The sessions of a class in date order. One query."""
-    return list(ClassSession.objects.filter(course=course).order_by("date", "id"))
+    """The sessions of a class in date order, with their instructor. One query."""
+    return list(ClassSession.objects.filter(course=course).select_related("instructor").order_by("date", "id"))
 
 
 def course_enrolments(course: Course) -> list[Enrolment]:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import require_centre_edit
+from centres.models import Instructor, InstructorAssignment
 from courses.models import (
     Attendance,
     AttendanceAudit,
@@ -33,6 +34,7 @@ from courses.models import (
     Learner,
     ProgrammeKind,
 )
+from courses.selectors import instructors_by_name, split_instructor_names
 from evaluations.selectors import centre_year_is_locked
 
 FIGURE_FIELDS = ("classes", "sessions", "participations", "women", "minorities")
@@ -235,12 +237,36 @@ def _check_course_dates(start_date: datetime.date, end_date: datetime.date) -> N
         raise ValidationError(_("Ngày kết thúc phải sau hoặc cùng ngày bắt đầu."))
 
 
+def _check_instructors(*, centre_id: int, instructors: Iterable[Instructor]) -> None:
+    """Only instructors assigned to the class's centre (now or in the past) may be linked. One query, none
+    for an empty list."""
+    instructors = [i for i in instructors if i is not None]
+    if not instructors:
+        return
+    assigned = set(
+        InstructorAssignment.objects.filter(
+            centre_id=centre_id, instructor_id__in=[i.pk for i in instructors]
+        ).values_list("instructor_id", flat=True)
+    )
+    strangers = [i.full_name for i in instructors if i.pk not in assigned]
+    if strangers:
+        raise ValidationError(
+            _("%(names)s không phải giảng viên của trung tâm này; ghi vào ô người dạy khác, khách mời.")
+            % {"names": ", ".join(strangers)}
+        )
+
+
 @transaction.atomic
-def course_create(*, centre, by, **fields) -> Course:
+def course_create(*, centre, by, instructors: Iterable[Instructor] = (), **fields) -> Course:
+    """Create a class linked to `instructors` of its centre (instructor_names: guests, as text)."""
     course = Course(centre=centre, **{f: fields[f] for f in COURSE_FIELDS if f in fields})
+    instructors = list(instructors)
     _check_course_dates(course.start_date, course.end_date)
     _guard(by=by, centre=centre, years=[course.start_date.year])
+    _check_instructors(centre_id=centre.pk, instructors=instructors)
     course.save()
+    if instructors:
+        course.instructors.set(instructors)
     _figures_apply({(centre.pk, course.start_date.year, course.programme_kind_id): _Delta(classes=1)})
     return course
 
@@ -259,9 +285,9 @@ def _sessions_by_year(course: Course) -> dict[int, dict]:
 
 
 @transaction.atomic
-def course_update(*, course: Course, by, **fields) -> Course:
+def course_update(*, course: Course, by, instructors: Iterable[Instructor] | None = None, **fields) -> Course:
     """Change a class. Moving its start year or programme kind moves its figures; its dates must still hold every
-    session; the format cannot change once sessions exist."""
+    session; the format cannot change once sessions exist. `instructors` (when given) replaces the links."""
     old = Course.objects.select_for_update().get(pk=course.pk)
     list(ClassSession.objects.select_for_update().filter(course=old).values_list("pk", flat=True))
     for f in COURSE_FIELDS:
@@ -284,7 +310,12 @@ def course_update(*, course: Course, by, **fields) -> Course:
     if kind_changed:
         years |= set(by_year)
     _guard(by=by, centre=old.centre, years=years)
+    if instructors is not None:
+        instructors = list(instructors)
+        _check_instructors(centre_id=old.centre_id, instructors=instructors)
     course.save()
+    if instructors is not None:
+        course.instructors.set(instructors)
 
     deltas: dict[Key, _Delta] = defaultdict(_Delta)
     deltas[(old.centre_id, old.start_date.year, old.programme_kind_id)].classes -= 1
@@ -317,7 +348,17 @@ def course_delete(*, course: Course, by) -> None:
 
 # --- Sessions --------------------------------------------------------------------------------------------------
 
-SESSION_FIELDS = ("date", "topic", "instructor_name", "hours", "place", "present", "women", "minorities")
+SESSION_FIELDS = (
+    "date",
+    "topic",
+    "instructor",
+    "instructor_name",
+    "hours",
+    "place",
+    "present",
+    "women",
+    "minorities",
+)
 
 
 @transaction.atomic
@@ -330,6 +371,7 @@ def class_session_create(*, course: Course, by, **fields) -> ClassSession:
     check_session_date(course=course, day=session.date)
     check_counts(present=session.present, women=session.women, minorities=session.minorities)
     _guard(by=by, centre=course.centre, years=[session.date.year])
+    _check_instructors(centre_id=course.centre_id, instructors=[session.instructor])
     session.save()
     key = _session_key(course, session.date)
     delta = _Delta()
@@ -348,6 +390,8 @@ def class_session_update(*, session: ClassSession, by, **fields) -> ClassSession
     check_session_date(course=course, day=session.date)
     check_counts(present=session.present, women=session.women, minorities=session.minorities)
     _guard(by=by, centre=course.centre, years={old.date.year, session.date.year})
+    if session.instructor_id != old.instructor_id:
+        _check_instructors(centre_id=course.centre_id, instructors=[session.instructor])
     session.save()
     old_key, new_key = _session_key(course, old.date), _session_key(course, session.date)
     deltas: dict[Key, _Delta] = defaultdict(_Delta)
@@ -499,14 +543,17 @@ def class_list_import(*, centre, classes, by) -> tuple[int, int]:
     """Write every class and session of a checked import through the same services, all or nothing: the first
     refusal rolls everything back and names its row."""
     sessions = 0
+    known = instructors_by_name(centre=centre)
     for item in classes:
+        linked, guests = split_instructor_names(item.instructor_names, known)
         course = course_create(
             centre=centre,
             by=by,
             programme_kind=item.programme_kind,
             title=item.title,
             format=Course.Format.TALK,
-            instructor_names=item.instructor_names,
+            instructors=linked,
+            instructor_names=guests,
             partner=item.partner,
             place=item.place,
             start_date=item.start_date,
@@ -516,7 +563,12 @@ def class_list_import(*, centre, classes, by) -> tuple[int, int]:
         for fields in item.sessions:
             try:
                 class_session_create(
-                    course=course, by=by, instructor_name=item.instructor_names[:200], place=item.place, **fields
+                    course=course,
+                    by=by,
+                    instructor=linked[0] if len(linked) == 1 and not guests else None,
+                    instructor_name="" if len(linked) == 1 and not guests else item.instructor_names[:200],
+                    place=item.place,
+                    **fields,
                 )
             except ValidationError as exc:
                 raise ValidationError(

@@ -94,6 +94,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sessions = selectors.course_sessions(course)
     context = {
         "course": course,
+        "instructors": selectors.course_instructors(course),
         "sessions": sessions,
         "enrolments": selectors.course_enrolments(course) if course.is_roster else [],
         "can_edit": scoping.can_edit_centre(request.user, course.centre),
@@ -112,7 +113,9 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def course_create(request: HttpRequest) -> HttpResponse:
     centres = _editable_centres(request.user)
-    form = CourseForm(request.POST or None, centres=centres, initial={"start_date": timezone.localdate()})
+    # ?trung_tam=<id> (the centre page's "Thêm lớp") picks the centre, so its instructors are offered.
+    initial = {"start_date": timezone.localdate(), "centre": _int(request.GET.get("trung_tam"))}
+    form = CourseForm(request.POST or None, centres=centres, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         centre = data.pop("centre")
@@ -165,15 +168,18 @@ def _next_session_initial(course: Course) -> dict:
     today = timezone.localdate()
     last = selectors.last_session(course)
     if last is None:
+        linked = selectors.course_instructors(course)
         return {
             "date": min(course.start_date if course.start_date <= today else today, course.end_date),
             "topic": course.title,
-            "instructor_name": course.instructor_names[:200],
+            "instructor": linked[0].pk if linked else None,
+            "instructor_name": "" if linked else course.instructor_names[:200],
             "place": course.place,
         }
     return {
         "date": min(last.date + datetime.timedelta(days=7), today, course.end_date),
         "topic": last.topic,
+        "instructor": last.instructor_id,
         "instructor_name": last.instructor_name,
         "hours": last.hours,
         "place": last.place,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import scoping
 from evaluations.models import RATING_ORDER, Assessment, Criterion, EvaluationCycle, Rubric
-from evaluations.percentages import largest_remainder, point_change
+from tthtcd_portal.numbers import largest_remainder, point_change
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -84,6 +84,26 @@ def staff_assessments(*, user: User):
     have = {a.year for a in assessments}
     open_years = [y for y in Rubric.objects.order_by("-year").values_list("year", flat=True)[:2] if y not in have]
     return assessments, open_years
+
+
+def centre_assessments(*, centre) -> list[Assessment]:
+    """A centre's assessments, newest year first (the centre page; the caller has already checked that
+    the user sees the centre). One query."""
+    return list(
+        Assessment.objects.filter(centre=centre)
+        .only("id", "centre_id", "year", "status", "self_score", "review_score", "proposed_rating", "rating")
+        .order_by("-year")
+    )
+
+
+def evaluation_cycle(*, year: int) -> EvaluationCycle | None:
+    """The year's deadlines, if the province set them. One query."""
+    return EvaluationCycle.objects.filter(year=year).first()
+
+
+def approved_ratings(assessments: list[Assessment]) -> dict[int, str]:
+    """Year → official rating of the approved (locked) ones among `assessments`. No query."""
+    return {a.year: a.rating for a in assessments if a.status == Status.APPROVED}
 
 
 @dataclass

@@ -25,8 +25,8 @@ from django.utils.translation import gettext
 from centres.models import Centre
 from courses.models import CentreYearFigure, ProgrammeKind
 from evaluations.models import Assessment, Rating
-from reports.numbers import largest_remainder, percent_change, share
 from tthtcd_portal.db_router import read_db
+from tthtcd_portal.numbers import largest_remainder, percent_change, share
 from units.models import Commune
 
 GROUP_THEN = "then"  # units as they were that year (districts; 2-tier communes after the reform)
@@ -434,15 +434,32 @@ class CentreComparison:
     by_kind: list[tuple[str, Figures]]
     ratings: dict[int, str]
 
+    def year_rows(self) -> list[dict]:
+        """One dict per year for the table (the reports page and the registry's centre page share it):
+        the centre's figures, the area's average per centre and the approved rating's label."""
+        labels = dict(Rating.choices)
+        return [
+            {
+                "year": year,
+                "own": self.own.get(year, Figures()),
+                "avg": self.area_average.get(year, {}),
+                "rating": labels.get(self.ratings.get(year, ""), ""),
+            }
+            for year in self.years
+        ]
+
 
 def fig_values(f: Figures) -> tuple[int, int, int, int, int]:
     return (f.classes, f.sessions, f.participations, f.women, f.minorities)
 
 
-def centre_comparison(*, centre: Centre, filters: DashboardFilters) -> CentreComparison:
+def centre_comparison(
+    *, centre: Centre, filters: DashboardFilters, ratings: dict[int, str] | None = None
+) -> CentreComparison:
     """A centre's figures by year against the average per centre of its district (of its province for a
     2-tier commune). Three queries: its figures by year and programme kind, the district's sums per year
-    (aggregates only: no other centre's own figures leave the database), its assessments."""
+    (aggregates only: no other centre's own figures leave the database), its approved ratings — two when
+    the caller passes `ratings` (year → rating) it already read (the registry's centre page)."""
     years = filters.years
     db = read_db()
     own_qs = CentreYearFigure.objects.using(db).filter(centre=centre, year__in=years)
@@ -481,11 +498,12 @@ def centre_comparison(*, centre: Centre, filters: DashboardFilters) -> CentreCom
             k: (Decimal(r[f"{k}_sum"] or 0) / n).quantize(Decimal("0.1")) if n else None
             for k in ("classes", "sessions", "participations")
         }
-    ratings = dict(
-        Assessment.objects.using(db)
-        .filter(centre=centre, year__in=years, status=Assessment.Status.APPROVED)
-        .values_list("year", "rating")
-    )
+    if ratings is None:
+        ratings = dict(
+            Assessment.objects.using(db)
+            .filter(centre=centre, year__in=years, status=Assessment.Status.APPROVED)
+            .values_list("year", "rating")
+        )
     return CentreComparison(
         centre=centre,
         years=years,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from courses.selectors import centre_recent_courses
 from reports import selectors, services
 from reports.exports import EXPORTS, scope_label
 from reports.forms import DashboardFilterForm, ReportSettingsForm, filters_to_params, grouping_label
@@ -100,18 +101,6 @@ def centre(request, pk: int):
     found = scoping.get_centre_for_user(request.user, pk)
     form, filters = _filters(request)
     comparison = selectors.centre_comparison(centre=found, filters=filters)
-    rows = []
-    labels = dict(selectors.Rating.choices)
-    for year in comparison.years:
-        own = comparison.own.get(year, selectors.Figures())
-        rows.append(
-            {
-                "year": year,
-                "own": own,
-                "avg": comparison.area_average.get(year, {}),
-                "rating": labels.get(comparison.ratings.get(year, ""), ""),
-            }
-        )
     return render(
         request,
         "reports/centre.html",
@@ -120,7 +109,8 @@ def centre(request, pk: int):
             "filters": filters,
             "centre": found,
             "comparison": comparison,
-            "rows": rows,
+            "rows": comparison.year_rows(),
+            "recent_classes": centre_recent_courses(user=request.user, centre=found),
             "record_url": selectors.centre_url(found.pk),
             "query": urlencode(filters_to_params(filters)),
         },

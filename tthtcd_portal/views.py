@@ -1,11 +1,26 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from tthtcd_portal import selectors
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """What each role comes for: staff their centre's quick actions, reviewers their office's assessments,
+    provincial officials the headline figures, administrators the imports and the admin site."""
+    user = request.user
+    today = timezone.localdate()
+    context = {}
+    if user.is_centre_staff:
+        context["staff"] = selectors.staff_home(user=user, today=today)
+    elif user.is_reviewer:
+        context["reviewer"] = selectors.reviewer_home(user=user, today=today)
+    elif user.is_province_official:
+        context["province"] = selectors.province_home(user=user, today=today)
+    context["is_admin"] = user.is_superuser or user.is_administrator
+    return render(request, "home.html", context)
 
 
 @login_required

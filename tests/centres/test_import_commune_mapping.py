@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Office
+from accounts import scoping
+from accounts.models import Office, User
 from centres.models import BoardMember, Centre
-from units.models import Commune
+from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, ProvinceFactory, UserFactory
+from units.models import Commune, District, Province
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parents[2] / "units" / "data"
@@ -122,3 +124,61 @@ def test_a_director_stays_with_the_old_centre(thai_binh):
     run("import_commune_mapping", MAPPING)
     director.refresh_from_db()
     assert director.centre_id == centre.pk and director.term_end is None
+
+
+# --- Closing the old districts and province ---------------------------------------------------------
+
+
+def test_the_real_mapping_closes_the_eight_districts_and_merges_thai_binh_into_hung_yen(thai_binh):
+    out = run("import_commune_mapping", MAPPING)
+    assert "districts closed: 8, provinces merged: 1" in out
+    thai_binh = Province.objects.get(code="34", valid_from=datetime.date(2000, 1, 1))
+    hung_yen = Province.objects.get(code="33", valid_from=datetime.date(2025, 7, 1))
+    assert thai_binh.merged_into == hung_yen and thai_binh.valid_until == datetime.date(2025, 6, 30)
+    assert set(District.objects.filter(province=thai_binh).values_list("valid_until", flat=True)) == {
+        datetime.date(2025, 6, 30)
+    }
+    # A provincial official of the new Hưng Yên now sees the old Thái Bình centres (and their history).
+    official = UserFactory(role=User.Role.PROVINCE, province=hung_yen)
+    old_centre = Centre.objects.get(commune__code="12694", status="merged")
+    assert scoping.visible_centres(official).filter(pk=old_centre.pk).exists()
+    assert "districts closed: 0, provinces merged: 0" in run("import_commune_mapping", MAPPING)
+
+
+def _small_reform(tmp_path, rows):
+    """Old province 34 with districts D1 (communes 00001, 00002) and D2 (00003); new provinces 33 and 35 with
+    2-tier communes 10001 (in 33) and 10002 (in 35). `rows`: (old code, new code) pairs of the mapping file."""
+    reform = datetime.date(2025, 7, 1)
+    old = ProvinceFactory(code="34", name="Tỉnh Cũ")
+    d1 = DistrictFactory(province=old, code="340")
+    d2 = DistrictFactory(province=old, code="341")
+    for code, district in (("00001", d1), ("00002", d1), ("00003", d2)):
+        CentreFactory(commune=CommuneFactory(district=district, code=code))
+    for code, province_code in (("10001", "33"), ("10002", "35")):
+        province = ProvinceFactory(code=province_code, valid_from=reform)
+        Commune.objects.create(province=province, district=None, code=code, name=f"Xã {code}", valid_from=reform)
+    path = tmp_path / "mapping.csv"
+    path.write_text(HEADER + "".join(f"{o},Xã {o},340,Huyện,{n},Xã {n}\n" for o, n in rows), encoding="utf-8")
+    run("import_commune_mapping", path)
+    old.refresh_from_db()
+    d1.refresh_from_db()
+    d2.refresh_from_db()
+    return old, d1, d2
+
+
+def test_a_partly_mapped_province_stays_open_and_only_its_ended_district_closes(tmp_path, db):
+    old, d1, d2 = _small_reform(tmp_path, [("00001", "10001"), ("00002", "10001")])
+    assert d1.valid_until == datetime.date(2025, 6, 30)
+    assert d2.valid_until is None  # 00003 still runs
+    assert old.merged_into is None and old.valid_until is None
+
+
+def test_a_province_split_between_two_new_provinces_is_not_merged_into_either(tmp_path, db):
+    old, d1, d2 = _small_reform(tmp_path, [("00001", "10001"), ("00002", "10001"), ("00003", "10002")])
+    assert d1.valid_until == d2.valid_until == datetime.date(2025, 6, 30)
+    assert old.merged_into is None and old.valid_until is None
+
+
+def test_a_province_wholly_mapped_into_one_new_province_is_merged(tmp_path, db):
+    old, _d1, _d2 = _small_reform(tmp_path, [("00001", "10001"), ("00002", "10001"), ("00003", "10001")])
+    assert old.merged_into.code == "33" and old.valid_until == datetime.date(2025, 6, 30)

@@ -7,7 +7,10 @@ from centres import services
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
 from evaluations.models import Assessment
 from tests.centres.factories import AssignmentFactory, BoardMemberFactory
+from tests.courses.factories import CourseFactory
 from tests.factories import CentreFactory, CommuneFactory
+from tests.reports.factories import AssessmentFactory, FigureFactory
+from tests.reports.factories import kind as figure_kind
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -128,13 +131,22 @@ def test_centre_page_runs_a_fixed_number_of_queries(world, client_for, django_as
         services.instructor_update(
             link=link, person={"phone": "0912345678"}, assignment={"active": i % 2 == 0}, by=world.staff_a
         )
+        # The sections other apps add: n classes, n years of figures and n assessments.
+        CourseFactory(centre=world.centre_a, start_date=D(2025, 1, 1 + i))
+        FigureFactory(
+            centre=world.centre_a, year=2026 - i % 6, programme_kind=figure_kind(("khac", "phap-luat")[i // 6])
+        )
+        AssessmentFactory(centre=world.centre_a, year=2010 + i)
     client = client_for(world.staff_a)
     # 1 session, 2 user, 3 centre with its units, 4 board, 5 instructors with their person, 6 predecessors,
-    # 7-10 history of centre, board, instructors and assignments (each with its user), 11 the user's centre
-    # (menu in base.html).
-    with django_assert_num_queries(11):
+    # 7-10 history of centre, board, instructors and assignments (each with its user), 11 its assessments,
+    # 12 its figures by year and kind, 13 its district's sums per year, 14 its latest classes with session
+    # and participation subqueries, 15 the user's centre (menu in base.html).
+    with django_assert_num_queries(15):
         response = client.get(url("detail", world.centre_a.pk))
     assert len(response.context["data"].past_board) == n
+    assert len(response.context["recent_classes"]) == min(n, 8)
+    assert len(response.context["assessments"]) == n
 
 
 # --- Edits -----------------------------------------------------------------------------------------

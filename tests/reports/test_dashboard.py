@@ -15,6 +15,7 @@ from courses.models import CentreYearFigure
 from evaluations.models import Assessment
 from reports import selectors
 from reports.selectors import GROUP_FORMER, DashboardFilters
+from tests.courses.factories import CourseFactory
 from tests.factories import CentreFactory, CommuneFactory
 from tests.reports.conftest import FILTERS, raw_sum
 from tests.reports.factories import AssessmentFactory, FigureFactory, kind
@@ -234,12 +235,26 @@ def test_district_page_runs_a_fixed_number_of_queries(world, figures, client_for
         assert client.get(reverse("reports:district", args=[world.district_x.pk])).status_code == 200
 
 
-def test_centre_page_runs_a_fixed_number_of_queries(world, figures, client_for, django_assert_num_queries):
+@pytest.mark.parametrize("n", [2, 10])
+def test_centre_page_runs_a_fixed_number_of_queries(world, figures, client_for, django_assert_num_queries, n):
+    for i in range(n):
+        CourseFactory(centre=world.centre_a, start_date=datetime.date(2024, 1, 1 + i))
     client = client_for(world.staff_a)
     # 1 session, 2 user, 3 the centre (scoped, with units), 4 programme kinds, 5 its figures, 6 district
-    # sums, 7 its assessments, 8 the user's centre (menu in base.html)
-    with django_assert_num_queries(8):
-        assert client.get(reverse("reports:dashboard")).status_code == 200
+    # sums, 7 its assessments, 8 its latest classes (class links), 9 the user's centre (menu in base.html)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("reports:dashboard"))
+    assert len(response.context["recent_classes"]) == min(n, 8)
+
+
+def test_centre_figures_page_links_to_the_centres_classes(world, figures, client_for):
+    course = CourseFactory(centre=world.centre_a, title="Chuyên đề phòng chống ma túy")
+    CourseFactory(centre=world.centre_b, title="Lớp của huyện khác")
+    html = client_for(world.reviewer_x).get(reverse("reports:centre", args=[world.centre_a.pk])).content.decode()
+    links = html.split('data-testid="class-links"', 1)[1]
+    assert f'href="{reverse("courses:detail", args=[course.pk])}"' in links
+    assert f"{reverse('courses:list')}?trung_tam={world.centre_a.pk}" in links
+    assert "Lớp của huyện khác" not in html
 
 
 def test_a_figure_saved_now_shows_on_the_next_load(world, figures, client_for):

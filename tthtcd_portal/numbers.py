@@ -1,7 +1,9 @@
-"""Percentages of a whole that add up to exactly 100 (largest-remainder method).
+"""Numbers as officials expect them: percentages of a whole that add up to exactly 100 (largest-remainder
+method), changes and shares.
 
 Officials add the column of a table by hand; 55,2 + 43,7 + 1,1 must give 100,0, which independent
-rounding does not guarantee. Used by the rating distribution here and by reports.
+rounding does not guarantee. The one implementation for the rating distribution (evaluations) and the
+dashboards and reports (reports).
 """
 
 from __future__ import annotations
@@ -57,3 +59,17 @@ def point_change(current: Decimal | None, earlier: Decimal | None) -> Decimal | 
     if current is None or earlier is None:
         return None
     return current - earlier
+
+
+def percent_change(current: int | None, base: int | None) -> Decimal | None:
+    """Change of `current` on `base` in percent, one decimal; None when there is no base to compare with."""
+    if current is None or not base:
+        return None
+    return (Decimal(current - base) * 100 / base).quantize(Decimal("0.1"))
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """`part` as a percentage of `whole`, one decimal; None for an empty whole."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))

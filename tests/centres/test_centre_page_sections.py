@@ -1,0 +1,100 @@
+"""The centre page shows what other apps know of the centre: its figures by year against its district's
+average (reports), its latest classes (courses) and its ratings by year (evaluations)."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.courses.factories import CourseFactory
+from tests.factories import CentreFactory, CommuneFactory
+from tests.reports.factories import AssessmentFactory, FigureFactory
+
+pytestmark = pytest.mark.django_db
+THIS_YEAR = datetime.date.today().year
+
+
+def _page(client, centre):
+    return client.get(reverse("centres:detail", args=[centre.pk])).content.decode()
+
+
+def _row(html: str, testid: str, first_cell: str) -> list[str]:
+    """The cells' texts of the row of table `testid` whose first cell is `first_cell`."""
+    table = html.split(f'data-testid="{testid}"', 1)[1].split("</table>", 1)[0]
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        if cells and cells[0] == first_cell:
+            return cells
+    raise AssertionError(f"no row {first_cell} in {testid}")
+
+
+def test_figures_show_the_centre_against_its_districts_average_per_centre(world, client_for):
+    year = THIS_YEAR - 1
+    neighbour = CentreFactory(commune=CommuneFactory(district=world.district_x), review_office=world.office_x)
+    FigureFactory(centre=world.centre_a, year=year, classes=30, sessions=120, participations=4200, women=2100)
+    FigureFactory(centre=neighbour, year=year, classes=20, sessions=80, participations=1800, women=900)
+    FigureFactory(centre=world.centre_b, year=year, participations=99000, women=0)  # another district
+    html = _page(client_for(world.reviewer_x), world.centre_a)
+    cells = _row(html, "centre-table", str(year))
+    # Own: classes, sessions, participations, women; then 4200 / 3000 = 140 %; average (4200 + 1800) / 2.
+    assert cells[1:5] == ["30", "120", "4.200", "2.100"]
+    assert cells[6] == "140%"
+    assert cells[7:10] == ["25,0", "100,0", "3.000"]
+    assert "Huyện Đông Hưng" in html.split('data-testid="centre-figures"', 1)[1]
+    assert neighbour.name not in html  # only the district's sums leave the database
+    assert reverse("reports:centre", args=[world.centre_a.pk]) in html
+
+
+def test_recent_classes_link_to_their_pages_and_to_all_the_centres_classes(world, client_for):
+    newest = CourseFactory(
+        centre=world.centre_a, title="Chuyên đề an toàn giao thông", start_date=datetime.date(2026, 3, 1)
+    )
+    older = [CourseFactory(centre=world.centre_a, start_date=datetime.date(2025, 1, 1 + i)) for i in range(9)]
+    CourseFactory(centre=world.centre_b, title="Lớp của trung tâm khác")
+    html = _page(client_for(world.staff_a), world.centre_a)
+    assert f'href="{reverse("courses:detail", args=[newest.pk])}"' in html
+    assert f'href="{reverse("courses:detail", args=[older[-1].pk])}"' in html
+    assert f'href="{reverse("courses:detail", args=[older[0].pk])}"' not in html  # the ninth oldest: not recent
+    assert "Lớp của trung tâm khác" not in html
+    assert f"{reverse('courses:list')}?trung_tam={world.centre_a.pk}" in html
+    assert reverse("courses:create") in html  # staff may add a class
+
+
+def test_a_reviewer_sees_the_classes_but_no_add_button(world, client_for):
+    CourseFactory(centre=world.centre_a, title="Chuyên đề khuyến nông")
+    html = _page(client_for(world.reviewer_x), world.centre_a)
+    assert "Chuyên đề khuyến nông" in html
+    assert reverse("courses:create") not in html
+
+
+def test_ratings_by_year_link_to_the_assessments(world, client_for):
+    approved = AssessmentFactory(centre=world.centre_a, year=2024, rating="kha")
+    draft = AssessmentFactory(centre=world.centre_a, year=2025, status="draft", rating="", proposed_rating="")
+    AssessmentFactory(centre=world.centre_b, year=2024, rating="yeu")
+    html = _page(client_for(world.official), world.centre_a)
+    assert _row(html, "centre-ratings", "2024")[-1] == "Khá"
+    assert _row(html, "centre-ratings", "2025")[1] == "Đang tự đánh giá"
+    for a in (approved, draft):
+        assert f'href="{reverse("evaluations:detail", args=[a.pk])}"' in html
+    assert "Yếu" not in html.split('data-testid="centre-ratings"', 1)[1].split("</table>", 1)[0]
+    # The approved rating also shows in the figures table's year row.
+    assert _row(html, "centre-table", "2024")[-1] == "Khá"
+
+
+def test_a_merged_centre_keeps_showing_its_past_classes_and_ratings(world, client_for):
+    CourseFactory(
+        centre=world.centre_a,
+        title="Lớp xóa mù chữ 2019",
+        start_date=datetime.date(2019, 9, 1),
+        end_date=datetime.date(2020, 5, 1),
+    )
+    AssessmentFactory(centre=world.centre_a, year=2019, rating="tot")
+    successor = CentreFactory(commune=CommuneFactory(district=world.district_x), review_office=world.office_x)
+    world.centre_a.status, world.centre_a.merged_into = "merged", successor
+    world.centre_a.status_date = datetime.date(2025, 7, 1)
+    world.centre_a.save()
+    html = _page(client_for(world.official), world.centre_a)
+    assert "Lớp xóa mù chữ 2019" in html
+    assert _row(html, "centre-ratings", "2019")[-1] == "Tốt"
+    assert reverse("courses:create") not in html  # read-only

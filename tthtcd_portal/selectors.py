@@ -1,0 +1,155 @@
+"""Reads for the home page, one function per role. Each gathers what the apps' own selectors already
+provide (no scope logic here: they take the user) and says what it costs in queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+from courses import selectors as course_selectors
+from evaluations import selectors as evaluation_selectors
+from reports import selectors as report_selectors
+from tthtcd_portal.numbers import percent_change
+
+OVERDUE_SHOWN = 5
+
+
+@dataclass
+class StaffHome:
+    centre: object
+    year: int
+    cycle_year: int
+    recent_classes: list
+    roster_classes: list
+    assessment: object | None
+    cycle: object | None
+    this_year: report_selectors.Figures
+    last_year: report_selectors.Figures
+    area_average: dict
+    area_label: str
+    can_edit: bool
+    today: datetime.date
+
+    @property
+    def self_assessment_overdue(self) -> bool:
+        """Past the province's deadline and not yet submitted."""
+        waiting = self.assessment is None or self.assessment.self_editable
+        return waiting and self.cycle is not None and self.today > self.cycle.self_assessment_due
+
+
+def staff_home(*, user, today: datetime.date) -> StaffHome:
+    """Centre staff: their centre, its latest classes (for "add a session" / attendance), the self-assessment
+    of the current cycle year and its deadline, this year's figures against last year and the district's
+    average. Seven queries: the centre with its units, latest classes, roster classes open for attendance,
+    its assessments, the cycle's deadlines, its figures, the district's sums."""
+    centre = scoping.get_centre_for_user(user, user.centre_id)
+    cycle_year = report_selectors.current_cycle_year(today)
+    assessments = evaluation_selectors.centre_assessments(centre=centre)
+    filters = report_selectors.DashboardFilters(year_from=today.year - 1, year_to=today.year)
+    comparison = report_selectors.centre_comparison(centre=centre, filters=filters, ratings={})
+    return StaffHome(
+        centre=centre,
+        year=today.year,
+        cycle_year=cycle_year,
+        recent_classes=course_selectors.centre_recent_courses(user=user, centre=centre, limit=4),
+        roster_classes=course_selectors.centre_open_roster_courses(centre=centre, today=today),
+        assessment=next((a for a in assessments if a.year == cycle_year), None),
+        cycle=evaluation_selectors.evaluation_cycle(year=cycle_year),
+        this_year=comparison.own.get(today.year, report_selectors.Figures()),
+        last_year=comparison.own.get(today.year - 1, report_selectors.Figures()),
+        area_average=comparison.area_average.get(today.year, {}),
+        area_label=comparison.area_label,
+        can_edit=scoping.can_edit_centre(user, centre),
+        today=today,
+    )
+
+
+@dataclass
+class ReviewerHome:
+    cycle_year: int
+    centres: int
+    by_status: list[tuple[str, str, int]]  # (status, label, count), "not started" first
+    cycle: object | None
+    overdue: list = field(default_factory=list)
+
+    @property
+    def overdue_shown(self) -> list:
+        return self.overdue[:OVERDUE_SHOWN]
+
+
+def reviewer_home(*, user, today: datetime.date) -> ReviewerHome:
+    """A reviewer: their office's assessments of the current cycle year by status, and the centres behind the
+    deadlines. Five queries: centres per office, assessments per status (province_overview), the cycle,
+    the centres with that year's assessments (overdue)."""
+    cycle_year = report_selectors.current_cycle_year(today)
+    offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
+    centres = sum(o.centres for o in offices)
+    counts = {}
+    for office in offices:
+        for status, n in office.by_status.items():
+            counts[status] = counts.get(status, 0) + n
+    not_started = centres - sum(counts.values())
+    by_status = [("", _("Chưa bắt đầu"), not_started)] + [
+        (status.value, status.label, counts.get(status.value, 0)) for status in evaluation_selectors.Status
+    ]
+    cycle, overdue = evaluation_selectors.overdue(user=user, year=cycle_year, today=today)
+    return ReviewerHome(cycle_year=cycle_year, centres=centres, by_status=by_status, cycle=cycle, overdue=overdue)
+
+
+@dataclass
+class Headline:
+    label: str
+    now: int
+    before: int
+
+    @property
+    def change(self) -> Decimal | None:
+        """Change on last year in percent (None without last year)."""
+        return percent_change(self.now, self.before)
+
+
+@dataclass
+class ProvinceHome:
+    year: int
+    cycle_year: int
+    headlines: list[Headline]
+    rated_now: report_selectors.Figures  # the current cycle year's approved ratings
+    rated_before: report_selectors.Figures
+    proposed: int
+
+    @property
+    def tot_change(self) -> Decimal | None:
+        """Change of the share of Tốt in points."""
+        now, before = self.rated_now.tot_share, self.rated_before.tot_share
+        return None if now is None or before is None else now - before
+
+
+def province_home(*, user, today: datetime.date) -> ProvinceHome:
+    """A provincial official: this year so far against last year (centres with activity, sessions,
+    participations), the share of Tốt of the current cycle year against the year before, and the ratings
+    waiting for approval. Six queries: provinces merged into theirs (scoping), centres, figures, approved
+    ratings (the dashboard's three reads), centres per office and assessments per status."""
+    from django.utils.translation import gettext as _
+
+    cycle_year = report_selectors.current_cycle_year(today)
+    filters = report_selectors.DashboardFilters(year_from=cycle_year, year_to=today.year)
+    board = report_selectors.dashboard(scope=scoping.centre_q(user), filters=filters)
+    now, before = board.totals.at(today.year), board.totals.at(today.year - 1)
+    rated_now, rated_before = board.totals.at(cycle_year), board.totals.at(cycle_year - 1)
+    offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
+    return ProvinceHome(
+        year=today.year,
+        cycle_year=cycle_year,
+        headlines=[
+            Headline(_("Trung tâm"), now.centres, before.centres),
+            Headline(_("Buổi học"), now.sessions, before.sessions),
+            Headline(_("Lượt người học"), now.participations, before.participations),
+        ],
+        rated_now=rated_now,
+        rated_before=rated_before,
+        proposed=sum(o.proposed for o in offices),
+    )
