@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import Office, User
 from centres.models import Centre
@@ -19,6 +20,29 @@ from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, Offi
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around it are
 # still synchronous, so Django's async-safety guard is relaxed for the test process only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese(settings):
+    # The active language is per thread and outlives a request: a test that switched to English must not
+    # leave the next one (or a management command it calls) speaking English.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Programme kinds come from a data migration; a transactional test's flush removes them for the tests
+    that follow it in the same worker. Every database test starts with them present."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from tests.factories import ensure_programme_kinds
+
+    ensure_programme_kinds()
 
 
 @pytest.fixture(autouse=True)
@@ -149,9 +173,11 @@ def demo_base(transactional_db):
 
     from accounts import demo as accounts_demo
     from centres import demo as centres_demo
+    from tests.factories import ensure_programme_kinds
     from units import demo as units_demo
 
     settings.DEBUG = True  # demo accounts are only created in development
+    ensure_programme_kinds()  # an earlier transactional test may have flushed the migration's rows
     rng = random.Random(1)
     for step in (units_demo.seed, accounts_demo.seed_offices, centres_demo.seed, accounts_demo.seed_users):
         step(rng=rng, log=lambda *_: None)

@@ -1,12 +1,14 @@
 """Factories for the units every test needs. App-specific factories live beside their tests."""
 
 import datetime
+import importlib
 
 import factory
 from django.conf import settings
 
 from accounts.models import Office, User
 from centres.models import Centre, centre_default_name
+from courses.models import ProgrammeKind
 from units.models import Commune, District, Province
 
 
@@ -73,3 +75,24 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# The kinds the courses data migration loads. A transactional (browser) test flushes the database, data
+# migrations' rows included, so tests fetch kinds through programme_kind(), which recreates them as loaded.
+PROGRAMME_KINDS = dict(importlib.import_module("courses.migrations.0002_load_programme_kinds").KINDS)
+
+
+def programme_kind(code: str) -> ProgrammeKind:
+    order = list(PROGRAMME_KINDS).index(code) + 1
+    found, _created = ProgrammeKind.objects.get_or_create(
+        code=code, defaults={"name": PROGRAMME_KINDS[code], "order": order}
+    )
+    return found
+
+
+def ensure_programme_kinds() -> None:
+    """One query when the kinds are there (the usual case); recreates them after a flush."""
+    if ProgrammeKind.objects.filter(code__in=list(PROGRAMME_KINDS)).count() == len(PROGRAMME_KINDS):
+        return
+    for code in PROGRAMME_KINDS:
+        programme_kind(code)

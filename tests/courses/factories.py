@@ -3,10 +3,11 @@ import datetime
 import factory
 
 from courses.models import ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from tests.factories import programme_kind
 
 
 def kind(code: str = "phap-luat") -> ProgrammeKind:
-    return ProgrammeKind.objects.get(code=code)
+    return programme_kind(code)
 
 
 class CourseFactory(factory.django.DjangoModelFactory):

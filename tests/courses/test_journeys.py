@@ -9,15 +9,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(autouse=True)
-def programme_kinds(demo_base):
-    """A live-server test flushes the database afterwards, data migrations included: load the kinds again."""
-    from importlib import import_module
-
-    from courses.models import ProgrammeKind
-
-    kinds = import_module("courses.migrations.0002_load_programme_kinds").KINDS
-    for order, (code, name) in enumerate(kinds, start=1):
-        ProgrammeKind.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+def _demo(demo_base):
+    """Every journey runs on the demo's units, centres and accounts (demo_base also reloads programme kinds)."""
 
 
 def new_class(page, title: str, format_label: str) -> None:

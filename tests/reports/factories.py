@@ -1,22 +1,16 @@
 """Figures and assessments as the courses and evaluations apps would leave them."""
 
 import datetime
-import importlib
 
 import factory
 
 from courses.models import CentreYearFigure, ProgrammeKind
 from evaluations.models import Assessment
-
-# The kinds the courses data migration loads; a transactional (browser) test flushes them, so recreate.
-KINDS = dict(importlib.import_module("courses.migrations.0002_load_programme_kinds").KINDS)
+from tests.factories import programme_kind
 
 
 def kind(code: str = "khac") -> ProgrammeKind:
-    """A programme kind of the courses data migration, recreated with its real name if it was flushed."""
-    order = list(KINDS).index(code) + 1
-    found, _created = ProgrammeKind.objects.get_or_create(code=code, defaults={"name": KINDS[code], "order": order})
-    return found
+    return programme_kind(code)
 
 
 class FigureFactory(factory.django.DjangoModelFactory):
