@@ -200,3 +200,24 @@ def centre_history(*, centre: Centre, instructor_ids: list[int], limit: int = 40
         link_entries,
     )
     return sorted(entries, key=lambda e: e.when, reverse=True)[:limit]
+
+
+def board_and_instructor_counts(centre_ids: list[int]) -> dict[int, list[int]]:
+    """Per centre: board members in office today and instructors actively teaching there, for official
+    report (c) (reports.official.CENTRE_REPORT_EXTRA_COLUMNS). One query whatever the number of centres."""
+    from tthtcd_portal.db_router import read_db
+
+    today = timezone.localdate()
+    in_office = Q(board_members__term_start__lte=today) & (
+        Q(board_members__term_end__isnull=True) | Q(board_members__term_end__gte=today)
+    )
+    rows = (
+        Centre.objects.using(read_db())
+        .filter(id__in=centre_ids)
+        .annotate(
+            board=Count("board_members", filter=in_office, distinct=True),
+            teaching=Count("instructor_assignments", filter=Q(instructor_assignments__active=True), distinct=True),
+        )
+        .values_list("id", "board", "teaching")
+    )
+    return {centre_id: [board, teaching] for centre_id, board, teaching in rows}

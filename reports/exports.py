@@ -8,6 +8,7 @@ To add an export for a new list, see docs/reports.md ("Adding an export").
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -238,9 +239,11 @@ def centre_row(c: Centre) -> list:
 
 
 def centre_list_filters(params: dict) -> dict:
-    status = params.get("tinh_trang", "")
+    """The export's filters; the centres list page's names (`district`, `status`) are read too, so its
+    "Xuất Excel" button carries the page's query string as it is."""
+    status = params.get("tinh_trang") or params.get("status") or ""
     return {
-        "district_id": _int(params.get("huyen")) or None,
+        "district_id": _int(params.get("huyen") or params.get("district")) or None,
         "status": status if status in Centre.Status.values else "",
         "text": (params.get("q") or "").strip()[:100],
     }
@@ -264,7 +267,12 @@ def build_centres(user, params: dict) -> TableSpec:
 
 
 def build_assessments(user, params: dict) -> TableSpec:
+    """Assessments in scope over `tu_nam`–`den_nam` (the dashboard's years) or of one year `nam` (the
+    evaluations overview's), optionally of one status `trang_thai` and one reviewing office `don_vi`."""
     form, filters = dashboard_filters(user, params)
+    year = _int(params.get("nam"))
+    if 1900 < year < 2200:
+        filters = dataclasses.replace(filters, year_from=year, year_to=year)
     status = params.get("trang_thai", "")
     status = status if status in Assessment.Status.values else ""
     qs = selectors.assessments_for_list(
@@ -273,6 +281,9 @@ def build_assessments(user, params: dict) -> TableSpec:
         year_to=filters.year_to,
         status=status,
     )
+    office_id = _int(params.get("don_vi"))
+    if office_id:
+        qs = qs.filter(centre__review_office_id=office_id)
     columns = [
         Column(_("Năm"), NUMBER, 8),
         Column(_("Huyện"), TEXT, 22),

@@ -116,3 +116,30 @@ class ReportSettingsForm(forms.ModelForm):
             if name in data and not (data[name] or "").strip():
                 self.add_error(name, _("Không được để trống."))
         return data
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters (GET; also the export's parameters). An invalid value is reported and ignored."""
+
+    tu_ngay = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    den_ngay = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    nguoi = forms.CharField(label=_("Người thực hiện"), required=False, max_length=100)
+    loai = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
+    trung_tam = forms.ModelChoiceField(label=_("Trung tâm"), queryset=None, required=False, empty_label=_("Tất cả"))
+
+    def __init__(self, *args, centres, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trung_tam"].queryset = centres
+        self.fields["trung_tam"].label_from_instance = lambda c: f"{c.commune.code} – {c.name}"
+        self.fields["loai"].choices = [("", _("Tất cả")), *kinds]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("tu_ngay"), data.get("den_ngay")
+        if start and end and start > end:
+            self.add_error("den_ngay", _("Ngày kết thúc phải sau hoặc cùng ngày bắt đầu."))
+        return data

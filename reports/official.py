@@ -310,7 +310,7 @@ def centre_list_report(user, params: dict, extra: Sequence[ExtraColumns] | None 
     columns = [Column(str(c.header), c.kind, c.width) for c in columns]
     provided = []
     for provider in extra:
-        columns += list(provider.columns)
+        columns += [Column(str(c.header), c.kind, c.width) for c in provider.columns]  # lazy headers
         provided.append((len(provider.columns), provider.values(ids)))
     rows = []
     for number, centre in enumerate(centres, start=1):

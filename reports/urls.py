@@ -16,4 +16,5 @@ urlpatterns = [
     path("tep/<int:pk>/trang-thai/", views.job_status, name="job_status"),
     path("tep/<int:pk>/tai-ve/", views.job_download, name="job_download"),
     path("thiet-lap/", views.report_settings, name="settings"),
+    path("nhat-ky/", views.audit_trail, name="audit"),
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import scoping
 from courses.selectors import centre_recent_courses
-from reports import selectors, services
+from reports import audit, selectors, services
 from reports.exports import EXPORTS, scope_label
 from reports.forms import DashboardFilterForm, ReportSettingsForm, filters_to_params, grouping_label
 from reports.models import ExportJob
@@ -225,6 +226,27 @@ def job_download(request, pk: int):
         raise Http404(_("Tệp chưa sẵn sàng."))
     name = found.file.name.rsplit("/", 1)[-1]
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
+# --- Audit trail ----------------------------------------------------------------------------------
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_trail(request):
+    """Who changed what and when, old → new, across the registry, classes and evaluations of the official's
+    province (reports/audit.py says what it reads and what it costs)."""
+    scoping.require_province_level(request.user)
+    form, filters = audit.filter_form(request.user, request.GET)
+    page = Paginator(audit.entry_keys(request.user, filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(
+        request,
+        "reports/audit.html",
+        {"form": form, "page": page, "entries": audit.entries_for(list(page.object_list)), "query": query.urlencode()},
+    )
 
 
 # --- Report settings --------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -80,27 +81,69 @@ class ExportContext:
 
 
 def safe_text(value) -> str:
-    """Text as it will be stored. (Formula safety is in the cell type, not in the text: see _cell.)"""
-    return "" if value is None else str(value)
+    """Text as it will be stored: control characters XML cannot hold are dropped (openpyxl would refuse the
+    whole file). Formula safety is in the cell type, not in the text: see _RowCells."""
+    return "" if value is None else ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-def _cell(sheet, column: Column, value):
-    if value is None or value == "":
-        return WriteOnlyCell(sheet, value=None)
-    if column.kind == TEXT:
-        cell = WriteOnlyCell(sheet, value=safe_text(value))
-        # openpyxl marks a string starting with "=" as a formula; force every text cell to a string.
+class _RowCells:
+    """Turns one row of values into what the write-only sheet appends, as cheaply as openpyxl allows.
+
+    Text that could be read as a formula (starting with "=") becomes a cell forced to the string type;
+    other text goes in as a plain str, which openpyxl writes as a string. Typed columns reuse one styled
+    cell each: the write-only sheet serialises a row during append(), before the next row refills them,
+    and giving each of 200,000 rows new styled cells costs more than writing them (bench/export_bench.py).
+    """
+
+    def __init__(self, sheet, columns: Sequence[Column]):
+        self.sheet = sheet
+        self.kinds = [column.kind for column in columns]
+        self.styled = []
+        for kind in self.kinds:
+            cell = None
+            if kind != TEXT:
+                cell = WriteOnlyCell(sheet)
+                cell.number_format = NUMBER_FORMATS[kind]
+                cell.data_type = "d" if kind == DATE else "n"
+            self.styled.append(cell)
+
+    def __call__(self, values: Sequence) -> list:
+        if len(values) != len(self.kinds):
+            raise ValueError(f"a row of {len(values)} values for {len(self.kinds)} columns")
+        out = []
+        for kind, cell, value in zip(self.kinds, self.styled, values, strict=True):
+            if value is None or value == "":
+                out.append(None)
+            elif kind == TEXT:
+                out.append(self._text(value))
+            else:
+                cell._value = self._typed(kind, value)
+                out.append(cell)
+        return out
+
+    def _text(self, value):
+        text = safe_text(value)
+        if text[:1] != "=":
+            return text
+        # openpyxl marks a string starting with "=" as a formula; force it to a string cell.
+        cell = WriteOnlyCell(self.sheet)
+        cell._value = text
         cell.data_type = "s"
         return cell
-    if column.kind == PERCENT:
-        value = Decimal(value) / 100
-    if column.kind in (NUMBER, DECIMAL, PERCENT):
-        value = int(value) if column.kind == NUMBER else float(value)
-    if column.kind == DATE and isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = NUMBER_FORMATS[column.kind]
-    return cell
+
+    @staticmethod
+    def _typed(kind: str, value):
+        if kind == NUMBER:
+            return int(value)
+        if kind == DECIMAL:
+            return float(value)
+        if kind == PERCENT:
+            return float(Decimal(value) / 100)
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value).replace(tzinfo=None)
+        if not isinstance(value, datetime.date):
+            raise TypeError(f"a date column holds {value!r}")
+        return value
 
 
 def write_table(
@@ -140,9 +183,10 @@ def write_table(
     sheet.append(header)
 
     count = 0
+    row_cells = _RowCells(sheet, columns)
     try:
         for row in rows:
-            sheet.append([_cell(sheet, column, value) for column, value in zip(columns, row, strict=True)])
+            sheet.append(row_cells(row))
             count += 1
             if progress and count % progress_every == 0:
                 progress(count)

@@ -1,0 +1,473 @@
+"""The audit trail (issue 9 item 3): who changed what and when, with old and new values, across the change
+history of the registry, the classes and the evaluations — for provincial officials, within their province.
+
+Sources: the django-simple-history tables of centres (Centre, BoardMember, Instructor, InstructorAssignment)
+and courses (Course, ClassSession, Learner, Enrolment), plus courses.AttendanceAudit (counts before → after
+each attendance save) and evaluations.AssessmentEvent (status from → to, the changed scores).
+
+Cost, whatever the number of changes: one query counts the entries, one UNION ALL of every source's
+(kind, id, time) in scope and filtered reads the page's keys, then one query per kind present on the page
+fetches its rows together with each row's previous history row (a correlated subquery), from which the old →
+new values are computed with simple_history's diff_against. So a page costs at most 2 + 10 queries (one
+more for the province ids of an official), and the export reads it chunk by chunk the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import scoping
+from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
+from courses.models import AttendanceAudit, ClassSession, Course, Enrolment, Learner
+from evaluations.models import Assessment, AssessmentEvent
+from tthtcd_portal.db_router import read_db
+
+ACTIONS = {"+": gettext_lazy("Thêm mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
+# Fields not worth a line: bookkeeping, and the parent an object hangs off (shown in its own column).
+SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One table of changes: how to scope, filter, label and diff its rows."""
+
+    kind: str
+    label: str
+    model: type[models.Model]  # a historical model, or AttendanceAudit / AssessmentEvent
+    centre_path: str | None  # path from a row to its Centre ("" for a centre's own history); None: see scope
+    time: str
+    user: str
+    related: tuple[str, ...]  # select_related for the label and the centre column
+    describe: Callable[[models.Model], tuple[str, Centre | None]]  # (object label, centre)
+    history: bool = True
+
+    @property
+    def pk(self) -> str:
+        return "history_id" if self.history else "id"
+
+    def scoped(self, user) -> models.QuerySet:
+        qs = self.model._default_manager.using(read_db())
+        if self.centre_path is None:  # an instructor belongs to the centres that assign them
+            teaching = scoping.scoped(user, InstructorAssignment.objects.using(read_db()), "centre")
+            return qs.filter(id__in=teaching.values("instructor_id"))
+        return scoping.scoped(user, qs, self.centre_path)
+
+    def for_centre(self, qs: models.QuerySet, centre: Centre) -> models.QuerySet:
+        if self.centre_path is None:
+            return qs.filter(id__in=InstructorAssignment.objects.filter(centre=centre).values("instructor_id"))
+        return qs.filter(**{self.centre_path + ("__id" if self.centre_path else "id"): centre.pk})
+
+
+def _session_label(record) -> str:
+    return f"{record.course.title} – {record.date:%d/%m/%Y}"
+
+
+SOURCES: dict[str, Source] = {
+    s.kind: s
+    for s in [
+        Source(
+            "trung-tam",
+            gettext_lazy("Trung tâm"),
+            Centre.history.model,
+            "",
+            "history_date",
+            "history_user",
+            ("history_user", "commune"),
+            lambda r: (r.name, r),
+        ),
+        Source(
+            "ban-giam-doc",
+            gettext_lazy("Ban Giám đốc"),
+            BoardMember.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (r.full_name, r.centre),
+        ),
+        Source(
+            "giang-vien",
+            gettext_lazy("Giảng viên"),
+            Instructor.history.model,
+            None,
+            "history_date",
+            "history_user",
+            ("history_user",),
+            lambda r: (r.full_name, None),
+        ),
+        Source(
+            "phan-cong",
+            gettext_lazy("Giảng viên tại trung tâm"),
+            InstructorAssignment.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre", "instructor"),
+            lambda r: (r.instructor.full_name, r.centre),
+        ),
+        Source(
+            "lop-hoc",
+            gettext_lazy("Lớp học"),
+            Course.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (r.title, r.centre),
+        ),
+        Source(
+            "buoi-hoc",
+            gettext_lazy("Buổi học"),
+            ClassSession.history.model,
+            "course__centre",
+            "history_date",
+            "history_user",
+            ("history_user", "course__centre"),
+            lambda r: (_session_label(r), r.course.centre),
+        ),
+        Source(
+            "nguoi-hoc",
+            gettext_lazy("Người học"),
+            Learner.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (r.full_name, r.centre),
+        ),
+        Source(
+            "ghi-danh",
+            gettext_lazy("Ghi danh"),
+            Enrolment.history.model,
+            "course__centre",
+            "history_date",
+            "history_user",
+            ("history_user", "course__centre", "learner"),
+            lambda r: (f"{r.learner.full_name} – {r.course.title}", r.course.centre),
+        ),
+        Source(
+            "diem-danh",
+            gettext_lazy("Điểm danh"),
+            AttendanceAudit,
+            "session__course__centre",
+            "at",
+            "by",
+            ("by", "session__course__centre"),
+            lambda r: (_session_label(r.session), r.session.course.centre),
+            history=False,
+        ),
+        Source(
+            "danh-gia",
+            gettext_lazy("Đánh giá xếp loại"),
+            AssessmentEvent,
+            "assessment__centre",
+            "at",
+            "actor",
+            ("actor", "assessment__centre"),
+            lambda r: (_("Đánh giá năm %(year)s") % {"year": r.assessment.year}, r.assessment.centre),
+            history=False,
+        ),
+    ]
+}
+KIND_CHOICES = [(s.kind, s.label) for s in SOURCES.values()]
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    user_text: str = ""
+    kind: str = ""
+    centre: Centre | None = None
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class AuditEntry:
+    when: datetime.datetime
+    who: str
+    kind_label: str
+    object_label: str
+    centre: str
+    action: str
+    changes: list[Change] = field(default_factory=list)
+    reason: str = ""
+
+
+def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:
+    qs = source.scoped(user)
+    if filters.centre is not None:
+        qs = source.for_centre(qs, filters.centre)
+    zone = timezone.get_current_timezone()
+    if filters.date_from:
+        start = datetime.datetime.combine(filters.date_from, datetime.time.min, tzinfo=zone)
+        qs = qs.filter(**{f"{source.time}__gte": start})
+    if filters.date_to:
+        end = datetime.datetime.combine(filters.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        qs = qs.filter(**{f"{source.time}__lt": end})
+    if filters.user_text:
+        text = filters.user_text
+        qs = qs.filter(
+            Q(**{f"{source.user}__username__icontains": text})
+            | Q(**{f"{source.user}__last_name__icontains": text})
+            | Q(**{f"{source.user}__first_name__icontains": text})
+        )
+    return qs
+
+
+def entry_keys(user, filters: AuditFilters) -> models.QuerySet:
+    """(kind, id, time) of every change the user may see, newest first: one UNION ALL, sliced by the caller
+    (and counted: one more query)."""
+    sources = [SOURCES[filters.kind]] if filters.kind in SOURCES else list(SOURCES.values())
+    parts = [
+        _filtered(s, user, filters)
+        .order_by()
+        .annotate(
+            k=Value(s.kind, output_field=CharField()),
+            key=F(s.pk),
+            t=F(s.time),
+        )
+        .values_list("k", "key", "t")
+        for s in sources
+    ]
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("-t", "-key", "k") if rest else first.order_by("-t", "-key", "k")
+
+
+def entries_for(keys: list[tuple]) -> list[AuditEntry]:
+    """The entries of these (kind, id, ...) keys, in the keys' order: one query per kind present."""
+    by_kind: dict[str, list[int]] = {}
+    for kind, pk, *_rest in keys:
+        by_kind.setdefault(kind, []).append(pk)
+    found: dict[tuple[str, int], AuditEntry] = {}
+    for kind, pks in by_kind.items():
+        source = SOURCES[kind]
+        for pk, entry in _resolve(source, pks):
+            found[(kind, pk)] = entry
+    return [found[(kind, pk)] for kind, pk, *_rest in keys if (kind, pk) in found]
+
+
+def _resolve(source: Source, pks: list[int]) -> Iterator[tuple[int, AuditEntry]]:
+    manager = source.model._default_manager.using(read_db())
+    if not source.history:
+        for row in manager.filter(id__in=pks).select_related(*source.related):
+            yield row.pk, _plain_entry(source, row)
+        return
+    previous = Subquery(
+        source.model._default_manager.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    previous_ids = manager.filter(history_id__in=pks).annotate(p=previous).values("p")
+    rows = {
+        r.history_id: r
+        for r in manager.filter(Q(history_id__in=pks) | Q(history_id__in=previous_ids)).select_related(*source.related)
+    }
+    latest_before: dict[int, models.Model] = {}
+    for record in sorted(rows.values(), key=lambda r: r.history_id):
+        before = latest_before.get(record.id)
+        latest_before[record.id] = record
+        if record.history_id in pks:
+            yield record.history_id, _history_entry(source, record, before)
+
+
+def _history_entry(source: Source, record, before) -> AuditEntry:
+    label, centre = source.describe(record)
+    changes = []
+    if record.history_type == "~" and before is not None:
+        delta = record.diff_against(before, excluded_fields=SKIPPED_FIELDS)
+        changes = [_change(record, c.field, c.old, c.new) for c in delta.changes]
+    elif record.history_type == "+":
+        # A new object's own values; its parents (centre, class, learner) are in their own columns.
+        fields = [
+            f for f in record.instance_type._meta.concrete_fields if f.name not in SKIPPED_FIELDS and not f.is_relation
+        ]
+        values = [(f.name, getattr(record, f.attname)) for f in fields]
+        changes = [_change(record, name, None, value) for name, value in values if value not in (None, "")]
+    return AuditEntry(
+        when=record.history_date,
+        who=person(record.history_user),
+        kind_label=str(source.label),
+        object_label=label,
+        centre=centre.name if centre else "",
+        action=str(ACTIONS.get(record.history_type, record.history_type)),
+        changes=changes,
+        reason=record.history_change_reason or "",
+    )
+
+
+def _plain_entry(source: Source, row) -> AuditEntry:
+    label, centre = source.describe(row)
+    if isinstance(row, AttendanceAudit):
+        changes = [
+            Change(str(_("Số người dự")), _text(row.present_before), _text(row.present_after)),
+            Change(str(_("Trong đó nữ")), _text(row.women_before), _text(row.women_after)),
+            Change(str(_("Trong đó dân tộc thiểu số")), _text(row.minorities_before), _text(row.minorities_after)),
+        ]
+        changes = [c for c in changes if c.old != c.new] or changes[:1]
+        return AuditEntry(
+            row.at, person(row.by), str(source.label), label, centre.name, str(_("Lưu điểm danh")), changes
+        )
+    statuses = dict(Assessment.Status.choices)
+    changes = []
+    if row.from_status != row.to_status:
+        changes.append(
+            Change(
+                str(_("Trạng thái")),
+                str(statuses.get(row.from_status, row.from_status)),
+                str(statuses.get(row.to_status, row.to_status)),
+            )
+        )
+    for name, pair in sorted((row.changes or {}).items()):
+        old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
+        changes.append(Change(_assessment_field(name), _text(old), _text(new)))
+    return AuditEntry(
+        row.at,
+        person(row.actor),
+        str(source.label),
+        label,
+        centre.name,
+        row.get_action_display(),
+        changes,
+        row.reason,
+    )
+
+
+def _assessment_field(name: str) -> str:
+    try:
+        return capfirst(str(Assessment._meta.get_field(name).verbose_name))
+    except Exception:  # a criterion number such as "1.2"
+        return _("Tiêu chí %(n)s") % {"n": name}
+
+
+def _change(record, name: str, old, new) -> Change:
+    model_field = record.instance_type._meta.get_field(name)
+    return Change(capfirst(str(model_field.verbose_name)), _shown(model_field, old), _shown(model_field, new))
+
+
+def _shown(model_field, value) -> str:
+    if value is None or value == "":
+        return ""
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, models.Model):
+        value = value.pk
+    if model_field.is_relation:
+        return f"#{value}"
+    return _text(value)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if timezone.is_aware(value) else str(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, int | float) or hasattr(value, "as_tuple"):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+def person(user) -> str:
+    """Vietnamese order: family and middle names before the given name; the username if there is none."""
+    if user is None:
+        return _("Hệ thống")
+    return f"{user.last_name} {user.first_name}".strip() or user.username
+
+
+def all_entries(user, filters: AuditFilters, *, chunk: int = 2000) -> Iterator[AuditEntry]:
+    """Every entry, newest first, read `chunk` keys at a time (the export): 1 + up to 10 queries a chunk."""
+    keys = entry_keys(user, filters)
+    offset = 0
+    while True:
+        batch = list(keys[offset : offset + chunk])
+        yield from entries_for(batch)
+        if len(batch) < chunk:
+            return
+        offset += chunk
+
+
+# --- The page's form and the export -------------------------------------------------------------------
+
+
+def filter_form(user, params):
+    """The filter form bound to `params` and the filters it yields. A centre outside the user's scope is a
+    404 (as everywhere); other invalid values are reported by the form and ignored."""
+    from django.http import Http404
+
+    from reports.forms import AuditFilterForm
+
+    form = AuditFilterForm(
+        params or None,
+        centres=scoping.visible_centres(user).select_related("commune").order_by("commune__code"),
+        kinds=KIND_CHOICES,
+    )
+    if not form.is_bound:
+        return form, AuditFilters()
+    form.is_valid()
+    if "trung_tam" in form.errors:
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
+    data = {name: value for name, value in getattr(form, "cleaned_data", {}).items() if name not in form.errors}
+    return form, AuditFilters(
+        date_from=data.get("tu_ngay") if "den_ngay" not in form.errors else None,
+        date_to=data.get("den_ngay"),
+        user_text=(data.get("nguoi") or "").strip(),
+        kind=data.get("loai") or "",
+        centre=data.get("trung_tam"),
+    )
+
+
+def build_audit_export(user, params: dict):
+    """The trail as .xlsx, one row per changed field (reports.exports registry, code "nhat-ky")."""
+    from reports.exports import TableSpec, _context, scope_label
+    from reports.list_exports import form_described
+    from reports.xlsx import DATE, TEXT, Column
+
+    scoping.require_province_level(user)
+    form, filters = filter_form(user, params)
+    columns = [
+        Column(_("Ngày"), DATE),
+        Column(_("Giờ"), TEXT, 7),
+        Column(_("Người thực hiện"), TEXT, 22),
+        Column(_("Loại đối tượng"), TEXT, 18),
+        Column(_("Đối tượng"), TEXT, 34),
+        Column(_("Trung tâm"), TEXT, 36),
+        Column(_("Thao tác"), TEXT, 16),
+        Column(_("Nội dung"), TEXT, 24),
+        Column(_("Giá trị cũ"), TEXT, 24),
+        Column(_("Giá trị mới"), TEXT, 24),
+        Column(_("Lý do"), TEXT, 24),
+    ]
+
+    def rows():
+        for e in all_entries(user, filters):
+            local = timezone.localtime(e.when)
+            head = [local, local.strftime("%H:%M"), e.who, e.kind_label, e.object_label, e.centre, e.action]
+            for change in e.changes or [Change("", "", "")]:
+                yield [*head, change.field, change.old, change.new, e.reason]
+
+    return TableSpec(
+        title=_("Nhật ký thay đổi dữ liệu"),
+        context=_context(user, scope_label(user), "", form_described(form) if form.is_bound else []),
+        columns=columns,
+        rows=rows(),
+        total=entry_keys(user, filters).count(),
+    )

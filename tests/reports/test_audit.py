@@ -1,0 +1,194 @@
+"""The audit trail: who changed what and when, old → new, for provincial officials within their province."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from centres import services as centre_services
+from centres.models import BoardMember, Centre
+from courses.models import AttendanceAudit
+from evaluations.models import Assessment, AssessmentEvent
+from reports.xlsx import HEADER_ROW
+from tests.centres.factories import AssignmentFactory, BoardMemberFactory
+from tests.courses.factories import CourseFactory, EnrolmentFactory, LearnerFactory, SessionFactory
+from tests.reports.factories import AssessmentFactory
+
+URL = reverse("reports:audit")
+
+
+def _edit(instance, user, **fields):
+    """A change as a request would record it: the history row carries its user."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance._history_user = user
+    instance.save()
+
+
+@pytest.fixture
+def changes(world):
+    """One change of every kind in centre A (district X) by staff_a, and one in centre B by staff_b."""
+    member = BoardMemberFactory(centre=world.centre_a, full_name="Phạm Văn Đức")
+    _edit(member, world.staff_a, main_post="Phó Chủ tịch UBND xã")
+    _edit(Centre.objects.get(pk=world.centre_a.pk), world.staff_a, phone="0912345678")
+    _edit(Centre.objects.get(pk=world.centre_b.pk), world.staff_b, phone="0987654321")
+    link = AssignmentFactory(centre=world.centre_a)
+    _edit(link.instructor, world.staff_a, workplace="Trường THCS Đông Phương")
+    _edit(link, world.staff_a, active=False)
+    course = CourseFactory(centre=world.centre_a, title="Kỹ thuật nuôi cá")
+    _edit(course, world.staff_a, place="Nhà văn hóa thôn Nam")
+    session = SessionFactory(course=course, present=30)
+    _edit(session, world.staff_a, present=35)
+    learner = LearnerFactory(centre=world.centre_a, full_name="Lò Thị Mai")
+    _edit(learner, world.staff_a, village="Thôn Bắc")
+    enrolment = EnrolmentFactory(course=course, learner=learner)
+    _edit(enrolment, world.staff_a, until_date=datetime.date(2026, 6, 1))
+    AttendanceAudit.objects.create(
+        session=session,
+        by=world.staff_a,
+        present_before=35,
+        present_after=33,
+        women_before=20,
+        women_after=19,
+        minorities_before=1,
+        minorities_after=1,
+    )
+    assessment = AssessmentFactory(centre=world.centre_a, year=2025, status=Assessment.Status.DRAFT)
+    AssessmentEvent.objects.create(
+        assessment=assessment,
+        actor=world.staff_a,
+        at=timezone.now(),
+        action=AssessmentEvent.Action.SUBMIT,
+        from_status=Assessment.Status.DRAFT,
+        to_status=Assessment.Status.SUBMITTED,
+        changes={"self_score": ["70", "82.5"]},
+    )
+    return member, session
+
+
+def page_text(client, params=None):
+    response = client.get(URL, params or {})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_official_sees_old_and_new_values_with_who_and_what(world, changes, client_for):
+    text = page_text(client_for(world.official), {"loai": "ban-giam-doc"})
+    assert "Phạm Văn Đức" in text and "Chức vụ chính" in text
+    assert "<del>Chủ tịch Hội Nông dân xã</del> → <strong>Phó Chủ tịch UBND xã</strong>" in text
+    assert "Nguyễn Văn A" in text  # staff_a's name (family name first)
+    session_page = page_text(client_for(world.official), {"loai": "buoi-hoc"})
+    assert "<del>30</del> → <strong>35</strong>" in session_page
+    attendance = page_text(client_for(world.official), {"loai": "diem-danh"})
+    assert "<del>35</del> → <strong>33</strong>" in attendance and "Lưu điểm danh" in attendance
+    evaluation = page_text(client_for(world.official), {"loai": "danh-gia"})
+    assert "Nộp tự đánh giá" in evaluation and "<del>70</del> → <strong>82.5</strong>" in evaluation
+    assert "Đã nộp tự đánh giá" in evaluation or "Chờ" in evaluation or "→" in evaluation
+
+
+def test_every_kind_of_object_is_in_the_trail(world, changes, client_for):
+    client = client_for(world.official)
+    for kind, expected in [
+        ("trung-tam", "0912345678"),
+        ("giang-vien", "Trường THCS Đông Phương"),
+        ("phan-cong", "Đang tham gia"),
+        ("lop-hoc", "Nhà văn hóa thôn Nam"),
+        ("nguoi-hoc", "Thôn Bắc"),
+        ("ghi-danh", "01/06/2026"),
+    ]:
+        assert expected in page_text(client, {"loai": kind}), kind
+
+
+def test_filters_by_centre_user_and_date(world, changes, client_for):
+    client = client_for(world.official)
+    b_only = page_text(client, {"trung_tam": world.centre_b.pk})
+    assert "0987654321" in b_only and "Phạm Văn Đức" not in b_only
+    assert "0987654321" not in page_text(client, {"nguoi": "staff_a"})
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    assert "Không có thay đổi nào khớp bộ lọc." in page_text(client, {"tu_ngay": tomorrow})
+    today = timezone.localdate().isoformat()
+    assert "Phạm Văn Đức" in page_text(client, {"tu_ngay": today, "den_ngay": today})
+    bad = page_text(client, {"tu_ngay": today, "den_ngay": "2000-01-01"})
+    assert "Ngày kết thúc phải sau hoặc cùng ngày bắt đầu." in bad
+
+
+def test_outsider_official_sees_none_of_the_provinces_changes(world, changes, client_for):
+    text = page_text(client_for(world.other_official))
+    assert "Không có thay đổi nào khớp bộ lọc." in text
+    for name in ("Phạm Văn Đức", "0912345678", "Lò Thị Mai", "Kỹ thuật nuôi cá"):
+        assert name not in text
+    # A centre of province P named in the filter is a 404 for them.
+    assert client_for(world.other_official).get(URL, {"trung_tam": world.centre_a.pk}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "staff_b", "reviewer_x", "reviewer_y"])
+def test_staff_and_reviewers_are_refused(world, changes, client_for, persona):
+    client = client_for(getattr(world, persona))
+    assert client.get(URL).status_code == 403
+    assert client.get(reverse("reports:export", args=["nhat-ky"])).status_code == 403
+
+
+def test_a_page_costs_a_fixed_number_of_queries(world, changes, client_for, django_assert_num_queries):
+    client = client_for(world.official)
+    # session + user; the province ids of the official; the count of the UNION; the page's keys; one query
+    # per kind on the page (here all 10), each row with its previous one; the header's province name; the
+    # centre choices of the filter.
+    with django_assert_num_queries(2 + 1 + 2 + 10 + 1 + 1):
+        page_text(client)
+    for n in range(60):  # many more changes of one kind: a page of that kind costs the same
+        _edit(BoardMember.objects.get(pk=changes[0].pk), world.staff_a, main_post=f"Chức vụ {n}")
+    with django_assert_num_queries(2 + 1 + 2 + 1 + 1 + 1):
+        page_text(client, {"loai": "ban-giam-doc", "trang": "2"})
+    with django_assert_num_queries(2 + 1 + 2 + 1 + 1 + 1):
+        page_text(client, {"loai": "ban-giam-doc"})
+
+
+def test_pages_hold_fifty_changes_newest_first(world, changes, client_for):
+    member = changes[0]
+    for n in range(60):
+        _edit(BoardMember.objects.get(pk=member.pk), world.official, main_post=f"Chức vụ số {n:02d}")
+    client = client_for(world.official)
+    first = page_text(client, {"loai": "ban-giam-doc"})
+    assert "Chức vụ số 59" in first and "Chức vụ số 05" not in first
+    assert "Trang 1/2" in first
+    second = page_text(client, {"loai": "ban-giam-doc", "trang": "2"})
+    assert "<del>Chức vụ số 04</del> → <strong>Chức vụ số 05</strong>" in second
+
+
+def test_export_lists_one_row_per_changed_field(world, changes, client_for):
+    client = client_for(world.official)
+    page = page_text(client, {"loai": "ban-giam-doc"})
+    assert f"{reverse('reports:export', args=['nhat-ky'])}?loai=ban-giam-doc" in page
+    response = client.get(reverse("reports:export", args=["nhat-ky"]), {"loai": "ban-giam-doc"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["A1"].value == "Nhật ký thay đổi dữ liệu"
+    assert [c.value for c in sheet[HEADER_ROW]][:8] == [
+        "Ngày",
+        "Giờ",
+        "Người thực hiện",
+        "Loại đối tượng",
+        "Đối tượng",
+        "Trung tâm",
+        "Thao tác",
+        "Nội dung",
+    ]
+    rows = [list(r) for r in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+    edit = next(r for r in rows if r[6] == "Sửa")
+    assert edit[7:10] == ["Chức vụ chính", "Chủ tịch Hội Nông dân xã", "Phó Chủ tịch UBND xã"]
+    assert isinstance(edit[0], datetime.datetime) and edit[5] == world.centre_a.name
+    assert sheet.cell(HEADER_ROW + 1, 1).number_format == "DD/MM/YYYY"
+    assert all(r[3] == "Ban Giám đốc" for r in rows)
+    other = client_for(world.other_official).get(reverse("reports:export", args=["nhat-ky"]))
+    sheet = load_workbook(io.BytesIO(b"".join(other.streaming_content))).active
+    assert [r for r in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True) if any(r)] == []
+
+
+def test_changes_through_the_services_carry_their_user(world, client_for):
+    centre = Centre.objects.with_units().get(pk=world.centre_a.pk)
+    centre_services.centre_update(centre=centre, fields={"address": "Thôn Đông, xã Đông Phương"}, by=world.official)
+    text = page_text(client_for(world.official), {"loai": "trung-tam"})
+    assert "Thôn Đông, xã Đông Phương" in text and "Địa chỉ" in text
