@@ -51,6 +51,8 @@ serve: $(STAMP)
 	$(SERVE_ENV) $(VENV)/bin/gunicorn tthtcd_portal.wsgi -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 ## make bench: PostgreSQL (DATABASE_URL, default .../tthtcd_bench), gunicorn on loopback; writes docs/performance.md
+BENCH_ARGS ?= --scale province --years 10
+
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || echo "(wrk not installed: Python load generator)"
 	$(PY) -m bench.run $(BENCH_ARGS)

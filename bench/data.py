@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 DEMO_PASSWORD = "tthtcd-demo-2026"
+BENCH_ROSTER_TITLE = "Lớp đo hiệu năng: 60 học viên"
+BENCH_COMMUNE_CODE = "12694"  # demo_xa's centre
 
 
 @dataclass(frozen=True)
@@ -34,48 +36,124 @@ def prepare(*, scale: str, years: int, manage: Callable[..., None], log: Callabl
     manage.py against it (debug=True for commands that only run in development, such as seed_demo)."""
     if scale == "demo":
         manage("seed_demo", "--if-empty", debug=True)
-        return
-    raise SystemExit(
-        f"--scale {scale} needs the scale-data generator (seed_demo --scale {scale} --years {years}), which "
-        "comes with the classes models: complete bench/data.py:prepare() at merge."
+    else:
+        manage("seed_demo", "--if-empty", "--scale", scale, "--years", str(years), debug=True)
+    manage("shell", "-c", "from bench.scale import bench_roster; bench_roster(log=print)", debug=True)
+
+
+def multiply(*, factor: int, manage: Callable[..., None]) -> None:
+    """Grow the sessions (factor ×) for the flatness check; the figures are rebuilt."""
+    manage("seed_demo", "--multiply-sessions", str(factor), debug=True)
+
+
+Query = Callable[[str], list[tuple]]
+
+
+def _one(query: Query, sql: str):
+    rows = query(sql)
+    return rows[0][0] if rows else None
+
+
+def _ids(query: Query) -> dict:
+    title = BENCH_ROSTER_TITLE.replace("'", "''")
+    session = _one(
+        query,
+        "SELECT s.id FROM courses_classsession s JOIN courses_course c ON c.id = s.course_id "
+        f"WHERE c.title = '{title}' ORDER BY s.id LIMIT 1",
     )
-
-
-def pages(scale: str) -> list[Page]:
-    """Pages timed one request at a time (server time median/p95, query count)."""
-    return [
-        Page("Trang chủ (chuyên viên Sở)", "/", "demo_tinh"),
-        Page("Trang chủ (cán bộ TTHTCĐ)", "/", "demo_xa"),
-        Page("Nhập đơn vị hành chính (quản trị)", "/don-vi/nhap/", "demo_admin"),
+    enrolments = [
+        row[0]
+        for row in query(
+            "SELECT e.id FROM courses_enrolment e JOIN courses_course c ON c.id = e.course_id "
+            f"WHERE c.title = '{title}' ORDER BY e.id"
+        )
     ]
+    centre = _one(
+        query,
+        "SELECT ce.id FROM centres_centre ce JOIN units_commune u ON u.id = ce.commune_id "
+        f"WHERE u.code = '{BENCH_COMMUNE_CODE}' AND ce.status = 'active'",
+    )
+    district = _one(query, "SELECT id FROM units_district WHERE code = '340' ORDER BY valid_from LIMIT 1")
+    return {"session": session, "enrolments": enrolments, "centre": centre, "district": district}
+
+
+def pages(scale: str, query: Query) -> list[Page]:
+    """Pages timed one request at a time (server time median/p95, query count)."""
+    ids = _ids(query)
+    grid = {f"a-{ids['session']}-{e}": "on" for e in ids["enrolments"]}
+    return [
+        Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh"),
+        Page("Bảng số liệu huyện", f"/bao-cao/huyen/{ids['district']}/", "demo_tinh"),
+        Page("Bảng số liệu (Phòng GD&ĐT)", "/bao-cao/", "demo_huyen"),
+        Page("Danh sách trung tâm", "/trung-tam/", "demo_tinh"),
+        Page("Trang trung tâm", f"/trung-tam/{ids['centre']}/", "demo_xa"),
+        Page(
+            f"Lưu điểm danh {len(ids['enrolments'])} học viên",
+            f"/lop-hoc/buoi/{ids['session']}/diem-danh/",
+            "demo_xa",
+            method="POST",
+            data=grid,
+        ),
+    ]
+
+
+def dashboard_page() -> Page:
+    return Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh")
 
 
 def load_pages(scale: str) -> list[Page]:
     """Pages put under load (20 clients, 30 s each), compared with the trivial view."""
-    return [Page("Trang chủ (chuyên viên Sở)", "/", "demo_tinh")]
+    return [
+        Page("Danh sách trung tâm", "/trung-tam/", "demo_tinh"),
+        Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh"),
+    ]
 
 
-def main_pages(scale: str) -> list[Page]:
+def main_pages(scale: str, query: Query) -> list[Page]:
     """The mix of the reliability load test (50 clients, 60 s): every main page, every role."""
+    ids = _ids(query)
     return [
         Page("Trang chủ", "/", "demo_tinh"),
         Page("Trang chủ", "/", "demo_huyen"),
         Page("Trang chủ", "/", "demo_xa"),
+        Page("Danh sách trung tâm", "/trung-tam/", "demo_tinh"),
+        Page("Danh sách trung tâm", "/trung-tam/", "demo_huyen"),
+        Page("Trang trung tâm", f"/trung-tam/{ids['centre']}/", "demo_xa"),
+        Page("Lớp học", "/lop-hoc/", "demo_xa"),
+        Page("Lớp học", "/lop-hoc/", "demo_huyen"),
+        Page("Bảng số liệu", "/bao-cao/", "demo_tinh"),
+        Page("Bảng số liệu", "/bao-cao/", "demo_huyen"),
+        Page("Đánh giá xếp loại", "/danh-gia/", "demo_huyen"),
+        Page("Đánh giá xếp loại", "/danh-gia/", "demo_tinh"),
         Page("Nhập đơn vị hành chính", "/don-vi/nhap/", "demo_admin"),
     ]
 
 
+# Participations by district and year straight from the sessions: what the dashboard would cost without
+# the per-centre-per-year figures.
+SESSIONS_AGGREGATE = (
+    "SELECT u.district_id, EXTRACT(YEAR FROM s.date) AS year, COUNT(*), SUM(s.present), SUM(s.women), "
+    "SUM(s.minorities) FROM courses_classsession s JOIN courses_course c ON c.id = s.course_id "
+    "JOIN centres_centre ce ON ce.id = c.centre_id JOIN units_commune u ON u.id = ce.commune_id "
+    "GROUP BY u.district_id, EXTRACT(YEAR FROM s.date)"
+)
+
+
 def sql_baselines(scale: str) -> list[tuple[str, str]]:
-    """(label, SQL) timed directly on the database, to compare pages with. Empty until sessions exist."""
-    return [
-        ("Đếm xã theo huyện (mẫu)", "SELECT district_id, count(*) FROM units_commune GROUP BY district_id"),
-    ]
+    """(label, SQL) timed directly on the database, to compare pages with."""
+    return [("Tổng hợp lượt người học theo huyện và năm, trực tiếp từ bảng buổi học", SESSIONS_AGGREGATE)]
 
 
-def check_after_load(*, query: Callable[[str], list[tuple]], log: Callable[[str], None]) -> list[str]:
-    """Problems found in the data after the load test (empty: all figures correct). `query(sql)` returns
-    rows from the benchmark database."""
-    (orphans,) = query(
-        "SELECT count(*) FROM centres_centre c LEFT JOIN units_commune u ON u.id = c.commune_id WHERE u.id IS NULL"
+def check_after_load(*, query: Query, log: Callable[[str], None]) -> list[str]:
+    """Problems found in the data after the load test (empty: all figures correct): the kept figures must
+    equal a recount from the raw sessions, per centre and year."""
+    (mismatches,) = query(
+        "SELECT COUNT(*) FROM ("
+        " SELECT c.centre_id, EXTRACT(YEAR FROM s.date)::int AS year, COUNT(*) AS n, SUM(s.present) AS p"
+        " FROM courses_classsession s JOIN courses_course c ON c.id = s.course_id GROUP BY 1, 2) raw"
+        " FULL JOIN (SELECT centre_id, year, SUM(sessions) AS n, SUM(participations) AS p"
+        " FROM courses_centreyearfigure GROUP BY 1, 2 HAVING SUM(sessions) > 0) f"
+        " ON f.centre_id = raw.centre_id AND f.year = raw.year"
+        " WHERE raw.n IS DISTINCT FROM f.n OR raw.p IS DISTINCT FROM f.p"
     )[0]
-    return [f"{orphans} centres without a commune"] if orphans else []
+    return [f"{mismatches} centre-years whose figures differ from a recount of the sessions"] if mismatches else []

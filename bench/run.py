@@ -83,7 +83,7 @@ def insert_run(document: str, section: str) -> str:
 # --- Database --------------------------------------------------------------------------------------
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, *, fresh: bool = False) -> None:
     import psycopg2
 
     parts = urlparse(url)
@@ -99,6 +99,10 @@ def ensure_database(url: str) -> None:
     )
     conn.autocommit = True
     with conn.cursor() as cursor:
+        if fresh:
+            # A run grows the sessions (the 4× check): every run starts from the same data.
+            log(f"dropping database {name}")
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
             log(f"creating database {name}")
@@ -515,6 +519,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--load-seconds", type=float, default=30)
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--no-load", action="store_true", help="skip the load phase")
+    parser.add_argument("--keep-db", dest="fresh", action="store_false", help="reuse the benchmark database")
+    parser.add_argument(
+        "--multiply", type=int, default=4, help="after the 1× timings, grow the sessions N× and time again (1: skip)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print the table, leave docs/performance.md")
     parser.add_argument(
         "--loadtest", action="store_true", help="reliability: 50 clients, 60 s over the main pages; exit 1 on any 5xx"
@@ -526,7 +534,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def prepare(args) -> None:
-    ensure_database(args.database_url)
+    ensure_database(args.database_url, fresh=args.fresh)
     manage = manage_runner(args.database_url)
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
@@ -541,7 +549,8 @@ def bench(args) -> int:
     prepare(args)
     server = Server(args.database_url, args.port)
     try:
-        pages = data.pages(args.scale)
+        db_query = lambda sql: query(args.database_url, sql)  # noqa: E731
+        pages = data.pages(args.scale, db_query)
         sessions = sessions_for(args.port, pages + data.load_pages(args.scale))
         timed = []
         for page in pages:
@@ -561,13 +570,47 @@ def bench(args) -> int:
             ping = run_load(
                 "Trang tối thiểu /bench/ping/", first, "/bench/ping/", args.clients, args.load_seconds, args.tool
             )
+        ratio = flatness(args, sessions, timed, baselines) if args.multiply > 1 and args.scale != "demo" else ""
         section = report(machine(args.database_url), args, server.workers, timed, baselines, loads, ping)
+        if ratio:
+            section += ratio
     finally:
         server.stop()
     print("\n" + section)
     if not args.no_write:
         write_report(section)
     return 0
+
+
+def flatness(args, sessions, timed, baselines) -> str:
+    """The province dashboard against the plain SQL aggregate over sessions, at 1× and at N× the sessions."""
+    page = data.dashboard_page()
+    one_x = next(t for t in timed if t.label == page.label and t.user == page.user)
+    sql_label, sql = data.sql_baselines(args.scale)[0]
+    sql_one = dict(baselines)[sql_label]
+    log(f"growing the sessions {args.multiply}×")
+    data.multiply(factor=args.multiply, manage=manage_runner(args.database_url))
+    n_x = time_page(sessions[page.user], page, args.requests)
+    sql_n = statistics.median(time_sql(args.database_url, sql, 5))
+    (count,) = query(args.database_url, "SELECT COUNT(*) FROM courses_classsession")[0]
+    rows = []
+    for label, dash, agg in (("1×", one_x, sql_one), (f"{args.multiply}×", n_x, sql_n)):
+        median = statistics.median(dash.server_ms)
+        rows.append(
+            [label, f"{median:.1f}", f"{percentile(dash.server_ms, 95):.1f}", f"{agg:.1f}", f"{median / agg:.3f}"]
+        )
+    return "\n".join(
+        [
+            "",
+            f"### Province dashboard against the plain SQL aggregate ({count:,} sessions at {args.multiply}×)",
+            "",
+            markdown_table(
+                ["sessions", "dashboard server median ms", "dashboard p95 ms", "SQL aggregate median ms", "ratio"],
+                rows,
+            ),
+            "",
+        ]
+    )
 
 
 def loadtest(args) -> int:
@@ -578,7 +621,7 @@ def loadtest(args) -> int:
     prepare(args)
     server = Server(args.database_url, args.port)
     try:
-        pages = data.main_pages(args.scale)
+        pages = data.main_pages(args.scale, lambda sql: query(args.database_url, sql))
         sessions = sessions_for(args.port, pages)
         targets = [(sessions[page.user], page.path) for page in pages]
         log(f"loadtest: {args.clients} clients, {args.load_seconds:.0f} s over {len(pages)} pages")

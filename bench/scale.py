@@ -1,0 +1,196 @@
+"""Benchmark-scale data: `seed_demo --scale province|nation --years N` adds it on top of the demo province.
+
+province: the demo's 242 Thái Bình centres × N years × 62 classes × 8 sessions ≈ 150,000 classes and
+          1.2 million sessions for N = 10 (DOMAIN.md: Thái Bình had 286 centres and 13,564 sessions in 2011;
+          this is the same province run at a heavier, 8-sessions-a-class pace, as the issue asks).
+nation:   a tenth-scale national sample: 1,000 centres (the 242 and 758 in a synthetic province), same pace.
+multiply: `sessions_multiply(factor)` copies every session (factor − 1) times in SQL, for the 4× check.
+
+On PostgreSQL classes and sessions go in with COPY (a few hundred thousand rows a second); elsewhere with
+bulk_create. The figures are then rebuilt from the raw rows with courses.services.figures_rebuild.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Office
+from bench.data import BENCH_COMMUNE_CODE, BENCH_ROSTER_TITLE
+from centres.models import Centre, centre_default_name
+from courses.models import ClassSession, Course, ProgrammeKind
+from courses.services import figures_rebuild
+from units.models import LEGACY_VALID_FROM, Commune, District, Province
+
+CLASSES_PER_CENTRE_YEAR = 62
+SESSIONS_PER_CLASS = 8
+NATION_CENTRES = 1000
+TITLES = ["Chuyên đề pháp luật", "Khuyến nông", "Sức khỏe cộng đồng", "Tin học cơ bản", "Văn hóa – văn nghệ"]
+COURSE_COLUMNS = [
+    "id", "centre_id", "programme_kind_id", "title", "format", "instructor_names", "partner", "place",
+    "start_date", "end_date", "planned_sessions", "created_at", "updated_at",
+]  # fmt: skip
+SESSION_COLUMNS = [
+    "id", "course_id", "date", "topic", "instructor_id", "instructor_name", "hours", "place", "present", "women",
+    "minorities",
+]  # fmt: skip
+
+
+def _next_id(model) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")
+        return cursor.fetchone()[0]
+
+
+def _reset_sequence(model) -> None:
+    if connection.vendor == "postgresql":
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+
+
+def _copy(model, columns: list[str], rows: list[tuple]) -> None:
+    """COPY on PostgreSQL; bulk_create elsewhere. `rows` hold values in `columns` order (None → NULL)."""
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join("\\N" if value is None else str(value) for value in row))
+            buffer.write("\n")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer, size=1 << 20
+            )
+        return
+    fields = [model._meta.get_field(c[:-3] if c.endswith("_id") and c != "id" else c).attname for c in columns]
+    model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000)
+
+
+def _nation_centres(count: int, log) -> None:
+    """A synthetic province with enough communes and centres to reach `count` centres in all."""
+    missing = count - Centre.objects.active().count()
+    if missing <= 0:
+        return
+    province, _ = Province.objects.get_or_create(
+        code="99", valid_from=LEGACY_VALID_FROM, defaults={"name": "Tỉnh Mẫu Quốc Gia"}
+    )
+    districts = [
+        District.objects.get_or_create(
+            code=f"{990 + i:03d}", valid_from=LEGACY_VALID_FROM,
+            defaults={"name": f"Huyện Mẫu {i + 1:02d}", "province": province},
+        )[0]
+        for i in range(9)
+    ]  # fmt: skip
+    offices = {
+        d.pk: Office.objects.get_or_create(
+            district=d, defaults={"province": province, "name": f"Phòng GD&ĐT {d.name}"}
+        )[0]
+        for d in districts
+    }
+    communes = Commune.objects.bulk_create(
+        [
+            Commune(
+                province=province, district=districts[i % len(districts)], code=f"{90000 + i:05d}",
+                name=f"Xã Mẫu {i + 1:04d}", valid_from=LEGACY_VALID_FROM,
+            )
+            for i in range(missing)
+        ]
+    )  # fmt: skip
+    Centre.objects.bulk_create(
+        [Centre(commune=c, name=centre_default_name(c), review_office=offices[c.district_id]) for c in communes]
+    )
+    log(f"  nation sample: {missing} more centres in {province.name}")
+
+
+@transaction.atomic
+def generate(*, scale: str, years: int, log, seed: int = 2026) -> None:
+    rng = random.Random(seed)
+    if scale == "nation":
+        _nation_centres(NATION_CENTRES, log)
+    centre_ids = list(Centre.objects.active().order_by("pk").values_list("pk", flat=True))
+    kind_ids = list(ProgrammeKind.objects.values_list("pk", flat=True))
+    last_year = timezone.localdate().year - 1
+    now = timezone.now().isoformat()
+    course_id = _next_id(Course)
+    session_id = _next_id(ClassSession)
+    courses, sessions = 0, 0
+    for year in range(last_year - years + 1, last_year + 1):
+        course_rows, session_rows = [], []
+        for centre_id in centre_ids:
+            for _ in range(CLASSES_PER_CENTRE_YEAR):
+                start = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(0, 300))
+                end = start + datetime.timedelta(days=7 * (SESSIONS_PER_CLASS - 1))
+                title = rng.choice(TITLES)
+                course_rows.append(
+                    (course_id, centre_id, rng.choice(kind_ids), title, "talk", "", "", "", start, end,
+                     SESSIONS_PER_CLASS, now, now)
+                )  # fmt: skip
+                for week in range(SESSIONS_PER_CLASS):
+                    present = rng.randint(20, 60)
+                    session_rows.append(
+                        (session_id, course_id, start + datetime.timedelta(days=7 * week), title, None, "", "2.0",
+                         "", present, present * 6 // 10, present // 20)
+                    )  # fmt: skip
+                    session_id += 1
+                course_id += 1
+        _copy(Course, COURSE_COLUMNS, course_rows)
+        _copy(ClassSession, SESSION_COLUMNS, session_rows)
+        courses += len(course_rows)
+        sessions += len(session_rows)
+        log(f"  {year}: {len(course_rows)} classes, {len(session_rows)} sessions")
+    _reset_sequence(Course)
+    _reset_sequence(ClassSession)
+    log(f"  scale {scale}: {courses} classes and {sessions} sessions added; figures: {figures_rebuild()} rows")
+
+
+@transaction.atomic
+def sessions_multiply(*, factor: int, log) -> int:
+    """Copy every session (factor − 1) times, same class and day: the data grows, the figures follow."""
+    columns = ", ".join(c for c in SESSION_COLUMNS if c != "id")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM courses_classsession")
+        original_max = cursor.fetchone()[0]
+        for _ in range(factor - 1):
+            cursor.execute(
+                f"INSERT INTO courses_classsession ({columns}) SELECT {columns} FROM courses_classsession "
+                "WHERE id <= %s",
+                [original_max],
+            )
+        cursor.execute("SELECT COUNT(*) FROM courses_classsession")
+        total = cursor.fetchone()[0]
+    log(f"  sessions ×{factor}: {total} sessions; figures: {figures_rebuild()} rows")
+    return total
+
+
+@transaction.atomic
+def bench_roster(*, log) -> int:
+    """A roster class of demo_xa's centre with 60 enrolled learners and one session: the attendance grid the
+    benchmark saves. Idempotent; returns the session id."""
+    from courses.models import Enrolment, Learner
+
+    centre = Centre.objects.active().get(commune__code=BENCH_COMMUNE_CODE)
+    course = Course.objects.filter(centre=centre, title=BENCH_ROSTER_TITLE).first()
+    if course is None:
+        year = timezone.localdate().year
+        course = Course.objects.create(
+            centre=centre, programme_kind=ProgrammeKind.objects.get(code="xoa-mu-chu"), title=BENCH_ROSTER_TITLE,
+            format=Course.Format.ROSTER, start_date=datetime.date(year, 1, 5), end_date=datetime.date(year, 12, 20),
+            planned_sessions=40,
+        )  # fmt: skip
+        learners = Learner.objects.bulk_create(
+            [
+                Learner(centre=centre, full_name=f"Học viên đo {i + 1:02d}", gender=Learner.Gender.FEMALE if i % 2 else Learner.Gender.MALE)
+                for i in range(60)
+            ]
+        )  # fmt: skip
+        Enrolment.objects.bulk_create(
+            [Enrolment(course=course, learner=learner, from_date=course.start_date) for learner in learners]
+        )
+        ClassSession.objects.create(course=course, date=datetime.date(year, 1, 12), topic="Buổi đo hiệu năng")
+    session = course.sessions.order_by("pk").first()
+    log(f"  bench roster: class {course.pk}, session {session.pk}, {course.enrolments.count()} learners")
+    return session.pk
