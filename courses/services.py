@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, DateField, F, Max, Min, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear, Greatest
+from django.db.models.functions import Coalesce, ExtractYear, Greatest, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,14 +148,14 @@ def _figures_apply(
         if key in session_dates:
             day = Value(session_dates[key], output_field=DateField())
             updates["last_session_date"] = Greatest(Coalesce(F("last_session_date"), day), day)
-        CentreYearFigure.objects.filter(**_key_filter(key)).update(**updates)
+        CentreYearFigure.objects.filter(**_key_filter(key)).update(**updates, updated_at=Now())
         if delta.has_decrease():
             emptied.append(key)
     for key in refresh_last:
         latest = ClassSession.objects.filter(
             course__centre_id=key[0], course__programme_kind_id=key[2], date__year=key[1]
         ).aggregate(latest=Max("date"))["latest"]
-        CentreYearFigure.objects.filter(**_key_filter(key)).update(last_session_date=latest)
+        CentreYearFigure.objects.filter(**_key_filter(key)).update(last_session_date=latest, updated_at=Now())
     for key in emptied:
         CentreYearFigure.objects.filter(**_key_filter(key), classes=0, sessions=0).delete()
 

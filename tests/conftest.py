@@ -32,6 +32,14 @@ def _vietnamese(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # The dashboards cache per process; every test starts cold so query counts and figures are its own.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Programme kinds come from a data migration; a transactional test's flush removes them for the tests
     that follow it in the same worker. Every database test starts with them present."""

@@ -186,6 +186,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a month grid of 60 learners × 31 sessi
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Cache ----------------------------------------------------------------------------------------
+# The dashboards keep their computed figures here, keyed by a stamp of the data (reports.selectors.dashboard),
+# so a cached answer is never stale. Per process: each gunicorn worker warms its own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", default=600)
+
 # --- Background tasks (exports) -------------------------------------------------------------------
 TASKS = {
     "default": {

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from accounts import scoping
 from centres.models import Centre
-from courses.models import CentreYearFigure
 from evaluations.models import Assessment
 from reports import selectors
 from reports.selectors import GROUP_FORMER, DashboardFilters
@@ -218,10 +217,10 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(
 ):
     _more_data(world, extra)
     client = client_for(world.official)
-    # 1 session, 2 user, 3 programme kinds, 4 provinces merged into P (scoping), 5 centres with units,
-    # 6 figures per centre and year, 7 approved ratings, 8 latest session per centre, 9 cycle-year
-    # assessments, 10 the user's province (unit label, then the menu)
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 programme kinds, 4 provinces merged into P (scoping), 5 the data stamp (cache key),
+    # then on a cache miss 6 centres with units, 7 figures per centre and year, 8 approved ratings;
+    # 9 latest session per centre, 10 cycle-year assessments, 11 the user's province (unit label, then the menu)
+    with django_assert_num_queries(11):
         assert client.get(reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024}).status_code == 200
 
 
@@ -229,9 +228,10 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(
 def test_district_page_runs_a_fixed_number_of_queries(world, figures, client_for, django_assert_num_queries, extra):
     _more_data(world, extra)
     client = client_for(world.official)
-    # 1 session, 2 user, 3 provinces merged into P, 4 the district (scoped), 5 programme kinds, 6 centres,
-    # 7 figures, 8 ratings, 9 latest sessions, 10 cycle-year assessments, 11 the user's province (menu)
-    with django_assert_num_queries(11):
+    # 1 session, 2 user, 3 provinces merged into P, 4 the district (scoped), 5 programme kinds, 6 the data
+    # stamp, then (cache miss) 7 centres, 8 figures, 9 ratings; 10 latest sessions, 11 cycle-year
+    # assessments, 12 the user's province (menu)
+    with django_assert_num_queries(12):
         assert client.get(reverse("reports:district", args=[world.district_x.pk])).status_code == 200
 
 
@@ -257,18 +257,26 @@ def test_centre_figures_page_links_to_the_centres_classes(world, figures, client
     assert "Lớp của huyện khác" not in html
 
 
-def test_a_figure_saved_now_shows_on_the_next_load(world, figures, client_for):
+def test_a_session_saved_now_shows_on_the_next_load_though_the_dashboard_is_cached(
+    world, figures, client_for, django_assert_num_queries
+):
+    from courses import services as course_services
+
     client = client_for(world.official)
-    params = {"tu_nam": 2024, "den_nam": 2024}
-    before = client.get(reverse("reports:dashboard"), params).context["summary"][-1]["figures"].participations
-    CentreYearFigure.objects.filter(centre=world.centre_b, year=2024, programme_kind=kind("khac")).update(
-        participations=models_f("participations") + 123
+    params = {"tu_nam": 2026, "den_nam": 2026}
+
+    def total():
+        return client.get(reverse("reports:dashboard"), params).context["summary"][-1]["figures"].participations
+
+    before = total()
+    # The second load comes from the cache: the three figure queries are replaced by the one data stamp.
+    with django_assert_num_queries(11 - 3):
+        assert total() == before
+    course = course_services.course_create(
+        centre=world.centre_b, by=world.official, programme_kind=kind("khac"), title="Chuyên đề mới",
+        format="talk", start_date=datetime.date(2026, 1, 5), end_date=datetime.date(2026, 1, 30),
+    )  # fmt: skip
+    course_services.class_session_create(
+        course=course, by=world.official, date=datetime.date(2026, 1, 12), present=123, women=60
     )
-    after = client.get(reverse("reports:dashboard"), params).context["summary"][-1]["figures"].participations
-    assert after == before + 123
-
-
-def models_f(name):
-    from django.db.models import F
-
-    return F(name)
+    assert total() == before + 123
