@@ -157,6 +157,21 @@ class Dashboard:
     totals: Row
     row_level: str  # "group" (by district/commune) or "centre"
     centres: list[CentreInfo] = field(default_factory=list)  # the centres of the rows (missing-data lists)
+    # Set by dashboard(): the cache key of this computation, and its tables computed once (see derived()).
+    cache_key: str = ""
+    tables: dict = field(default_factory=dict)
+
+    def derived(self) -> dict:
+        """The page's tables and chart data, computed once per cached dashboard."""
+        if not self.tables:
+            self.tables = {
+                "summary": self.summary(),
+                "ratings": self.rating_table(),
+                "trend": self.participation_trend(),
+                "tot_trend": self.tot_share_trend(),
+                "chart_data": self.chart_data(),
+            }
+        return self.tables
 
     @property
     def years(self) -> list[int]:
@@ -351,6 +366,8 @@ def dashboard(
     board = cache.get(key)
     if board is None:
         board = dashboard_compute(scope=scope, filters=filters, by_centre=by_centre, only_group=only_group)
+        board.cache_key = key
+        board.derived()
         cache.set(key, board, settings.DASHBOARD_CACHE_SECONDS)
     return board
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,11 +51,7 @@ def _board_context(request, form, filters, board, *, extra_params=None) -> dict:
         "form": form,
         "filters": filters,
         "board": board,
-        "summary": board.summary(),
-        "ratings": board.rating_table(),
-        "trend": board.participation_trend(),
-        "tot_trend": board.tot_share_trend(),
-        "chart_data": board.chart_data(),
+        **board.derived(),
         "rating_labels": [label for _v, label in selectors.Rating.choices],
         "grouping_label": grouping_label(filters.grouping),
         "query": urlencode(params),
@@ -71,11 +69,22 @@ def dashboard(request):
     scope = scoping.centre_q(user)
     board = selectors.dashboard(scope=scope, filters=filters, by_centre=not scoping.is_province_level(user))
     today = timezone.localdate()
-    missing = selectors.missing_data(
-        scope=scope, centres=board.centres, today=today, cycle_year=selectors.current_cycle_year(today)
+    # Called by the template only when its cached fragment (keyed by the dashboard's data stamp and the day)
+    # is missing: a cached page runs none of these queries.
+    missing = functools.cache(
+        lambda: selectors.missing_data(
+            scope=scope, centres=board.centres, today=today, cycle_year=selectors.current_cycle_year(today)
+        )
     )
     context = _board_context(request, form, filters, board)
-    context.update({"missing": missing, "unit": scope_label(user), "is_province": scoping.is_province_level(user)})
+    context.update(
+        {
+            "missing": missing,
+            "today": today,
+            "unit": scope_label(user),
+            "is_province": scoping.is_province_level(user),
+        }
+    )
     return render(request, "reports/dashboard.html", context)
 
 
