@@ -362,6 +362,36 @@ SESSION_FIELDS = (
 
 
 @transaction.atomic
+def class_sessions_add_dates(*, course: Course, dates: list[datetime.date], by) -> list[ClassSession]:
+    """Add several sessions at once (typing up a month of a paper register): each copies the last session's
+    topic, instructor, hours and place. All or nothing: one bad date refuses them all, naming it."""
+    dates = sorted(set(dates))
+    taken = set(ClassSession.objects.filter(course=course, date__in=dates).values_list("date", flat=True))
+    if taken:
+        raise ValidationError(
+            _("Ngày %(days)s đã có buổi học; chưa thêm buổi nào.")
+            % {"days": ", ".join(d.strftime("%d/%m/%Y") for d in sorted(taken))}
+        )
+    last = ClassSession.objects.filter(course=course).order_by("-date", "-id").first()
+    copied = (
+        {"topic": last.topic, "instructor": last.instructor, "instructor_name": last.instructor_name,
+         "hours": last.hours, "place": last.place}
+        if last
+        else {"topic": course.title, "place": course.place}
+    )  # fmt: skip
+    created = []
+    for day in dates:
+        try:
+            created.append(class_session_create(course=course, by=by, date=day, **copied))
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Ngày %(day)s: %(reason)s Chưa thêm buổi nào.")
+                % {"day": day.strftime("%d/%m/%Y"), "reason": " ".join(exc.messages)}
+            ) from None
+    return created
+
+
+@transaction.atomic
 def class_session_create(*, course: Course, by, **fields) -> ClassSession:
     """Record a session. For a roster class the counts start at zero and come from the attendance grid."""
     course = Course.objects.select_for_update().select_related("centre").get(pk=course.pk)

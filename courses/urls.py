@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/xoa/", views.course_delete, name="delete"),
     path("<int:pk>/buoi-moi/", views.session_add, name="session_add"),
     path("<int:pk>/diem-danh-thang/", views.month_grid, name="month"),
+    path("<int:pk>/diem-danh-thang/them-buoi/", views.month_add_sessions, name="month_add"),
     path("<int:pk>/ghi-danh/", views.enrol, name="enrol"),
     path("<int:pk>/so-diem-danh/", views.register_print, name="register"),
     path("buoi/<int:pk>/sua/", views.session_edit, name="session_edit"),

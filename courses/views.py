@@ -7,6 +7,7 @@ require_centre_edit (a read-only user gets 403) and then a service, which refuse
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -62,6 +64,19 @@ def _service_error(form, exc: ValidationError) -> None:
 
 
 # --- Lists ----------------------------------------------------------------------------------------------------
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: str) -> datetime.date | None:
+    """A date input's value (YYYY-MM-DD), or None for anything else, 31/02 included."""
+    if not _ISO_DATE.match(value):
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
 
 
 @login_required
@@ -288,6 +303,30 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": scoping.can_edit_centre(request.user, course.centre),
     }
     return render(request, "courses/attendance.html", context)
+
+
+@login_required
+@require_POST
+def month_add_sessions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the dates of a paper register's month as sessions, then tick them in the month grid."""
+    course = selectors.course_for_user(request.user, pk)
+    if not course.is_roster:
+        raise Http404(_("Chuyên đề đếm số người dự không điểm danh từng người."))
+    scoping.require_centre_edit(request.user, course.centre)
+    year, month = parse_month(request.POST.get("thang"))
+    back = reverse("courses:month", kwargs={"pk": course.pk}) + f"?thang={year}-{month:02d}"
+    raw = [value.strip() for value in request.POST.getlist("ngay") if value.strip()]
+    dates = [_iso_date(value) for value in raw]
+    if not raw or None in dates:
+        messages.error(request, _("Nhập ngày học hợp lệ (ngày/tháng/năm) cho các buổi cần thêm."))
+        return redirect(back)
+    try:
+        created = services.class_sessions_add_dates(course=course, dates=dates, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã thêm %(n)s buổi học; hãy điểm danh rồi lưu cả tháng.") % {"n": len(created)})
+    return redirect(back)
 
 
 @login_required

@@ -257,3 +257,51 @@ def test_only_province_edits_kinds(client_for, world, persona):
 
 def test_anonymous_is_sent_to_login(client, db):
     assert client.get(reverse("courses:list")).status_code == 302
+
+
+def test_staff_add_a_months_dates_to_the_grid_copying_the_last_session(world, client_for):
+    from courses import services as course_services
+
+    course = course_services.course_create(
+        centre=world.centre_a, by=world.staff_a, programme_kind=kind("xoa-mu-chu"), title="Lớp xóa mù chữ",
+        format="roster", start_date=datetime.date(2026, 3, 1), end_date=datetime.date(2026, 6, 30),
+    )  # fmt: skip
+    course_services.class_session_create(
+        course=course, by=world.staff_a, date=datetime.date(2026, 3, 2), topic="Bài 1", place="Nhà văn hóa thôn"
+    )
+    url = reverse("courses:month_add", args=[course.pk])
+    response = client_for(world.staff_a).post(
+        url, {"thang": "2026-03", "ngay": ["2026-03-09", "2026-03-16", ""]}, follow=True
+    )
+    assert "Đã thêm 2 buổi học" in response.content.decode()
+    added = list(course.sessions.order_by("date").values_list("date", "topic", "place"))
+    assert added[1:] == [
+        (datetime.date(2026, 3, 9), "Bài 1", "Nhà văn hóa thôn"),
+        (datetime.date(2026, 3, 16), "Bài 1", "Nhà văn hóa thôn"),
+    ]
+
+
+def test_one_bad_date_adds_no_session_and_names_it(world, client_for):
+    from courses import services as course_services
+
+    course = course_services.course_create(
+        centre=world.centre_a, by=world.staff_a, programme_kind=kind("xoa-mu-chu"), title="Lớp xóa mù chữ",
+        format="roster", start_date=datetime.date(2026, 3, 1), end_date=datetime.date(2026, 3, 31),
+    )  # fmt: skip
+    response = client_for(world.staff_a).post(
+        reverse("courses:month_add", args=[course.pk]),
+        {"thang": "2026-03", "ngay": ["2026-03-09", "2026-04-06"]},
+        follow=True,
+    )
+    assert "06/04/2026" in response.content.decode()
+    assert not course.sessions.exists()
+    response = client_for(world.staff_a).post(
+        reverse("courses:month_add", args=[course.pk]), {"thang": "2026-03", "ngay": ["2026-02-31"]}, follow=True
+    )
+    assert "Nhập ngày học hợp lệ" in response.content.decode()
+    assert (
+        client_for(world.reviewer_x)
+        .post(reverse("courses:month_add", args=[course.pk]), {"thang": "2026-03", "ngay": ["2026-03-09"]})
+        .status_code
+        == 403
+    )
