@@ -168,3 +168,14 @@ def visible_offices(user: User):
     if user.is_province_official:
         return Office.objects.filter(province_id__in=province_ids(user))
     return Office.objects.none()
+
+
+def findable_instructors(user: User, centre: Centre):
+    """Instructors a user who edits `centre` may find to add to it: people teaching at any centre of the same
+    province, looked up by their exact phone number only (the caller filters by phone), so a commune's staff
+    can add the agricultural officer who already teaches next door without browsing anyone's records."""
+    from centres.models import Instructor
+
+    if not can_edit_centre(user, centre):
+        return Instructor.objects.none()
+    return Instructor.objects.filter(assignments__centre__commune__province_id=centre.commune.province_id).distinct()

@@ -198,6 +198,22 @@ def instructor_create(
 
 
 @transaction.atomic
+def instructor_link(
+    *, centre: Centre, instructor: Instructor, assignment: dict[str, Any], by: User | None
+) -> InstructorAssignment:
+    """An existing person (already teaching elsewhere) starts teaching at `centre` too."""
+    if not centre.is_active:
+        raise ValidationError(_("Trung tâm đã sáp nhập hoặc giải thể, chỉ được xem."))
+    if InstructorAssignment.objects.filter(centre=centre, instructor=instructor).exists():
+        raise ValidationError(
+            _("%(name)s đã có trong danh sách giảng viên của trung tâm.") % {"name": instructor.full_name}
+        )
+    link = InstructorAssignment(centre=centre, instructor=instructor, **assignment)
+    _save(link, by, _("Thêm giảng viên"))
+    return link
+
+
+@transaction.atomic
 def instructor_update(
     *, link: InstructorAssignment, person: dict[str, Any], assignment: dict[str, Any], by: User
 ) -> InstructorAssignment:

@@ -3,16 +3,18 @@ and checks the right to change before any write (a read-only user gets 403)."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import scoping
 from centres import selectors, services
@@ -267,6 +269,12 @@ def board_member_end(request: HttpRequest, pk: int, member_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
     centre = _editable_centre(request, pk)
+    phone = re.sub(r"[\s.\-]", "", request.GET.get("dien_thoai", ""))
+    found = (
+        list(scoping.findable_instructors(request.user, centre).filter(phone=phone).exclude(assignments__centre=centre))
+        if phone
+        else []
+    )
     form = InstructorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,7 +286,45 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã thêm giảng viên %(name)s.") % {"name": link.instructor.full_name})
             return redirect("centres:detail", pk=centre.pk)
-    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": _("Thêm giảng viên")})
+    return render(
+        request,
+        "centres/instructor_add.html",
+        {
+            "centre": centre,
+            "form": form,
+            "title": _("Thêm giảng viên"),
+            "phone": phone,
+            "found": found,
+            "kinds": InstructorAssignment.Kind.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def instructor_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a person who already teaches at another centre of the province (found by phone number)."""
+    centre = _editable_centre(request, pk)
+    instructor_id = request.POST.get("instructor", "")
+    instructor = (
+        scoping.findable_instructors(request.user, centre)
+        .filter(pk=int(instructor_id) if instructor_id.isdigit() and len(instructor_id) < 18 else 0)
+        .first()
+    )
+    if instructor is None:
+        raise Http404(_("Không tìm thấy giảng viên."))
+    kind = request.POST.get("kind", "")
+    if kind not in InstructorAssignment.Kind.values:
+        kind = InstructorAssignment.Kind.CONG_TAC_VIEN
+    try:
+        services.instructor_link(
+            centre=centre, instructor=instructor, assignment={"kind": kind, "active": True}, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã thêm giảng viên %(name)s.") % {"name": instructor.full_name})
+    return redirect("centres:detail", pk=centre.pk)
 
 
 @login_required

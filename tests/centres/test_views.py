@@ -348,3 +348,39 @@ def test_merge_cannot_take_a_centre_out_of_scope(world, client_for, django_user_
     assert response.status_code == 200 and response.context["form"].errors
     outside.refresh_from_db()
     assert outside.is_active
+
+
+def test_staff_add_a_person_teaching_at_another_centre_found_by_phone(world, client_for):
+    from centres.models import InstructorAssignment
+    from tests.centres.factories import AssignmentFactory
+
+    elsewhere = AssignmentFactory(centre=world.centre_b, instructor__phone="0912345678")
+    person = elsewhere.instructor
+    client = client_for(world.staff_a)
+    page = client.get(reverse("centres:instructor_add", args=[world.centre_a.pk]), {"dien_thoai": "0912.345.678"})
+    assert person.full_name in page.content.decode()
+    # Nothing is listed without the exact phone number.
+    page = client.get(reverse("centres:instructor_add", args=[world.centre_a.pk]), {"dien_thoai": "091234"})
+    assert person.full_name not in page.content.decode()
+    response = client.post(
+        reverse("centres:instructor_link", args=[world.centre_a.pk]), {"instructor": person.pk, "kind": "bao_cao_vien"}
+    )
+    assert response.status_code == 302
+    link = InstructorAssignment.objects.get(centre=world.centre_a, instructor=person)
+    assert link.kind == "bao_cao_vien"
+    assert InstructorAssignment.objects.filter(instructor=person).count() == 2  # one person, two centres
+    again = client.post(
+        reverse("centres:instructor_link", args=[world.centre_a.pk]), {"instructor": person.pk}, follow=True
+    )
+    assert "đã có trong danh sách giảng viên" in again.content.decode()
+
+
+def test_linking_an_instructor_of_another_province_or_as_a_reviewer_is_refused(world, client_for):
+    from tests.centres.factories import AssignmentFactory
+    from tests.factories import CentreFactory, CommuneFactory, DistrictFactory
+
+    far = CentreFactory(commune=CommuneFactory(district=DistrictFactory(province=world.other_province)))
+    stranger = AssignmentFactory(centre=far, instructor__phone="0987654321").instructor
+    url = reverse("centres:instructor_link", args=[world.centre_a.pk])
+    assert client_for(world.staff_a).post(url, {"instructor": stranger.pk}).status_code == 404
+    assert client_for(world.reviewer_x).post(url, {"instructor": stranger.pk}).status_code == 403
