@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format serve bench loadtest worker messages install clean
+.PHONY: run test test-fast test-at lint format serve bench loadtest worker messages install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2
+
+## make test-fast: everything but the browser journeys, for quick rounds
+test-fast: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest -n 2 -m "not browser"
+
+## make test-at AT='2028-02-29 23:30:00': the suite with the machine's clock at another moment (Debian's
+## faketime, local time in Asia/Ho_Chi_Minh); the tests' own pinned clock must make the date irrelevant
+AT ?= 2028-02-29 23:30:00
+test-at: $(STAMP)
+	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
+	TZ=Asia/Ho_Chi_Minh faketime "$(AT)" $(VENV)/bin/pytest -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

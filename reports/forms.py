@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import ReportSettings
@@ -14,7 +13,7 @@ MAX_YEARS = 20
 
 
 def year_choices() -> list[tuple[int, int]]:
-    this_year = datetime.date.today().year  # noqa: DTZ011
+    this_year = timezone.localdate().year
     return [(y, y) for y in range(this_year, FIRST_YEAR - 1, -1)]
 
 

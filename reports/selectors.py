@@ -24,6 +24,7 @@ from django.db import connections
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from centres.models import Centre
@@ -63,14 +64,14 @@ class DashboardFilters:
 
 
 def default_filters(today: datetime.date | None = None) -> DashboardFilters:
-    today = today or datetime.date.today()  # noqa: DTZ011 — a calendar year, the zone does not matter
+    today = today or timezone.localdate()
     last = today.year - 1
     return DashboardFilters(year_from=last - 4, year_to=last, base_year=last - 4)
 
 
 def current_cycle_year(today: datetime.date | None = None) -> int:
     """The year whose self-assessment is due now: centres assess year Y early in Y+1 (DOMAIN.md)."""
-    today = today or datetime.date.today()  # noqa: DTZ011
+    today = today or timezone.localdate()
     return today.year - 1
 
 

@@ -10,16 +10,28 @@ import os
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Office, User
 from centres.models import Centre
+from tests.clock import PINNED_NOW, moment
 from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, OfficeFactory, ProvinceFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around it are
 # still synchronous, so Django's async-safety guard is relaxed for the test process only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request):
+    """Every test runs at PINNED_NOW (tests/clock.py), or at the moment its `now` marker names. The clock ticks
+    from there, so timestamps still follow one another; the live server's thread reads the same clock."""
+    marker = request.node.get_closest_marker("now")
+    start = moment(marker.args[0]) if marker else PINNED_NOW
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -166,6 +178,8 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
     context.set_default_timeout(15000)
+    # The page's JavaScript sees the server's pinned clock too (date pickers, "today" defaults); time flows on.
+    context.clock.install(time=timezone.now())
     page = context.new_page()
     page.base_url = live_server.url
     yield page

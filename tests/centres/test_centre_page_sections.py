@@ -7,12 +7,13 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.clock import PINNED_YEAR
 from tests.courses.factories import CourseFactory
 from tests.factories import CentreFactory, CommuneFactory
 from tests.reports.factories import AssessmentFactory, FigureFactory
 
 pytestmark = pytest.mark.django_db
-THIS_YEAR = datetime.date.today().year
+THIS_YEAR = PINNED_YEAR
 
 
 def _page(client, centre):

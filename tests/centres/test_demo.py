@@ -1,10 +1,10 @@
-import datetime
 import random
 
 import pytest
 
 from centres import demo
 from centres.models import BoardMember, Centre, Gender, InstructorAssignment
+from tests import clock
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def seeded(db):
 
 
 def test_every_centre_has_a_plausible_board_today(seeded):
-    today = datetime.date.today()
+    today = clock.today()
     centres = Centre.objects.all()
     assert centres.count() == 242
     for centre in centres.prefetch_related("board_members"):

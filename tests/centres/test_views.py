@@ -6,6 +6,7 @@ from django.urls import reverse
 from centres import services
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
 from evaluations.models import Assessment
+from tests import clock
 from tests.centres.factories import AssignmentFactory, BoardMemberFactory
 from tests.courses.factories import CourseFactory
 from tests.factories import CentreFactory, CommuneFactory
@@ -40,7 +41,7 @@ def test_list_filters_and_search(world, client_for):
     world.centre_b.has_library = True
     world.centre_b.save()
     client = client_for(world.official)
-    year = datetime.date.today().year - 1
+    year = clock.this_year() - 1
     Assessment.objects.create(centre=world.centre_a, year=year, rating="tot", status="approved")
 
     def names(**params):

@@ -3,6 +3,7 @@ import datetime
 import factory
 
 from courses.models import ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from tests.clock import this_year
 from tests.factories import programme_kind
 
 
@@ -17,8 +18,9 @@ class CourseFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Chuyên đề pháp luật {n}")
     programme_kind = factory.LazyFunction(kind)
     format = Course.Format.TALK
-    start_date = datetime.date(2026, 1, 5)
-    end_date = datetime.date(2026, 6, 30)
+    # The first half of the pinned year: over by "today", so sessions may be recorded on any of its days.
+    start_date = factory.LazyFunction(lambda: datetime.date(this_year(), 1, 5))
+    end_date = factory.LazyFunction(lambda: datetime.date(this_year(), 6, 30))
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
@@ -26,7 +28,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
         model = ClassSession
 
     course = factory.SubFactory(CourseFactory)
-    date = datetime.date(2026, 2, 2)
+    date = factory.LazyFunction(lambda: datetime.date(this_year(), 2, 2))
     topic = "Buổi 1"
 
 
@@ -42,4 +44,4 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Enrolment
 
-    from_date = datetime.date(2026, 1, 5)
+    from_date = factory.LazyFunction(lambda: datetime.date(this_year(), 1, 5))

@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from courses.models import Attendance, ClassSession, Course
+from tests import clock
 from tests.conftest import browser_login
 
 pytestmark = pytest.mark.browser
@@ -13,14 +16,19 @@ def _demo(demo_base):
     """Every journey runs on the demo's units, centres and accounts (demo_base also reloads programme kinds)."""
 
 
+def last_month_day(day: int) -> datetime.date:
+    return clock.first_of_month(1).replace(day=day)
+
+
 def new_class(page, title: str, format_label: str) -> None:
     page.goto(page.base_url + "/lop-hoc/")
     page.get_by_role("link", name="Thêm lớp").click()
     page.get_by_label("Tên lớp, chuyên đề").fill(title)
     page.get_by_label("Loại chương trình").select_option(label="Xóa mù chữ")
     page.get_by_label(format_label).check()
-    page.get_by_label("Ngày bắt đầu").fill("2026-10-01")
-    page.get_by_label("Ngày kết thúc").fill("2026-11-20")
+    # From the first of last month to today, whatever month the suite runs in.
+    page.get_by_label("Ngày bắt đầu").fill(clock.first_of_month(1).isoformat())
+    page.get_by_label("Ngày kết thúc").fill(clock.today().isoformat())
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
@@ -29,7 +37,7 @@ def test_demo_xa_creates_a_talk_and_records_a_session(page, demo_base):
     browser_login(page, "demo_xa")
     new_class(page, "Chuyên đề phòng chống lũ", "Chuyên đề, nói chuyện")
     page.get_by_role("link", name="Thêm buổi học").click()
-    page.get_by_label("Ngày học").fill("2026-10-02")
+    page.get_by_label("Ngày học").fill(last_month_day(2).isoformat())
     page.get_by_label("Số người dự").fill("95")
     page.get_by_label("Trong đó nữ").fill("50")
     page.get_by_role("button", name="Lưu buổi học").click()
@@ -46,16 +54,18 @@ def test_demo_xa_fills_a_month_grid_with_the_keyboard(page, demo_base):
         page.get_by_label(f"Giới tính {i + 1}", exact=True).select_option(label="Nữ" if "Thị" in name else "Nam")
     page.get_by_role("button", name="Ghi danh").click()
     expect(page.get_by_text("Đã ghi danh 3 người học")).to_be_visible()
-    for day in ("2026-10-05", "2026-10-12"):
+    first, second = last_month_day(5), last_month_day(12)
+    for day in (first, second):
         page.get_by_role("link", name="Thêm buổi học").click()
-        page.get_by_label("Ngày học").fill(day)
+        page.get_by_label("Ngày học").fill(day.isoformat())
         page.get_by_role("button", name="Lưu buổi học").click()
         page.get_by_role("link", name="Lớp xóa mù chữ thôn Đông").click()
     page.get_by_role("link", name="Điểm danh theo tháng").click()
     page.get_by_role("link", name="Tháng trước").click()
-    expect(page.get_by_role("heading", name="Điểm danh tháng 10/2026")).to_be_visible()
-    # Everyone starts present; with the keyboard only: mark Trần Văn Bình absent on 05/10 and Lê Thị Chi on 12/10.
-    page.get_by_label("Nguyễn Thị An 05/10/2026").focus()
+    expect(page.get_by_role("heading", name=f"Điểm danh tháng {first:%m/%Y}")).to_be_visible()
+    # Everyone starts present; with the keyboard only: mark Trần Văn Bình absent on the first day, Lê Thị Chi on
+    # the second.
+    page.get_by_label(f"Nguyễn Thị An {first:%d/%m/%Y}").focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
@@ -69,7 +79,7 @@ def test_demo_xa_fills_a_month_grid_with_the_keyboard(page, demo_base):
         .values_list("present", flat=True)
     )
     assert counts == [2, 2]
-    assert not Attendance.objects.get(enrolment__learner__full_name="Trần Văn Bình", session__date="2026-10-05").present
+    assert not Attendance.objects.get(enrolment__learner__full_name="Trần Văn Bình", session__date=first).present
 
 
 def test_demo_xa_uploads_the_template_with_one_bad_row(page, demo_base, tmp_path):
@@ -82,8 +92,9 @@ def test_demo_xa_uploads_the_template_with_one_bad_row(page, demo_base, tmp_path
     workbook = load_workbook(downloaded)
     sheet = workbook.worksheets[0]
     kind = "Chuyên đề pháp luật – chính sách"
-    sheet.append(["Luật Đất đai", kind, "", "", "", "01/03/2026", "31/03/2026", "05/03/2026", "", 2, 80, 40, 0])
-    sheet.append(["Luật Đất đai", kind, "", "", "", "01/03/2026", "31/03/2026", "12/03/2026", "", 2, 70, 75, 0])
+    start, end = f"{clock.first_of_month(1):%d/%m/%Y}", f"{clock.today():%d/%m/%Y}"
+    for day, present, women in ((last_month_day(5), 80, 40), (last_month_day(12), 70, 75)):
+        sheet.append(["Luật Đất đai", kind, "", "", "", start, end, f"{day:%d/%m/%Y}", "", 2, present, women, 0])
     path = tmp_path / "lop.xlsx"
     workbook.save(path)
     page.get_by_label("Tệp Excel").set_input_files(str(path))

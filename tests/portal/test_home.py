@@ -5,16 +5,16 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from courses.models import Course
 from evaluations.models import Assessment, EvaluationCycle
+from tests.clock import PINNED_TODAY
 from tests.courses.factories import CourseFactory
 from tests.factories import CentreFactory, CommuneFactory, UserFactory
 from tests.reports.factories import AssessmentFactory, FigureFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = PINNED_TODAY
 YEAR, CYCLE = TODAY.year, TODAY.year - 1
 
 

@@ -6,6 +6,7 @@ import factory
 
 from courses.models import CentreYearFigure, ProgrammeKind
 from evaluations.models import Assessment
+from tests.clock import this_year
 from tests.factories import programme_kind
 
 
@@ -17,7 +18,8 @@ class FigureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CentreYearFigure
 
-    year = 2024
+    # Two years before the pinned one: a whole year, rated and approved.
+    year = factory.LazyFunction(lambda: this_year() - 2)
     programme_kind = factory.LazyFunction(kind)
     classes = 10
     sessions = 40
@@ -31,7 +33,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assessment
 
-    year = 2024
+    year = factory.LazyFunction(lambda: this_year() - 2)
     status = Assessment.Status.APPROVED
     rating = "tot"
     proposed_rating = factory.LazyAttribute(lambda o: o.rating)

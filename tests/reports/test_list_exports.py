@@ -15,6 +15,7 @@ from courses.models import ClassSession, Course
 from evaluations.models import Assessment
 from reports.models import ExportJob
 from reports.xlsx import HEADER_ROW
+from tests import clock
 from tests.centres.factories import AssignmentFactory, BoardMemberFactory, InstructorFactory
 from tests.courses.factories import CourseFactory, EnrolmentFactory, LearnerFactory, SessionFactory
 from tests.reports.factories import AssessmentFactory
@@ -356,7 +357,7 @@ def test_centre_report_prints_board_and_instructor_counts(world, registry, clien
     board_col, teach_col = header_row.index("Thành viên Ban Giám đốc"), header_row.index("Giáo viên, báo cáo viên")
     by_name = {r[3]: r for r in values if r[3] in (world.centre_a.name, world.centre_b.name)}
     # A's director's term is open until 30/06/2026: both of A's members count while in office.
-    today = datetime.date.today()
+    today = clock.today()
     a_board = BoardMember.objects.filter(centre=world.centre_a).on_date(today).count()
     assert by_name[world.centre_a.name][board_col] == a_board
     assert by_name[world.centre_b.name][board_col] == 1
