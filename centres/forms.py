@@ -6,8 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
-from evaluations.models import Rating
+from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
 from units.models import Commune
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

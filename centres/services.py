@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, centre_default_name
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from collections.abc import Iterable
+
+    from accounts.models import Office, User
     from units.models import Commune
 
 
@@ -117,6 +119,20 @@ def centres_merge(*, sources: list[Centre], target: Centre, on_date: datetime.da
         centre.merged_into = target
         _save(centre, by, reason, update_fields=["status", "status_date", "merged_into", "updated_at"])
     return MergeResult(target=target, merged=list(sources))
+
+
+@transaction.atomic
+def centres_assign_review_office(*, centres: Iterable[Centre], office: Office, by: User) -> int:
+    """Point the chosen centres at a reviewing office (the province decides who reviews whom after the 2025
+    reform). Returns how many changed; each change is in the centre's history, with who did it."""
+    count = 0
+    for centre in centres:
+        if centre.review_office_id == office.pk:
+            continue
+        centre.review_office = office
+        _save(centre, by, _("Phân công đơn vị đánh giá"), update_fields=["review_office", "updated_at"])
+        count += 1
+    return count
 
 
 # --- Board -----------------------------------------------------------------------------------------

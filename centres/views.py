@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,11 +27,7 @@ from centres.forms import (
     InstructorForm,
     MergeForm,
 )
-from centres.models import BoardMember, Centre, InstructorAssignment
-from courses import selectors as course_selectors
-from evaluations import selectors as evaluation_selectors
-from evaluations.models import Rating
-from reports import selectors as report_selectors
+from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
 from units.models import Commune
 
 PAGE_SIZE = 50
@@ -92,52 +87,6 @@ def centre_mine(request: HttpRequest) -> HttpResponse:
     if request.user.is_centre_staff:
         return redirect("centres:detail", pk=request.user.centre_id)
     return redirect("centres:list")
-
-
-# --- The centre page -------------------------------------------------------------------------------
-
-
-def centre_page_extras(request: HttpRequest, centre: Centre) -> dict:
-    """Sections other apps add to the centre page: a dict of template variables the page's guarded
-    includes read. Four queries whatever the number of years, classes or assessments: the centre's
-    figures by year and its district's sums (reports), its latest classes (courses), its assessments
-    (evaluations, whose approved ratings the figures table reuses). `centre` was looked up in scope."""
-    today = timezone.localdate()
-    assessments = evaluation_selectors.centre_assessments(centre=centre)
-    # The last five years including this one: centre staff want this year's figures so far.
-    filters = report_selectors.DashboardFilters(year_from=today.year - 5, year_to=today.year)
-    comparison = report_selectors.centre_comparison(
-        centre=centre, filters=filters, ratings=evaluation_selectors.approved_ratings(assessments)
-    )
-    return {
-        "figures_partial": "reports/partials/centre_figures.html",
-        "comparison": comparison,
-        "rows": comparison.year_rows(),
-        "classes_partial": "courses/partials/centre_classes.html",
-        "recent_classes": course_selectors.centre_recent_courses(user=request.user, centre=centre),
-        "can_add_class": scoping.can_edit_centre(request.user, centre),
-        "ratings_partial": "evaluations/partials/centre_ratings.html",
-        "assessments": assessments,
-    }
-
-
-@login_required
-def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    centre = _centre(request, pk)
-    today = timezone.localdate()
-    board_date = parse_date(request.GET.get("ngay") or "") or today
-    data = selectors.centre_page(centre=centre, board_date=board_date, with_history=True)
-    context = {
-        "centre": centre,
-        "data": data,
-        "today": today,
-        "board_is_today": board_date == today,
-        "can_edit": scoping.can_edit_centre(request.user, centre),
-        "can_merge": centre.is_active and scoping.is_province_level(request.user),
-        "province_level": scoping.is_province_level(request.user),
-    }
-    context.update(centre_page_extras(request, centre))
-    return render(request, "centres/detail.html", context)
 
 
 # --- Centre record and facilities ------------------------------------------------------------------
@@ -271,7 +220,11 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
     centre = _editable_centre(request, pk)
     phone = re.sub(r"[\s.\-]", "", request.GET.get("dien_thoai", ""))
     found = (
-        list(scoping.findable_instructors(request.user, centre).filter(phone=phone).exclude(assignments__centre=centre))
+        list(
+            Instructor.objects.filter(scoping.findable_instructors_q(request.user, centre), phone=phone)
+            .exclude(assignments__centre=centre)
+            .distinct()
+        )
         if phone
         else []
     )
@@ -307,7 +260,7 @@ def instructor_link(request: HttpRequest, pk: int) -> HttpResponse:
     centre = _editable_centre(request, pk)
     instructor_id = request.POST.get("instructor", "")
     instructor = (
-        scoping.findable_instructors(request.user, centre)
+        Instructor.objects.filter(scoping.findable_instructors_q(request.user, centre))
         .filter(pk=int(instructor_id) if instructor_id.isdigit() and len(instructor_id) < 18 else 0)
         .first()
     )
@@ -364,7 +317,7 @@ def centre_merge(request: HttpRequest, pk: int) -> HttpResponse:
     will happen → merge. Nothing is written before the confirmation is posted."""
     target = _editable_centre(request, pk)  # 404 outside the scope first, then who may merge
     scoping.require_province_level(request.user)
-    candidates = scoping.visible_centres(request.user).active().exclude(pk=target.pk).with_units()
+    candidates = Centre.objects.visible_to(request.user).active().exclude(pk=target.pk).with_units()
     form = MergeForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         sources = list(form.cleaned_data["sources"])

@@ -14,18 +14,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Rating(models.TextChoices):
-    TOT = "tot", _("Tốt")
-    KHA = "kha", _("Khá")
-    TRUNG_BINH = "trung_binh", _("Trung bình")
-    YEU = "yeu", _("Yếu")
+from centres.models import RATING_ORDER, Rating  # noqa: F401 — re-exported: evaluations' own vocabulary
 
 
-# Best first: the order thresholds are tried in and tables are shown in.
-RATING_ORDER = [Rating.TOT, Rating.KHA, Rating.TRUNG_BINH, Rating.YEU]
-
-
+# The rating vocabulary (Tốt, Khá, Trung bình, Yếu) and its order live in centres.models: the registry lists
+# each centre's rating, and the registry sits below evaluations (docs/architecture.md, "Layers").
 class CriterionGroup(models.IntegerChoices):
     """The four groups of content set nationally (Công văn 2553/BGDĐT-GDTX, 18/4/2013)."""
 

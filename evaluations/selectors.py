@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from centres.models import Centre
 from evaluations.models import RATING_ORDER, Assessment, Criterion, EvaluationCycle, Rubric
 from tthtcd_portal.numbers import largest_remainder, point_change
 
@@ -115,7 +116,7 @@ class OverviewRow:
 def office_overview(*, user: User, year: int, office_id: int | None = None) -> list[OverviewRow]:
     """Every active centre the user sees (optionally of one reviewing office) with its assessment of the year.
     Two queries: centres with commune, district and office; that year's assessments (prefetch)."""
-    centres = scoping.visible_centres(user).active().with_units()
+    centres = Centre.objects.visible_to(user).active().with_units()
     if office_id is not None:
         centres = centres.filter(review_office_id=office_id)
     centres = centres.prefetch_related(
@@ -149,7 +150,7 @@ def province_overview(*, user: User, year: int) -> list[OfficeCounts]:
     (centres per office, assessments per office and status)."""
     rows: dict[int | None, OfficeCounts] = {}
     centres = (
-        scoping.visible_centres(user)
+        Centre.objects.visible_to(user)
         .active()
         .values("review_office_id", "review_office__name")
         .annotate(n=Count("id"))

@@ -188,6 +188,7 @@ class AuditFilters:
     user_text: str = ""
     kind: str = ""
     centre: Centre | None = None
+    kinds: tuple[str, ...] = ()  # several kinds at once (the centre page's history); `kind` wins when set
 
 
 @dataclass
@@ -233,7 +234,10 @@ def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:
 def entry_keys(user, filters: AuditFilters) -> models.QuerySet:
     """(kind, id, time) of every change the user may see, newest first: one UNION ALL, sliced by the caller
     (and counted: one more query)."""
-    sources = [SOURCES[filters.kind]] if filters.kind in SOURCES else list(SOURCES.values())
+    if filters.kind in SOURCES:
+        sources = [SOURCES[filters.kind]]
+    else:
+        sources = [SOURCES[k] for k in filters.kinds if k in SOURCES] or list(SOURCES.values())
     parts = [
         _filtered(s, user, filters)
         .order_by()
@@ -387,10 +391,13 @@ def _text(value) -> str:
 
 
 def person(user) -> str:
-    """Vietnamese order: family and middle names before the given name; the username if there is none."""
-    if user is None:
-        return _("Hệ thống")
-    return f"{user.last_name} {user.first_name}".strip() or user.username
+    """Who made a change: the user's name (accounts.User.display_name), "Hệ thống" for a command."""
+    return _("Hệ thống") if user is None else user.display_name
+
+
+def recent_entries(*, user, filters: AuditFilters, limit: int) -> list[AuditEntry]:
+    """The latest `limit` entries, newest first: one query for the keys, one per kind among them."""
+    return entries_for(list(entry_keys(user, filters)[:limit]))
 
 
 def all_entries(user, filters: AuditFilters, *, chunk: int = 2000) -> Iterator[AuditEntry]:
@@ -417,7 +424,7 @@ def filter_form(user, params):
 
     form = AuditFilterForm(
         params or None,
-        centres=scoping.visible_centres(user).select_related("commune").order_by("commune__code"),
+        centres=Centre.objects.visible_to(user).select_related("commune").order_by("commune__code"),
         kinds=KIND_CHOICES,
     )
     if not form.is_bound:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts import scoping
 from centres.forms import CentreFilterForm
-from centres.models import BoardMember, Gender, InstructorAssignment
-from centres.selectors import centre_list
+from centres.models import BoardMember, Centre, Gender, InstructorAssignment
+from centres.selectors import centre_for_user, centre_list
 from courses.models import ClassSession, Course, Learner, ProgrammeKind
 from courses.selectors import course_for_user, course_list
 from evaluations.models import Assessment, Rating
@@ -62,7 +62,7 @@ def registry_centres(user, params: dict) -> tuple[Q, list[tuple[str, str]]]:
     centres list's own filter form (q, district, commune_kind, status, has_library, rating) selects them."""
     centre_id = _int(params.get("trung_tam"))
     if centre_id:
-        centre = scoping.get_centre_for_user(user, centre_id)
+        centre = centre_for_user(user, centre_id)
         return Q(centre_id=centre.pk), [(_("Trung tâm"), centre.name)]
     form = CentreFilterForm(params, districts=scoping.visible_districts(user))
     wanted = form.filters()
@@ -81,7 +81,7 @@ def course_filters(user, params: dict, prefix: str = "") -> tuple[Q, list[tuple[
     described = []
     centre_id = _int(params.get("trung_tam"))
     if centre_id:
-        centre = scoping.get_centre_for_user(user, centre_id)
+        centre = centre_for_user(user, centre_id)
         q &= Q(**{f"{prefix}centre_id": centre.pk})
         described.append((_("Trung tâm"), centre.name))
     kind_id = _int(params.get("loai"))
@@ -347,7 +347,7 @@ def build_learners(user, params: dict) -> TableSpec:
     described = []
     centre_id = _int(params.get("trung_tam"))
     if centre_id:
-        centre = scoping.get_centre_for_user(user, centre_id)
+        centre = centre_for_user(user, centre_id)
         qs = qs.filter(centre_id=centre.pk)
         described.append((_("Trung tâm"), centre.name))
     qs = qs.annotate(class_count=Count("enrolments")).order_by("centre__commune__code", "full_name", "id")
@@ -400,7 +400,7 @@ def build_ratings(user, params: dict) -> TableSpec:
     from evaluations.selectors import evaluation_years
 
     year = _year(params) or next(iter(evaluation_years()), timezone.localdate().year)
-    qs = scoping.visible_centres(user).using(read_db()).active()
+    qs = Centre.objects.visible_to(user).using(read_db()).active()
     described = []
     office_id = _int(params.get("don_vi"))
     if office_id:

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from accounts import scoping
+from centres.selectors import board_and_instructor_counts
 from courses.models import ProgrammeKind
 from evaluations.models import Rating
 from reports import selectors
@@ -294,10 +295,15 @@ class ExtraColumns:
     values: Callable[[list[int]], dict[int, Sequence]]
 
 
-# The registry (centres app) appends its providers here at merge, e.g. in CentresConfig.ready():
-#     from reports.official import CENTRE_REPORT_EXTRA_COLUMNS, ExtraColumns
-#     CENTRE_REPORT_EXTRA_COLUMNS.append(ExtraColumns([Column("Ban giám đốc", NUMBER)], board_counts))
-CENTRE_REPORT_EXTRA_COLUMNS: list[ExtraColumns] = []
+CENTRE_REPORT_EXTRA_COLUMNS: list[ExtraColumns] = [
+    ExtraColumns(
+        [
+            Column(gettext_lazy("Thành viên Ban Giám đốc"), NUMBER, 14),
+            Column(gettext_lazy("Giáo viên, báo cáo viên"), NUMBER, 14),
+        ],
+        board_and_instructor_counts,
+    )
+]
 
 _CENTRE_REPORT_FIELDS = [0, 2, 3, 5, 6, 8, 9]  # district, commune, name, decision no. and date, address, phone
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from centres.selectors import centre_for_user
 from courses.selectors import centre_recent_courses
 from reports import audit, selectors, services
 from reports.exports import EXPORTS, scope_label
@@ -108,7 +109,7 @@ def district(request, pk: int):
 @login_required
 def centre(request, pk: int):
     """A centre's figures by year against its district's average per centre."""
-    found = scoping.get_centre_for_user(request.user, pk)
+    found = centre_for_user(request.user, pk)
     form, filters = _filters(request)
     comparison = selectors.centre_comparison(centre=found, filters=filters)
     return render(

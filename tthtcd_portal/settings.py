@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "courses",
     "evaluations",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -71,7 +72,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "tthtcd_portal.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "tthtcd_portal.wsgi.application"
 
 TEMPLATES = [
@@ -85,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tthtcd_portal.navigation.navigation",
+                "portal.navigation.navigation",
             ],
         },
     },
