@@ -39,7 +39,7 @@ from evaluations.models import (
 )
 
 if TYPE_CHECKING:
-    from accounts.models import Office, User
+    from accounts.models import User
     from centres.models import Centre
 
 Status = Assessment.Status
