@@ -131,8 +131,8 @@ def _official_for(size: int):
 
 
 def _export(user) -> int:
-    from reports.list_exports import build_sessions
-    from reports.xlsx import write_table
+    from reports.exports.classes import build_sessions
+    from tthtcd_portal.xlsx import write_table
 
     spec = build_sessions(user, {"nam": "2024"})
     path = write_table(title=spec.title, context=spec.context, columns=spec.columns, rows=spec.rows)

@@ -125,19 +125,12 @@ def _by_end_desc(member: BoardMember):
     return (-member.term_end.toordinal(), member.position)
 
 
-def board_and_instructor_counts(centre_ids: list[int]) -> dict[int, list[int]]:
-    """Per centre: board members in office today and instructors actively teaching there, for official
-    report (c) (reports.official.CENTRE_REPORT_EXTRA_COLUMNS). One query whatever the number of centres."""
-    from tthtcd_portal.db_router import read_db
-
-    in_office = BoardMember.in_office_q(timezone.localdate(), prefix="board_members__")
-    rows = (
-        Centre.objects.using(read_db())
-        .filter(id__in=centre_ids)
-        .annotate(
-            board=Count("board_members", filter=in_office, distinct=True),
-            teaching=Count("instructor_assignments", filter=Q(instructor_assignments__active=True), distinct=True),
-        )
-        .values_list("id", "board", "teaching")
+def with_board_and_instructor_counts(centres: QuerySet[Centre], *, day: datetime.date) -> QuerySet[Centre]:
+    """The centres with `board_count` (members in office on `day`) and `teaching_count` (instructors actively
+    teaching there), for official report (c). Still one query whatever the number of centres."""
+    return centres.annotate(
+        board_count=Count(
+            "board_members", filter=BoardMember.in_office_q(day, prefix="board_members__"), distinct=True
+        ),
+        teaching_count=Count("instructor_assignments", filter=Q(instructor_assignments__active=True), distinct=True),
     )
-    return {centre_id: [board, teaching] for centre_id, board, teaching in rows}

@@ -8,7 +8,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,21 +16,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import scoping
 from centres import selectors, services
+from centres.filters import CentreFilter
 from centres.forms import (
     BoardMemberEndForm,
     BoardMemberForm,
     CentreCreateForm,
-    CentreFilterForm,
     CentreForm,
     FacilitiesForm,
     InstructorForm,
     MergeForm,
 )
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
+from tthtcd_portal.pagination import paginate
 from units.models import Commune
 
 PAGE_SIZE = 50
-# ?per_page=all shows every centre the user sees on one page (the 242 of the demo province, a whole
+# ?tat_ca=1 shows every centre the user sees on one page (the 242 of the demo province, a whole
 # province at most); this cap only guards against a runaway request.
 ALL_CAP = 5000
 
@@ -56,26 +56,26 @@ def _apply_errors(form, error: ValidationError) -> None:
 @login_required
 def centre_list(request: HttpRequest) -> HttpResponse:
     scoping.require_reviewer_or_above(request.user)
-    form = CentreFilterForm(request.GET or None, districts=scoping.visible_districts(request.user).order_by("code"))
     rating_year = timezone.localdate().year - 1
-    centres = selectors.centre_list(user=request.user, rating_year=rating_year, **form.filters())
-    show_all = request.GET.get("per_page") == "all"
-    paginator = Paginator(centres, ALL_CAP if show_all else PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    found = CentreFilter(
+        request.GET or None,
+        queryset=selectors.centre_list(user=request.user, rating_year=rating_year),
+        user=request.user,
+    )
+    show_all = request.GET.get("tat_ca") == "1"
+    page = paginate(request, found.qs, ALL_CAP if show_all else PAGE_SIZE)
     labels = dict(Rating.choices)
     for centre in page.object_list:
         centre.last_rating_label = labels.get(centre.last_rating, "")
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "centres/list.html",
         {
-            "form": form,
+            "filter": found,
+            "form": found.form,
             "page": page,
             "rating_year": rating_year,
             "show_all": show_all,
-            "query": query.urlencode(),
             "can_create": scoping.is_province_level(request.user),
         },
     )

@@ -11,7 +11,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from accounts import scoping
 from centres.models import Centre
 from centres.selectors import centre_for_user
 from courses import selectors, services
+from courses.filters import CourseFilter, LearnerFilter
 from courses.forms import (
     CourseForm,
     EnrolForm,
@@ -35,12 +35,13 @@ from courses.forms import (
 )
 from courses.models import Course, ProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
-from tthtcd_portal.params import date_param, id_param, year_param
+from tthtcd_portal.pagination import paginate
+from tthtcd_portal.params import date_param, id_param
+from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "courses_import"
-FIRST_YEAR = 2015
 
 
 def _editable_centres(user):
@@ -63,21 +64,11 @@ def _service_error(form, exc: ValidationError) -> None:
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    centre_id = id_param(request.GET.get("trung_tam"))
-    year = year_param(request.GET.get("nam"))
-    kind_id = id_param(request.GET.get("loai"))
-    page = Paginator(
-        selectors.course_list(user=user, centre_id=centre_id, year=year, kind_id=kind_id), PAGE_SIZE
-    ).get_page(request.GET.get("trang"))
-    many_centres = not user.is_centre_staff
+    found = CourseFilter(request.GET or None, queryset=selectors.course_list(user=user), user=user)
     context = {
-        "page": page,
-        "centres": Centre.objects.visible_to(user).select_related("commune").order_by("commune__code")
-        if many_centres
-        else None,
-        "kinds": ProgrammeKind.objects.all(),
-        "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
-        "filters": {"trung_tam": centre_id, "nam": year, "loai": kind_id},
+        "filter": found,
+        "page": paginate(request, found.qs, PAGE_SIZE),
+        "many_centres": not user.is_centre_staff,
         "can_add": user.is_centre_staff or scoping.is_province_level(user),
         "is_province_level": scoping.is_province_level(user),
     }
@@ -397,28 +388,31 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def learner_list(request: HttpRequest) -> HttpResponse:
+    """A centre's learners (`trung_tam`, or the staff's own centre), with a form to add one."""
     user = request.user
-    centre_id = id_param(request.GET.get("trung_tam")) or user.centre_id
-    if centre_id is None:
-        return render(
-            request,
-            "courses/learner_list.html",
-            {"centres": Centre.objects.visible_to(user).select_related("commune").order_by("commune__code")},
-        )
-    centre = centre_for_user(user, centre_id)
-    can_edit = scoping.can_edit_centre(user, centre)
+    params = request.GET.copy()
+    if not params.get("trung_tam") and user.centre_id:
+        params["trung_tam"] = str(user.centre_id)
+    found = LearnerFilter(params, queryset=scoping.scoped(user, selectors.centre_learners(), "centre"), user=user)
+    if not params.get("trung_tam"):
+        return render(request, "courses/learner_list.html", {"filter": found})
+    learners = found.qs  # a centre of another unit is a 404 (ListFilter.outside_is_404)
+    centre = found.form.cleaned_data["trung_tam"]
     form = LearnerForm(request.POST or None)
     if request.method == "POST":
         scoping.require_centre_edit(user, centre)
         if form.is_valid():
-            try:
+            with refusal_shown(request, form=form):
                 learner = services.learner_create(centre=centre, by=user, **form.cleaned_data)
-            except ValidationError as exc:
-                _service_error(form, exc)
-            else:
                 messages.success(request, _("Đã thêm người học %(name)s.") % {"name": learner.full_name})
                 return redirect(reverse("courses:learners") + f"?trung_tam={centre.pk}")
-    context = {"centre": centre, "learners": selectors.centre_learners(centre), "form": form, "can_edit": can_edit}
+    context = {
+        "filter": found,
+        "centre": centre,
+        "learners": learners,
+        "form": form,
+        "can_edit": scoping.can_edit_centre(user, centre),
+    }
     return render(request, "courses/learner_list.html", context)
 
 

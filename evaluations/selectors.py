@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 from centres.models import Centre
 from evaluations.models import RATING_ORDER, Assessment, Criterion, EvaluationCycle, Rubric
+from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, point_change
+from tthtcd_portal.params import id_param
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -278,3 +280,19 @@ def rating_distribution(*, user: User, year: int, compare_year: int | None) -> l
 def evaluation_years() -> list[int]:
     """Years that have a rubric, newest first. One query."""
     return list(Rubric.objects.order_by("-year").values_list("year", flat=True))
+
+
+def assessments_for_list(*, user: User, year_from: int, year_to: int, status: str = "", office=None):
+    """Assessments the user sees over the years, optionally of one status and one reviewing office, with centre
+    and units, newest year first (the `danh-gia` export streams it; one query)."""
+    qs = scoping.scoped(
+        user,
+        Assessment.objects.using(read_db()).filter(year__gte=year_from, year__lte=year_to),
+        "centre",
+    ).select_related("centre__commune__district")
+    if status:
+        qs = qs.filter(status=status)
+    office_id = id_param(office)
+    if office_id:
+        qs = qs.filter(centre__review_office_id=office_id)
+    return qs.order_by("-year", "centre__commune__district__code", "centre__commune__code")

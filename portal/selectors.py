@@ -14,7 +14,7 @@ from centres import selectors as centre_selectors
 from courses import selectors as course_selectors
 from evaluations import selectors as evaluation_selectors
 from reports import audit
-from reports import selectors as report_selectors
+from reports import dashboard as report_dashboard
 from tthtcd_portal.numbers import percent_change
 
 OVERDUE_SHOWN = 5
@@ -29,8 +29,8 @@ class StaffHome:
     roster_classes: list
     assessment: object | None
     cycle: object | None
-    this_year: report_selectors.Figures
-    last_year: report_selectors.Figures
+    this_year: report_dashboard.Figures
+    last_year: report_dashboard.Figures
     area_average: dict
     area_label: str
     can_edit: bool
@@ -49,10 +49,10 @@ def staff_home(*, user, today: datetime.date) -> StaffHome:
     average. Seven queries: the centre with its units, latest classes, roster classes open for attendance,
     its assessments, the cycle's deadlines, its figures, the district's sums."""
     centre = centre_selectors.centre_for_user(user, user.centre_id)
-    cycle_year = report_selectors.current_cycle_year(today)
+    cycle_year = report_dashboard.current_cycle_year(today)
     assessments = evaluation_selectors.centre_assessments(centre=centre)
-    filters = report_selectors.DashboardFilters(year_from=today.year - 1, year_to=today.year)
-    comparison = report_selectors.centre_comparison(centre=centre, filters=filters, ratings={})
+    filters = report_dashboard.DashboardFilters(year_from=today.year - 1, year_to=today.year)
+    comparison = report_dashboard.centre_comparison(centre=centre, filters=filters, ratings={})
     return StaffHome(
         centre=centre,
         year=today.year,
@@ -61,8 +61,8 @@ def staff_home(*, user, today: datetime.date) -> StaffHome:
         roster_classes=course_selectors.centre_open_roster_courses(centre=centre, today=today),
         assessment=next((a for a in assessments if a.year == cycle_year), None),
         cycle=evaluation_selectors.evaluation_cycle(year=cycle_year),
-        this_year=comparison.own.get(today.year, report_selectors.Figures()),
-        last_year=comparison.own.get(today.year - 1, report_selectors.Figures()),
+        this_year=comparison.own.get(today.year, report_dashboard.Figures()),
+        last_year=comparison.own.get(today.year - 1, report_dashboard.Figures()),
         area_average=comparison.area_average.get(today.year, {}),
         area_label=comparison.area_label,
         can_edit=scoping.can_edit_centre(user, centre),
@@ -87,7 +87,7 @@ def reviewer_home(*, user, today: datetime.date) -> ReviewerHome:
     """A reviewer: their office's assessments of the current cycle year by status, and the centres behind the
     deadlines. Five queries: centres per office, assessments per status (province_overview), the cycle,
     the centres with that year's assessments (overdue)."""
-    cycle_year = report_selectors.current_cycle_year(today)
+    cycle_year = report_dashboard.current_cycle_year(today)
     offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
     centres = sum(o.centres for o in offices)
     counts = {}
@@ -119,8 +119,8 @@ class ProvinceHome:
     year: int
     cycle_year: int
     headlines: list[Headline]
-    rated_now: report_selectors.Figures  # the current cycle year's approved ratings
-    rated_before: report_selectors.Figures
+    rated_now: report_dashboard.Figures  # the current cycle year's approved ratings
+    rated_before: report_dashboard.Figures
     proposed: int
 
     @property
@@ -137,9 +137,9 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
     ratings (the dashboard's three reads), centres per office and assessments per status."""
     from django.utils.translation import gettext as _
 
-    cycle_year = report_selectors.current_cycle_year(today)
-    filters = report_selectors.DashboardFilters(year_from=cycle_year, year_to=today.year)
-    board = report_selectors.dashboard(scope=scoping.centre_q(user), filters=filters)
+    cycle_year = report_dashboard.current_cycle_year(today)
+    filters = report_dashboard.DashboardFilters(year_from=cycle_year, year_to=today.year)
+    board = report_dashboard.dashboard(scope=scoping.centre_q(user), filters=filters)
     now, before = board.totals.at(today.year), board.totals.at(today.year - 1)
     rated_now, rated_before = board.totals.at(cycle_year), board.totals.at(cycle_year - 1)
     offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
@@ -169,8 +169,8 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
     ratings); the change history through the audit trail's reader (one for the keys, one per kind shown)."""
     assessments = evaluation_selectors.centre_assessments(centre=centre)
     # The last five years including this one: centre staff want this year's figures so far.
-    filters = report_selectors.DashboardFilters(year_from=today.year - 5, year_to=today.year)
-    comparison = report_selectors.centre_comparison(
+    filters = report_dashboard.DashboardFilters(year_from=today.year - 5, year_to=today.year)
+    comparison = report_dashboard.centre_comparison(
         centre=centre, filters=filters, ratings=evaluation_selectors.approved_ratings(assessments)
     )
     return {

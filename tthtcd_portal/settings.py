@@ -188,7 +188,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Cache ----------------------------------------------------------------------------------------
-# The dashboards keep their computed figures here, keyed by a stamp of the data (reports.selectors.dashboard),
+# The dashboards keep their computed figures here, keyed by a stamp of the data (reports.dashboard.dashboard),
 # so a cached answer is never stale. Per process: each gunicorn worker warms its own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", default=600)

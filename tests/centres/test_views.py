@@ -48,13 +48,13 @@ def test_list_filters_and_search(world, client_for):
         body = client.get(url("list"), params).content.decode()
         return [c.name for c in (world.centre_a, world.centre_b) if c.name in body]
 
-    assert names(district=world.district_y.pk) == [world.centre_b.name]
-    assert names(has_library="1") == [world.centre_b.name]
-    assert names(rating="tot") == [world.centre_a.name]
-    assert names(rating="none") == [world.centre_b.name]
+    assert names(huyen=world.district_y.pk) == [world.centre_b.name]
+    assert names(thu_vien="1") == [world.centre_b.name]
+    assert names(xep_loai="tot") == [world.centre_a.name]
+    assert names(xep_loai="none") == [world.centre_b.name]
     assert names(q="12694") == [world.centre_a.name]
     assert names(q="Thụy Trường") == [world.centre_b.name]
-    assert names(status="merged") == []
+    assert names(tinh_trang="merged") == []
 
 
 def _many_centres(world, n):
@@ -80,7 +80,7 @@ def test_all_centres_render_on_one_page_when_asked(world, client_for):
     _many_centres(world, 60)
     client = client_for(world.reviewer_x)
     assert len(client.get(url("list")).context["page"].object_list) == 50
-    response = client.get(url("list"), {"per_page": "all"})
+    response = client.get(url("list"), {"tat_ca": "1"})
     assert len(response.context["page"].object_list) == 61
     assert response.context["page"].paginator.num_pages == 1
 
