@@ -3,12 +3,12 @@ Reads; writes nothing. The first problem raises SpreadsheetError naming its row 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from tthtcd_portal.spreadsheets import SpreadsheetError, read_table
+from units.gso import code_cell
 
 MAPPING_HEADER = [
     "old_ward_code",
@@ -31,18 +31,6 @@ class MappingRow:
     new_name: str
 
 
-def _code(value, width: int, row: int, column: str) -> str:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**width:
-        return str(value).zfill(width)
-    text = "" if value is None else str(value).strip()
-    if not re.fullmatch(rf"[0-9]{{{width}}}", text):
-        raise SpreadsheetError(
-            _("Dòng %(row)s, cột «%(column)s»: mã phải gồm đúng %(width)s chữ số (nhận được «%(value)s»).")
-            % {"row": row, "column": column, "width": width, "value": text}
-        )
-    return text
-
-
 def _name(value, row: int, column: str) -> str:
     text = "" if value is None else str(value).strip()
     if not text:
@@ -62,7 +50,7 @@ def parse_commune_mapping(fileobj, name: str) -> list[MappingRow]:
     seen: dict[str, int] = {}
     for number, cells in rows:
         cells = list(cells) + [None] * (len(MAPPING_HEADER) - len(cells))
-        old_code = _code(cells[0], 5, number, "old_ward_code")
+        old_code = code_cell(cells[0], 5, number, "old_ward_code")
         if old_code in seen:
             raise SpreadsheetError(
                 _(
@@ -76,8 +64,8 @@ def parse_commune_mapping(fileobj, name: str) -> list[MappingRow]:
                 row=number,
                 old_code=old_code,
                 old_name=_name(cells[1], number, "old_ward_name"),
-                old_district_code=_code(cells[2], 3, number, "old_district_code"),
-                new_code=_code(cells[4], 5, number, "new_ward_code"),
+                old_district_code=code_cell(cells[2], 3, number, "old_district_code"),
+                new_code=code_cell(cells[4], 5, number, "new_ward_code"),
                 new_name=_name(cells[5], number, "new_ward_name"),
             )
         )

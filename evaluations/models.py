@@ -256,7 +256,24 @@ class Attachment(models.Model):
         return self.name
 
 
-class AssessmentEvent(models.Model):
+class Event(models.Model):
+    """Who did it and when: the part every history line of the evaluations shares."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"))
+
+    class Meta:
+        abstract = True
+
+
+class AssessmentEvent(Event):
     """One line of an assessment's history: who did what, when, from which status to which, why."""
 
     class Action(models.TextChoices):
@@ -273,15 +290,6 @@ class AssessmentEvent(models.Model):
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("đánh giá"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("lúc"))
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=Assessment.Status.choices, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=Assessment.Status.choices, blank=True)
@@ -298,7 +306,7 @@ class AssessmentEvent(models.Model):
         return f"{self.assessment} {self.get_action_display()}"
 
 
-class RubricEvent(models.Model):
+class RubricEvent(Event):
     class Action(models.TextChoices):
         CREATE = "create", _("Tạo bộ tiêu chí")
         CRITERION_ADD = "criterion_add", _("Thêm tiêu chí")
@@ -308,15 +316,6 @@ class RubricEvent(models.Model):
         FREEZE = "freeze", _("Khóa bộ tiêu chí")
 
     rubric = models.ForeignKey(Rubric, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("lúc"))
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
     detail = models.JSONField(_("chi tiết"), default=dict, blank=True)
 

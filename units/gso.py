@@ -43,7 +43,9 @@ class GsoList:
         return bool(self.districts)
 
 
-def _code(value, width: int, row: int, column: str) -> str:
+def code_cell(value, width: int, row: int, column: str) -> str:
+    """A GSO code read from a cell: `width` digits, leading zeros kept (a spreadsheet may hold 1 for "01");
+    anything else raises SpreadsheetError naming the row and column. Every importer of codes uses it."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**width:
         return str(value).zfill(width)
     text = "" if value is None else str(value).strip()
@@ -105,11 +107,11 @@ def parse_gso(fileobj, name: str) -> GsoList:
     for number, cells in rows:
         cells = list(cells) + [None] * (len(GSO_HEADER) - len(cells))
         p_name = _text(cells[0], number, "Tỉnh Thành Phố", required=True)
-        p_code = _code(cells[1], 2, number, "Mã TP")
+        p_code = code_cell(cells[1], 2, number, "Mã TP")
         d_name = _text(cells[2], number, "Quận Huyện", required=False)
         d_code_raw = cells[3]
         c_name = _text(cells[4], number, "Phường Xã", required=True)
-        c_code = _code(cells[5], 5, number, "Mã PX")
+        c_code = code_cell(cells[5], 5, number, "Mã PX")
         level = _text(cells[6], number, "Cấp", required=True)
         if level not in COMMUNE_KINDS:
             raise SpreadsheetError(
@@ -126,7 +128,7 @@ def parse_gso(fileobj, name: str) -> GsoList:
         _same(result.provinces, p_code, (p_name, _province_kind(p_name)), number, "Mã TP")
         d_code = ""
         if d_name:
-            d_code = _code(d_code_raw, 3, number, "Mã QH")
+            d_code = code_cell(d_code_raw, 3, number, "Mã QH")
             _same(result.districts, d_code, (d_name, _district_kind(d_name, number), p_code), number, "Mã QH")
         if c_code in result.communes:
             raise SpreadsheetError(
