@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from tthtcd_portal.env import env_bool, env_int, env_list, env_str
+from tthtcd_portal.secret_key import refuse_unless_private
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,12 +20,12 @@ DEV_SECRET_KEY = "dev-insecure-tthtcd-portal-secret-key-change-me-in-production-
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when "
-        "DJANGO_DEBUG=0 (the development key is refused). Generate one with: "
-        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
-    )
+if not DEBUG:
+    # Short keys, and any key sharing a run of characters with a file of the repository (this one's
+    # development key, the docs' examples, tests' and benchmarks' keys) are refused (tthtcd_portal/secret_key.py).
+    if SECRET_KEY == DEV_SECRET_KEY:
+        SECRET_KEY = ""
+    refuse_unless_private(SECRET_KEY, root=BASE_DIR)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -63,6 +64,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in user (learners' personal data).
+    "tthtcd_portal.middleware.PrivatePagesMiddleware",
+    # Before anything reads the body (the CSRF check does, in process_view): a body above the limits is
+    # refused from its Content-Length with a 413 page (tthtcd_portal/middleware.py).
+    "tthtcd_portal.middleware.UploadSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -154,6 +160,9 @@ CSRF_COOKIE_HTTPONLY = True
 # --- Language, time, numbers ----------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", default="vi")
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# The language cookie is read by Django only; Secure in production (below), like the session cookie.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
@@ -223,6 +232,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
