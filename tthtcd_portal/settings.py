@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is replaced by one that survives database errors.
+    "background",
     "django_tasks",
     "django_tasks_db",
     "accounts",
@@ -109,6 +111,10 @@ if _default_db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the background export worker read while the web process writes.
     _default_db.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     _default_db["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # A writer waits this long for another's lock before "database is locked" (Python's default is 5 s; an
+    # attendance grid and the export worker's progress writes may meet). IMMEDIATE transactions take the lock
+    # at BEGIN, so the wait applies to every write instead of failing a read that turns into a write.
+    _default_db["OPTIONS"]["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", default=20)
 DATABASES = {"default": _default_db}
 
 # Optional read replica: dashboards and exports read from it (tthtcd_portal/db_router.py).
@@ -201,12 +207,26 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", default=600)
 
-# --- Background tasks (exports) -------------------------------------------------------------------
+# --- Background tasks (exports) and periodic tasks ------------------------------------------------
+# Tasks run in `manage.py db_worker` (background/management/commands/db_worker.py).
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# Tasks enqueued by `manage.py run_periodic` once per slot: {"task": dotted path, "at": "HH:MM" local time every
+# day} or {"task": …, "every": minutes}. The interface: background/schedule.py and docs/architecture.md.
+PERIODIC_TASKS = [
+    {"task": "reports.tasks.prune_export_files", "at": "02:30"},
+    {"task": "tthtcd_portal.tasks.prune_staged_uploads", "at": "02:40"},
+    {"task": "reports.tasks.fail_stale_export_jobs", "every": 5},
+]
+# Background exports: a job that has not reported progress for this long is judged dead (its worker stopped)
+# and marked failed, so it can be started again; finished exports' files are deleted after this many days.
+EXPORT_JOB_STALE_SECONDS = env_int("EXPORT_JOB_STALE_SECONDS", default=600)
+EXPORT_FILES_MAX_AGE_DAYS = env_int("EXPORT_FILES_MAX_AGE_DAYS", default=7)
+# An import staged between its preview and its confirmation (it holds learners' names) is deleted after this.
+STAGED_UPLOADS_MAX_AGE_HOURS = env_int("STAGED_UPLOADS_MAX_AGE_HOURS", default=24)
 
 # --- Security headers -----------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
