@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
+from django.utils import timezone
 
 from accounts.scoping import get_centre_for_user
 from centres.models import Centre
@@ -34,6 +35,12 @@ def leaky(request, centre_pk):
     return HttpResponse("leak")
 
 
+def writes_on_get(request, centre_pk):
+    # The mistake: a GET that changes data (a link, an image tag or a browser's prefetch would run it).
+    Centre.objects.filter(pk=centre_pk).update(updated_at=timezone.now())
+    return HttpResponse("changed")
+
+
 def no_login(request):
     return HttpResponse("open")
 
@@ -45,6 +52,7 @@ def unknown_keyword(request, widget_pk):
 urlpatterns = [
     path("scoped/<int:centre_pk>/", scoped, name="scoped"),
     path("leaky/<int:centre_pk>/", leaky, name="leaky"),
+    path("writes-on-get/<int:centre_pk>/", writes_on_get, name="writes_on_get"),
     path("no-login/", no_login, name="no_login"),
     path("unknown/<int:widget_pk>/", unknown_keyword, name="unknown_keyword"),
     path("", include(real_urlpatterns)),  # login and the admin, for the redirects
