@@ -54,6 +54,8 @@ def _editable_centres(user):
     centres = scoping.visible_centres(user).active().with_units().order_by("commune__code")
     editable = [c for c in centres if scoping.can_edit_centre(user, c)]
     if not editable:
+        if user.is_centre_staff and user.centre_id:
+            scoping.require_centre_edit(user, user.centre)  # a merged centre's staff are told so
         raise PermissionDenied(_("Bạn chỉ được xem, không được thêm lớp học."))
     return centres.filter(pk__in=[c.pk for c in editable])
 

@@ -4,9 +4,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_centre_for_user
 from centres.models import Centre
+from courses.models import ClassSession, Course
 from tests.factories import ProvinceFactory
 from tthtcd_portal.urls import urlpatterns as real_urlpatterns
 from units.models import Province
@@ -41,6 +43,14 @@ def writes_on_get(request, centre_pk):
     return HttpResponse("changed")
 
 
+@require_POST
+def unguarded_session_add(request, course_pk):
+    # The mistake: a write straight to the model, past the services and their locked-year check.
+    course = get_object_or_404(Course, pk=course_pk)
+    ClassSession.objects.create(course=course, date=course.start_date, topic="Bypass")
+    return HttpResponse("added")
+
+
 def no_login(request):
     return HttpResponse("open")
 
@@ -53,6 +63,7 @@ urlpatterns = [
     path("scoped/<int:centre_pk>/", scoped, name="scoped"),
     path("leaky/<int:centre_pk>/", leaky, name="leaky"),
     path("writes-on-get/<int:centre_pk>/", writes_on_get, name="writes_on_get"),
+    path("unguarded/<int:course_pk>/", unguarded_session_add, name="unguarded_session_add"),
     path("no-login/", no_login, name="no_login"),
     path("unknown/<int:widget_pk>/", unknown_keyword, name="unknown_keyword"),
     path("", include(real_urlpatterns)),  # login and the admin, for the redirects
