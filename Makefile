@@ -15,13 +15,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-## make run: install, migrate, load the demo province when the database is empty, serve on 127.0.0.1:$(PORT)
+## make run: install, migrate, load the demo province when the database is empty, serve on 127.0.0.1:$(PORT),
+## with the task worker (background exports) and the periodic runner (PERIODIC_TASKS) beside it
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Mở http://127.0.0.1:$(PORT)  (Ctrl+C để dừng)"
 	$(PY) manage.py db_worker --queue-name "*" & WORKER=$$!; \
-	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py run_periodic & PERIODIC=$$!; \
+	trap "kill $$WORKER $$PERIODIC 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, migrations in step, the whole suite (browser tests included)
@@ -84,6 +86,9 @@ loadtest: $(STAMP)
 
 worker: $(STAMP)
 	$(PY) manage.py db_worker --queue-name "*"
+
+periodic: $(STAMP)
+	$(PY) manage.py run_periodic
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi -l en --no-location --ignore ".venv/*" --ignore "staticfiles/*"
