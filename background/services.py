@@ -34,7 +34,7 @@ def periodic_runs_enqueue_due(*, now: datetime.datetime) -> list[PeriodicRun]:
                 run.save(update_fields=["result_id"])
         except IntegrityError:
             continue  # already enqueued for this slot (by this runner before a restart, or by another one)
-        log.info("enqueued %s for %s", entry.task_path, slot.isoformat())
+        log.debug("enqueued %s for %s", entry.task_path, slot.isoformat())
         made.append(run)
     if made:
         PeriodicRun.objects.filter(slot__lt=now - KEEP_RUNS).delete()
