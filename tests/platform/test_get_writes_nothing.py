@@ -8,8 +8,6 @@ INSERT, UPDATE or DELETE the GET runs (the session table aside: Django keeps ses
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -17,22 +15,11 @@ from django.urls import reverse
 
 from reports.exports import EXPORTS
 from reports.official import OFFICIAL_REPORTS
+from tests.platform.db_writes import WriteRecorder
 from tests.platform.test_url_scoping import checked_routes, walk
 from tests.platform.url_objects import Filler
 
 INSIDERS = ["staff_b", "reviewer_y", "official"]
-WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
-ALLOWED_TABLES = ("django_session",)
-
-
-class WriteRecorder:
-    def __init__(self) -> None:
-        self.writes: list[str] = []
-
-    def __call__(self, execute, sql, params, many, context):
-        if WRITE.match(sql) and not any(table in sql for table in ALLOWED_TABLES):
-            self.writes.append(sql[:120])
-        return execute(sql, params, many, context)
 
 
 def urls_of(route, filler) -> list[str]:

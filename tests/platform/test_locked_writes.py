@@ -36,6 +36,7 @@ from tests.courses.factories import kind
 from tests.evaluations.factories import approved, rubric
 from tests.factories import CentreFactory, CommuneFactory, UserFactory
 from tests.platform import locked_objects
+from tests.platform.db_writes import WriteRecorder
 from tests.platform.html_forms import own_form
 from tests.platform.locked_objects import ALLOWED, LOCKED, MERGED, OBJECTS, QUIET, WRITES, Target
 from tests.platform.test_url_scoping import Route, checked_routes, walk
@@ -46,7 +47,6 @@ REASONS = {
     MERGED: re.compile(r"đã sáp nhập hoặc giải thể"),
 }
 SNAPSHOT_APPS = ["accounts", "units", "centres", "courses", "evaluations", "reports", "background"]
-WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
 # --- The targets ------------------------------------------------------------------------------------------------
@@ -154,18 +154,6 @@ def snapshot() -> dict[str, str]:
             rows = model._base_manager.order_by("pk").values_list()
             found[model._meta.label] = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
     return found
-
-
-class WriteRecorder:
-    """Did a request run any INSERT, UPDATE or DELETE (sessions aside)? Only then is the snapshot compared."""
-
-    def __init__(self) -> None:
-        self.wrote = False
-
-    def __call__(self, execute, sql, params, many, context):
-        if WRITE_SQL.match(sql) and "django_session" not in sql and "axes_" not in sql:
-            self.wrote = True
-        return execute(sql, params, many, context)
 
 
 # --- The walk ---------------------------------------------------------------------------------------------------
