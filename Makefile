@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-at lint format serve bench loadtest worker messages install clean
+.PHONY: run test test-fast test-at lint format serve secret-key bench loadtest worker periodic messages install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,13 +15,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-## make run: install, migrate, load the demo province when the database is empty, serve on 127.0.0.1:$(PORT)
+## make run: install, migrate, load the demo province when the database is empty, serve on 127.0.0.1:$(PORT),
+## with the task worker (background exports) and the periodic runner (PERIODIC_TASKS) beside it
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Mở http://127.0.0.1:$(PORT)  (Ctrl+C để dừng)"
 	$(PY) manage.py db_worker --queue-name "*" & WORKER=$$!; \
-	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py run_periodic & PERIODIC=$$!; \
+	trap "kill $$WORKER $$PERIODIC 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, migrations in step, the whole suite (browser tests included)
@@ -54,11 +56,20 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 ## make serve: the production way (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:$(PORT).
-## Without DJANGO_SECRET_KEY it uses a key that says it is local-only; plain http on loopback, so no SSL redirect.
+## Without DJANGO_SECRET_KEY it uses a random key made once into $(SECRET_KEY_FILE) (git-ignored, mode 0600):
+## with DJANGO_DEBUG=0 the portal refuses any key that appears in the repository. Plain http on loopback, so no
+## SSL redirect.
+SECRET_KEY_FILE ?= .secret_key
 SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 \
-	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-local-only-make-serve-key-never-use-in-production-0123456789}" \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"
-serve: $(STAMP)
+
+$(SECRET_KEY_FILE):
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@.partial && mv $@.partial $@
+
+secret-key: $(SECRET_KEY_FILE)
+
+serve: $(STAMP) $(SECRET_KEY_FILE)
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	@echo "Mở http://127.0.0.1:$(PORT)  (gunicorn, DJANGO_DEBUG=0; Ctrl+C để dừng)"
@@ -77,6 +88,9 @@ loadtest: $(STAMP)
 
 worker: $(STAMP)
 	$(PY) manage.py db_worker --queue-name "*"
+
+periodic: $(STAMP)
+	$(PY) manage.py run_periodic
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi -l en --no-location --ignore ".venv/*" --ignore "staticfiles/*"

@@ -96,8 +96,11 @@ def can_edit_centre(user: User, centre: Centre) -> bool:
 
 
 def require_centre_edit(user: User, centre: Centre) -> None:
-    """403 for a user who may see the centre but not change it (call after a scoped 404 lookup)."""
+    """403 for a user who may see the centre but not change it (call after a scoped 404 lookup). A merged or
+    dissolved centre's refusal says so: its staff and the province need to know why, not only that."""
     if not can_edit_centre(user, centre):
+        if not centre.is_active:
+            raise PermissionDenied(_("Trung tâm đã sáp nhập hoặc giải thể, chỉ được xem."))
         raise PermissionDenied(_("Bạn chỉ được xem, không được sửa dữ liệu của trung tâm này."))
 
 

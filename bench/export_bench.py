@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import resource
+import secrets
 import subprocess
 import sys
 import time
@@ -44,7 +45,8 @@ def _env() -> dict:
         "DATABASE_URL": _url(),
         "DJANGO_SETTINGS_MODULE": "tthtcd_portal.settings",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "local-only-export-bench-key-not-for-production-" + "x" * 16,
+        # Random: with DJANGO_DEBUG=0 the portal refuses any key written in the repository.
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     }
 

@@ -22,6 +22,7 @@ import math
 import os
 import platform
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -39,8 +40,8 @@ from bench import data
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tthtcd_bench"
-# Only ever used on loopback by this script; never a production key.
-BENCH_SECRET_KEY = "local-only-bench-key-not-for-production-" + "x" * 24
+# Random per run: with DJANGO_DEBUG=0 the portal refuses any key written in the repository.
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 WARM_UP = 10
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
 RUNS_MARKER = "<!-- runs: newest first; bench/run.py inserts each run below this line -->"

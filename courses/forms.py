@@ -18,6 +18,10 @@ def _single_centre(form, centres) -> None:
     """Centre staff have one centre: the field is hidden and defaults to it."""
     field = form.fields["centre"]
     field.queryset = centres
+    # Only centres the user may change are offered; a merged or dissolved one is refused with the reason.
+    field.error_messages["invalid_choice"] = _(
+        "Bạn không được thêm lớp cho trung tâm này (trung tâm đã sáp nhập hoặc giải thể chỉ được xem)."
+    )
     if len(centres) == 1:
         field.initial = centres[0]
         field.widget = forms.HiddenInput()

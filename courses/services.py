@@ -35,7 +35,7 @@ from courses.models import (
     ProgrammeKind,
 )
 from courses.selectors import instructors_by_name, split_instructor_names
-from evaluations.selectors import centre_year_is_locked
+from evaluations.selectors import centre_year_is_locked, locked_year_message
 
 FIGURE_FIELDS = ("classes", "sessions", "participations", "women", "minorities")
 Key = tuple[int, int, int]  # (centre_id, year, programme_kind_id)
@@ -54,10 +54,7 @@ def _guard(*, by, centre, years: Iterable[int]) -> None:
     require_centre_edit(by, centre)
     for year in sorted(set(years)):
         if centre_year_is_locked(centre_id=centre.pk, year=year):
-            raise ValidationError(
-                _("Số liệu năm %(year)s của trung tâm đã được Sở phê duyệt và khóa; không thể thay đổi.")
-                % {"year": year}
-            )
+            raise ValidationError(locked_year_message(year))
 
 
 def check_counts(*, present: int, women: int, minorities: int) -> None:
@@ -465,13 +462,14 @@ def learner_create(*, centre, by, **fields) -> Learner:
 def enrolment_create_many(
     *, course: Course, learners: Iterable[Learner], by, from_date: datetime.date | None = None
 ) -> list[Enrolment]:
-    """Enrol learners of the class's centre; those already enrolled are skipped."""
-    require_centre_edit(by, course.centre)
+    """Enrol learners of the class's centre; those already enrolled are skipped. Enrolling from a day of a locked
+    year changes that year's roster, so it is refused like any write to the year."""
     if not course.is_roster:
         raise ValidationError(_("Chuyên đề đếm số người dự không có danh sách học viên."))
     from_date = from_date or course.start_date
     if not course.start_date <= from_date <= course.end_date:
         raise ValidationError(_("Ngày bắt đầu học phải nằm trong thời gian của lớp."))
+    _guard(by=by, centre=course.centre, years=[from_date.year])
     learners = list(learners)
     if any(learner.centre_id != course.centre_id for learner in learners):
         raise ValidationError(_("Chỉ ghi danh người học của trung tâm này."))

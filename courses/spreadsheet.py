@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import ProgrammeKind
-from evaluations.selectors import centre_year_is_locked
+from evaluations.selectors import centre_year_is_locked, locked_year_message
 from tthtcd_portal.spreadsheets import read_table
 from tthtcd_portal.xlsx import DATE, DECIMAL, NUMBER, TEXT, Column, Sheet, write_workbook
 
@@ -211,7 +211,7 @@ def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
                 if year not in locked:
                     locked[year] = centre_year_is_locked(centre_id=centre.pk, year=year)
                 if locked[year]:
-                    raise _err(number, COLUMNS[7], _("năm %(year)s đã được Sở khóa.") % {"year": year})
+                    raise _err(number, COLUMNS[7], locked_year_message(year))
             item = classes.get((title, start))
             if item is None:
                 item = classes[(title, start)] = ImportedClass(

@@ -35,6 +35,7 @@ from courses.forms import (
 )
 from courses.models import Course, ProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
+from evaluations.selectors import locked_years
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import date_param, id_param
 from tthtcd_portal.refusal import refusal_shown
@@ -49,6 +50,8 @@ def _editable_centres(user):
     centres = Centre.objects.visible_to(user).active().with_units().order_by("commune__code")
     editable = [c for c in centres if scoping.can_edit_centre(user, c)]
     if not editable:
+        if user.is_centre_staff and user.centre_id:
+            scoping.require_centre_edit(user, user.centre)  # a merged centre's staff are told so
         raise PermissionDenied(_("Bạn chỉ được xem, không được thêm lớp học."))
     return centres.filter(pk__in=[c.pk for c in editable])
 
@@ -75,16 +78,35 @@ def course_list(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/course_list.html", context)
 
 
+def _lock_note(course: Course) -> tuple[str, bool]:
+    """What the class's page says about the years of it the province has locked, and whether that is all of them
+    (then it offers no change: every one would be refused). One query."""
+    years = range(course.start_date.year, course.end_date.year + 1)
+    locked = locked_years(centre_id=course.centre_id, years=years)
+    if not locked:
+        return "", False
+    shown = ", ".join(str(y) for y in locked)
+    if len(locked) == len(years):
+        return _("Năm %(years)s đã khóa số liệu (Sở đã phê duyệt xếp loại của trung tâm): lớp này chỉ để xem.") % {
+            "years": shown
+        }, True
+    return _(
+        "Năm %(years)s đã khóa số liệu (Sở đã phê duyệt xếp loại của trung tâm): chỉ ghi được buổi học của năm khác."
+    ) % {"years": shown}, False
+
+
 @login_required
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_for_user(request.user, pk)
     sessions = selectors.course_sessions(course)
+    lock_note, all_locked = _lock_note(course)
     context = {
         "course": course,
         "instructors": selectors.course_instructors(course),
         "sessions": sessions,
         "enrolments": selectors.course_enrolments(course) if course.is_roster else [],
-        "can_edit": scoping.can_edit_centre(request.user, course.centre),
+        "can_edit": scoping.can_edit_centre(request.user, course.centre) and not all_locked,
+        "lock_note": lock_note,
         "totals": {
             "present": sum(s.present for s in sessions),
             "women": sum(s.women for s in sessions),

@@ -29,6 +29,20 @@ def centre_year_is_locked(*, centre_id: int, year: int) -> bool:
     return Assessment.objects.filter(centre_id=centre_id, year=year, status=Assessment.Status.APPROVED).exists()
 
 
+def locked_years(*, centre_id: int, years) -> list[int]:
+    """Which of `years` the province has locked for the centre, ascending. One query."""
+    return sorted(
+        Assessment.objects.filter(centre_id=centre_id, year__in=list(years), status=Assessment.Status.APPROVED)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def locked_year_message(year: int) -> str:
+    """What every refused write to a locked year says (courses' services, the class-list import). No query."""
+    return _("Số liệu năm %(year)s của trung tâm đã được Sở phê duyệt và khóa; không thể thay đổi.") % {"year": year}
+
+
 def assessment_for_user(*, user: User, pk: int) -> Assessment:
     """One assessment the user may see, with centre, units, office and rubric, or 404. One query."""
     return scoping.get_scoped_or_404(

@@ -311,6 +311,13 @@ def _record(
     )
 
 
+def _refuse_if_locked(assessment: Assessment) -> None:
+    """An approved assessment (the province locked the year) refuses every write but the unlock, saying why,
+    before any other check could give another reason."""
+    if assessment.is_locked:
+        raise EvaluationError(_("Đánh giá đã được phê duyệt và khóa; không sửa được."))
+
+
 def _advance(assessment: Assessment, *, version: int, allowed: Iterable[str], **fields) -> None:
     """The optimistic lock: UPDATE … WHERE id = … AND version = n AND status IN (allowed).
 
@@ -328,8 +335,7 @@ def _advance(assessment: Assessment, *, version: int, allowed: Iterable[str], **
         raise StaleAssessment(
             _("Người khác vừa sửa phiếu đánh giá này. Trang đã tải lại bản mới nhất; thay đổi của bạn chưa được lưu.")
         )
-    if current.is_locked:
-        raise EvaluationError(_("Đánh giá đã được phê duyệt và khóa; không sửa được."))
+    _refuse_if_locked(current)
     raise EvaluationError(
         _("Không thực hiện được: phiếu đang ở trạng thái “%(status)s”.") % {"status": current.get_status_display()}
     )
@@ -425,6 +431,7 @@ def _unscored(assessment: Assessment, points_field: str) -> list[str]:
 def assessment_submit(*, assessment: Assessment, version: int, by: User) -> Assessment:
     """The centre submits; the year's rubric freezes with the first submission."""
     with transaction.atomic():
+        _refuse_if_locked(assessment)
         missing = _unscored(assessment, "self_points")
         if missing:
             raise EvaluationError(
@@ -456,6 +463,7 @@ def assessment_attach(*, assessment: Assessment, uploaded, by: User) -> Attachme
         raise EvaluationError(_("Chỉ nhận tệp PDF, ảnh JPG/PNG, Word (.docx) hoặc Excel (.xlsx)."))
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _refuse_if_locked(locked)
         if not locked.self_editable:
             raise EvaluationError(_("Chỉ đính kèm tệp khi phiếu đang tự đánh giá hoặc bị trả lại."))
         attachment = Attachment(
@@ -499,6 +507,7 @@ def assessment_computed_rating(assessment: Assessment) -> str | None:
 def assessment_propose(*, assessment: Assessment, version: int, rating: str, reason: str, by: User) -> Assessment:
     """Propose a rating; one other than the thresholds' needs a written reason."""
     with transaction.atomic():
+        _refuse_if_locked(assessment)
         computed = assessment_computed_rating(assessment)
         if computed is None:
             missing = _unscored(assessment, "review_points")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("tep/<int:pk>/", views.job, name="job"),
     path("tep/<int:pk>/trang-thai/", views.job_status, name="job_status"),
     path("tep/<int:pk>/tai-ve/", views.job_download, name="job_download"),
+    path("tep/<int:pk>/chay-lai/", views.job_restart, name="job_restart"),
     path("thiet-lap/", views.report_settings, name="settings"),
     path("nhat-ky/", views.audit_trail, name="audit"),
 ]

@@ -162,33 +162,47 @@ def _export_kind(user, code: str):
 
 @login_required
 def export(request, code: str):
-    """The export as .xlsx now, or — when it is large — queued as a background job (redirect to its page)."""
+    """The export as .xlsx now, or — when it is large — a page offering to prepare it in the background (a POST
+    to export_start). A GET never starts a job: when the same request is already running, it shows that job."""
     kind = _export_kind(request.user, code)
     params = request.GET.dict()
     spec = kind.build(request.user, params)
     limit = getattr(settings, "REPORTS_BACKGROUND_ROWS", BACKGROUND_ROWS)
     if spec.total is not None and spec.total > limit:
-        job = services.export_job_create(
-            kind=code, title=spec.title, params=params, rows_total=spec.total, by=request.user
+        running = ExportJob.objects.active().of_request(user=request.user, kind=code, params=params).first()
+        if running is not None and not running.is_stale:
+            messages.info(request, _("Tệp này đang được chuẩn bị; đây là tiến độ của nó."))
+            return redirect("reports:job", pk=running.pk)
+        return render(
+            request,
+            "reports/export_confirm.html",
+            {"code": code, "title": spec.title, "total": spec.total, "params": params},
         )
-        messages.info(request, _("Tệp lớn: đang chuẩn bị ở chế độ chạy nền."))
-        return redirect("reports:job", pk=job.pk)
     return table_response(title=spec.title, context=spec.context, columns=spec.columns, rows=spec.rows)
+
+
+def _start_job(request, code: str, params: dict):
+    """Build the spec now (the user's rights and scope, the params' validity), then queue it or show the running
+    one of the same request."""
+    kind = _export_kind(request.user, code)
+    spec = kind.build(request.user, params)
+    job, created = services.export_job_start(
+        kind=code, title=spec.title, params=params, rows_total=spec.total or 0, by=request.user
+    )
+    if created:
+        messages.success(request, _("Đã đưa yêu cầu xuất “%(t)s” vào hàng đợi.") % {"t": spec.title})
+    else:
+        messages.info(request, _("Tệp này đang được chuẩn bị; đây là tiến độ của nó."))
+    return redirect("reports:job", pk=job.pk)
 
 
 @login_required
 @require_POST
 def export_start(request, code: str):
-    """Run an export in the background whatever its size (button on the exports page)."""
-    kind = _export_kind(request.user, code)
+    """Run an export in the background whatever its size (the exports page's button, the large-export page)."""
     params = request.POST.dict()
     params.pop("csrfmiddlewaretoken", None)
-    spec = kind.build(request.user, params)  # checks the params and the scope now, not in the worker
-    job = services.export_job_create(
-        kind=code, title=spec.title, params=params, rows_total=spec.total or 0, by=request.user
-    )
-    messages.success(request, _("Đã đưa yêu cầu xuất “%(t)s” vào hàng đợi.") % {"t": spec.title})
-    return redirect("reports:job", pk=job.pk)
+    return _start_job(request, code, params)
 
 
 @login_required
@@ -220,14 +234,25 @@ def job_status(request, pk: int):
     found = _own_job(request, pk)
     return JsonResponse(
         {
-            "status": found.status,
-            "status_label": found.get_status_display(),
+            "status": found.shown_status,
+            "status_label": found.shown_status_label,
             "percent": found.percent,
             "rows_done": found.rows_done,
             "rows_total": found.rows_total,
             "download_url": reverse("reports:job_download", args=[found.pk]) if found.status == "done" else None,
         }
     )
+
+
+@login_required
+@require_POST
+def job_restart(request, pk: int):
+    """Start a failed job again, or one whose worker died (same export and parameters, checked again)."""
+    found = _own_job(request, pk)
+    if not found.can_restart:
+        messages.info(request, _("Tệp này không cần chạy lại."))
+        return redirect("reports:job", pk=found.pk)
+    return _start_job(request, found.kind, found.params)
 
 
 @login_required

@@ -1,4 +1,6 @@
-"""Benchmark instrumentation: server time and query count on every response, only when BENCH_HEADERS=1.
+"""The portal's own middleware: benchmark timing headers, no-store on signed-in pages, the upload size limit.
+
+Benchmark instrumentation: server time and query count on every response, only when BENCH_HEADERS=1.
 
 Off (the default, and always in production) the middleware removes itself at start-up (MiddlewareNotUsed),
 so it costs nothing. On, each response carries
@@ -14,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
+from django.utils.cache import add_never_cache_headers
 
 
 class _QueryCounter:
@@ -65,3 +68,66 @@ class _wrap_all:
         for context in reversed(self.contexts):
             context.__exit__(*exc)
         return False
+
+
+class PrivatePagesMiddleware:
+    """Cache-Control: no-store (Django's never_cache headers) on every answer to a signed-in user.
+
+    Logged-in pages and downloads carry learners' personal data (names, birth years, ethnicity): no browser
+    disk cache, shared proxy or back-forward cache may keep a copy after the user logs out on a shared office
+    PC. Static files never get here (whitenoise answers them earlier, with far-future caching), nor do
+    anonymous pages. A service worker's Cache API ignores these headers: it stores what its own code puts
+    there, so the app shell it caches must hold no personal data (docs/platform.md, "Caching")."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class UploadSizeLimitMiddleware:
+    """A body larger than the portal accepts is refused from its Content-Length, before a byte of it is read.
+
+    Multipart bodies (file uploads) may be MAX_UPLOAD_BYTES plus room for the form's other fields; other
+    bodies DATA_UPLOAD_MAX_MEMORY_SIZE (a month's attendance grid is the largest form). The answer is a 413
+    page in the user's language saying how large the file was and what the limit is. A body sent without a
+    Content-Length (chunked) is still bounded by Django's limits and the upload checks of each form; nginx's
+    client_max_body_size bounds everything before it reaches the portal (docs/deployment.md)."""
+
+    # Boundaries, the CSRF token and a form's few other fields.
+    MULTIPART_OVERHEAD = 64 * 1024
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = request.META.get("CONTENT_LENGTH") or ""
+        length = int(raw) if raw.isdigit() else 0
+        if request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/"):
+            if length > settings.MAX_UPLOAD_BYTES + self.MULTIPART_OVERHEAD:
+                return _too_large(request, length, settings.MAX_UPLOAD_BYTES, upload=True)
+        elif settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return _too_large(request, length, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, upload=False)
+        return self.get_response(request)
+
+
+def _too_large(request, length: int, limit: int, *, upload: bool):
+    from django.shortcuts import render
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    megabytes = 1024 * 1024
+    context = {
+        "size": round(length / megabytes, 1),
+        "limit": round(limit / megabytes, 1),
+        "upload": upload,
+        "back": back,
+    }
+    return render(request, "errors/413.html", context, status=413)

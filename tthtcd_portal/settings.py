@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from tthtcd_portal.env import env_bool, env_int, env_list, env_str
+from tthtcd_portal.secret_key import refuse_unless_private
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,12 +20,12 @@ DEV_SECRET_KEY = "dev-insecure-tthtcd-portal-secret-key-change-me-in-production-
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when "
-        "DJANGO_DEBUG=0 (the development key is refused). Generate one with: "
-        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
-    )
+if not DEBUG:
+    # Short keys, and any key sharing a run of characters with a file of the repository (this one's
+    # development key, the docs' examples, tests' and benchmarks' keys) are refused (tthtcd_portal/secret_key.py).
+    if SECRET_KEY == DEV_SECRET_KEY:
+        SECRET_KEY = ""
+    refuse_unless_private(SECRET_KEY, root=BASE_DIR)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is replaced by one that survives database errors.
+    "background",
     "django_tasks",
     "django_tasks_db",
     "accounts",
@@ -64,6 +67,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in user (learners' personal data).
+    "tthtcd_portal.middleware.PrivatePagesMiddleware",
+    # Before anything reads the body (the CSRF check does, in process_view): a body above the limits is
+    # refused from its Content-Length with a 413 page (tthtcd_portal/middleware.py).
+    "tthtcd_portal.middleware.UploadSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -104,6 +112,10 @@ if _default_db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the background export worker read while the web process writes.
     _default_db.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     _default_db["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # A writer waits this long for another's lock before "database is locked" (Python's default is 5 s; an
+    # attendance grid and the export worker's progress writes may meet). IMMEDIATE transactions take the lock
+    # at BEGIN, so the wait applies to every write instead of failing a read that turns into a write.
+    _default_db["OPTIONS"]["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", default=20)
 DATABASES = {"default": _default_db}
 
 # Optional read replica: dashboards and exports read from it (tthtcd_portal/db_router.py).
@@ -155,6 +167,9 @@ CSRF_COOKIE_HTTPONLY = True
 # --- Language, time, numbers ----------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", default="vi")
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# The language cookie is read by Django only; Secure in production (below), like the session cookie.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
@@ -193,12 +208,26 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", default=600)
 
-# --- Background tasks (exports) -------------------------------------------------------------------
+# --- Background tasks (exports) and periodic tasks ------------------------------------------------
+# Tasks run in `manage.py db_worker` (background/management/commands/db_worker.py).
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# Tasks enqueued by `manage.py run_periodic` once per slot: {"task": dotted path, "at": "HH:MM" local time every
+# day} or {"task": …, "every": minutes}. The interface: background/schedule.py and docs/architecture.md.
+PERIODIC_TASKS = [
+    {"task": "reports.tasks.prune_export_files", "at": "02:30"},
+    {"task": "tthtcd_portal.tasks.prune_staged_uploads", "at": "02:40"},
+    {"task": "reports.tasks.fail_stale_export_jobs", "every": 5},
+]
+# Background exports: a job that has not reported progress for this long is judged dead (its worker stopped)
+# and marked failed, so it can be started again; finished exports' files are deleted after this many days.
+EXPORT_JOB_STALE_SECONDS = env_int("EXPORT_JOB_STALE_SECONDS", default=600)
+EXPORT_FILES_MAX_AGE_DAYS = env_int("EXPORT_FILES_MAX_AGE_DAYS", default=7)
+# An import staged between its preview and its confirmation (it holds learners' names) is deleted after this.
+STAGED_UPLOADS_MAX_AGE_HOURS = env_int("STAGED_UPLOADS_MAX_AGE_HOURS", default=24)
 
 # --- Security headers -----------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -224,6 +253,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -8,8 +8,10 @@ in bounded time and memory.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import secrets
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -225,3 +227,15 @@ def discard_staged(token: str) -> None:
     path = staged_path(token)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def staged_uploads_prune(*, older_than: datetime.timedelta) -> int:
+    """Delete staged uploads older than `older_than` (previews never confirmed); returns how many. Their
+    session entries then find nothing and say so ("upload it again")."""
+    cutoff = time.time() - older_than.total_seconds()
+    deleted = 0
+    for path in _staging_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

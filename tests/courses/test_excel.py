@@ -99,7 +99,7 @@ def test_a_year_locked_after_preview_writes_nothing(client_for, world):
     upload(client, filled_template(client, GOOD))
     Assessment.objects.create(centre=world.centre_a, year=2026, status="approved", rating="tot")
     response = client.post(reverse("courses:import_confirm"), follow=True)
-    assert "đã được Sở khóa" in response.content.decode()
+    assert "đã được Sở phê duyệt và khóa" in response.content.decode()
     assert not Course.objects.exists()
 
 

@@ -3,9 +3,12 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from centres.models import Centre
 from centres.selectors import centre_for_user
+from courses.models import ClassSession, Course
 from portal.urls import urlpatterns as real_urlpatterns
 from tests.factories import ProvinceFactory
 from units.models import Province
@@ -34,6 +37,20 @@ def leaky(request, centre_pk):
     return HttpResponse("leak")
 
 
+def writes_on_get(request, centre_pk):
+    # The mistake: a GET that changes data (a link, an image tag or a browser's prefetch would run it).
+    Centre.objects.filter(pk=centre_pk).update(updated_at=timezone.now())
+    return HttpResponse("changed")
+
+
+@require_POST
+def unguarded_session_add(request, course_pk):
+    # The mistake: a write straight to the model, past the services and their locked-year check.
+    course = get_object_or_404(Course, pk=course_pk)
+    ClassSession.objects.create(course=course, date=course.start_date, topic="Bypass")
+    return HttpResponse("added")
+
+
 def no_login(request):
     return HttpResponse("open")
 
@@ -45,6 +62,8 @@ def unknown_keyword(request, widget_pk):
 urlpatterns = [
     path("scoped/<int:centre_pk>/", scoped, name="scoped"),
     path("leaky/<int:centre_pk>/", leaky, name="leaky"),
+    path("writes-on-get/<int:centre_pk>/", writes_on_get, name="writes_on_get"),
+    path("unguarded/<int:course_pk>/", unguarded_session_add, name="unguarded_session_add"),
     path("no-login/", no_login, name="no_login"),
     path("unknown/<int:widget_pk>/", unknown_keyword, name="unknown_keyword"),
     path("", include(real_urlpatterns)),  # login and the admin, for the redirects

@@ -108,7 +108,13 @@ PRODUCTION_PROBE = textwrap.dedent(
     plain = client.get("/tai-khoan/dang-nhap/")
     secure = client.get("/tai-khoan/dang-nhap/", HTTP_X_FORWARDED_PROTO="https")
     csrf = secure.cookies.get("csrftoken")
+    language = client.post("/ngon-ngu/", {"language": "en", "next": "/"}, HTTP_X_FORWARDED_PROTO="https")
+    language_cookie = language.cookies.get(settings.LANGUAGE_COOKIE_NAME)
     print(json.dumps({
+        "language_status": language.status_code,
+        "language_secure": bool(language_cookie and language_cookie["secure"]),
+        "language_samesite": language_cookie["samesite"] if language_cookie else "",
+        "language_httponly": bool(language_cookie and language_cookie["httponly"]),
         "session_secure": settings.SESSION_COOKIE_SECURE,
         "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
         "plain_status": plain.status_code,
@@ -124,6 +130,7 @@ PRODUCTION_PROBE = textwrap.dedent(
 
 @pytest.mark.django_db
 def test_production_cookies_are_secure_and_httponly_with_hsts_and_https_redirect(tmp_path):
+    """Session, CSRF and language cookies; HSTS; plain http redirected to https."""
     import json
 
     # The login page needs no table, so an empty SQLite file is enough for the production process.
@@ -136,6 +143,9 @@ def test_production_cookies_are_secure_and_httponly_with_hsts_and_https_redirect
     assert seen["secure_status"] == 200
     assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
     assert seen["csrf_secure"] and seen["csrf_httponly"]
+    # The language cookie too (issue 14, item 9): Secure, SameSite=Lax, not readable by scripts.
+    assert seen["language_status"] == 302
+    assert seen["language_secure"] and seen["language_httponly"] and seen["language_samesite"] == "Lax"
 
 
 # --- Headers on every page ------------------------------------------------------------------------

@@ -106,7 +106,10 @@ def _instructor_link_of_b(f):
 def _job_of_b(f):
     from reports.models import ExportJob
 
-    return ExportJob.objects.create(user=f.world.staff_b, kind="centres", title="Danh sách trung tâm")
+    # Failed (history): one URL after another may each make one; only one active job per request may exist.
+    return ExportJob.objects.create(
+        user=f.world.staff_b, kind="centres", title="Danh sách trung tâm", status=ExportJob.Status.FAILED
+    )
 
 
 def _criterion(f):

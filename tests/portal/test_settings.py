@@ -1,6 +1,7 @@
 """Settings come from the environment; production refuses the development key and passes check --deploy."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-deploy-test-0123456789",
+    # Made at each run: any key written in the repository is refused with DJANGO_DEBUG=0.
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "tthtcd.example.gov.vn",
 }
 

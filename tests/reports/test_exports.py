@@ -91,7 +91,12 @@ def test_assessments_export_lists_every_assessment_in_scope_with_official_rating
 def test_a_large_export_runs_in_the_background_and_only_its_owner_sees_it(world, figures, client_for, settings):
     settings.REPORTS_BACKGROUND_ROWS = 2
     client = client_for(world.official)
-    response = client.get(reverse("reports:export", args=["danh-gia"]), PARAMS)
+    # The GET offers the background run (a POST with the same parameters); it starts nothing itself.
+    offer = client.get(reverse("reports:export", args=["danh-gia"]), PARAMS)
+    assert offer.status_code == 200 and not ExportJob.objects.exists()
+    html = offer.content.decode()
+    assert "9 dòng" in html and f'action="{reverse("reports:export_start", args=["danh-gia"])}"' in html
+    response = client.post(reverse("reports:export_start", args=["danh-gia"]), PARAMS)
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.pk])
     assert job.status == ExportJob.Status.DONE and job.rows_total == 9 and job.percent == 100

@@ -1,4 +1,5 @@
-// Background export page: poll the job's status (JSON, owner only) and show the download link when done.
+// Background export page: poll the job's status (JSON, owner only), show the download link when done, reload the
+// page when the job failed (it then offers to run it again).
 (function () {
   "use strict";
   var box = document.getElementById("export-job");
@@ -18,7 +19,10 @@
         if (data.status === "done" && data.download_url) {
           link.href = data.download_url;
           link.classList.remove("d-none");
-        } else if (data.status !== "failed") {
+        } else if (data.status === "failed") {
+          // The page itself says why and offers to run it again.
+          window.location.reload();
+        } else {
           window.setTimeout(poll, 1500);
         }
       })

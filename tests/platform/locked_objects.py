@@ -1,0 +1,222 @@
+"""The locked-write walker's registry (tests/platform/test_locked_writes.py): the objects of a centre whose year is
+locked, or of a merged centre, for every URL keyword; a valid payload for the writes whose own page does not
+show their form; and the writes a lock or a merger rightly does not stop, each with its reason.
+
+A URL keyword this registry does not know fails the walker, naming the pattern (as the URL walker's does). A new
+write — a view that answers 405 to a GET (@require_POST), or whose page posts a form to itself — is walked by
+itself: it must refuse with the Vietnamese reason and write nothing, or be listed below with a reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.platform.url_objects import Obj, Value
+
+LOCKED, MERGED = "locked", "merged"
+
+
+@dataclass
+class Target:
+    """One centre and its objects, as the walker posts against them, and the personas who may change it."""
+
+    world: Any
+    centre: Any
+    year: int  # the locked year, or the year of the merged centre's objects
+    course: Any  # a roster class of that year
+    session: Any
+    learner: Any
+    enrolment: Any
+    member: Any
+    link: Any
+    assessment: Any
+    attachment: Any
+    office: Any
+    personas: dict[str, Any] = field(default_factory=dict)  # "staff", "reviewer", "official"
+
+
+OBJECTS: dict[tuple[str, str], Obj | Value] = {
+    ("*", "centre_pk"): Obj(lambda f: f.world.centre),
+    ("*", "centre_id"): Obj(lambda f: f.world.centre),
+    ("centres", "pk"): Obj(lambda f: f.world.centre),
+    ("portal", "pk"): Obj(lambda f: f.world.centre),  # the centre page (centres:detail), routed in portal
+    ("centres", "member_pk"): Obj(lambda f: f.world.member),
+    ("centres", "link_pk"): Obj(lambda f: f.world.link),
+    ("courses", "pk"): Obj(lambda f: f.world.course),
+    ("courses:session_edit", "pk"): Obj(lambda f: f.world.session),
+    ("courses:session_delete", "pk"): Obj(lambda f: f.world.session),
+    ("courses:attendance", "pk"): Obj(lambda f: f.world.session),
+    ("courses:kind_edit", "pk"): Value(lambda f: f.world.course.programme_kind_id),
+    ("evaluations", "pk"): Obj(lambda f: f.world.assessment),
+    ("evaluations", "attachment_id"): Obj(lambda f: f.world.attachment),
+    ("*", "office_pk"): Obj(lambda f: f.world.office),
+    ("*", "office_id"): Obj(lambda f: f.world.office),
+    ("*", "year"): Value(lambda f: f.world.year),
+    ("evaluations", "criterion_id"): Value(lambda f: f.world.assessment.rubric.criteria.first().pk),
+    ("reports:district", "pk"): Obj(lambda f: f.world.centre.commune.district),
+    ("reports:centre", "pk"): Obj(lambda f: f.world.centre),
+    ("reports", "pk"): Obj(lambda f: _job(f.world)),
+    ("reports", "code"): Value(lambda f: "buoi-hoc"),
+    ("reports:official", "code"): Value(lambda f: "bc-xep-loai"),
+}
+
+
+def _job(target):
+    from reports.models import ExportJob
+
+    return ExportJob.objects.create(
+        user=target.personas["staff"], kind="buoi-hoc", title="Buổi học", status=ExportJob.Status.FAILED
+    )
+
+
+# --- Payloads: what a user would post ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Write:
+    data: Callable[[Target], dict] | None = None  # replaces the form the page shows (or nothing)
+    extra: Callable[[Target], dict] | None = None  # added to it
+    query: Callable[[Target], dict] | None = None  # the URL's query string
+    prepare: Callable[[Any, Target], None] | None = None  # before the POST: client, target
+
+
+def _day(t: Target, month: int, day: int) -> str:
+    return datetime.date(t.year, month, day).isoformat()
+
+
+def class_list_csv(t: Target) -> bytes:
+    """A class list with one talk and one session in the target's year (courses.spreadsheet's columns)."""
+    from courses.spreadsheet import COLUMNS
+
+    row = [
+        "Pháp luật đất đai",
+        t.course.programme_kind.name,
+        "Nguyễn Văn Hùng",
+        "",
+        "Hội trường",
+        f"01/03/{t.year}",
+        f"31/03/{t.year}",
+        f"05/03/{t.year}",
+        "Phần 1",
+        "2",
+        "80",
+        "40",
+        "1",
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows([COLUMNS, row])
+    return out.getvalue().encode()
+
+
+def _stage_class_list(client, t: Target) -> None:
+    from courses.views import IMPORT_SESSION_KEY
+    from tthtcd_portal.spreadsheets import stage_upload
+
+    session = client.session
+    token = stage_upload(SimpleUploadedFile("lop.csv", class_list_csv(t)))
+    session[IMPORT_SESSION_KEY] = {"token": token, "name": "lop.csv", "centre": t.centre.pk}
+    session.save()
+
+
+WRITES: dict[str, Write] = {
+    "courses:create": Write(
+        data=lambda t: {
+            "centre": t.centre.pk,
+            "programme_kind": t.course.programme_kind_id,
+            "title": "Lớp mới",
+            "format": "talk",
+            "start_date": _day(t, 3, 1),
+            "end_date": _day(t, 3, 31),
+            "planned_sessions": 4,
+        }
+    ),
+    # The month of the class's session: its grid is the form (another month has no session to tick).
+    "courses:month": Write(query=lambda t: {"thang": f"{t.year}-02"}),
+    "courses:month_add": Write(data=lambda t: {"thang": f"{t.year}-02", "ngay": [_day(t, 2, 9)]}),
+    # A quick-add line too: the new learner must not be left behind when the enrolment is refused.
+    "courses:enrol": Write(extra=lambda t: {"moi-0-full_name": "Người Học Mới", "moi-0-gender": "female"}),
+    "courses:learners": Write(
+        query=lambda t: {"trung_tam": t.centre.pk},
+        data=lambda t: {"full_name": "Người Học Mới", "gender": "female", "ethnicity": "Kinh"},
+    ),
+    "courses:import": Write(
+        data=lambda t: {"centre": t.centre.pk, "file": SimpleUploadedFile("lop.csv", class_list_csv(t), "text/csv")}
+    ),
+    "courses:import_confirm": Write(prepare=_stage_class_list),
+    "evaluations:start": Write(data=lambda t: {"nam": t.year}),
+    "evaluations:self_save": Write(data=lambda t: {"version": t.assessment.version, "comment": "Sửa"}),
+    "evaluations:review_save": Write(data=lambda t: {"version": t.assessment.version, "comment": "Sửa"}),
+    "evaluations:attach": Write(
+        data=lambda t: {"file": SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban", "application/pdf")}
+    ),
+    "evaluations:propose": Write(data=lambda t: {"version": t.assessment.version, "rating": "kha", "reason": "Sửa"}),
+    "evaluations:approve": Write(data=lambda t: {"version": t.assessment.version}),
+    "evaluations:return": Write(data=lambda t: {"version": t.assessment.version, "reason": "Sửa"}),
+    "evaluations:unlock": Write(data=lambda t: {"version": t.assessment.version, "reason": "Sửa"}),
+}
+
+
+# --- Writes a lock or a merger does not stop (each with why) --------------------------------------------------
+
+NOT_A_CENTRES_DATA = {
+    "accounts:password_change": "the user's own password",
+    "units:import": "administrative units (administrators)",
+    "units:import_confirm": "administrative units (administrators)",
+    "centres:create": "a new centre: no year of it is locked, no merger is undone",
+    "courses:kinds": "programme kinds: the province's reference data",
+    "courses:kind_edit": "programme kinds: the province's reference data",
+    "evaluations:rubrics": "the province's rubric of a year, frozen by its own rule (docs/evaluations.md)",
+    "evaluations:criterion_add": "the province's rubric of a year, frozen by its own rule",
+    "evaluations:criterion_edit": "the province's rubric of a year, frozen by its own rule",
+    "evaluations:criterion_delete": "the province's rubric of a year, frozen by its own rule",
+    "evaluations:thresholds": "the province's rubric of a year, frozen by its own rule",
+    "evaluations:cycle": "the year's deadlines",
+    "evaluations:assign_offices": "who reviews a centre is configuration, not the centre's data",
+    "reports:export_start": "an export reads; the job row it makes is the user's",
+    "reports:job_restart": "an export reads; the job row it makes is the user's",
+    "reports:settings": "the province's report header",
+}
+
+ALLOWED: dict[str, dict[str, str]] = {
+    LOCKED: NOT_A_CENTRES_DATA
+    | {
+        "centres:edit": "the registry is the centre's current record, not a year's figures",
+        "centres:facilities": "the registry is the centre's current record, not a year's figures",
+        "centres:merge": "merging keeps every locked year with the old centre (docs/centres.md)",
+        "centres:board_add": "the board is the registry, with its own history of terms",
+        "centres:board_edit": "the board is the registry, with its own history of terms",
+        "centres:board_end": "the board is the registry, with its own history of terms",
+        "centres:instructor_add": "instructors are the registry",
+        "centres:instructor_link": "instructors are the registry",
+        "centres:instructor_edit": "instructors are the registry",
+        "courses:learners": "a learner is a person on the centre's list, not a year's figure (enrolling is refused)",
+        "evaluations:unlock": "the one write a lock allows: the province reopens the year, with a reason",
+    },
+    MERGED: NOT_A_CENTRES_DATA
+    | {
+        # The evaluation of a year before the merger is finished by the reviewing office and the province (the
+        # 2024 ratings of centres merged on 1/7/2025 were approved after it).
+        "evaluations:review_save": "the office finishes the evaluation of a year before the merger",
+        "evaluations:propose": "the office finishes the evaluation of a year before the merger",
+        "evaluations:approve": "the province finishes the evaluation of a year before the merger",
+        "evaluations:return": "the province finishes the evaluation of a year before the merger",
+        "evaluations:unlock": "the province finishes the evaluation of a year before the merger",
+        "evaluations:bulk_approve": "the province finishes the evaluation of a year before the merger",
+    },
+}
+
+# Writes that, here, have nothing to write: they must write nothing, but need not say the lock's reason.
+QUIET: dict[str, dict[str, str]] = {
+    LOCKED: {
+        "evaluations:start": "the year's assessment exists (approved): it is shown, nothing is opened",
+        "evaluations:bulk_approve": "approving is what locks; an approved assessment is not approved again",
+    },
+    MERGED: {},
+}
