@@ -33,6 +33,7 @@ from courses import selectors as course_selectors
 from evaluations import selectors as evaluation_selectors
 from evaluations.models import Rating
 from reports import selectors as report_selectors
+from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
 
 PAGE_SIZE = 50
@@ -61,7 +62,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 @login_required
 def centre_list(request: HttpRequest) -> HttpResponse:
     scoping.require_reviewer_or_above(request.user)
-    form = CentreFilterForm(request.GET or None, districts=scoping.visible_districts(request.user).order_by("code"))
+    form = CentreFilterForm(request.GET or None, districts=scoping.visible_districts(request.user).order_by(by_name()))
     rating_year = timezone.localdate().year - 1
     centres = selectors.centre_list(user=request.user, rating_year=rating_year, **form.filters())
     show_all = request.GET.get("per_page") == "all"
@@ -179,7 +180,7 @@ def centre_create(request: HttpRequest) -> HttpResponse:
         Commune.objects.filter(province__in=scoping.visible_provinces(request.user))
         .valid_on(timezone.localdate())
         .select_related("district")
-        .order_by("code")
+        .order_by(by_name(), "code")
     )
     form = CentreCreateForm(request.POST or None, communes=communes)
     if request.method == "POST" and form.is_valid():

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from accounts import scoping
 from centres.models import Instructor
 from courses.models import Attendance, ClassSession, Course, Enrolment, Learner
+from tthtcd_portal.vietnamese import person_order
 
 NAME_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
@@ -67,7 +68,7 @@ def centre_instructors(*, centre_id: int, keep: Iterable[int] = ()) -> QuerySet:
     return (
         Instructor.objects.filter(Q(assignments__centre_id=centre_id, assignments__active=True) | Q(pk__in=list(keep)))
         .distinct()
-        .order_by("full_name", "id")
+        .order_by(*person_order(), "id")
     )
 
 
@@ -90,7 +91,7 @@ def split_instructor_names(text: str, known: dict[str, Instructor]) -> tuple[lis
 
 def course_instructors(course: Course) -> list[Instructor]:
     """The registry instructors linked to a class. One query."""
-    return list(course.instructors.order_by("full_name", "id"))
+    return list(course.instructors.order_by(*person_order(), "id"))
 
 
 def course_for_user(user, pk: int) -> Course:
@@ -117,7 +118,11 @@ def course_sessions(course: Course) -> list[ClassSession]:
 
 def course_enrolments(course: Course) -> list[Enrolment]:
     """Enrolments with their learners. One query."""
-    return list(Enrolment.objects.filter(course=course).select_related("learner").order_by("learner__full_name", "id"))
+    return list(
+        Enrolment.objects.filter(course=course)
+        .select_related("learner")
+        .order_by(*person_order("learner__full_name"), "id")
+    )
 
 
 def last_session(course: Course) -> ClassSession | None:
@@ -172,13 +177,17 @@ def month_sessions(course: Course, year: int, month: int) -> list[ClassSession]:
 
 def centre_learners(centre) -> QuerySet:
     """A centre's learners with the number of classes each is enrolled in. One query."""
-    return Learner.objects.filter(centre=centre).annotate(class_count=Count("enrolments")).order_by("full_name", "id")
+    return (
+        Learner.objects.filter(centre=centre).annotate(class_count=Count("enrolments")).order_by(*person_order(), "id")
+    )
 
 
 def learners_not_in(course: Course) -> QuerySet:
     """The centre's learners not yet enrolled in the class. One query."""
     return (
-        Learner.objects.filter(centre_id=course.centre_id).filter(~Q(enrolments__course=course)).order_by("full_name")
+        Learner.objects.filter(centre_id=course.centre_id)
+        .filter(~Q(enrolments__course=course))
+        .order_by(*person_order(), "id")
     )
 
 

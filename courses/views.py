@@ -36,6 +36,7 @@ from courses.forms import (
 from courses.models import Course, ProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
 from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
+from tthtcd_portal.vietnamese import by_name
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "courses_import"
@@ -51,7 +52,7 @@ def _int(value) -> int | None:
 
 def _editable_centres(user):
     """Active centres in the user's scope that the user may change (centre staff: theirs; officials: many)."""
-    centres = scoping.visible_centres(user).active().with_units().order_by("commune__code")
+    centres = scoping.visible_centres(user).active().with_units().order_by(by_name())
     editable = [c for c in centres if scoping.can_edit_centre(user, c)]
     if not editable:
         raise PermissionDenied(_("Bạn chỉ được xem, không được thêm lớp học."))
@@ -91,7 +92,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     many_centres = not user.is_centre_staff
     context = {
         "page": page,
-        "centres": scoping.visible_centres(user).select_related("commune").order_by("commune__code")
+        "centres": scoping.visible_centres(user).select_related("commune").order_by(by_name("commune__name"), "pk")
         if many_centres
         else None,
         "kinds": ProgrammeKind.objects.all(),
@@ -422,7 +423,11 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "courses/learner_list.html",
-            {"centres": scoping.visible_centres(user).select_related("commune").order_by("commune__code")},
+            {
+                "centres": scoping.visible_centres(user)
+                .select_related("commune")
+                .order_by(by_name("commune__name"), "pk")
+            },
         )
     centre = scoping.get_centre_for_user(user, centre_id)
     can_edit = scoping.can_edit_centre(user, centre)

@@ -28,6 +28,7 @@ from evaluations.models import Assessment, Rating
 from reports.exports import CHUNK, ExportKind, TableSpec, _context, _int, scope_label, yes_no
 from reports.xlsx import DATE, DECIMAL, NUMBER, TEXT, Column
 from tthtcd_portal.db_router import read_db
+from tthtcd_portal.vietnamese import person_order
 
 # --- Filters shared by several lists -----------------------------------------------------------------
 
@@ -161,7 +162,9 @@ def build_board_members(user, params: dict) -> TableSpec:
 def build_instructors(user, params: dict) -> TableSpec:
     where, described = registry_centres(user, params)
     qs = scoping.scoped(user, InstructorAssignment.objects.using(read_db()).filter(where), "centre")
-    qs = qs.order_by("centre__commune__district__code", "centre__commune__code", "-active", "instructor__full_name")
+    qs = qs.order_by(
+        "centre__commune__district__code", "centre__commune__code", "-active", *person_order("instructor__full_name")
+    )
     kinds, genders = _labels(InstructorAssignment.Kind.choices), _labels(Gender.choices)
     engagements = _labels(InstructorAssignment._meta.get_field("engagement").choices)
     columns = [
@@ -350,7 +353,7 @@ def build_learners(user, params: dict) -> TableSpec:
         centre = scoping.get_centre_for_user(user, centre_id)
         qs = qs.filter(centre_id=centre.pk)
         described.append((_("Trung tâm"), centre.name))
-    qs = qs.annotate(class_count=Count("enrolments")).order_by("centre__commune__code", "full_name", "id")
+    qs = qs.annotate(class_count=Count("enrolments")).order_by("centre__commune__code", *person_order(), "id")
     genders = _labels(Learner.Gender.choices)
     columns = [
         Column(_("Huyện"), TEXT, 22),

@@ -28,6 +28,7 @@ from reports import selectors
 from reports.exports import CENTRE_COLUMNS, _years, centre_list_filters, centre_row, dashboard_filters, scope_label
 from reports.forms import grouping_label
 from reports.xlsx import DECIMAL, NUMBER, NUMBER_FORMATS, PERCENT, TEXT, Column
+from tthtcd_portal.vietnamese import by_name, sort_key
 
 FONT = "Times New Roman"
 SIZE = 13
@@ -240,7 +241,7 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
 
 def participation_report(user, params: dict) -> tuple[str, bytes]:
     form, filters = dashboard_filters(user, params)
-    kinds = list(ProgrammeKind.objects.order_by("order", "name"))
+    kinds = list(ProgrammeKind.objects.order_by("order", by_name()))
     data = selectors.participation_by_kind(scope=scoping.centre_q(user), filters=filters)
     columns = [Column(_("Đơn vị"), TEXT, 24), Column(_("Năm"), NUMBER, 7)]
     columns += [Column(k.name, NUMBER, 13) for k in kinds]
@@ -262,7 +263,7 @@ def participation_report(user, params: dict) -> tuple[str, bytes]:
         return values + [total.participations, total.women, pct, total.minorities], total
 
     rows = []
-    for group in sorted(data, key=lambda g: (g[0] != "district", g[2])):
+    for group in sorted(data, key=lambda g: (g[0] != "district", sort_key(g[2]))):
         for year in filters.years:
             by_kind = data[group].get(year, {})
             values, total = line(group[2], year, by_kind)

@@ -32,6 +32,7 @@ from courses.models import CentreYearFigure, ProgrammeKind
 from evaluations.models import Assessment, Rating
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, percent_change, share
+from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
 
 GROUP_THEN = "then"  # units as they were that year (districts; 2-tier communes after the reform)
@@ -579,7 +580,7 @@ def centre_comparison(
 
 def programme_kinds():
     """One query."""
-    return list(ProgrammeKind.objects.using(read_db()).order_by("order", "name"))
+    return list(ProgrammeKind.objects.using(read_db()).order_by("order", by_name()))
 
 
 def centres_for_list(*, scope: Q, district_id: int | None = None, status: str = "", text: str = ""):

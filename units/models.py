@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tthtcd_portal.vietnamese import by_name
+
 # The day the 2-tier system started (Nghị quyết 202/2025/QH15): districts stopped operating.
 REFORM_DATE = datetime.date(2025, 7, 1)
 # valid_from of units imported from a 3-tier (pre-reform) list when the import names no date.
@@ -44,7 +46,7 @@ class Province(models.Model):
     objects = ValidityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["code", "valid_from"]
+        ordering = [by_name(), "valid_from", "code"]
         verbose_name = _("tỉnh/thành phố")
         verbose_name_plural = _("tỉnh/thành phố")
         constraints = [
@@ -77,7 +79,7 @@ class District(models.Model):
     objects = ValidityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["code", "valid_from"]
+        ordering = [by_name(), "valid_from", "code"]
         verbose_name = _("quận/huyện")
         verbose_name_plural = _("quận/huyện")
         constraints = [
@@ -123,7 +125,7 @@ class Commune(models.Model):
     objects = ValidityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["code", "valid_from"]
+        ordering = [by_name(), "valid_from", "code"]
         verbose_name = _("xã/phường/thị trấn")
         verbose_name_plural = _("xã/phường/thị trấn")
         constraints = [

@@ -79,7 +79,7 @@ def test_a_renamed_commune_is_updated_not_duplicated(tmp_path):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("Tỉnh Thái Bình,34,Huyện Đông Hưng,340,Xã A,1269,Xã,\r\n", "Dòng 2, cột «Mã PX»"),
+        ("Tỉnh Thái Bình,34,Huyện Đông Hưng,340,Xã A,12A94,Xã,\r\n", "Dòng 2, cột «Mã PX»"),
         ("Tỉnh Thái Bình,34,Huyện Đông Hưng,340,Xã A,12694,Làng,\r\n", "Dòng 2, cột «Cấp»"),
         (
             "Tỉnh Thái Bình,34,Huyện Đông Hưng,340,Xã A,12694,Xã,\r\nTỉnh Thái Bình,34,,,Xã B,12697,Xã,\r\n"
