@@ -381,29 +381,24 @@ def _merge_reason(target: Centre, on_date: datetime.date) -> str:
 
 @transaction.atomic
 def centres_merge_many(*, merges: dict[Centre, list[Centre]], on_date: datetime.date, by: User | None) -> int:
-    """Every merge of `merges` (target → its sources) at once, as `centres_merge` does one: two queries
-    for any number of centres. Returns how many centres were merged."""
+    """Every merge of `merges` (target → its sources) at once, as `centres_merge` does one: one UPDATE per
+    target and the history rows in bulk. Returns how many centres were merged."""
     problems = [p for target, sources in merges.items() for p in merge_problems(sources=sources, target=target)]
     if problems:
         raise ValidationError(problems)
     changed = []
+    now = timezone.now()
     for target, sources in merges.items():
         reason = _merge_reason(target, on_date)
         for centre in sources:
             centre.status, centre.status_date, centre.merged_into = Centre.Status.MERGED, on_date, target
-            centre._history_user, centre._change_reason = by, reason
+            centre.updated_at, centre._history_user, centre._change_reason = now, by, reason
             changed.append(centre)
-    if changed:
-        now = timezone.now()
-        for centre in changed:
-            centre.updated_at = now
-        bulk_update_with_history(
-            changed,
-            Centre,
-            ["status", "status_date", "merged_into", "updated_at"],
-            batch_size=500,
-            default_user=by,
+        # One UPDATE per target (its 1–7 sources): bulk_update's CASE over 10,000 rows costs far more.
+        Centre.objects.filter(pk__in=[c.pk for c in sources]).update(
+            status=Centre.Status.MERGED, status_date=on_date, merged_into=target, updated_at=now
         )
+    Centre.history.bulk_history_create(changed, update=True, batch_size=500, default_user=by)
     return len(changed)
 
 
