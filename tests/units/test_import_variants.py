@@ -56,25 +56,20 @@ def register_by_code() -> list[tuple]:
     ]
 
 
-def map_names(rows, change) -> list[list[str]]:
-    """`change` applied to the three name columns of every data row."""
+def map_columns(rows, columns, change) -> list[list[str]]:
+    """`change` applied to `columns` of every data row."""
     out = [rows[0]]
     for row in rows[1:]:
-        row = list(row)
-        for i in (0, 2, 4):
-            row[i] = change(row[i])
-        out.append(row)
+        out.append([change(cell) if i in columns else cell for i, cell in enumerate(row)])
     return out
+
+
+def map_names(rows, change) -> list[list[str]]:
+    return map_columns(rows, (0, 2, 4), change)
 
 
 def map_codes(rows, change) -> list[list[str]]:
-    out = [rows[0]]
-    for row in rows[1:]:
-        row = list(row)
-        for i in (1, 3, 5):
-            row[i] = change(row[i])
-        out.append(row)
-    return out
+    return map_columns(rows, (1, 3, 5), change)
 
 
 def new_tone_placement(name: str) -> str:
