@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, centre_default_name
-from units.models import Commune
+from units.models import REFORM_DATE, Commune
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -244,7 +244,6 @@ class MappingResult:
     unmapped_ended: int = 0
     # Centres the reform had merged into another new centre than the file now says, moved to the right one.
     centres_moved: int = 0
-    decisions: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [
@@ -283,8 +282,6 @@ class _Lists:
     @classmethod
     def read(cls) -> _Lists:
         """Two queries, each one whole list (~10,600 and ~3,300 rows nationally)."""
-        from units.models import REFORM_DATE, Commune
-
         old, new = {}, {}
         for commune in (
             Commune.objects.filter(valid_from__lt=REFORM_DATE).valid_on(LAST_DAY_BEFORE_REFORM).order_by("valid_from")
@@ -298,20 +295,24 @@ class _Lists:
 
 
 def _rows_of_province(rows: list, destinations: dict, lists: _Lists, province: str) -> list:
-    """The rows of the old communes whose centre goes to a commune of new province `province`: from the file's
-    new_province_code, else from the new commune's province in the register."""
-    keep = set()
+    """The rows of the old communes whose centre goes to a commune of new province `province`: known from the
+    file's new_province_code, else from the new commune's province in the register. Rows whose new commune is
+    in neither stay, so that the check of the register names them."""
     dest_rows = {(r.old_code, r.new_code): r for r in rows}
+    keep, found = set(), False
     for old_code, destination in destinations.items():
-        row = dest_rows[(old_code, destination.new_code)]
         commune = lists.new.get(destination.new_code)
-        code = row.new_province_code or (commune.province.code if commune else "")
-        if code == province or not code:
+        code = dest_rows[(old_code, destination.new_code)].new_province_code or (
+            commune.province.code if commune else ""
+        )
+        if code == province:
             keep.add(old_code)
-    kept = [r for r in rows if r.old_code in keep]
-    if not any(r.new_province_code == province or r.new_code in lists.new for r in kept):
+            found = True
+        elif not code:
+            keep.add(old_code)
+    if not found:
         raise ValidationError(_("Tệp không có xã cũ nào chuyển về tỉnh mới mã %(code)s.") % {"code": province})
-    return kept
+    return [r for r in rows if r.old_code in keep]
 
 
 def _check_units_imported(rows: list, lists: _Lists) -> None:
@@ -357,7 +358,7 @@ def _department_offices(province_ids: set[int]) -> dict[int, Any]:
 def centres_open(*, communes: list[Commune], review_offices: dict[int, Any], by: User | None) -> list[Centre]:
     """An active centre with the standard name for each of `communes` (none may have one), reviewed by
     `review_offices[commune.pk]`. Bulk: a handful of queries for any number of communes."""
-    taken = set(Centre.objects.active().filter(commune__in=communes).values_list("commune_id", flat=True))
+    taken = set(Centre.objects.active().filter(commune__in=communes).order_by().values_list("commune_id", flat=True))
     if taken:
         commune = next(c for c in communes if c.pk in taken)
         _check_one_active_centre(commune)  # raises the message naming the commune and its centre
@@ -421,7 +422,9 @@ def commune_mapping_apply(
     A split commune's centre goes to one new commune (`mapping.centre_destinations`). `province` (a new
     province's code) applies only the old communes whose centre goes there. `end_unmapped` also ends, without a
     successor, the communes of the mapped old provinces that the file does not name. Raises ValidationError in
-    one line when units are missing from the register. About 25 queries plus one per 500 rows written."""
+    one line when units are missing from the register. Queries: the two lists, one UPDATE per new commune
+    whose predecessors change, centres read and written in chunks of 500, a few for districts and provinces (the
+    nation: about 5 s on SQLite, bench/units_bench.py)."""
     from centres.mapping import centre_destinations
 
     destinations = centre_destinations(rows)
@@ -460,7 +463,7 @@ def commune_mapping_apply(
 
     # 3. Every new commune has an active centre.
     centres_by_commune = {
-        c.commune_id: c for c in _ids_in(Centre.objects.active(), "commune_id", [c.pk for c in new.values()])
+        c.commune_id: c for c in _ids_in(Centre.objects.active().order_by(), "commune_id", [c.pk for c in new.values()])
     }
     predecessor_provinces: dict[int, set[int]] = {}
     for r in rows:
@@ -480,7 +483,9 @@ def commune_mapping_apply(
     merges: dict[Centre, list[Centre]] = {}
     moving = []
     old_centres = _ids_in(
-        Centre.objects.exclude(status=Centre.Status.DISSOLVED).select_related("merged_into"), "commune_id", code_of
+        Centre.objects.exclude(status=Centre.Status.DISSOLVED).select_related("merged_into").order_by(),
+        "commune_id",
+        code_of,
     )
     for centre in old_centres:
         code = code_of[centre.commune_id]
