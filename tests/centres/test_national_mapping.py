@@ -257,3 +257,12 @@ def test_communes_the_file_does_not_name_keep_their_province_open_unless_ended(s
     # Its centre stays active, for the province to merge on the merge page.
     assert Centre.objects.get(commune=ended).is_active
     assert District.objects.get(code="340").valid_until == LAST_DAY
+
+
+def test_the_six_column_thai_binh_file_takes_a_province_from_the_register(hung_yen_units):
+    mapping = DATA / "commune_mapping_2025_thai_binh.csv"
+    with pytest.raises(CommandError, match="không có xã cũ nào chuyển về tỉnh mới mã 01"):
+        run("import_commune_mapping", mapping, "--province", "01")
+    out = run("import_commune_mapping", mapping, "--province", "33")
+    assert "old communes: 242, new communes: 65" in out
+    assert "districts closed: 8, provinces merged: 1" in out
