@@ -284,7 +284,7 @@ def centres_info(*, scope: Q) -> list[CentreInfo]:
                 Subquery(pred_centre.values("commune__district__name")[:1]),
             ),
         )
-        .order_by("commune__district__code", "commune__code", "name")
+        .order_by("commune__district__code", "commune__code", by_name())
         .values_list(
             "id",
             "name",
@@ -592,7 +592,7 @@ def centres_for_list(*, scope: Q, district_id: int | None = None, status: str = 
         qs = qs.filter(status=status)
     if text:
         qs = qs.filter(Q(name__icontains=text) | Q(commune__name__icontains=text))
-    return qs.order_by("commune__district__code", "commune__code", "name")
+    return qs.order_by("commune__district__code", "commune__code", by_name())
 
 
 def assessments_for_list(*, scope_prefixed: Q, year_from: int, year_to: int, status: str = ""):
