@@ -241,7 +241,7 @@ class MappingResult:
     # Communes of the mapped old provinces that the file does not name, and how many of them were ended.
     unmapped: int = 0
     unmapped_provinces: int = 0
-    unmapped_ended: int = 0
+    unmapped_ended: int | None = None  # None: not asked to end them (--end-unmapped)
     # Centres the reform had merged into another new centre than the file now says, moved to the right one.
     centres_moved: int = 0
 
@@ -260,8 +260,11 @@ class MappingResult:
                 f"{by.get('same_name', 0)}, listed first: {by.get('first_listed', 0)})"
             )
         if self.unmapped:
-            if self.unmapped_ended:
-                lines.append(f"communes not in the file, ended on 30/06/2025 without a successor: {self.unmapped}")
+            if self.unmapped_ended is not None:
+                lines.append(
+                    f"communes not in the file: {self.unmapped} in {self.unmapped_provinces} provinces, ended on "
+                    f"30/06/2025 without a successor ({self.unmapped_ended} by this run)"
+                )
             else:
                 lines.append(
                     f"communes not in the file: {self.unmapped} in {self.unmapped_provinces} provinces, left open "
@@ -457,9 +460,8 @@ def commune_mapping_apply(
     # 2. The communes of the same old provinces that the file does not name.
     old_province_ids = {c.province_id for c in old.values()}
     unmapped = [c for c in lists.old.values() if c.province_id in old_province_ids and c.code not in all_old_codes]
-    if end_unmapped:
-        ending = [c.pk for c in unmapped if c.valid_until != LAST_DAY_BEFORE_REFORM]
-        Commune.objects.filter(pk__in=ending).update(valid_until=LAST_DAY_BEFORE_REFORM)
+    ending = [c.pk for c in unmapped if c.valid_until != LAST_DAY_BEFORE_REFORM] if end_unmapped else []
+    Commune.objects.filter(pk__in=ending).update(valid_until=LAST_DAY_BEFORE_REFORM)
 
     # 3. Every new commune has an active centre.
     centres_by_commune = {
@@ -521,7 +523,7 @@ def commune_mapping_apply(
         split_by_reason=split_by_reason,
         unmapped=len(unmapped),
         unmapped_provinces=len({c.province_id for c in unmapped}),
-        unmapped_ended=len(ended_codes),
+        unmapped_ended=len(ending) if end_unmapped else None,
         centres_moved=len(moving),
     )
 

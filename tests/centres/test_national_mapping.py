@@ -56,7 +56,7 @@ def test_the_national_mapping_applies_to_every_province_and_a_second_run_changes
     again = run("import_commune_mapping", NATIONAL, "--end-unmapped")
     assert "communes marked: 0, centres created: 0, centres merged: 0" in again
     assert "districts closed: 16, provinces merged: 10" in again
-    assert "ended on 30/06/2025 without a successor: 28" in again
+    assert "not in the file: 28 in 10 provinces, ended on 30/06/2025 without a successor (28 by this run)" in again
     assert not Province.objects.filter(valid_from__lt=REFORM, merged_into__isnull=True).exists()
     assert not Commune.objects.filter(valid_from__lt=REFORM, valid_until__isnull=True).exists()
     assert Centre.objects.active().count() == 3316
