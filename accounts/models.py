@@ -117,6 +117,11 @@ class User(AbstractUser):
         # Vietnamese order: family and middle names (last_name) before the given name: "Nguyễn Thị Lan".
         return f"{self.last_name} {self.first_name}".strip()
 
+    @property
+    def display_name(self) -> str:
+        """The one way the portal names a person who uses it: the full name, else the username."""
+        return self.get_full_name() or self.username
+
     def get_short_name(self) -> str:
         return self.first_name
 

@@ -11,8 +11,11 @@ Rules:
 - provincial official: centres of their province and of the provinces merged into it (history);
 - reviewer: centres whose review office is theirs (configuration, not a hard-coded district);
 - centre staff: their own centre.
-A lookup by id outside the scope is a 404 (get_centre_for_user, get_scoped_or_404); a user who may read
-but not change gets 403 on a write (require_centre_edit).
+A lookup by id outside the scope is a 404 (get_scoped_or_404, which every app's `<entity>_for_user` selector
+calls); a user who may read but not change gets 403 on a write (require_centre_edit).
+
+This module names no model of the apps above it (centres, courses, …): rules are Qs and checks on objects
+the caller passes, so accounts stays below the registry (docs/architecture.md, "Layers").
 """
 
 from __future__ import annotations
@@ -61,12 +64,6 @@ def centre_q(user: User, prefix: str = "") -> Q:
     return _NOTHING
 
 
-def visible_centres(user: User):
-    from centres.models import Centre
-
-    return Centre.objects.filter(centre_q(user))
-
-
 def scoped(user: User, queryset: models.QuerySet[M], centre_path: str) -> models.QuerySet[M]:
     """Filter any queryset by the path from its model to Centre ("" for Centre itself)."""
     prefix = f"{centre_path}__" if centre_path else ""
@@ -79,12 +76,6 @@ def get_scoped_or_404(user: User, queryset: models.QuerySet[M], centre_path: str
         return scoped(user, queryset, centre_path).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem.")) from None
-
-
-def get_centre_for_user(user: User, pk: int):
-    from centres.models import Centre
-
-    return get_scoped_or_404(user, Centre.objects.with_units(), "", pk=pk)
 
 
 # --- What a user may change -----------------------------------------------------------------------
@@ -148,14 +139,14 @@ def visible_provinces(user: User):
     if user.is_province_official:
         return Province.objects.filter(id__in=province_ids(user))
     # Reviewers and staff: the province of the centres they see.
-    return Province.objects.filter(communes__centres__in=visible_centres(user)).distinct()
+    return Province.objects.filter(centre_q(user, "communes__centres__")).distinct()
 
 
 def visible_districts(user: User):
     """Districts that hold at least one centre the user sees (for filters and dashboards)."""
     from units.models import District
 
-    return District.objects.filter(communes__centres__in=visible_centres(user)).distinct()
+    return District.objects.filter(centre_q(user, "communes__centres__"), communes__centres__isnull=False).distinct()
 
 
 def visible_offices(user: User):
@@ -170,12 +161,11 @@ def visible_offices(user: User):
     return Office.objects.none()
 
 
-def findable_instructors(user: User, centre: Centre):
-    """Instructors a user who edits `centre` may find to add to it: people teaching at any centre of the same
-    province, looked up by their exact phone number only (the caller filters by phone), so a commune's staff
-    can add the agricultural officer who already teaches next door without browsing anyone's records."""
-    from centres.models import Instructor
-
+def findable_instructors_q(user: User, centre: Centre) -> Q:
+    """The instructors (a Q on Instructor) a user who edits `centre` may find to add to it: people teaching at
+    any centre of the same province, looked up by their exact phone number only (the caller filters by phone),
+    so a commune's staff can add the agricultural officer who already teaches next door without browsing
+    anyone's records."""
     if not can_edit_centre(user, centre):
-        return Instructor.objects.none()
-    return Instructor.objects.filter(assignments__centre__commune__province_id=centre.commune.province_id).distinct()
+        return _NOTHING
+    return Q(assignments__centre__commune__province_id=centre.commune.province_id)

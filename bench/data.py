@@ -2,7 +2,7 @@
 
 Today (registry, classes and dashboards are being built on other branches) the data is the demo province
 (`seed_demo`) and the pages are the home page and the units import page. At merge, complete:
-  - prepare(): `seed_demo --scale province|nation --years N` (issue 8: ~300 centres × 10 years ≈ 150,000
+  - prepare(): `python -m bench.scale --scale province|nation --years N` (issue 8: ~300 centres × 10 years ≈ 150,000
     classes and 1.2 million sessions in under five minutes on PostgreSQL, bulk inserts);
   - pages(): the province and district dashboards, the centre list, a centre page, saving a 60-learner
     attendance grid (a POST page: Page(..., method="POST", data=...));
@@ -34,16 +34,18 @@ class Page:
 def prepare(*, scale: str, years: int, manage: Callable[..., None], log: Callable[[str], None]) -> None:
     """Make sure the benchmark database holds the data for `scale`. `manage(*args, debug=False)` runs
     manage.py against it (debug=True for commands that only run in development, such as seed_demo)."""
-    if scale == "demo":
-        manage("seed_demo", "--if-empty", debug=True)
-    else:
-        manage("seed_demo", "--if-empty", "--scale", scale, "--years", str(years), debug=True)
+    manage("shell", "-c", f"from bench.scale import load; load(scale={scale!r}, years={years}, log=print)", debug=True)
     manage("shell", "-c", "from bench.scale import bench_roster; bench_roster(log=print)", debug=True)
 
 
 def multiply(*, factor: int, manage: Callable[..., None]) -> None:
     """Grow the sessions (factor ×) for the flatness check; the figures are rebuilt."""
-    manage("seed_demo", "--multiply-sessions", str(factor), debug=True)
+    manage(
+        "shell",
+        "-c",
+        f"from bench.scale import sessions_multiply; sessions_multiply(factor={factor}, log=print)",
+        debug=True,
+    )
 
 
 Query = Callable[[str], list[tuple]]

@@ -10,7 +10,7 @@ own province (one official, one centre, classes of 50 sessions) made once with b
 measurement runs in a fresh Python process, so that ru_maxrss (a process's high-water mark) starts from
 the same baseline: one run times the export (rows/s, ru_maxrss delta), another traces Python allocations
 (tracemalloc peak; tracing slows the run, so its time is not reported). The export is exactly what the
-"Xuất Excel" button of the class list runs: reports.list_exports.build_sessions → reports.xlsx.write_table.
+"Xuất Excel" button of the class list runs: reports.exports.classes.build_sessions → tthtcd_portal.xlsx.write_table.
 """
 
 from __future__ import annotations
@@ -131,8 +131,8 @@ def _official_for(size: int):
 
 
 def _export(user) -> int:
-    from reports.list_exports import build_sessions
-    from reports.xlsx import write_table
+    from reports.exports.classes import build_sessions
+    from tthtcd_portal.xlsx import write_table
 
     spec = build_sessions(user, {"nam": "2024"})
     path = write_table(title=spec.title, context=spec.context, columns=spec.columns, rows=spec.rows)

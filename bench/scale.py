@@ -1,4 +1,5 @@
-"""Benchmark-scale data: `seed_demo --scale province|nation --years N` adds it on top of the demo province.
+"""Benchmark-scale data on top of the demo province: `python -m bench.scale --scale province|nation --years N`
+(on an empty database: it runs seed_demo first; product code never imports bench).
 
 province: the demo's 242 Thái Bình centres × N years × 62 classes × 8 sessions ≈ 150,000 classes and
           1.2 million sessions for N = 10 (DOMAIN.md: Thái Bình had 286 centres and 13,564 sessions in 2011;
@@ -195,3 +196,38 @@ def bench_roster(*, log) -> int:
     session = course.sessions.order_by("pk").first()
     log(f"  bench roster: class {course.pk}, session {session.pk}, {course.enrolments.count()} learners")
     return session.pk
+
+
+def load(*, scale: str, years: int, log) -> None:
+    """The demo province and, on top, the data of `scale`, on an empty database; nothing on a loaded one."""
+    from django.core.management import call_command
+
+    if Province.objects.exists():
+        log("Dữ liệu đã có sẵn; bỏ qua nạp dữ liệu quy mô.")
+        return
+    call_command("seed_demo")
+    if scale != "demo":
+        generate(scale=scale, years=years, log=log)
+
+
+def main(argv=None) -> None:
+    import argparse
+    import os
+
+    import django
+
+    parser = argparse.ArgumentParser(description="Benchmark data: the demo province and scale data on top of it.")
+    parser.add_argument("--scale", choices=["demo", "province", "nation"], default="province")
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--multiply-sessions", type=int, default=0, help="on loaded data: every session × N")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tthtcd_portal.settings")
+    django.setup()
+    if args.multiply_sessions > 1:
+        sessions_multiply(factor=args.multiply_sessions, log=print)
+    else:
+        load(scale=args.scale, years=args.years, log=print)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,46 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
-from evaluations.models import Rating
-from units.models import Commune
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class CentreFilterForm(forms.Form):
-    """The list's filters. Invalid values are dropped, never an error: a filter is a GET link."""
-
-    q = forms.CharField(label=_("Tìm theo tên hoặc mã xã"), required=False, max_length=100)
-    district = forms.ModelChoiceField(label=_("Huyện"), queryset=None, required=False, empty_label=_("Tất cả"))
-    commune_kind = forms.ChoiceField(label=_("Cấp xã"), required=False)
-    status = forms.ChoiceField(label=_("Tình trạng"), required=False)
-    has_library = forms.ChoiceField(
-        label=_("Thư viện/tủ sách"),
-        required=False,
-        choices=[("", _("Tất cả")), ("1", _("Có")), ("0", _("Không"))],
-    )
-    rating = forms.ChoiceField(label=_("Xếp loại năm trước"), required=False)
-
-    def __init__(self, *args, districts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = districts
-        self.fields["commune_kind"].choices = [("", _("Tất cả")), *Commune.Kind.choices]
-        self.fields["status"].choices = [("", _("Tất cả")), *Centre.Status.choices]
-        self.fields["rating"].choices = [("", _("Tất cả")), *Rating.choices, ("none", _("Chưa xếp loại"))]
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        library = {"1": True, "0": False}.get(data["has_library"])
-        return {
-            "search": data["q"].strip(),
-            "district": data["district"].pk if data["district"] else None,
-            "commune_kind": data["commune_kind"],
-            "status": data["status"],
-            "has_library": library,
-            "rating": data["rating"],
-        }
 
 
 class CentreForm(forms.ModelForm):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tthtcd_portal.spreadsheets import SpreadsheetError, find_columns, read_table
 from tthtcd_portal.vietnamese import clean_name
-from units.gso import COMMUNE_KINDS, gso_code, split_prefix
+from units.gso import COMMUNE_KINDS, code_cell, split_prefix
 
 REQUIRED = [
     "old_ward_code",
@@ -92,10 +92,10 @@ def parse_commune_mapping(fileobj, name: str) -> list[MappingRow]:
     seen: set[tuple[str, str]] = set()
     marked: dict[str, int] = {}
     for number, cells in rows:
-        old_code = gso_code(cell(cells, "old_ward_code"), 5, number, "old_ward_code")
-        new_code = gso_code(cell(cells, "new_ward_code"), 5, number, "new_ward_code")
+        old_code = code_cell(cell(cells, "old_ward_code"), 5, number, "old_ward_code")
+        new_code = code_cell(cell(cells, "new_ward_code"), 5, number, "new_ward_code")
         provinces = {
-            column: gso_code(cell(cells, column), 2, number, column)
+            column: code_cell(cell(cells, column), 2, number, column)
             for column in ("old_province_code", "new_province_code")
             if column in columns
         }
@@ -104,7 +104,7 @@ def parse_commune_mapping(fileobj, name: str) -> list[MappingRow]:
             row=number,
             old_code=old_code,
             old_name=_name(cell(cells, "old_ward_name"), number, "old_ward_name"),
-            old_district_code=gso_code(cell(cells, "old_district_code"), 3, number, "old_district_code"),
+            old_district_code=code_cell(cell(cells, "old_district_code"), 3, number, "old_district_code"),
             new_code=new_code,
             new_name=_name(cell(cells, "new_ward_name"), number, "new_ward_name"),
             old_province_code=provinces.get("old_province_code", ""),

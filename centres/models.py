@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import centre_q
 from tthtcd_portal.vietnamese import by_name, person_order
 
 # Vietnamese phone numbers: 10 digits starting with 0 (mobiles and landlines since 2017), optional +84.
@@ -16,6 +17,10 @@ phone_validator = RegexValidator(
 
 
 class CentreQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The centres `user` may see (accounts.scoping decides)."""
+        return self.filter(centre_q(user))
+
     def with_units(self):
         return self.select_related("commune__district", "commune__province", "review_office")
 
@@ -115,6 +120,17 @@ def centre_default_name(commune) -> str:
     return f"Trung tâm học tập cộng đồng {kind} {commune.short_name}"
 
 
+class Rating(models.TextChoices):
+    TOT = "tot", _("Tốt")
+    KHA = "kha", _("Khá")
+    TRUNG_BINH = "trung_binh", _("Trung bình")
+    YEU = "yeu", _("Yếu")
+
+
+# Best first: the order thresholds are tried in and tables are shown in.
+RATING_ORDER = [Rating.TOT, Rating.KHA, Rating.TRUNG_BINH, Rating.YEU]
+
+
 class Gender(models.TextChoices):
     MALE = "nam", _("Nam")
     FEMALE = "nu", _("Nữ")
@@ -127,8 +143,8 @@ class Engagement(models.TextChoices):
 
 class BoardMemberQuerySet(models.QuerySet):
     def on_date(self, day):
-        """Members in office on `day` (term_start ≤ day ≤ term_end, an open term counts)."""
-        return self.filter(Q(term_start__lte=day), Q(term_end__isnull=True) | Q(term_end__gte=day))
+        """Members in office on `day` (BoardMember.in_office_q)."""
+        return self.filter(BoardMember.in_office_q(day))
 
     def past_on(self, day):
         return self.filter(term_end__lt=day)
@@ -188,6 +204,14 @@ class BoardMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_position_display()})"
+
+    @staticmethod
+    def in_office_q(day, prefix: str = "") -> Q:
+        """The one "in office on a date" rule: term_start ≤ day ≤ term_end, an open term counting as running.
+        `prefix` reaches board members through a relation ("board_members__" from Centre)."""
+        return Q(**{f"{prefix}term_start__lte": day}) & (
+            Q(**{f"{prefix}term_end__isnull": True}) | Q(**{f"{prefix}term_end__gte": day})
+        )
 
 
 class Instructor(models.Model):

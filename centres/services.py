@@ -22,7 +22,9 @@ from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
 from units.models import REFORM_DATE, Commune
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from collections.abc import Iterable
+
+    from accounts.models import Office, User
 
 
 def _save(obj, by: User | None, reason: str, update_fields: list[str] | None = None) -> None:
@@ -108,6 +110,20 @@ def centres_merge(*, sources: list[Centre], target: Centre, on_date: datetime.da
     keep their classes, figures, board and instructors, under their old commune and district, read-only."""
     centres_merge_many(merges={target: sources}, on_date=on_date, by=by)
     return MergeResult(target=target, merged=list(sources))
+
+
+@transaction.atomic
+def centres_assign_review_office(*, centres: Iterable[Centre], office: Office, by: User) -> int:
+    """Point the chosen centres at a reviewing office (the province decides who reviews whom after the 2025
+    reform). Returns how many changed; each change is in the centre's history, with who did it."""
+    count = 0
+    for centre in centres:
+        if centre.review_office_id == office.pk:
+            continue
+        centre.review_office = office
+        _save(centre, by, _("Phân công đơn vị đánh giá"), update_fields=["review_office", "updated_at"])
+        count += 1
+    return count
 
 
 # --- Board -----------------------------------------------------------------------------------------

@@ -4,11 +4,13 @@ from centres import views
 
 app_name = "centres"
 
+# The centre's page itself (centres:detail, /trung-tam/<id>/) is routed in portal/urls.py: it shows sections of
+# courses, evaluations and reports, which sit above the registry (docs/architecture.md, "Layers").
+
 urlpatterns = [
     path("", views.centre_list, name="list"),
     path("cua-toi/", views.centre_mine, name="mine"),
     path("them/", views.centre_create, name="create"),
-    path("<int:pk>/", views.centre_detail, name="detail"),
     path("<int:pk>/sua/", views.centre_edit, name="edit"),
     path("<int:pk>/co-so-vat-chat/", views.centre_facilities, name="facilities"),
     path("<int:pk>/sap-nhap/", views.centre_merge, name="merge"),

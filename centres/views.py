@@ -8,36 +8,31 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import scoping
 from centres import selectors, services
+from centres.filters import CentreFilter
 from centres.forms import (
     BoardMemberEndForm,
     BoardMemberForm,
     CentreCreateForm,
-    CentreFilterForm,
     CentreForm,
     FacilitiesForm,
     InstructorForm,
     MergeForm,
 )
-from centres.models import BoardMember, Centre, InstructorAssignment
-from courses import selectors as course_selectors
-from evaluations import selectors as evaluation_selectors
-from evaluations.models import Rating
-from reports import selectors as report_selectors
+from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
+from tthtcd_portal.pagination import paginate
 from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
 
 PAGE_SIZE = 50
-# ?per_page=all shows every centre the user sees on one page (the 242 of the demo province, a whole
+# ?tat_ca=1 shows every centre the user sees on one page (the 242 of the demo province, a whole
 # province at most); this cap only guards against a runaway request.
 ALL_CAP = 5000
 
@@ -62,26 +57,26 @@ def _apply_errors(form, error: ValidationError) -> None:
 @login_required
 def centre_list(request: HttpRequest) -> HttpResponse:
     scoping.require_reviewer_or_above(request.user)
-    form = CentreFilterForm(request.GET or None, districts=scoping.visible_districts(request.user).order_by(by_name()))
     rating_year = timezone.localdate().year - 1
-    centres = selectors.centre_list(user=request.user, rating_year=rating_year, **form.filters())
-    show_all = request.GET.get("per_page") == "all"
-    paginator = Paginator(centres, ALL_CAP if show_all else PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    found = CentreFilter(
+        request.GET or None,
+        queryset=selectors.centre_list(user=request.user, rating_year=rating_year),
+        user=request.user,
+    )
+    show_all = request.GET.get("tat_ca") == "1"
+    page = paginate(request, found.qs, ALL_CAP if show_all else PAGE_SIZE)
     labels = dict(Rating.choices)
     for centre in page.object_list:
         centre.last_rating_label = labels.get(centre.last_rating, "")
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "centres/list.html",
         {
-            "form": form,
+            "filter": found,
+            "form": found.form,
             "page": page,
             "rating_year": rating_year,
             "show_all": show_all,
-            "query": query.urlencode(),
             "can_create": scoping.is_province_level(request.user),
         },
     )
@@ -93,52 +88,6 @@ def centre_mine(request: HttpRequest) -> HttpResponse:
     if request.user.is_centre_staff:
         return redirect("centres:detail", pk=request.user.centre_id)
     return redirect("centres:list")
-
-
-# --- The centre page -------------------------------------------------------------------------------
-
-
-def centre_page_extras(request: HttpRequest, centre: Centre) -> dict:
-    """Sections other apps add to the centre page: a dict of template variables the page's guarded
-    includes read. Four queries whatever the number of years, classes or assessments: the centre's
-    figures by year and its district's sums (reports), its latest classes (courses), its assessments
-    (evaluations, whose approved ratings the figures table reuses). `centre` was looked up in scope."""
-    today = timezone.localdate()
-    assessments = evaluation_selectors.centre_assessments(centre=centre)
-    # The last five years including this one: centre staff want this year's figures so far.
-    filters = report_selectors.DashboardFilters(year_from=today.year - 5, year_to=today.year)
-    comparison = report_selectors.centre_comparison(
-        centre=centre, filters=filters, ratings=evaluation_selectors.approved_ratings(assessments)
-    )
-    return {
-        "figures_partial": "reports/partials/centre_figures.html",
-        "comparison": comparison,
-        "rows": comparison.year_rows(),
-        "classes_partial": "courses/partials/centre_classes.html",
-        "recent_classes": course_selectors.centre_recent_courses(user=request.user, centre=centre),
-        "can_add_class": scoping.can_edit_centre(request.user, centre),
-        "ratings_partial": "evaluations/partials/centre_ratings.html",
-        "assessments": assessments,
-    }
-
-
-@login_required
-def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    centre = _centre(request, pk)
-    today = timezone.localdate()
-    board_date = parse_date(request.GET.get("ngay") or "") or today
-    data = selectors.centre_page(centre=centre, board_date=board_date, with_history=True)
-    context = {
-        "centre": centre,
-        "data": data,
-        "today": today,
-        "board_is_today": board_date == today,
-        "can_edit": scoping.can_edit_centre(request.user, centre),
-        "can_merge": centre.is_active and scoping.is_province_level(request.user),
-        "province_level": scoping.is_province_level(request.user),
-    }
-    context.update(centre_page_extras(request, centre))
-    return render(request, "centres/detail.html", context)
 
 
 # --- Centre record and facilities ------------------------------------------------------------------
@@ -272,7 +221,11 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
     centre = _editable_centre(request, pk)
     phone = re.sub(r"[\s.\-]", "", request.GET.get("dien_thoai", ""))
     found = (
-        list(scoping.findable_instructors(request.user, centre).filter(phone=phone).exclude(assignments__centre=centre))
+        list(
+            Instructor.objects.filter(scoping.findable_instructors_q(request.user, centre), phone=phone)
+            .exclude(assignments__centre=centre)
+            .distinct()
+        )
         if phone
         else []
     )
@@ -308,7 +261,7 @@ def instructor_link(request: HttpRequest, pk: int) -> HttpResponse:
     centre = _editable_centre(request, pk)
     instructor_id = request.POST.get("instructor", "")
     instructor = (
-        scoping.findable_instructors(request.user, centre)
+        Instructor.objects.filter(scoping.findable_instructors_q(request.user, centre))
         .filter(pk=int(instructor_id) if instructor_id.isdigit() and len(instructor_id) < 18 else 0)
         .first()
     )
@@ -365,7 +318,7 @@ def centre_merge(request: HttpRequest, pk: int) -> HttpResponse:
     will happen → merge. Nothing is written before the confirmation is posted."""
     target = _editable_centre(request, pk)  # 404 outside the scope first, then who may merge
     scoping.require_province_level(request.user)
-    candidates = scoping.visible_centres(request.user).active().exclude(pk=target.pk).with_units()
+    candidates = Centre.objects.visible_to(request.user).active().exclude(pk=target.pk).with_units()
     form = MergeForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         sources = list(form.cleaned_data["sources"])

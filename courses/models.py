@@ -46,7 +46,7 @@ class CentreYearFigure(models.Model):
     # The latest session of that year and kind: "no session in the last 30 days" without scanning sessions.
     last_session_date = models.DateField(_("buổi học gần nhất"), null=True, blank=True)
     # Moved on every change (services set it in their F() updates): with the row count, the dashboards'
-    # cache key, so a session saved now shows on the next load (reports.selectors.data_stamp).
+    # cache key, so a session saved now shows on the next load (reports.dashboard.data_stamp).
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
 
     class Meta:

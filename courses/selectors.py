@@ -13,15 +13,17 @@ from django.db.models.functions import Coalesce
 
 from accounts import scoping
 from centres.models import Instructor
-from courses.models import Attendance, ClassSession, Course, Enrolment, Learner
-from tthtcd_portal.vietnamese import person_order
+from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from tthtcd_portal.db_router import read_db
+from tthtcd_portal.vietnamese import by_name, person_order
 
 NAME_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
 
-def course_list(*, user, centre_id: int | None = None, year: int | None = None, kind_id: int | None = None) -> QuerySet:
-    """Classes the user may see, newest first, with centre, commune and kind joined and the number of sessions and
-    participations as correlated subqueries (computed only for the page shown). One query per page."""
+def course_list(*, user, centre_id: int | None = None) -> QuerySet:
+    """Classes the user may see (of one centre when given), newest first, with centre, commune and kind joined
+    and the number of sessions and participations as correlated subqueries (computed only for the rows read).
+    The classes list filters it with courses.filters.CourseFilter. One query per page."""
     sessions = ClassSession.objects.filter(course=OuterRef("pk")).order_by().values("course")
     qs = (
         scoping.scoped(user, Course.objects.all(), "centre")
@@ -36,10 +38,6 @@ def course_list(*, user, centre_id: int | None = None, year: int | None = None, 
     )
     if centre_id:
         qs = qs.filter(centre_id=centre_id)
-    if year:
-        qs = qs.filter(start_date__year=year)
-    if kind_id:
-        qs = qs.filter(programme_kind_id=kind_id)
     return qs
 
 
@@ -175,11 +173,10 @@ def month_sessions(course: Course, year: int, month: int) -> list[ClassSession]:
     return list(ClassSession.objects.filter(course=course, date__range=(first, last)).order_by("date", "id"))
 
 
-def centre_learners(centre) -> QuerySet:
-    """A centre's learners with the number of classes each is enrolled in. One query."""
-    return (
-        Learner.objects.filter(centre=centre).annotate(class_count=Count("enrolments")).order_by(*person_order(), "id")
-    )
+def centre_learners() -> QuerySet:
+    """Learners with the number of classes each is enrolled in, by name; the learners list filters it to one
+    centre (courses.filters.LearnerFilter). One query."""
+    return Learner.objects.annotate(class_count=Count("enrolments")).order_by(*person_order(), "id")
 
 
 def learners_not_in(course: Course) -> QuerySet:
@@ -193,3 +190,8 @@ def learners_not_in(course: Course) -> QuerySet:
 
 def courses_with_sessions_prefetch(courses: QuerySet) -> QuerySet:
     return courses.prefetch_related(Prefetch("sessions", queryset=ClassSession.objects.order_by("date")))
+
+
+def programme_kinds() -> list[ProgrammeKind]:
+    """Every programme kind in report order (dashboards and reports read it from the replica). One query."""
+    return list(ProgrammeKind.objects.using(read_db()).order_by("order", by_name()))

@@ -8,7 +8,6 @@ imported class is an open talk (head counts); roster classes are entered on the 
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from courses.models import ProgrammeKind
 from evaluations.selectors import centre_year_is_locked
 from tthtcd_portal.spreadsheets import read_table
+from tthtcd_portal.xlsx import DATE, DECIMAL, NUMBER, TEXT, Column, Sheet, write_workbook
 
 SHEET_TITLE = "Lớp học và buổi học"
 COLUMNS = [
@@ -38,45 +38,36 @@ COLUMNS = [
 MAX_ROWS = 3000
 
 
-def template_workbook() -> bytes:
-    """The empty template: the data sheet, the list of programme kinds and how to fill it in."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
+GUIDE = [
+    "Mỗi dòng là một buổi học. Các cột của lớp (tên, loại chương trình, người dạy, đơn vị phối hợp, địa điểm,",
+    "ngày bắt đầu, ngày kết thúc) ghi lặp lại ở mọi dòng của cùng một lớp; các dòng cùng tên lớp và ngày bắt",
+    "đầu là một lớp. Ngày ghi dd/mm/yyyy. Loại chương trình chọn trong danh sách (trang «Loại chương trình»).",
+    "Số nữ và số người dân tộc thiểu số không lớn hơn số người dự. Ngày học nằm trong thời gian của lớp và",
+    "không sau hôm nay. Lớp nhập từ tệp là chuyên đề đếm số người dự.",
+    "Ví dụ: Phòng trừ sâu bệnh hại lúa | Khuyến nông, khuyến lâm, khuyến ngư, khuyến công | Nguyễn Văn Hùng |",
+    "Trạm Khuyến nông huyện | Hội trường UBND xã | 01/03/2026 | 31/03/2026 | 05/03/2026 | Sâu cuốn lá | 2 | 85 | 40 | 0",
+]
+KINDS_SHEET = "Loại chương trình"
+WIDTHS = [36, 30, 22, 22, 22, 14, 14, 14, 30, 8, 12, 12, 14]
+KINDS = [TEXT, TEXT, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, DECIMAL, NUMBER, NUMBER, NUMBER]
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGHIJKLM", [36, 30, 22, 22, 22, 14, 14, 14, 30, 8, 12, 12, 14], strict=True):
-        sheet.column_dimensions[letter].width = width
-    for letter in "FGH":  # whole-column format: pre-formatting cells would make them count as used rows
-        sheet.column_dimensions[letter].number_format = "DD/MM/YYYY"
-    kinds = workbook.create_sheet("Loại chương trình")
-    kinds.append(["Loại chương trình"])
+
+def template_workbook() -> bytes:
+    """The empty template: the data sheet (a drop-down of programme kinds on column B), the list of kinds and
+    how to fill it in. Written by the one sheet writer, so a kind's name is text, never a formula."""
     names = list(ProgrammeKind.objects.filter(is_active=True).values_list("name", flat=True))
-    for name in names:
-        kinds.append([name])
-    kinds.column_dimensions["A"].width = 50
-    validation = DataValidation(type="list", formula1=f"='Loại chương trình'!$A$2:$A${len(names) + 1}")
-    validation.add(f"B2:B{MAX_ROWS + 1}")
-    sheet.add_data_validation(validation)
-    guide = workbook.create_sheet("Hướng dẫn")
-    for line in [
-        "Mỗi dòng là một buổi học. Các cột của lớp (tên, loại chương trình, người dạy, đơn vị phối hợp, địa điểm,",
-        "ngày bắt đầu, ngày kết thúc) ghi lặp lại ở mọi dòng của cùng một lớp; các dòng cùng tên lớp và ngày bắt",
-        "đầu là một lớp. Ngày ghi dd/mm/yyyy. Loại chương trình chọn trong danh sách (trang «Loại chương trình»).",
-        "Số nữ và số người dân tộc thiểu số không lớn hơn số người dự. Ngày học nằm trong thời gian của lớp và",
-        "không sau hôm nay. Lớp nhập từ tệp là chuyên đề đếm số người dự.",
-        "Ví dụ: Phòng trừ sâu bệnh hại lúa | Khuyến nông, khuyến lâm, khuyến ngư, khuyến công | Nguyễn Văn Hùng |",
-        "Trạm Khuyến nông huyện | Hội trường UBND xã | 01/03/2026 | 31/03/2026 | 05/03/2026 | Sâu cuốn lá | 2 | 85 | 40 | 0",
-    ]:
-        guide.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_workbook(
+        [
+            Sheet(
+                title=SHEET_TITLE,
+                columns=[Column(h, k, w) for h, k, w in zip(COLUMNS, KINDS, WIDTHS, strict=True)],
+                choices={1: KINDS_SHEET},
+                choice_rows=MAX_ROWS,
+            ),
+            Sheet(title=KINDS_SHEET, columns=[Column(KINDS_SHEET, TEXT, 50)], rows=[[name] for name in names]),
+            Sheet(title="Hướng dẫn", lines=GUIDE),
+        ]
+    )
 
 
 @dataclass

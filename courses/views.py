@@ -7,22 +7,22 @@ require_centre_edit (a read-only user gets 403) and then a service, which refuse
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from centres.models import Centre
+from centres.selectors import centre_for_user
 from courses import selectors, services
+from courses.filters import CourseFilter, LearnerFilter
 from courses.forms import (
     CourseForm,
     EnrolForm,
@@ -35,24 +35,19 @@ from courses.forms import (
 )
 from courses.models import Course, ProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
+from tthtcd_portal.pagination import paginate
+from tthtcd_portal.params import date_param, id_param
+from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
 from tthtcd_portal.vietnamese import by_name
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "courses_import"
-FIRST_YEAR = 2015
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _editable_centres(user):
     """Active centres in the user's scope that the user may change (centre staff: theirs; officials: many)."""
-    centres = scoping.visible_centres(user).active().with_units().order_by(by_name())
+    centres = Centre.objects.visible_to(user).active().with_units().order_by(by_name())
     editable = [c for c in centres if scoping.can_edit_centre(user, c)]
     if not editable:
         raise PermissionDenied(_("Bạn chỉ được xem, không được thêm lớp học."))
@@ -67,37 +62,14 @@ def _service_error(form, exc: ValidationError) -> None:
 # --- Lists ----------------------------------------------------------------------------------------------------
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _iso_date(value: str) -> datetime.date | None:
-    """A date input's value (YYYY-MM-DD), or None for anything else, 31/02 included."""
-    if not _ISO_DATE.match(value):
-        return None
-    try:
-        return parse_date(value)
-    except ValueError:
-        return None
-
-
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    centre_id = _int(request.GET.get("trung_tam"))
-    year = _int(request.GET.get("nam"))
-    kind_id = _int(request.GET.get("loai"))
-    page = Paginator(
-        selectors.course_list(user=user, centre_id=centre_id, year=year, kind_id=kind_id), PAGE_SIZE
-    ).get_page(request.GET.get("trang"))
-    many_centres = not user.is_centre_staff
+    found = CourseFilter(request.GET or None, queryset=selectors.course_list(user=user), user=user)
     context = {
-        "page": page,
-        "centres": scoping.visible_centres(user).select_related("commune").order_by(by_name("commune__name"), "pk")
-        if many_centres
-        else None,
-        "kinds": ProgrammeKind.objects.all(),
-        "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
-        "filters": {"trung_tam": centre_id, "nam": year, "loai": kind_id},
+        "filter": found,
+        "page": paginate(request, found.qs, PAGE_SIZE),
+        "many_centres": not user.is_centre_staff,
         "can_add": user.is_centre_staff or scoping.is_province_level(user),
         "is_province_level": scoping.is_province_level(user),
     }
@@ -130,7 +102,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def course_create(request: HttpRequest) -> HttpResponse:
     centres = _editable_centres(request.user)
     # ?trung_tam=<id> (the centre page's "Thêm lớp") picks the centre, so its instructors are offered.
-    initial = {"start_date": timezone.localdate(), "centre": _int(request.GET.get("trung_tam"))}
+    initial = {"start_date": timezone.localdate(), "centre": id_param(request.GET.get("trung_tam"))}
     form = CourseForm(request.POST or None, centres=centres, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -268,7 +240,7 @@ def _presence_from_post(post, session_ids: list[int]) -> dict[int, set[int]]:
         if not name.startswith("a-"):
             continue
         parts = name.split("-")
-        session_id, enrolment_id = (_int(parts[1]), _int(parts[2])) if len(parts) == 3 else (None, None)
+        session_id, enrolment_id = (id_param(parts[1]), id_param(parts[2])) if len(parts) == 3 else (None, None)
         if session_id not in presence or enrolment_id is None:
             raise ValidationError(_("Dữ liệu điểm danh không hợp lệ; chưa lưu gì."))
         presence[session_id].add(enrolment_id)
@@ -317,7 +289,7 @@ def month_add_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     year, month = parse_month(request.POST.get("thang"))
     back = reverse("courses:month", kwargs={"pk": course.pk}) + f"?thang={year}-{month:02d}"
     raw = [value.strip() for value in request.POST.getlist("ngay") if value.strip()]
-    dates = [_iso_date(value) for value in raw]
+    dates = [date_param(value) for value in raw]
     if not raw or None in dates:
         messages.error(request, _("Nhập ngày học hợp lệ (ngày/tháng/năm) cho các buổi cần thêm."))
         return redirect(back)
@@ -417,32 +389,31 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def learner_list(request: HttpRequest) -> HttpResponse:
+    """A centre's learners (`trung_tam`, or the staff's own centre), with a form to add one."""
     user = request.user
-    centre_id = _int(request.GET.get("trung_tam")) or user.centre_id
-    if centre_id is None:
-        return render(
-            request,
-            "courses/learner_list.html",
-            {
-                "centres": scoping.visible_centres(user)
-                .select_related("commune")
-                .order_by(by_name("commune__name"), "pk")
-            },
-        )
-    centre = scoping.get_centre_for_user(user, centre_id)
-    can_edit = scoping.can_edit_centre(user, centre)
+    params = request.GET.copy()
+    if not params.get("trung_tam") and user.centre_id:
+        params["trung_tam"] = str(user.centre_id)
+    found = LearnerFilter(params, queryset=scoping.scoped(user, selectors.centre_learners(), "centre"), user=user)
+    if not params.get("trung_tam"):
+        return render(request, "courses/learner_list.html", {"filter": found})
+    learners = found.qs  # a centre of another unit is a 404 (ListFilter.outside_is_404)
+    centre = found.form.cleaned_data["trung_tam"]
     form = LearnerForm(request.POST or None)
     if request.method == "POST":
         scoping.require_centre_edit(user, centre)
         if form.is_valid():
-            try:
+            with refusal_shown(request, form=form):
                 learner = services.learner_create(centre=centre, by=user, **form.cleaned_data)
-            except ValidationError as exc:
-                _service_error(form, exc)
-            else:
                 messages.success(request, _("Đã thêm người học %(name)s.") % {"name": learner.full_name})
                 return redirect(reverse("courses:learners") + f"?trung_tam={centre.pk}")
-    context = {"centre": centre, "learners": selectors.centre_learners(centre), "form": form, "can_edit": can_edit}
+    context = {
+        "filter": found,
+        "centre": centre,
+        "learners": learners,
+        "form": form,
+        "can_edit": scoping.can_edit_centre(user, centre),
+    }
     return render(request, "courses/learner_list.html", context)
 
 
@@ -515,7 +486,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Không còn tệp chờ nhập; vui lòng tải tệp lên lại."))
         return redirect("courses:import")
     try:
-        centre = scoping.get_centre_for_user(request.user, staged["centre"])
+        centre = centre_for_user(request.user, staged["centre"])
         scoping.require_centre_edit(request.user, centre)
         with path.open("rb") as handle:
             result = parse_class_list(handle, staged["name"], centre=centre)

@@ -14,18 +14,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Rating(models.TextChoices):
-    TOT = "tot", _("Tốt")
-    KHA = "kha", _("Khá")
-    TRUNG_BINH = "trung_binh", _("Trung bình")
-    YEU = "yeu", _("Yếu")
+from centres.models import RATING_ORDER, Rating  # noqa: F401 — re-exported: evaluations' own vocabulary
 
 
-# Best first: the order thresholds are tried in and tables are shown in.
-RATING_ORDER = [Rating.TOT, Rating.KHA, Rating.TRUNG_BINH, Rating.YEU]
-
-
+# The rating vocabulary (Tốt, Khá, Trung bình, Yếu) and its order live in centres.models: the registry lists
+# each centre's rating, and the registry sits below evaluations (docs/architecture.md, "Layers").
 class CriterionGroup(models.IntegerChoices):
     """The four groups of content set nationally (Công văn 2553/BGDĐT-GDTX, 18/4/2013)."""
 
@@ -263,7 +256,24 @@ class Attachment(models.Model):
         return self.name
 
 
-class AssessmentEvent(models.Model):
+class Event(models.Model):
+    """Who did it and when: the part every history line of the evaluations shares."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"))
+
+    class Meta:
+        abstract = True
+
+
+class AssessmentEvent(Event):
     """One line of an assessment's history: who did what, when, from which status to which, why."""
 
     class Action(models.TextChoices):
@@ -280,15 +290,6 @@ class AssessmentEvent(models.Model):
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("đánh giá"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("lúc"))
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=Assessment.Status.choices, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=Assessment.Status.choices, blank=True)
@@ -305,7 +306,7 @@ class AssessmentEvent(models.Model):
         return f"{self.assessment} {self.get_action_display()}"
 
 
-class RubricEvent(models.Model):
+class RubricEvent(Event):
     class Action(models.TextChoices):
         CREATE = "create", _("Tạo bộ tiêu chí")
         CRITERION_ADD = "criterion_add", _("Thêm tiêu chí")
@@ -315,15 +316,6 @@ class RubricEvent(models.Model):
         FREEZE = "freeze", _("Khóa bộ tiêu chí")
 
     rubric = models.ForeignKey(Rubric, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("lúc"))
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
     detail = models.JSONField(_("chi tiết"), default=dict, blank=True)
 

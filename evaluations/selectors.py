@@ -12,8 +12,11 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from centres.models import Centre
 from evaluations.models import RATING_ORDER, Assessment, Criterion, EvaluationCycle, Rubric
+from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, point_change
+from tthtcd_portal.params import id_param
 from tthtcd_portal.vietnamese import by_name, sort_key
 
 if TYPE_CHECKING:
@@ -116,7 +119,7 @@ class OverviewRow:
 def office_overview(*, user: User, year: int, office_id: int | None = None) -> list[OverviewRow]:
     """Every active centre the user sees (optionally of one reviewing office) with its assessment of the year.
     Two queries: centres with commune, district and office; that year's assessments (prefetch)."""
-    centres = scoping.visible_centres(user).active().with_units()
+    centres = Centre.objects.visible_to(user).active().with_units()
     if office_id is not None:
         centres = centres.filter(review_office_id=office_id)
     centres = centres.prefetch_related(
@@ -150,7 +153,7 @@ def province_overview(*, user: User, year: int) -> list[OfficeCounts]:
     (centres per office, assessments per office and status)."""
     rows: dict[int | None, OfficeCounts] = {}
     centres = (
-        scoping.visible_centres(user)
+        Centre.objects.visible_to(user)
         .active()
         .values("review_office_id", "review_office__name")
         .annotate(n=Count("id"))
@@ -278,3 +281,19 @@ def rating_distribution(*, user: User, year: int, compare_year: int | None) -> l
 def evaluation_years() -> list[int]:
     """Years that have a rubric, newest first. One query."""
     return list(Rubric.objects.order_by("-year").values_list("year", flat=True))
+
+
+def assessments_for_list(*, user: User, year_from: int, year_to: int, status: str = "", office=None):
+    """Assessments the user sees over the years, optionally of one status and one reviewing office, with centre
+    and units, newest year first (the `danh-gia` export streams it; one query)."""
+    qs = scoping.scoped(
+        user,
+        Assessment.objects.using(read_db()).filter(year__gte=year_from, year__lte=year_to),
+        "centre",
+    ).select_related("centre__commune__district")
+    if status:
+        qs = qs.filter(status=status)
+    office_id = id_param(office)
+    if office_id:
+        qs = qs.filter(centre__review_office_id=office_id)
+    return qs.order_by("-year", "centre__commune__district__code", "centre__commune__code")

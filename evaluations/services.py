@@ -39,7 +39,7 @@ from evaluations.models import (
 )
 
 if TYPE_CHECKING:
-    from accounts.models import Office, User
+    from accounts.models import User
     from centres.models import Centre
 
 Status = Assessment.Status
@@ -261,7 +261,7 @@ def rating_for(*, thresholds: Iterable[RatingThreshold], total: Decimal, group_t
     return Rating.YEU
 
 
-# --- Deadlines and reviewing offices --------------------------------------------------------------
+# --- Deadlines --------------------------------------------------------------
 
 
 def cycle_save(
@@ -284,21 +284,6 @@ def cycle_save(
             },
         )
         return cycle
-
-
-def centres_assign_review_office(*, centres: Iterable[Centre], office: Office, by: User) -> int:
-    """Point the chosen centres at a reviewing office (the province decides after the 2025 reform).
-    The centres' change history records who did it."""
-    count = 0
-    with transaction.atomic():
-        for centre in centres:
-            if centre.review_office_id == office.pk:
-                continue
-            centre.review_office = office
-            centre._change_reason = "Phân công đơn vị đánh giá"
-            centre.save(update_fields=["review_office", "updated_at"])
-            count += 1
-    return count
 
 
 # --- Assessment workflow --------------------------------------------------------------------------

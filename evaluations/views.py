@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from centres import services as centre_services
+from centres.models import Centre
+from centres.selectors import centre_for_user
 from evaluations import selectors, services
 from evaluations.forms import (
     AssignOfficeForm,
@@ -154,7 +157,7 @@ def distribution(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def assessment_start(request: HttpRequest, centre_id: int) -> HttpResponse:
-    centre = scoping.get_centre_for_user(request.user, centre_id)
+    centre = centre_for_user(request.user, centre_id)
     scoping.require_centre_edit(request.user, centre)
     year = _year(request)
     try:
@@ -514,14 +517,14 @@ def assign_offices(request: HttpRequest) -> HttpResponse:
     """Select centres → a reviewing office. After the 2025 reform the province decides who reviews whom."""
     scoping.require_province_level(request.user)
     offices = scoping.visible_offices(request.user).order_by(by_name())
-    centres = scoping.visible_centres(request.user).active().with_units().order_by("commune__code")
+    centres = Centre.objects.visible_to(request.user).active().with_units().order_by("commune__code")
     filter_office = request.GET.get("don_vi", "")
     shown = centres.filter(review_office_id=filter_office) if filter_office.isdigit() else centres
     if filter_office == "none":
         shown = centres.filter(review_office__isnull=True)
     form = AssignOfficeForm(request.POST or None, offices=offices, centres=centres)
     if request.method == "POST" and form.is_valid():
-        count = services.centres_assign_review_office(
+        count = centre_services.centres_assign_review_office(
             centres=form.cleaned_data["centres"], office=form.cleaned_data["office"], by=request.user
         )
         messages.success(

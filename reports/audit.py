@@ -188,6 +188,7 @@ class AuditFilters:
     user_text: str = ""
     kind: str = ""
     centre: Centre | None = None
+    kinds: tuple[str, ...] = ()  # several kinds at once (the centre page's history); `kind` wins when set
 
 
 @dataclass
@@ -233,7 +234,10 @@ def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:
 def entry_keys(user, filters: AuditFilters) -> models.QuerySet:
     """(kind, id, time) of every change the user may see, newest first: one UNION ALL, sliced by the caller
     (and counted: one more query)."""
-    sources = [SOURCES[filters.kind]] if filters.kind in SOURCES else list(SOURCES.values())
+    if filters.kind in SOURCES:
+        sources = [SOURCES[filters.kind]]
+    else:
+        sources = [SOURCES[k] for k in filters.kinds if k in SOURCES] or list(SOURCES.values())
     parts = [
         _filtered(s, user, filters)
         .order_by()
@@ -387,10 +391,13 @@ def _text(value) -> str:
 
 
 def person(user) -> str:
-    """Vietnamese order: family and middle names before the given name; the username if there is none."""
-    if user is None:
-        return _("Hệ thống")
-    return f"{user.last_name} {user.first_name}".strip() or user.username
+    """Who made a change: the user's name (accounts.User.display_name), "Hệ thống" for a command."""
+    return _("Hệ thống") if user is None else user.display_name
+
+
+def recent_entries(*, user, filters: AuditFilters, limit: int) -> list[AuditEntry]:
+    """The latest `limit` entries, newest first: one query for the keys, one per kind among them."""
+    return entries_for(list(entry_keys(user, filters)[:limit]))
 
 
 def all_entries(user, filters: AuditFilters, *, chunk: int = 2000) -> Iterator[AuditEntry]:
@@ -413,11 +420,11 @@ def filter_form(user, params):
     404 (as everywhere); other invalid values are reported by the form and ignored."""
     from django.http import Http404
 
-    from reports.forms import AuditFilterForm
+    from reports.filters import AuditFilter
 
-    form = AuditFilterForm(
+    form = AuditFilter(
         params or None,
-        centres=scoping.visible_centres(user).select_related("commune").order_by("commune__code"),
+        centres=Centre.objects.visible_to(user).select_related("commune").order_by("commune__code"),
         kinds=KIND_CHOICES,
     )
     if not form.is_bound:
@@ -430,44 +437,6 @@ def filter_form(user, params):
         date_from=data.get("tu_ngay") if "den_ngay" not in form.errors else None,
         date_to=data.get("den_ngay"),
         user_text=(data.get("nguoi") or "").strip(),
-        kind=data.get("loai") or "",
+        kind=data.get("doi_tuong") or "",
         centre=data.get("trung_tam"),
-    )
-
-
-def build_audit_export(user, params: dict):
-    """The trail as .xlsx, one row per changed field (reports.exports registry, code "nhat-ky")."""
-    from reports.exports import TableSpec, _context, scope_label
-    from reports.list_exports import form_described
-    from reports.xlsx import DATE, TEXT, Column
-
-    scoping.require_province_level(user)
-    form, filters = filter_form(user, params)
-    columns = [
-        Column(_("Ngày"), DATE),
-        Column(_("Giờ"), TEXT, 7),
-        Column(_("Người thực hiện"), TEXT, 22),
-        Column(_("Loại đối tượng"), TEXT, 18),
-        Column(_("Đối tượng"), TEXT, 34),
-        Column(_("Trung tâm"), TEXT, 36),
-        Column(_("Thao tác"), TEXT, 16),
-        Column(_("Nội dung"), TEXT, 24),
-        Column(_("Giá trị cũ"), TEXT, 24),
-        Column(_("Giá trị mới"), TEXT, 24),
-        Column(_("Lý do"), TEXT, 24),
-    ]
-
-    def rows():
-        for e in all_entries(user, filters):
-            local = timezone.localtime(e.when)
-            head = [local, local.strftime("%H:%M"), e.who, e.kind_label, e.object_label, e.centre, e.action]
-            for change in e.changes or [Change("", "", "")]:
-                yield [*head, change.field, change.old, change.new, e.reason]
-
-    return TableSpec(
-        title=_("Nhật ký thay đổi dữ liệu"),
-        context=_context(user, scope_label(user), "", form_described(form) if form.is_bound else []),
-        columns=columns,
-        rows=rows(),
-        total=entry_keys(user, filters).count(),
     )

@@ -57,7 +57,7 @@ def export_job_create(*, kind: str, title: str, params: dict, rows_total: int, b
 def export_job_run(*, job_id: int) -> ExportJob:
     """Build the job's file as its owner would get it (their scope, their params) and attach it."""
     from reports.exports import EXPORTS
-    from reports.xlsx import filename_for, write_table
+    from tthtcd_portal.xlsx import filename_for, write_table
 
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if job.status != ExportJob.Status.QUEUED:

@@ -18,21 +18,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
-from courses.selectors import centre_recent_courses
-from reports import audit, selectors, services
-from reports.exports import EXPORTS, scope_label
-from reports.forms import DashboardFilterForm, ReportSettingsForm, filters_to_params, grouping_label
+from centres.selectors import centre_for_user
+from courses.selectors import centre_recent_courses, programme_kinds
+from reports import audit, services
+from reports import dashboard as engine
+from reports.exports import EXPORTS
+from reports.exports.base import scope_label
+from reports.filters import DashboardFilter, ReportSettingsForm, filters_to_params, grouping_label
 from reports.models import ExportJob
-from reports.official import OFFICIAL_REPORTS
-from reports.xlsx import XLSX_CONTENT_TYPE, filename_for, table_response
+from reports.official import OFFICIAL_REPORTS, report_settings_for
+from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE, filename_for, table_response
 
 # Exports with more rows than this run in the background (a few seconds of work at ~10,000 rows/s).
 BACKGROUND_ROWS = 20000
 
 
 def _filters(request):
-    kinds = selectors.programme_kinds()
-    form = DashboardFilterForm(request.GET or None, kinds=kinds)
+    form = DashboardFilter(request.GET or None, kinds=programme_kinds())
     filters = form.filters()
     if request.GET and not form.is_valid():
         messages.warning(
@@ -52,7 +54,7 @@ def _board_context(request, form, filters, board, *, extra_params=None) -> dict:
         "filters": filters,
         "board": board,
         **board.derived(),
-        "rating_labels": [label for _v, label in selectors.Rating.choices],
+        "rating_labels": [label for _v, label in engine.Rating.choices],
         "grouping_label": grouping_label(filters.grouping),
         "query": urlencode(params),
     }
@@ -67,13 +69,13 @@ def dashboard(request):
         return centre(request, user.centre_id)
     form, filters = _filters(request)
     scope = scoping.centre_q(user)
-    board = selectors.dashboard(scope=scope, filters=filters, by_centre=not scoping.is_province_level(user))
+    board = engine.dashboard(scope=scope, filters=filters, by_centre=not scoping.is_province_level(user))
     today = timezone.localdate()
     # Called by the template only when its cached fragment (keyed by the dashboard's data stamp and the day)
     # is missing: a cached page runs none of these queries.
     missing = functools.cache(
-        lambda: selectors.missing_data(
-            scope=scope, centres=board.centres, today=today, cycle_year=selectors.current_cycle_year(today)
+        lambda: engine.missing_data(
+            scope=scope, centres=board.centres, today=today, cycle_year=engine.current_cycle_year(today)
         )
     )
     context = _board_context(request, form, filters, board)
@@ -95,10 +97,10 @@ def district(request, pk: int):
     found = get_object_or_404(scoping.visible_districts(request.user), pk=pk)
     form, filters = _filters(request)
     scope = scoping.centre_q(request.user)
-    board = selectors.dashboard(scope=scope, filters=filters, by_centre=True, only_group=("district", found.pk))
+    board = engine.dashboard(scope=scope, filters=filters, by_centre=True, only_group=("district", found.pk))
     today = timezone.localdate()
-    missing = selectors.missing_data(
-        scope=scope, centres=board.centres, today=today, cycle_year=selectors.current_cycle_year(today)
+    missing = engine.missing_data(
+        scope=scope, centres=board.centres, today=today, cycle_year=engine.current_cycle_year(today)
     )
     context = _board_context(request, form, filters, board, extra_params={"huyen": found.pk})
     context.update({"district": found, "missing": missing, "unit": found.name})
@@ -108,9 +110,9 @@ def district(request, pk: int):
 @login_required
 def centre(request, pk: int):
     """A centre's figures by year against its district's average per centre."""
-    found = scoping.get_centre_for_user(request.user, pk)
+    found = centre_for_user(request.user, pk)
     form, filters = _filters(request)
-    comparison = selectors.centre_comparison(centre=found, filters=filters)
+    comparison = engine.centre_comparison(centre=found, filters=filters)
     return render(
         request,
         "reports/centre.html",
@@ -121,7 +123,7 @@ def centre(request, pk: int):
             "comparison": comparison,
             "rows": comparison.year_rows(),
             "recent_classes": centre_recent_courses(user=request.user, centre=found),
-            "record_url": selectors.centre_url(found.pk),
+            "record_url": engine.centre_url(found.pk),
             "query": urlencode(filters_to_params(filters)),
         },
     )
@@ -270,7 +272,7 @@ def report_settings(request):
     province = provinces.filter(pk=request.GET.get("tinh") or user.province_id).first() or provinces.first()
     if province is None:
         raise Http404(_("Chưa có tỉnh nào."))
-    current = selectors.report_settings_for(province)
+    current = report_settings_for(province)
     form = ReportSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         services.report_settings_update(province=province, by=user, **form.cleaned_data)

@@ -195,13 +195,14 @@ def demo_base(transactional_db):
 
     from accounts import demo as accounts_demo
     from centres import demo as centres_demo
+    from portal import demo as portal_demo
     from tests.factories import ensure_programme_kinds
     from units import demo as units_demo
 
     settings.DEBUG = True  # demo accounts are only created in development
     ensure_programme_kinds()  # an earlier transactional test may have flushed the migration's rows
     rng = random.Random(1)
-    for step in (units_demo.seed, accounts_demo.seed_offices, centres_demo.seed, accounts_demo.seed_users):
+    for step in (units_demo.seed, accounts_demo.seed_offices, centres_demo.seed, portal_demo.seed_users):
         step(rng=rng, log=lambda *_: None)
     return rng
 

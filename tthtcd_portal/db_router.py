@@ -1,6 +1,6 @@
 """Send dashboard and export reads to a read replica when DATABASE_REPLICA_URL is set.
 
-Reads opt in with `using(read_db())` (reports selectors and exports); everything else, and every write,
+Reads opt in with `using(read_db())` (the dashboard engine and exports); everything else, and every write,
 goes to "default". Without a replica configured, read_db() is "default".
 """
 

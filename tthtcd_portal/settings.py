@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "courses",
     "evaluations",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -71,7 +72,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "tthtcd_portal.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "tthtcd_portal.wsgi.application"
 
 TEMPLATES = [
@@ -85,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tthtcd_portal.navigation.navigation",
+                "portal.navigation.navigation",
             ],
         },
     },
@@ -187,7 +188,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Cache ----------------------------------------------------------------------------------------
-# The dashboards keep their computed figures here, keyed by a stamp of the data (reports.selectors.dashboard),
+# The dashboards keep their computed figures here, keyed by a stamp of the data (reports.dashboard.dashboard),
 # so a cached answer is never stale. Per process: each gunicorn worker warms its own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", default=600)

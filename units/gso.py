@@ -75,9 +75,10 @@ class GsoList:
         return {kind: n for kind, n in counts.items() if n}
 
 
-def gso_code(value, width: int, row: int, column: str) -> str:
-    """A GSO code as text of `width` digits. A code that a spreadsheet turned into a number lost only its
-    leading zeros (6 → "06", 1834.0 → "01834"), since codes are never anything else."""
+def code_cell(value, width: int, row: int, column: str) -> str:
+    """A GSO code read from a cell, as text of `width` digits. A code that a spreadsheet turned into a number
+    lost only its leading zeros (6 → "06", 1834.0 → "01834"), since codes are never anything else; anything
+    else raises SpreadsheetError naming the row and column. Every importer of codes uses it."""
     if isinstance(value, bool):
         value = str(value)
     if isinstance(value, float) and value.is_integer():
@@ -176,11 +177,11 @@ def parse_gso(fileobj, name: str) -> GsoList:
     for number, cells in rows:
         raw = [_cell(cells, columns, c) for c in (PROVINCE_COLUMN, DISTRICT_COLUMN, COMMUNE_COLUMN)]
         p_name = _name(raw[0], number, PROVINCE_COLUMN, required=True)
-        p_code = gso_code(_cell(cells, columns, PROVINCE_CODE), 2, number, PROVINCE_CODE)
+        p_code = code_cell(_cell(cells, columns, PROVINCE_CODE), 2, number, PROVINCE_CODE)
         d_name = _name(raw[1], number, DISTRICT_COLUMN, required=False)
         d_code_raw = _cell(cells, columns, DISTRICT_CODE)
         c_name = _name(raw[2], number, COMMUNE_COLUMN, required=True)
-        c_code = gso_code(_cell(cells, columns, COMMUNE_CODE), 5, number, COMMUNE_CODE)
+        c_code = code_cell(_cell(cells, columns, COMMUNE_CODE), 5, number, COMMUNE_CODE)
         label, c_kind = _kind(_cell(cells, columns, KIND_COLUMN), number)
         has_district_code = clean_name(d_code_raw) != ""
         if bool(d_name) != has_district_code:
@@ -201,7 +202,7 @@ def parse_gso(fileobj, name: str) -> GsoList:
         _same(result.provinces, p_code, (p_name, p_kind), number, PROVINCE_CODE)
         d_code = ""
         if d_name:
-            d_code = gso_code(d_code_raw, 3, number, DISTRICT_CODE)
+            d_code = code_cell(d_code_raw, 3, number, DISTRICT_CODE)
             d_name, d_kind = _prefixed(
                 d_name,
                 DISTRICT_KINDS,

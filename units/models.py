@@ -24,16 +24,38 @@ class ValidityQuerySet(models.QuerySet):
         return self.filter(Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day))
 
 
-class Province(models.Model):
-    class Kind(models.TextChoices):
-        TINH = "tinh", _("Tỉnh")
-        THANH_PHO = "thanh_pho", _("Thành phố trực thuộc trung ương")
+class AdministrativeUnit(models.Model):
+    """What province, district and commune share: a GSO code and name, the dates the unit was valid, and the
+    constraints on them — unique (code, valid_from), validity ordered. Constraint names keep their form
+    (`province_validity_ordered`, …) through %(class)s, so the database needs no migration."""
 
-    code = models.CharField(_("mã"), max_length=2)
+    code = models.CharField(_("mã"), max_length=5)
     name = models.CharField(_("tên"), max_length=100)
-    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.TINH)
     valid_from = models.DateField(_("hiệu lực từ"))
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        # By name in Vietnamese order (pickers, the admin site); official tables order by code explicitly.
+        ordering = [by_name(), "valid_from", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="%(class)s_code_valid_from_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="%(class)s_validity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MergedUnit(AdministrativeUnit):
+    """A unit that can end by becoming part of another of its level (provinces and communes, 2025): set by the
+    mapping import, `merged_into` is the unit it became part of."""
+
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("sáp nhập vào"),
@@ -43,26 +65,28 @@ class Province(models.Model):
         related_name="predecessors",
     )
 
-    objects = ValidityQuerySet.as_manager()
+    class Meta(AdministrativeUnit.Meta):
+        abstract = True
 
-    class Meta:
-        ordering = [by_name(), "valid_from", "code"]
+
+class Province(MergedUnit):
+    class Kind(models.TextChoices):
+        TINH = "tinh", _("Tỉnh")
+        THANH_PHO = "thanh_pho", _("Thành phố trực thuộc trung ương")
+
+    code = models.CharField(_("mã"), max_length=2)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.TINH)
+
+    class Meta(AdministrativeUnit.Meta):
         verbose_name = _("tỉnh/thành phố")
         verbose_name_plural = _("tỉnh/thành phố")
         constraints = [
-            models.UniqueConstraint(fields=["code", "valid_from"], name="province_code_valid_from_unique"),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="province_validity_ordered",
-            ),
+            *AdministrativeUnit.Meta.constraints,
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2}$"), name="province_code_two_digits"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class District(models.Model):
+class District(AdministrativeUnit):
     class Kind(models.TextChoices):
         HUYEN = "huyen", _("Huyện")
         QUAN = "quan", _("Quận")
@@ -71,31 +95,18 @@ class District(models.Model):
 
     province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="districts")
     code = models.CharField(_("mã"), max_length=3)
-    name = models.CharField(_("tên"), max_length=100)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.HUYEN)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
-    objects = ValidityQuerySet.as_manager()
-
-    class Meta:
-        ordering = [by_name(), "valid_from", "code"]
+    class Meta(AdministrativeUnit.Meta):
         verbose_name = _("quận/huyện")
         verbose_name_plural = _("quận/huyện")
         constraints = [
-            models.UniqueConstraint(fields=["code", "valid_from"], name="district_code_valid_from_unique"),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="district_validity_ordered",
-            ),
+            *AdministrativeUnit.Meta.constraints,
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{3}$"), name="district_code_three_digits"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Commune(models.Model):
+class Commune(MergedUnit):
     class Kind(models.TextChoices):
         XA = "xa", _("Xã")
         PHUONG = "phuong", _("Phường")
@@ -108,38 +119,16 @@ class Commune(models.Model):
         District, verbose_name=_("huyện"), null=True, blank=True, on_delete=models.PROTECT, related_name="communes"
     )
     code = models.CharField(_("mã"), max_length=5)
-    name = models.CharField(_("tên"), max_length=100)
     kind = models.CharField(_("cấp"), max_length=20, choices=Kind.choices, default=Kind.XA)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    # Set by the 2025 mapping import: the new commune this one became part of.
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name=_("sáp nhập vào"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="predecessors",
-    )
 
-    objects = ValidityQuerySet.as_manager()
-
-    class Meta:
-        ordering = [by_name(), "valid_from", "code"]
+    class Meta(AdministrativeUnit.Meta):
         verbose_name = _("xã/phường/thị trấn")
         verbose_name_plural = _("xã/phường/thị trấn")
         constraints = [
-            models.UniqueConstraint(fields=["code", "valid_from"], name="commune_code_valid_from_unique"),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="commune_validity_ordered",
-            ),
+            *AdministrativeUnit.Meta.constraints,
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{5}$"), name="commune_code_five_digits"),
         ]
         indexes = [models.Index(fields=["code"], name="commune_code_idx")]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def short_name(self) -> str:

@@ -6,11 +6,13 @@ from django.http import Http404
 
 from accounts import scoping
 from accounts.models import User
+from centres.models import Centre
+from centres.selectors import centre_for_user
 from tests.factories import UserFactory
 
 
 def visible(user):
-    return set(scoping.visible_centres(user).values_list("id", flat=True))
+    return set(Centre.objects.visible_to(user).values_list("id", flat=True))
 
 
 def test_each_persona_sees_exactly_their_centres(world):
@@ -31,10 +33,10 @@ def test_an_official_of_the_province_it_merged_into_sees_its_history(world):
 
 def test_a_centre_outside_the_scope_is_a_404(world):
     with pytest.raises(Http404):
-        scoping.get_centre_for_user(world.staff_a, world.centre_b.id)
+        centre_for_user(world.staff_a, world.centre_b.id)
     with pytest.raises(Http404):
-        scoping.get_centre_for_user(world.reviewer_y, world.centre_a.id)
-    assert scoping.get_centre_for_user(world.reviewer_x, world.centre_a.id) == world.centre_a
+        centre_for_user(world.reviewer_y, world.centre_a.id)
+    assert centre_for_user(world.reviewer_x, world.centre_a.id) == world.centre_a
 
 
 def test_reviewers_read_but_do_not_edit_staff_and_officials_edit(world):

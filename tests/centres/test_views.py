@@ -48,13 +48,13 @@ def test_list_filters_and_search(world, client_for):
         body = client.get(url("list"), params).content.decode()
         return [c.name for c in (world.centre_a, world.centre_b) if c.name in body]
 
-    assert names(district=world.district_y.pk) == [world.centre_b.name]
-    assert names(has_library="1") == [world.centre_b.name]
-    assert names(rating="tot") == [world.centre_a.name]
-    assert names(rating="none") == [world.centre_b.name]
+    assert names(huyen=world.district_y.pk) == [world.centre_b.name]
+    assert names(thu_vien="1") == [world.centre_b.name]
+    assert names(xep_loai="tot") == [world.centre_a.name]
+    assert names(xep_loai="none") == [world.centre_b.name]
     assert names(q="12694") == [world.centre_a.name]
     assert names(q="Thụy Trường") == [world.centre_b.name]
-    assert names(status="merged") == []
+    assert names(tinh_trang="merged") == []
 
 
 def _many_centres(world, n):
@@ -80,7 +80,7 @@ def test_all_centres_render_on_one_page_when_asked(world, client_for):
     _many_centres(world, 60)
     client = client_for(world.reviewer_x)
     assert len(client.get(url("list")).context["page"].object_list) == 50
-    response = client.get(url("list"), {"per_page": "all"})
+    response = client.get(url("list"), {"tat_ca": "1"})
     assert len(response.context["page"].object_list) == 61
     assert response.context["page"].paginator.num_pages == 1
 
@@ -109,7 +109,7 @@ def test_centre_page_shows_board_past_members_instructors_and_history(world, cli
     assert [m.full_name for m in data.past_board] == ["Đỗ Thị Cúc"]
     body = response.content.decode()
     assert "Bùi Thị Thắm" in body
-    assert "số phòng học" in body and "Nguyễn Văn A" in body  # the change and who made it
+    assert "Số phòng học" in body and "Nguyễn Văn A" in body  # the change (old → new) and who made it
     # A reviewer reads: no edit buttons.
     assert url("edit", world.centre_a.pk) not in body
     assert url("board_add", world.centre_a.pk) not in body
@@ -138,12 +138,14 @@ def test_centre_page_runs_a_fixed_number_of_queries(world, client_for, django_as
             centre=world.centre_a, year=2026 - i % 6, programme_kind=figure_kind(("khac", "phap-luat")[i // 6])
         )
         AssessmentFactory(centre=world.centre_a, year=2010 + i)
+    services.centre_update(centre=world.centre_a, fields={"rooms": 4}, by=world.staff_a)  # every kind of change
     client = client_for(world.staff_a)
-    # 1 session, 2 user, 3 centre with its units, 4 board, 5 instructors with their person, 6 predecessors,
-    # 7-10 history of centre, board, instructors and assignments (each with its user), 11 its assessments,
-    # 12 its figures by year and kind, 13 its district's sums per year, 14 its latest classes with session
-    # and participation subqueries, 15 the user's centre (menu in base.html).
-    with django_assert_num_queries(15):
+    # 1 session, 2 user, 3 centre with its units, 4 its assessments, 5 its figures by year and kind, 6 its
+    # district's sums per year, 7 board, 8 instructors with their person, 9 predecessors, 10 its latest classes
+    # with session and participation subqueries, 11 the history's keys (the audit trail's UNION of the registry's
+    # four history tables), 12-15 the entries of each of those four kinds with their previous rows and users,
+    # 16 the user's centre (menu in base.html).
+    with django_assert_num_queries(16):
         response = client.get(url("detail", world.centre_a.pk))
     assert len(response.context["data"].past_board) == n
     assert len(response.context["recent_classes"]) == min(n, 8)

@@ -4,10 +4,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
 
-from accounts.scoping import get_centre_for_user
 from centres.models import Centre
+from centres.selectors import centre_for_user
+from portal.urls import urlpatterns as real_urlpatterns
 from tests.factories import ProvinceFactory
-from tthtcd_portal.urls import urlpatterns as real_urlpatterns
 from units.models import Province
 
 
@@ -16,7 +16,7 @@ def scoped(request, centre_pk):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    get_centre_for_user(request.user, centre_pk)
+    centre_for_user(request.user, centre_pk)
     return HttpResponse("ok")
 
 

@@ -5,7 +5,7 @@ import re
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 
-from tthtcd_portal.views import bench_ping
+from portal.views import bench_ping
 
 
 def test_no_timing_headers_by_default(client_for, world):

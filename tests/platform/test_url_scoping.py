@@ -19,11 +19,11 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.scoping import visible_centres
+from centres.models import Centre
 from tests.platform.url_objects import PUBLIC, READ_DENIED_WITH_403, SKIPPED_NAMESPACES, Filler, Obj
 
 PERSONAS = ["staff_a", "staff_b", "reviewer_x", "reviewer_y", "official", "other_official"]
-PROJECT_APPS = ["accounts", "units", "centres", "courses", "evaluations", "reports"]
+PROJECT_APPS = ["accounts", "units", "centres", "courses", "evaluations", "reports", "portal"]
 LOGIN = "/tai-khoan/dang-nhap/"
 
 
@@ -78,7 +78,9 @@ def row_counts() -> dict[str, int]:
 def outsiders(world) -> list[str]:
     """Personas that do not see centre B, as accounts.scoping says (not as this test assumes)."""
     return [
-        name for name in PERSONAS if not visible_centres(getattr(world, name)).filter(pk=world.centre_b.pk).exists()
+        name
+        for name in PERSONAS
+        if not Centre.objects.visible_to(getattr(world, name)).filter(pk=world.centre_b.pk).exists()
     ]
 
 

@@ -120,6 +120,7 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("*", "centre_pk"): Obj(lambda f: f.world.centre_b),
     ("*", "centre_id"): Obj(lambda f: f.world.centre_b),
     ("centres", "pk"): Obj(lambda f: f.world.centre_b),
+    ("centres:detail", "pk"): Obj(lambda f: f.world.centre_b),  # the centre page, assembled in portal.views
     ("*", "office_pk"): Obj(lambda f: f.world.office_y),
     ("*", "office_id"): Obj(lambda f: f.world.office_y),
     ("evaluations", "pk"): Obj(_assessment_of_b),

@@ -5,7 +5,7 @@ import pytest
 from centres.models import Centre
 from courses.models import CentreYearFigure
 from evaluations.models import Assessment
-from reports.selectors import DashboardFilters
+from reports.dashboard import DashboardFilters
 from tests.factories import CentreFactory, CommuneFactory
 from tests.reports.factories import AssessmentFactory, FigureFactory, kind
 

@@ -12,10 +12,10 @@ from centres import services as centre_services
 from centres.models import BoardMember, Centre
 from courses.models import AttendanceAudit
 from evaluations.models import Assessment, AssessmentEvent
-from reports.xlsx import HEADER_ROW
 from tests.centres.factories import AssignmentFactory, BoardMemberFactory
 from tests.courses.factories import CourseFactory, EnrolmentFactory, LearnerFactory, SessionFactory
 from tests.reports.factories import AssessmentFactory
+from tthtcd_portal.xlsx import HEADER_ROW
 
 URL = reverse("reports:audit")
 
@@ -76,15 +76,15 @@ def page_text(client, params=None):
 
 
 def test_official_sees_old_and_new_values_with_who_and_what(world, changes, client_for):
-    text = page_text(client_for(world.official), {"loai": "ban-giam-doc"})
+    text = page_text(client_for(world.official), {"doi_tuong": "ban-giam-doc"})
     assert "Phạm Văn Đức" in text and "Chức vụ chính" in text
     assert "<del>Chủ tịch Hội Nông dân xã</del> → <strong>Phó Chủ tịch UBND xã</strong>" in text
     assert "Nguyễn Văn A" in text  # staff_a's name (family name first)
-    session_page = page_text(client_for(world.official), {"loai": "buoi-hoc"})
+    session_page = page_text(client_for(world.official), {"doi_tuong": "buoi-hoc"})
     assert "<del>30</del> → <strong>35</strong>" in session_page
-    attendance = page_text(client_for(world.official), {"loai": "diem-danh"})
+    attendance = page_text(client_for(world.official), {"doi_tuong": "diem-danh"})
     assert "<del>35</del> → <strong>33</strong>" in attendance and "Lưu điểm danh" in attendance
-    evaluation = page_text(client_for(world.official), {"loai": "danh-gia"})
+    evaluation = page_text(client_for(world.official), {"doi_tuong": "danh-gia"})
     assert "Nộp tự đánh giá" in evaluation and "<del>70</del> → <strong>82.5</strong>" in evaluation
     assert "Đã nộp tự đánh giá" in evaluation or "Chờ" in evaluation or "→" in evaluation
 
@@ -99,7 +99,7 @@ def test_every_kind_of_object_is_in_the_trail(world, changes, client_for):
         ("nguoi-hoc", "Thôn Bắc"),
         ("ghi-danh", "01/06/2026"),
     ]:
-        assert expected in page_text(client, {"loai": kind}), kind
+        assert expected in page_text(client, {"doi_tuong": kind}), kind
 
 
 def test_filters_by_centre_user_and_date(world, changes, client_for):
@@ -141,9 +141,9 @@ def test_a_page_costs_a_fixed_number_of_queries(world, changes, client_for, djan
     for n in range(60):  # many more changes of one kind: a page of that kind costs the same
         _edit(BoardMember.objects.get(pk=changes[0].pk), world.staff_a, main_post=f"Chức vụ {n}")
     with django_assert_num_queries(2 + 1 + 2 + 1 + 1 + 1):
-        page_text(client, {"loai": "ban-giam-doc", "trang": "2"})
+        page_text(client, {"doi_tuong": "ban-giam-doc", "trang": "2"})
     with django_assert_num_queries(2 + 1 + 2 + 1 + 1 + 1):
-        page_text(client, {"loai": "ban-giam-doc"})
+        page_text(client, {"doi_tuong": "ban-giam-doc"})
 
 
 def test_pages_hold_fifty_changes_newest_first(world, changes, client_for):
@@ -151,18 +151,18 @@ def test_pages_hold_fifty_changes_newest_first(world, changes, client_for):
     for n in range(60):
         _edit(BoardMember.objects.get(pk=member.pk), world.official, main_post=f"Chức vụ số {n:02d}")
     client = client_for(world.official)
-    first = page_text(client, {"loai": "ban-giam-doc"})
+    first = page_text(client, {"doi_tuong": "ban-giam-doc"})
     assert "Chức vụ số 59" in first and "Chức vụ số 05" not in first
     assert "Trang 1/2" in first
-    second = page_text(client, {"loai": "ban-giam-doc", "trang": "2"})
+    second = page_text(client, {"doi_tuong": "ban-giam-doc", "trang": "2"})
     assert "<del>Chức vụ số 04</del> → <strong>Chức vụ số 05</strong>" in second
 
 
 def test_export_lists_one_row_per_changed_field(world, changes, client_for):
     client = client_for(world.official)
-    page = page_text(client, {"loai": "ban-giam-doc"})
-    assert f"{reverse('reports:export', args=['nhat-ky'])}?loai=ban-giam-doc" in page
-    response = client.get(reverse("reports:export", args=["nhat-ky"]), {"loai": "ban-giam-doc"})
+    page = page_text(client, {"doi_tuong": "ban-giam-doc"})
+    assert f"{reverse('reports:export', args=['nhat-ky'])}?doi_tuong=ban-giam-doc" in page
+    response = client.get(reverse("reports:export", args=["nhat-ky"]), {"doi_tuong": "ban-giam-doc"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet["A1"].value == "Nhật ký thay đổi dữ liệu"
@@ -190,5 +190,5 @@ def test_export_lists_one_row_per_changed_field(world, changes, client_for):
 def test_changes_through_the_services_carry_their_user(world, client_for):
     centre = Centre.objects.with_units().get(pk=world.centre_a.pk)
     centre_services.centre_update(centre=centre, fields={"address": "Thôn Đông, xã Đông Phương"}, by=world.official)
-    text = page_text(client_for(world.official), {"loai": "trung-tam"})
+    text = page_text(client_for(world.official), {"doi_tuong": "trung-tam"})
     assert "Thôn Đông, xã Đông Phương" in text and "Địa chỉ" in text

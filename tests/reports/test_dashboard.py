@@ -12,8 +12,8 @@ from django.urls import reverse
 from accounts import scoping
 from centres.models import Centre
 from evaluations.models import Assessment
-from reports import selectors
-from reports.selectors import GROUP_FORMER, DashboardFilters
+from reports import dashboard as selectors
+from reports.dashboard import GROUP_FORMER, DashboardFilters
 from tests.courses.factories import CourseFactory
 from tests.factories import CentreFactory, CommuneFactory
 from tests.reports.conftest import FILTERS, raw_sum

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from centres.models import Centre
 from evaluations.models import Assessment
 from reports.models import ExportJob
-from reports.xlsx import HEADER_ROW
 from tests.reports.conftest import raw_sum
+from tthtcd_portal.xlsx import HEADER_ROW
 
 PARAMS = {"tu_nam": "2022", "den_nam": "2024", "nam_goc": "2022"}
 

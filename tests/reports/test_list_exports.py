@@ -14,11 +14,11 @@ from centres.models import BoardMember
 from courses.models import ClassSession, Course
 from evaluations.models import Assessment
 from reports.models import ExportJob
-from reports.xlsx import HEADER_ROW
 from tests import clock
 from tests.centres.factories import AssignmentFactory, BoardMemberFactory, InstructorFactory
 from tests.courses.factories import CourseFactory, EnrolmentFactory, LearnerFactory, SessionFactory
 from tests.reports.factories import AssessmentFactory
+from tthtcd_portal.xlsx import HEADER_ROW
 
 FORMULA = '=HYPERLINK("x")'
 
@@ -111,7 +111,7 @@ def test_board_export_has_typed_dates_and_keeps_formula_like_names_as_text(world
 
 
 def test_board_export_follows_the_centre_list_filters(world, registry, client_for):
-    sheet = export(client_for(world.official), "ban-giam-doc", {"district": world.district_y.pk})
+    sheet = export(client_for(world.official), "ban-giam-doc", {"huyen": world.district_y.pk})
     assert [r[3] for r in body(sheet)] == ["Lê Văn Bình"]
     assert "Huyện: Huyện Thái Thụy" in sheet["A3"].value
 
@@ -194,7 +194,7 @@ def test_class_export_counts_sessions_and_participations_from_the_database(world
     assert row[9] == datetime.datetime(2025, 3, 1) and row[10] == datetime.datetime(2026, 6, 30)
     assert row[12] == a_class.sessions.count() == 3
     assert row[13] == sum(a_class.sessions.values_list("present", flat=True)) == 108
-    assert "2025" in sheet["A2"].value
+    assert "Năm: 2025" in sheet["A3"].value
 
 
 def test_class_export_of_reviewer_y_holds_only_district_y(world, classes, client_for):
@@ -233,7 +233,9 @@ def test_sessions_export_of_one_class_and_of_a_year_in_scope(world, classes, cli
     assert isinstance(first[10].value, int) and first[10].number_format == "#,##0"
 
     year = body(export(client_for(world.official), "buoi-hoc", {"nam": "2025"}))
-    assert sorted(r[10] for r in year) == [37, 41, 55]  # every class in scope, only 2025
+    # The classes list's `nam` is the class's start year: the sessions of the classes started in 2025, as the
+    # list shows them (A's class runs into 2026: its 2026 session comes along).
+    assert sorted(r[10] for r in year) == [30, 37, 41, 55]
     assert [r[10] for r in body(export(client_for(world.reviewer_y), "buoi-hoc"))] == [55]
     assert body(export(client_for(world.other_official), "buoi-hoc")) == []
     # A class of another unit is a 404, whoever asks.
@@ -245,8 +247,8 @@ def test_a_large_sessions_export_runs_in_the_background(world, classes, client_f
     client = client_for(world.official)
     response = client.get(reverse("reports:export", args=["buoi-hoc"]), {"nam": "2025"})
     job = ExportJob.objects.get()
-    assert response.status_code == 302 and job.status == ExportJob.Status.DONE and job.rows_total == 3
-    assert len(body(workbook_sheet(client.get(reverse("reports:job_download", args=[job.pk]))))) == 3
+    assert response.status_code == 302 and job.status == ExportJob.Status.DONE and job.rows_total == 4
+    assert len(body(workbook_sheet(client.get(reverse("reports:job_download", args=[job.pk]))))) == 4
 
 
 def test_learner_export_keeps_names_as_text_and_years_as_numbers(world, classes, client_for):
@@ -330,9 +332,9 @@ def test_list_pages_link_their_exports_with_the_current_filters(world, classes, 
     page = official.get(reverse("courses:list"), {"nam": "2025", "loai": ""}).content.decode()
     assert f"{reverse('reports:export', args=['buoi-hoc'])}?nam=2025&amp;loai=" in page
     assert f"{reverse('reports:export', args=['lop-hoc'])}?nam=2025&amp;loai=" in page
-    page = official.get(reverse("centres:list"), {"district": world.district_x.pk}).content.decode()
-    assert f"{reverse('reports:export', args=['ban-giam-doc'])}?district={world.district_x.pk}" in page
-    assert f"{reverse('reports:export', args=['giang-vien'])}?district={world.district_x.pk}" in page
+    page = official.get(reverse("centres:list"), {"huyen": world.district_x.pk}).content.decode()
+    assert f"{reverse('reports:export', args=['ban-giam-doc'])}?huyen={world.district_x.pk}" in page
+    assert f"{reverse('reports:export', args=['giang-vien'])}?huyen={world.district_x.pk}" in page
     page = official.get(reverse("centres:detail", args=[world.centre_a.pk])).content.decode()
     assert f"{reverse('reports:export', args=['ban-giam-doc'])}?trung_tam={world.centre_a.pk}" in page
     a_class, _b = classes
@@ -343,7 +345,7 @@ def test_list_pages_link_their_exports_with_the_current_filters(world, classes, 
     page = official.get(reverse("evaluations:office", args=[world.office_x.pk]), {"nam": "2025"}).content.decode()
     assert f"{reverse('reports:export', args=['xep-loai-nam'])}?nam=2025&amp;don_vi={world.office_x.pk}" in page
     page = client_for(world.reviewer_x).get(reverse("evaluations:home"), {"nam": "2025"}).content.decode()
-    assert f"{reverse('reports:export', args=['danh-gia'])}?nam=2025" in page
+    assert f"{reverse('reports:export', args=['xep-loai-nam'])}?nam=2025" in page
 
 
 # --- Official report (c): the registry's counts -------------------------------------------------------

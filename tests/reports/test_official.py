@@ -6,8 +6,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.models import ReportSettings
-from reports.official import ExtraColumns, centre_list_report, place_date_line
-from reports.xlsx import NUMBER, Column
+from reports.official import centre_list_report
+from tests.centres.factories import AssignmentFactory, BoardMemberFactory
+from tthtcd_portal.xlsx import place_date_line
 
 
 def open_report(response):
@@ -85,22 +86,16 @@ def test_participation_report_by_district_year_and_kind(world, figures, client_f
     assert rows[1][total_col + 1] == raw_sum("women", year=2024, centres=[world.centre_a, figures])
 
 
-def test_centre_list_report_takes_extra_columns_from_a_provider(world, figures):
-    seen = []
-
-    def board_counts(ids):
-        seen.append(sorted(ids))
-        return {world.centre_a.id: [5, 12]}
-
-    provider = ExtraColumns([Column("Ban giám đốc", NUMBER), Column("Giáo viên, báo cáo viên", NUMBER)], board_counts)
-    _title, content = centre_list_report(world.reviewer_x, {}, extra=[provider])
+def test_centre_list_report_holds_the_centres_the_list_shows_with_their_counts(world, figures):
+    BoardMemberFactory(centre=world.centre_a)
+    BoardMemberFactory(centre=world.centre_a)
+    AssignmentFactory(centre=figures)
+    _title, content = centre_list_report(world.official, {"huyen": world.district_x.pk})
     sheet = load_workbook(io.BytesIO(content)).active
     values = cells(sheet)
-    assert "Ban giám đốc" in values and world.centre_b.name not in values
-    assert seen == [sorted([world.centre_a.id, figures.id])]
-    a = row_values(sheet, 1)
-    assert a[-2:] == [5, 12]
-    assert row_values(sheet, "Tổng cộng")[-2:] == [5, 12]
+    assert "Thành viên Ban Giám đốc" in values and world.centre_b.name not in values  # district Y filtered out
+    assert row_values(sheet, 1)[-2:] == [2, 0]
+    assert row_values(sheet, "Tổng cộng")[-2:] == [2, 1]
 
 
 def test_official_reports_are_for_reviewers_and_above(world, client_for):

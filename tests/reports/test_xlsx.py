@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from reports.xlsx import DATE, DECIMAL, HEADER_ROW, NUMBER, PERCENT, TEXT, Column, ExportContext, write_table
+from tthtcd_portal.xlsx import DATE, DECIMAL, HEADER_ROW, NUMBER, PERCENT, TEXT, Column, ExportContext, write_table
 
 COLUMNS = [
     Column("Tên", TEXT, 30),
@@ -28,7 +28,7 @@ def book(world):
         ["\tTrung tâm\rĐông Phương", 5, None, None, None],
     ]
     context = ExportContext(
-        unit="Tỉnh Thái Bình", user=world.official, years="2024", filters=[("Loại", "Xóa mù chữ"), ("Trống", "")]
+        unit="Tỉnh Thái Bình", made_by="Nguyễn Văn A", years="2024", filters=[("Loại", "Xóa mù chữ"), ("Trống", "")]
     )
     path = write_table(title="Danh sách thử", context=context, columns=COLUMNS, rows=iter(rows))
     yield load_workbook(path).active
@@ -69,7 +69,7 @@ def test_numbers_dates_and_percentages_keep_their_types(book):
 
 
 def test_a_row_of_the_wrong_length_is_refused(world):
-    context = ExportContext(unit="P", user=world.official)
+    context = ExportContext(unit="P", made_by="Nguyễn Văn A")
     with pytest.raises(ValueError):
         write_table(title="x", context=context, columns=COLUMNS, rows=[["only one"]])
 
@@ -81,7 +81,7 @@ def test_rows_are_consumed_lazily_and_progress_is_reported(world):
         for i in range(5000):
             yield [f"Trung tâm {i}", i, None, None, None]
 
-    context = ExportContext(unit="P", user=world.official)
+    context = ExportContext(unit="P", made_by="Nguyễn Văn A")
     path = write_table(
         title="Lớn", context=context, columns=COLUMNS, rows=rows(), progress=seen.append, progress_every=2000
     )

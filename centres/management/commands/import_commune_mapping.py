@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from centres.mapping import Reason, centre_destinations, parse_commune_mapping
 from centres.services import commune_mapping_apply
 from tthtcd_portal.spreadsheets import SpreadsheetError
-from units.gso import gso_code
+from units.gso import code_cell
 
 REASONS = {
     Reason.MARKED: "marked receives_centre",
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp: {path}")
         try:
-            province = gso_code(options["province"], 2, 0, "--province") if options["province"] else None
+            province = code_cell(options["province"], 2, 0, "--province") if options["province"] else None
         except SpreadsheetError:
             raise CommandError(
                 f"--province phải là mã tỉnh 2 chữ số, ví dụ 33 (nhận được «{options['province']}»)."

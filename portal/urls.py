@@ -3,13 +3,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tthtcd_portal import views
+from centres import urls as centre_urls
+from portal import views
+
+# The centre's page is the registry's (centres:detail), but it gathers sections from the apps above the
+# registry, so its view lives here in the top layer; the rest of /trung-tam/ is centres/urls.py.
+centre_patterns = [path("<int:pk>/", views.centre_page, name="detail"), *centre_urls.urlpatterns]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("tai-khoan/", include("accounts.urls")),
     path("don-vi/", include("units.urls")),
-    path("trung-tam/", include("centres.urls")),
+    path("trung-tam/", include((centre_patterns, centre_urls.app_name))),
     path("lop-hoc/", include("courses.urls")),
     path("danh-gia/", include("evaluations.urls")),
     path("bao-cao/", include("reports.urls")),
@@ -17,9 +22,9 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
 ]
 
-handler403 = "tthtcd_portal.views.permission_denied"
-handler404 = "tthtcd_portal.views.page_not_found"
-handler500 = "tthtcd_portal.views.server_error"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
 
 # Uploaded files (MEDIA_ROOT) are never served directly: each is downloaded through a view that checks scope.
 

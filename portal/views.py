@@ -3,7 +3,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tthtcd_portal import selectors
+from accounts import scoping
+from centres.selectors import centre_for_user
+from portal import selectors
+from tthtcd_portal.params import date_param
 
 
 @login_required
@@ -21,6 +24,26 @@ def home(request: HttpRequest) -> HttpResponse:
         context["province"] = selectors.province_home(user=user, today=today)
     context["is_admin"] = user.is_superuser or user.is_administrator
     return render(request, "home.html", context)
+
+
+@login_required
+def centre_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The centre's page (routed as centres:detail): the registry's record, board and instructors, and the
+    sections the apps above the registry add — figures by year, latest classes, ratings, change history.
+    It is assembled here, in the top layer, because those apps sit above centres."""
+    centre = centre_for_user(request.user, pk)
+    today = timezone.localdate()
+    board_date = date_param(request.GET.get("ngay")) or today
+    context = {
+        "centre": centre,
+        "today": today,
+        "board_is_today": board_date == today,
+        "can_edit": scoping.can_edit_centre(request.user, centre),
+        "can_merge": centre.is_active and scoping.is_province_level(request.user),
+        "province_level": scoping.is_province_level(request.user),
+        **selectors.centre_page(user=request.user, centre=centre, board_date=board_date, today=today),
+    }
+    return render(request, "portal/centre_page.html", context)
 
 
 @login_required

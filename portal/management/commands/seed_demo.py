@@ -1,7 +1,8 @@
 """Load the demo province (Thái Bình, before the 2025 merger) and the demo accounts.
 
 Each app seeds its own part through its `demo.seed(*, rng, log)`; the steps run in order, each in its
-own transaction, with bulk inserts so the whole demo loads in under a minute.
+own transaction, with bulk inserts so the whole demo loads in under a minute. The benchmark's scale data
+goes on top with `python -m bench.scale` (product code never imports bench).
 """
 
 import random
@@ -18,7 +19,7 @@ DEMO_STEPS = [
     "units.demo.seed",
     "accounts.demo.seed_offices",
     "centres.demo.seed",
-    "accounts.demo.seed_users",
+    "portal.demo.seed_users",
     "courses.demo.seed",
     "evaluations.demo.seed",
 ]
@@ -30,27 +31,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Chỉ nạp khi cơ sở dữ liệu còn trống.")
         parser.add_argument("--seed", type=int, default=2026, help="Hạt giống ngẫu nhiên (mặc định 2026).")
-        parser.add_argument(
-            "--scale",
-            choices=["demo", "province", "nation"],
-            default="demo",
-            help="Thêm dữ liệu quy mô để đo hiệu năng (bench/scale.py): province ≈ 1,2 triệu buổi học/10 năm, "
-            "nation = mẫu 1/10 cả nước (1.000 trung tâm).",
-        )
-        parser.add_argument("--years", type=int, default=10, help="Số năm dữ liệu quy mô (mặc định 10).")
-        parser.add_argument(
-            "--multiply-sessions",
-            type=int,
-            default=0,
-            help="Trên dữ liệu đã có: nhân số buổi học lên N lần (kiểm tra bảng số liệu không chậm đi).",
-        )
 
     def handle(self, *args, **options):
-        if options["multiply_sessions"] > 1:
-            from bench.scale import sessions_multiply
-
-            sessions_multiply(factor=options["multiply_sessions"], log=self.stdout.write)
-            return
         if Province.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Dữ liệu đã có sẵn; bỏ qua nạp dữ liệu mẫu.")
@@ -67,17 +49,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 step(rng=rng, log=self.stdout.write)
             self.stdout.write(f"  {dotted}: {time.monotonic() - step_started:.1f} s")
-        if options["scale"] != "demo":
-            from bench.scale import generate
-
-            generate(scale=options["scale"], years=options["years"], log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu mẫu trong {time.monotonic() - started:.1f} s."))
         if settings.DEBUG:
             self.stdout.write(demo_accounts_text())
 
 
 def demo_accounts_text() -> str:
-    from accounts.demo import DEMO_ACCOUNTS
+    from portal.demo import DEMO_ACCOUNTS
 
     lines = [f"Tài khoản demo (mật khẩu: {settings.DEMO_PASSWORD}):"]
     lines += [f"  {username:<12} {description}" for username, description in DEMO_ACCOUNTS]

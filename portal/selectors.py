@@ -1,5 +1,5 @@
-"""Reads for the home page, one function per role. Each gathers what the apps' own selectors already
-provide (no scope logic here: they take the user) and says what it costs in queries."""
+"""Reads of the top layer: the home page (one function per role) and the centre page. Each gathers what the
+apps' own selectors already provide (no scope logic here: they take the user) and says what it costs."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from centres import selectors as centre_selectors
 from courses import selectors as course_selectors
 from evaluations import selectors as evaluation_selectors
-from reports import selectors as report_selectors
+from reports import audit
+from reports import dashboard as report_dashboard
 from tthtcd_portal.numbers import percent_change
 
 OVERDUE_SHOWN = 5
@@ -27,8 +29,8 @@ class StaffHome:
     roster_classes: list
     assessment: object | None
     cycle: object | None
-    this_year: report_selectors.Figures
-    last_year: report_selectors.Figures
+    this_year: report_dashboard.Figures
+    last_year: report_dashboard.Figures
     area_average: dict
     area_label: str
     can_edit: bool
@@ -46,11 +48,11 @@ def staff_home(*, user, today: datetime.date) -> StaffHome:
     of the current cycle year and its deadline, this year's figures against last year and the district's
     average. Seven queries: the centre with its units, latest classes, roster classes open for attendance,
     its assessments, the cycle's deadlines, its figures, the district's sums."""
-    centre = scoping.get_centre_for_user(user, user.centre_id)
-    cycle_year = report_selectors.current_cycle_year(today)
+    centre = centre_selectors.centre_for_user(user, user.centre_id)
+    cycle_year = report_dashboard.current_cycle_year(today)
     assessments = evaluation_selectors.centre_assessments(centre=centre)
-    filters = report_selectors.DashboardFilters(year_from=today.year - 1, year_to=today.year)
-    comparison = report_selectors.centre_comparison(centre=centre, filters=filters, ratings={})
+    filters = report_dashboard.DashboardFilters(year_from=today.year - 1, year_to=today.year)
+    comparison = report_dashboard.centre_comparison(centre=centre, filters=filters, ratings={})
     return StaffHome(
         centre=centre,
         year=today.year,
@@ -59,8 +61,8 @@ def staff_home(*, user, today: datetime.date) -> StaffHome:
         roster_classes=course_selectors.centre_open_roster_courses(centre=centre, today=today),
         assessment=next((a for a in assessments if a.year == cycle_year), None),
         cycle=evaluation_selectors.evaluation_cycle(year=cycle_year),
-        this_year=comparison.own.get(today.year, report_selectors.Figures()),
-        last_year=comparison.own.get(today.year - 1, report_selectors.Figures()),
+        this_year=comparison.own.get(today.year, report_dashboard.Figures()),
+        last_year=comparison.own.get(today.year - 1, report_dashboard.Figures()),
         area_average=comparison.area_average.get(today.year, {}),
         area_label=comparison.area_label,
         can_edit=scoping.can_edit_centre(user, centre),
@@ -85,7 +87,7 @@ def reviewer_home(*, user, today: datetime.date) -> ReviewerHome:
     """A reviewer: their office's assessments of the current cycle year by status, and the centres behind the
     deadlines. Five queries: centres per office, assessments per status (province_overview), the cycle,
     the centres with that year's assessments (overdue)."""
-    cycle_year = report_selectors.current_cycle_year(today)
+    cycle_year = report_dashboard.current_cycle_year(today)
     offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
     centres = sum(o.centres for o in offices)
     counts = {}
@@ -117,8 +119,8 @@ class ProvinceHome:
     year: int
     cycle_year: int
     headlines: list[Headline]
-    rated_now: report_selectors.Figures  # the current cycle year's approved ratings
-    rated_before: report_selectors.Figures
+    rated_now: report_dashboard.Figures  # the current cycle year's approved ratings
+    rated_before: report_dashboard.Figures
     proposed: int
 
     @property
@@ -135,9 +137,9 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
     ratings (the dashboard's three reads), centres per office and assessments per status."""
     from django.utils.translation import gettext as _
 
-    cycle_year = report_selectors.current_cycle_year(today)
-    filters = report_selectors.DashboardFilters(year_from=cycle_year, year_to=today.year)
-    board = report_selectors.dashboard(scope=scoping.centre_q(user), filters=filters)
+    cycle_year = report_dashboard.current_cycle_year(today)
+    filters = report_dashboard.DashboardFilters(year_from=cycle_year, year_to=today.year)
+    board = report_dashboard.dashboard(scope=scoping.centre_q(user), filters=filters)
     now, before = board.totals.at(today.year), board.totals.at(today.year - 1)
     rated_now, rated_before = board.totals.at(cycle_year), board.totals.at(cycle_year - 1)
     offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
@@ -153,3 +155,32 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
         rated_before=rated_before,
         proposed=sum(o.proposed for o in offices),
     )
+
+
+# The registry's own kinds of change: the centre page's history section (the audit trail has them all).
+CENTRE_HISTORY_KINDS = ("trung-tam", "ban-giam-doc", "giang-vien", "phan-cong")
+CENTRE_HISTORY_SHOWN = 40
+
+
+def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date) -> dict:
+    """Everything the centre page shows besides the centre itself, as template variables. Queries, whatever
+    the number of rows: the registry's three (board, instructors, predecessors); the figures' two (the
+    centre's, its district's sums); the latest classes (one); the assessments (one, also the figures table's
+    ratings); the change history through the audit trail's reader (one for the keys, one per kind shown)."""
+    assessments = evaluation_selectors.centre_assessments(centre=centre)
+    # The last five years including this one: centre staff want this year's figures so far.
+    filters = report_dashboard.DashboardFilters(year_from=today.year - 5, year_to=today.year)
+    comparison = report_dashboard.centre_comparison(
+        centre=centre, filters=filters, ratings=evaluation_selectors.approved_ratings(assessments)
+    )
+    return {
+        "data": centre_selectors.centre_page(centre=centre, board_date=board_date),
+        "comparison": comparison,
+        "rows": comparison.year_rows(),
+        "recent_classes": course_selectors.centre_recent_courses(user=user, centre=centre),
+        "can_add_class": scoping.can_edit_centre(user, centre),
+        "assessments": assessments,
+        "history": audit.recent_entries(
+            user=user, filters=audit.AuditFilters(centre=centre, kinds=CENTRE_HISTORY_KINDS), limit=CENTRE_HISTORY_SHOWN
+        ),
+    }

@@ -1,4 +1,7 @@
-"""Forms of the reports app: dashboard filters (also the parameters of exports), report settings."""
+"""The filters of the reports app's lists: the dashboards (also the parameters of their exports and official
+reports) and the audit trail (also its export's). Plain forms, not FilterSets: neither list is one queryset —
+the dashboards come from the dashboard engine, the audit trail from a union of ten tables. The report
+settings form is here too (reports has no other form)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reports.dashboard import FIRST_YEAR, GROUP_FORMER, GROUP_THEN, DashboardFilters, default_filters
 from reports.models import ReportSettings
-from reports.selectors import FIRST_YEAR, GROUP_FORMER, GROUP_THEN, DashboardFilters, default_filters
 
 MAX_YEARS = 20
 
@@ -17,7 +20,7 @@ def year_choices() -> list[tuple[int, int]]:
     return [(y, y) for y in range(this_year, FIRST_YEAR - 1, -1)]
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilter(forms.Form):
     """GET parameters of the dashboards and of every dashboard export (Vietnamese slugs, no diacritics)."""
 
     tu_nam = forms.TypedChoiceField(label=_("Từ năm"), coerce=int, required=False)
@@ -117,7 +120,7 @@ class ReportSettingsForm(forms.ModelForm):
         return data
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilter(forms.Form):
     """The audit trail's filters (GET; also the export's parameters). An invalid value is reported and ignored."""
 
     tu_ngay = forms.DateField(
@@ -127,14 +130,14 @@ class AuditFilterForm(forms.Form):
         label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     nguoi = forms.CharField(label=_("Người thực hiện"), required=False, max_length=100)
-    loai = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
+    doi_tuong = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
     trung_tam = forms.ModelChoiceField(label=_("Trung tâm"), queryset=None, required=False, empty_label=_("Tất cả"))
 
     def __init__(self, *args, centres, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trung_tam"].queryset = centres
         self.fields["trung_tam"].label_from_instance = lambda c: f"{c.commune.code} – {c.name}"
-        self.fields["loai"].choices = [("", _("Tất cả")), *kinds]
+        self.fields["doi_tuong"].choices = [("", _("Tất cả")), *kinds]
 
     def clean(self):
         data = super().clean()

@@ -1,4 +1,5 @@
-"""Reads for dashboards and exports: only the per-centre-per-year figures and assessments, never sessions.
+"""The dashboard engine: filters, figures, cache and data stamp. Reads only the per-centre-per-year figures
+and the assessments, never sessions.
 
 Every function here runs a fixed number of queries whatever the data size (each docstring says how many),
 reads through `read_db()` (the replica when one is configured) and takes the user's scope as a Q on Centre
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from centres.models import Centre
-from courses.models import CentreYearFigure, ProgrammeKind
+from courses.models import CentreYearFigure
 from evaluations.models import Assessment, Rating
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, percent_change, share
@@ -575,38 +576,6 @@ def centre_comparison(
     )
 
 
-# --- Lists that export -------------------------------------------------------------------------------
-
-
-def programme_kinds():
-    """One query."""
-    return list(ProgrammeKind.objects.using(read_db()).order_by("order", by_name()))
-
-
-def centres_for_list(*, scope: Q, district_id: int | None = None, status: str = "", text: str = ""):
-    """Centres in scope with their units, for the centres export (one query, streamed by the caller)."""
-    qs = Centre.objects.using(read_db()).filter(scope).with_units()
-    if district_id:
-        qs = qs.filter(commune__district_id=district_id)
-    if status:
-        qs = qs.filter(status=status)
-    if text:
-        qs = qs.filter(Q(name__icontains=text) | Q(commune__name__icontains=text))
-    return qs.order_by("commune__district__code", "commune__code", by_name())
-
-
-def assessments_for_list(*, scope_prefixed: Q, year_from: int, year_to: int, status: str = ""):
-    """Assessments in scope with centre and units (one query, streamed by the caller)."""
-    qs = (
-        Assessment.objects.using(read_db())
-        .filter(scope_prefixed, year__gte=year_from, year__lte=year_to)
-        .select_related("centre__commune__district")
-    )
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-year", "centre__commune__district__code", "centre__commune__code")
-
-
 def participation_by_kind(*, scope: Q, filters: DashboardFilters) -> dict[tuple[str, int], dict[int, dict]]:
     """Participation by group, year and programme kind (official report b). Two queries: centres, figures."""
     centres = centres_info(scope=scope)
@@ -628,15 +597,8 @@ def participation_by_kind(*, scope: Q, filters: DashboardFilters) -> dict[tuple[
     return out
 
 
-def report_settings_for(province):
-    """The province's report settings, or unsaved defaults for a province that never set them. One query."""
-    from reports.models import ReportSettings
-
-    found = ReportSettings.objects.using(read_db()).filter(province=province).first()
-    if found:
-        return found
-    return ReportSettings(
-        province=province,
-        parent_body=f"UBND {province.name.upper()}",
-        place_name=province.name.removeprefix("Tỉnh ").removeprefix("Thành phố "),
-    )
+def years_label(filters: DashboardFilters) -> str:
+    """ "2021–2025", or one year: the years line of an export or a report."""
+    if filters.year_from == filters.year_to:
+        return str(filters.year_to)
+    return f"{filters.year_from}–{filters.year_to}"

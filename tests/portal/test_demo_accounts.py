@@ -7,6 +7,7 @@ from django.core.management import call_command
 from accounts import demo as accounts_demo
 from accounts.models import User
 from centres import demo as centres_demo
+from portal import demo as portal_demo
 from units import demo as units_demo
 
 
@@ -20,7 +21,7 @@ def test_demo_accounts_have_the_documented_roles_and_units(settings):
     settings.DEBUG = True
     rng = random.Random(1)
     seed_base(rng)
-    accounts_demo.seed_users(rng=rng, log=lambda *_: None)
+    portal_demo.seed_users(rng=rng, log=lambda *_: None)
     users = {u.username: u for u in User.objects.select_related("centre__commune", "office__district", "province")}
     assert users["demo_tinh"].role == User.Role.PROVINCE and users["demo_tinh"].province.name == "Tỉnh Thái Bình"
     assert users["demo_huyen"].role == User.Role.REVIEWER
@@ -35,7 +36,7 @@ def test_demo_accounts_are_never_created_when_debug_is_off(settings):
     settings.DEBUG = False
     rng = random.Random(1)
     seed_base(rng)
-    accounts_demo.seed_users(rng=rng, log=lambda *_: None)
+    portal_demo.seed_users(rng=rng, log=lambda *_: None)
     assert not User.objects.exists()
 
 

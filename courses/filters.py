@@ -1,0 +1,81 @@
+"""The filters of the classes list and the learners list: each serves its page and its exports alike
+(docs/architecture.md, "Parameters")."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import Centre
+from courses.models import ProgrammeKind
+from tthtcd_portal.filtering import ListFilter
+from tthtcd_portal.vietnamese import by_name
+
+FIRST_YEAR = 2015
+AUTOSUBMIT = {"class": "form-select", "data-autosubmit": ""}
+
+
+def _years():
+    return [(str(y), str(y)) for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+
+class _CentreField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.commune.name
+
+
+class CentreChoiceFilter(django_filters.ModelChoiceFilter):
+    """A centre the user sees, shown by its commune's name."""
+
+    field_class = _CentreField
+
+
+class CourseFilter(ListFilter):
+    """Filters `courses.selectors.course_list(user=…)`. `nam` is the class's start year (the year it counts in);
+    the sessions export of the page holds the sessions of exactly these classes."""
+
+    outside_is_404 = ("trung_tam",)
+
+    trung_tam = CentreChoiceFilter(
+        label=_("Trung tâm"),
+        field_name="centre",
+        queryset=Centre.objects.none(),
+        empty_label=_("Tất cả trung tâm"),
+        widget=forms.Select(attrs=AUTOSUBMIT),
+    )
+    nam = django_filters.ChoiceFilter(
+        label=_("Năm"),
+        field_name="start_date__year",
+        choices=_years,
+        empty_label=_("Mọi năm"),
+        widget=forms.Select(attrs=AUTOSUBMIT),
+    )
+    loai = django_filters.ModelChoiceFilter(
+        label=_("Loại chương trình"),
+        field_name="programme_kind",
+        queryset=ProgrammeKind.objects.all(),
+        empty_label=_("Mọi loại chương trình"),
+        widget=forms.Select(attrs=AUTOSUBMIT),
+    )
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        centres = Centre.objects.visible_to(user).select_related("commune").order_by(by_name("commune__name"), "pk")
+        self.filters["trung_tam"].queryset = centres
+
+
+class LearnerFilter(ListFilter):
+    """Filters a centre's learners (`courses.selectors.learners_for_list`): the learners page and its export."""
+
+    outside_is_404 = ("trung_tam",)
+
+    trung_tam = CentreChoiceFilter(
+        label=_("Trung tâm"), field_name="centre", queryset=Centre.objects.none(), empty_label=None
+    )
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        centres = Centre.objects.visible_to(user).select_related("commune").order_by(by_name("commune__name"), "pk")
+        self.filters["trung_tam"].queryset = centres

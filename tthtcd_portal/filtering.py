@@ -1,0 +1,48 @@
+"""What every list's filter shares (django-filter FilterSets in <app>/filters.py): a GET link is never an
+error — an invalid value is dropped, the others still apply — except a centre, class or office of another
+unit, which is a 404 as everywhere; and the chosen filters in words, for the title rows of an export."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+
+class ListFilter(django_filters.FilterSet):
+    """Base of every list's FilterSet. `outside_is_404`: fields naming an object in the user's scope; a value
+    that is not among their choices (another unit's centre) is a 404, not a silently wider list."""
+
+    outside_is_404: tuple[str, ...] = ()
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            for name in self.outside_is_404:
+                if name in self.form.errors and self.data.get(name) not in ("", None):
+                    raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
+        return super().qs
+
+    def described(self) -> list[tuple[str, str]]:
+        """The chosen values in words, for an export's title rows."""
+        return form_described(self.form) if self.is_bound else []
+
+
+def form_described(form: forms.Form) -> list[tuple[str, str]]:
+    """A valid filter form's non-empty values in words (choice labels, object names)."""
+    if not form.is_valid():
+        return []
+    out = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in ("", None):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            text = str(value)
+        elif isinstance(field, forms.ChoiceField):
+            text = str(dict(field.choices).get(value, value))
+        else:
+            text = str(value)
+        out.append((str(field.label), text))
+    return out
