@@ -20,7 +20,7 @@ def seed_offices(*, rng, log) -> None:
     province = Province.objects.get(code=DEMO_PROVINCE_CODE)
     offices = [
         Office(province=province, name=office_name_for(d), kind=Office.Kind.DISTRICT, district=d)
-        for d in District.objects.filter(province=province)
+        for d in District.objects.filter(province=province).order_by("code")
     ]
     offices.append(Office(province=province, name="Sở GD&ĐT Thái Bình", kind=Office.Kind.DEPARTMENT))
     Office.objects.bulk_create(offices)

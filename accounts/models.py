@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tthtcd_portal.vietnamese import by_name
+
 
 class Office(models.Model):
     """An office that reviews centres: a district Phòng GD&ĐT before 1 July 2025, afterwards the Sở itself
@@ -28,7 +30,7 @@ class Office(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = [by_name()]
         verbose_name = _("đơn vị đánh giá")
         verbose_name_plural = _("đơn vị đánh giá")
         constraints = [
@@ -90,7 +92,8 @@ class User(AbstractUser):
     objects = PortalUserManager()
 
     class Meta:
-        ordering = ["username"]
+        # Given name, then family and middle names, as Vietnamese lists of people (docs/units.md).
+        ordering = [by_name("first_name"), by_name("last_name"), "username"]
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
         constraints = [

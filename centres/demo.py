@@ -151,7 +151,7 @@ def _phone(rng: random.Random) -> str:
 def seed(*, rng, log) -> None:
     """A centre for every commune, reviewed by its district's office, with facilities, board and instructors."""
     offices = {o.district_id: o for o in Office.objects.filter(district__isnull=False)}
-    communes = list(Commune.objects.filter(district__isnull=False).select_related("district"))
+    communes = list(Commune.objects.filter(district__isnull=False).select_related("district").order_by("code"))
     centres = [
         Centre(
             commune=c,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scoping
 from centres.models import Centre, Rating
 from tthtcd_portal.filtering import ListFilter
+from tthtcd_portal.vietnamese import by_name
 from units.models import Commune, District
 
 ALL = _("Tất cả")
@@ -47,7 +48,7 @@ class CentreFilter(ListFilter):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        self.filters["huyen"].queryset = scoping.visible_districts(user).order_by("code")
+        self.filters["huyen"].queryset = scoping.visible_districts(user).order_by(by_name())
 
     def search(self, queryset, name, value):
         value = value.strip()

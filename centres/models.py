@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import centre_q
+from tthtcd_portal.vietnamese import by_name, person_order
 
 # Vietnamese phone numbers: 10 digits starting with 0 (mobiles and landlines since 2017), optional +84.
 phone_validator = RegexValidator(
@@ -89,7 +90,7 @@ class Centre(models.Model):
     objects = CentreQuerySet.as_manager()
 
     class Meta:
-        ordering = ["commune__code", "name"]
+        ordering = ["commune__code", by_name()]
         verbose_name = _("trung tâm học tập cộng đồng")
         verbose_name_plural = _("trung tâm học tập cộng đồng")
         constraints = [
@@ -182,7 +183,7 @@ class BoardMember(models.Model):
     objects = BoardMemberQuerySet.as_manager()
 
     class Meta:
-        ordering = ["centre", "position", "-term_start", "full_name"]
+        ordering = ["centre", "position", "-term_start", *person_order()]
         verbose_name = _("thành viên Ban Giám đốc")
         verbose_name_plural = _("thành viên Ban Giám đốc")
         constraints = [
@@ -233,7 +234,7 @@ class Instructor(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["full_name", "id"]
+        ordering = [*person_order(), "id"]
         verbose_name = _("giảng viên")
         verbose_name_plural = _("giảng viên")
         constraints = [
@@ -271,7 +272,7 @@ class InstructorAssignment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["centre", "-active", "instructor__full_name"]
+        ordering = ["centre", "-active", *person_order("instructor__full_name")]
         verbose_name = _("giảng viên của trung tâm")
         verbose_name_plural = _("giảng viên của trung tâm")
         constraints = [

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts import scoping
 from centres.models import BoardMember, Centre, InstructorAssignment
+from tthtcd_portal.vietnamese import by_name
 
 
 def centre_for_user(user, pk: int) -> Centre:
@@ -81,7 +82,7 @@ def centre_list(
         qs = qs.filter(last_rating=rating)
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(commune__name__icontains=search) | Q(commune__code=search))
-    return qs.order_by("commune__district__code", "commune__code", "name")
+    return qs.order_by("commune__district__code", "commune__code", by_name())
 
 
 @dataclass

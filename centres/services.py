@@ -8,21 +8,23 @@ raises ValidationError with a Vietnamese message naming the field, and saves ins
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, centre_default_name
+from units.models import REFORM_DATE, Commune
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from accounts.models import Office, User
-    from units.models import Commune
 
 
 def _save(obj, by: User | None, reason: str, update_fields: list[str] | None = None) -> None:
@@ -106,18 +108,7 @@ def merge_problems(*, sources: list[Centre], target: Centre) -> list[str]:
 def centres_merge(*, sources: list[Centre], target: Centre, on_date: datetime.date, by: User | None) -> MergeResult:
     """Mark each source centre merged into `target` from `on_date`. Nothing else moves: the old centres
     keep their classes, figures, board and instructors, under their old commune and district, read-only."""
-    problems = merge_problems(sources=sources, target=target)
-    if problems:
-        raise ValidationError(problems)
-    reason = _("Sáp nhập vào %(name)s từ %(day)s") % {
-        "name": target.name,
-        "day": date_format(on_date, "SHORT_DATE_FORMAT"),
-    }
-    for centre in sources:
-        centre.status = Centre.Status.MERGED
-        centre.status_date = on_date
-        centre.merged_into = target
-        _save(centre, by, reason, update_fields=["status", "status_date", "merged_into", "updated_at"])
+    centres_merge_many(merges={target: sources}, on_date=on_date, by=by)
     return MergeResult(target=target, merged=list(sources))
 
 
@@ -248,6 +239,8 @@ def instructor_update(
 # The last day of the 3-tier communes and the day their centres merged (Nghị quyết 202/2025/QH15).
 LAST_DAY_BEFORE_REFORM = datetime.date(2025, 6, 30)
 REFORM_DAY = datetime.date(2025, 7, 1)
+# The lists that hold every commune of the country, for the message that names what to import first.
+LEGACY_LIST, NEW_LIST = "units/data/gso_legacy_vn.csv", "units/data/gso_2025_vn.csv"
 
 
 @dataclass
@@ -259,98 +252,295 @@ class MappingResult:
     centres_merged: int
     districts_closed: int = 0
     provinces_merged: int = 0
+    # Old communes split between new communes, counted by why their centre went where it did (mapping.Reason).
+    split_by_reason: dict[str, int] = field(default_factory=dict)
+    # Communes of the mapped old provinces that the file does not name, and how many of them were ended.
+    unmapped: int = 0
+    unmapped_provinces: int = 0
+    unmapped_ended: int | None = None  # None: not asked to end them (--end-unmapped)
+    # Centres the reform had merged into another new centre than the file now says, moved to the right one.
+    centres_moved: int = 0
 
     def summary(self) -> str:
-        return (
-            f"old communes: {self.old_communes}, new communes: {self.new_communes}\n"
+        lines = [
+            f"old communes: {self.old_communes}, new communes: {self.new_communes}",
             f"communes marked: {self.communes_marked}, centres created: {self.centres_created}, "
-            f"centres merged: {self.centres_merged}\n"
-            f"districts closed: {self.districts_closed}, provinces merged: {self.provinces_merged}"
+            f"centres merged: {self.centres_merged}",
+            f"districts closed: {self.districts_closed}, provinces merged: {self.provinces_merged}",
+        ]
+        if self.split_by_reason:
+            by = self.split_by_reason
+            lines.append(
+                f"split communes: {sum(by.values())} (centre to the commune marked receives_centre: "
+                f"{by.get('marked', 0)}, that kept the code: {by.get('kept_code', 0)}, of the same name: "
+                f"{by.get('same_name', 0)}, listed first: {by.get('first_listed', 0)})"
+            )
+        if self.unmapped:
+            if self.unmapped_ended is not None:
+                lines.append(
+                    f"communes not in the file: {self.unmapped} in {self.unmapped_provinces} provinces, ended on "
+                    f"30/06/2025 without a successor ({self.unmapped_ended} by this run)"
+                )
+            else:
+                lines.append(
+                    f"communes not in the file: {self.unmapped} in {self.unmapped_provinces} provinces, left open "
+                    f"with their centres (--end-unmapped ends them on 30/06/2025)"
+                )
+        if self.centres_moved:
+            lines.append(f"centres moved to the new centre the file names: {self.centres_moved}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """The communes of both lists by code: before the reform (valid on 30/06/2025) and from it."""
+
+    old: dict
+    new: dict
+
+    @classmethod
+    def read(cls) -> _Lists:
+        """Two queries, each one whole list (~10,600 and ~3,300 rows nationally)."""
+        old, new = {}, {}
+        for commune in (
+            Commune.objects.filter(valid_from__lt=REFORM_DATE).valid_on(LAST_DAY_BEFORE_REFORM).order_by("valid_from")
+        ):
+            old[commune.code] = commune  # the latest list of the code wins
+        for commune in (
+            Commune.objects.filter(valid_from__gte=REFORM_DATE).select_related("province").order_by("-valid_from")
+        ):
+            new[commune.code] = commune  # the earliest list from the reform on wins
+        return cls(old=old, new=new)
+
+
+def _rows_of_province(rows: list, destinations: dict, lists: _Lists, province: str) -> list:
+    """The rows of the old communes whose centre goes to a commune of new province `province`: known from the
+    file's new_province_code, else from the new commune's province in the register. Rows whose new commune is
+    in neither stay, so that the check of the register names them."""
+    dest_rows = {(r.old_code, r.new_code): r for r in rows}
+    keep, found = set(), False
+    for old_code, destination in destinations.items():
+        commune = lists.new.get(destination.new_code)
+        code = dest_rows[(old_code, destination.new_code)].new_province_code or (
+            commune.province.code if commune else ""
         )
+        if code == province:
+            keep.add(old_code)
+            found = True
+        elif not code:
+            keep.add(old_code)
+    if not found:
+        raise ValidationError(_("Tệp không có xã cũ nào chuyển về tỉnh mới mã %(code)s.") % {"code": province})
+    return [r for r in rows if r.old_code in keep]
 
 
-def _department_office(province_ids: list[int]):
-    """The Sở office that reviews the new communes' centres: of the new province first, else of an old one."""
+def _check_units_imported(rows: list, lists: _Lists) -> None:
+    """One line for every row whose old or new commune is not in the register: the first such row, how many
+    others, and what to import."""
+    missing_old = [r for r in rows if r.old_code not in lists.old]
+    missing_new = [r for r in rows if r.new_code not in lists.new]
+    if not missing_old and not missing_new:
+        return
+    old_rows = {r.row for r in missing_old}
+    first = min([*missing_old, *missing_new], key=lambda r: (r.row, r.row not in old_rows))
+    if first.row in old_rows:
+        message = _(
+            "Dòng %(row)s, cột «old_ward_code»: không có xã mã %(code)s (%(name)s) trong danh mục trước 01/07/2025"
+        ) % {"row": first.row, "code": first.old_code, "name": first.old_name}
+    else:
+        message = _("Dòng %(row)s, cột «new_ward_code»: chưa có xã mới mã %(code)s (%(name)s)") % {
+            "row": first.row,
+            "code": first.new_code,
+            "name": first.new_name,
+        }
+    others = len(old_rows | {r.row for r in missing_new}) - 1
+    if others:
+        message += _(" (và %(count)s dòng khác có xã chưa có trong danh mục)") % {"count": others}
+    lists_needed = [LEGACY_LIST] * bool(missing_old) + [NEW_LIST] * bool(missing_new)
+    message += _(". Hãy nhập danh mục trước: %(commands)s") % {
+        "commands": "; ".join(f"python manage.py import_admin_units {path}" for path in lists_needed)
+    }
+    raise ValidationError(message)
+
+
+def _department_offices(province_ids: set[int]) -> dict[int, Any]:
+    """The Sở office of each province that has one. One query."""
     from accounts.models import Office
 
-    offices = {
-        o.province_id: o for o in Office.objects.filter(kind=Office.Kind.DEPARTMENT, province_id__in=province_ids)
-    }
-    for province_id in province_ids:
-        if province_id in offices:
-            return offices[province_id]
-    return None
+    offices: dict[int, Any] = {}
+    for office in Office.objects.filter(kind=Office.Kind.DEPARTMENT, province_id__in=province_ids).order_by("pk"):
+        offices.setdefault(office.province_id, office)
+    return offices
 
 
 @transaction.atomic
-def commune_mapping_apply(*, rows: list, by: User | None) -> MappingResult:
+def centres_open(*, communes: list[Commune], review_offices: dict[int, Any], by: User | None) -> list[Centre]:
+    """An active centre with the standard name for each of `communes` (none may have one), reviewed by
+    `review_offices[commune.pk]`. Bulk: a handful of queries for any number of communes."""
+    taken = set(Centre.objects.active().filter(commune__in=communes).order_by().values_list("commune_id", flat=True))
+    if taken:
+        commune = next(c for c in communes if c.pk in taken)
+        _check_one_active_centre(commune)  # raises the message naming the commune and its centre
+    reason = _("Tạo trung tâm")
+    centres = []
+    for commune in communes:
+        centre = Centre(
+            commune=commune, name=centre_default_name(commune), review_office=review_offices.get(commune.pk)
+        )
+        centre._history_user, centre._change_reason = by, reason
+        centres.append(centre)
+    return bulk_create_with_history(centres, Centre, batch_size=500, default_user=by)
+
+
+def _merge_reason(target: Centre, on_date: datetime.date) -> str:
+    return _("Sáp nhập vào %(name)s từ %(day)s") % {
+        "name": target.name,
+        "day": date_format(on_date, "SHORT_DATE_FORMAT"),
+    }
+
+
+@transaction.atomic
+def centres_merge_many(*, merges: dict[Centre, list[Centre]], on_date: datetime.date, by: User | None) -> int:
+    """Every merge of `merges` (target → its sources) at once, as `centres_merge` does one: one UPDATE per
+    target and the history rows in bulk. Returns how many centres were merged."""
+    problems = [p for target, sources in merges.items() for p in merge_problems(sources=sources, target=target)]
+    if problems:
+        raise ValidationError(problems)
+    changed = []
+    now = timezone.now()
+    for target, sources in merges.items():
+        reason = _merge_reason(target, on_date)
+        for centre in sources:
+            centre.status, centre.status_date, centre.merged_into = Centre.Status.MERGED, on_date, target
+            centre.updated_at, centre._history_user, centre._change_reason = now, by, reason
+            changed.append(centre)
+        # One UPDATE per target (its 1–7 sources): bulk_update's CASE over 10,000 rows costs far more.
+        Centre.objects.filter(pk__in=[c.pk for c in sources]).update(
+            status=Centre.Status.MERGED, status_date=on_date, merged_into=target, updated_at=now
+        )
+    Centre.history.bulk_history_create(changed, update=True, batch_size=500, default_user=by)
+    return len(changed)
+
+
+def _ids_in(queryset, lookup: str, ids, size: int = 500):
+    """queryset.filter(<lookup>__in=ids), read in chunks so no query carries thousands of parameters."""
+    ids = sorted(ids)
+    for start in range(0, len(ids), size):
+        yield from queryset.filter(**{f"{lookup}__in": ids[start : start + size]})
+
+
+@transaction.atomic
+def commune_mapping_apply(
+    *, rows: list, by: User | None, province: str | None = None, end_unmapped: bool = False
+) -> MappingResult:
     """Apply the old→new commune mapping, all or nothing, idempotently: old communes end on 30/06/2025 and
     point to their new commune; each new commune gets an active centre if it has none; the active centres of
-    the old communes are merged into it on 01/07/2025. Raises ValidationError naming a missing code."""
-    from units.models import REFORM_DATE, Commune
+    the old communes are merged into it on 01/07/2025; districts whose communes all ended close, and an old
+    province mapped wholly into one new province becomes part of it.
 
-    old_codes = {r.old_code for r in rows}
-    new_codes = {r.new_code for r in rows}
-    # Old communes: those of a pre-reform list that were valid on the last day before the reform.
-    old = {
-        c.code: c
-        for c in Commune.objects.filter(code__in=old_codes, valid_from__lt=REFORM_DATE).valid_on(LAST_DAY_BEFORE_REFORM)
-    }
-    new = {c.code: c for c in Commune.objects.filter(code__in=new_codes, valid_from__gte=REFORM_DATE)}
-    for r in rows:
-        if r.old_code not in old:
-            raise ValidationError(
-                _(
-                    "Dòng %(row)s, cột «old_ward_code»: không có xã mã %(code)s (%(name)s) trong danh mục trước 01/07/2025."
-                )
-                % {"row": r.row, "code": r.old_code, "name": r.old_name}
-            )
-        if r.new_code not in new:
-            raise ValidationError(
-                _(
-                    "Dòng %(row)s, cột «new_ward_code»: chưa có xã mới mã %(code)s (%(name)s). Hãy nhập danh mục "
-                    "2 cấp trước: python manage.py import_admin_units units/data/gso_2025_hung_yen.csv"
-                )
-                % {"row": r.row, "code": r.new_code, "name": r.new_name}
-            )
+    A split commune's centre goes to one new commune (`mapping.centre_destinations`). `province` (a new
+    province's code) applies only the old communes whose centre goes there. `end_unmapped` also ends, without a
+    successor, the communes of the mapped old provinces that the file does not name. Raises ValidationError in
+    one line when units are missing from the register. Queries: the two lists, one UPDATE per new commune
+    whose predecessors change, centres read and written in chunks of 500, a few for districts and provinces (the
+    nation: about 5 s on SQLite, bench/units_bench.py)."""
+    from centres.mapping import centre_destinations
 
-    marked = []
-    for r in rows:
-        commune, target = old[r.old_code], new[r.new_code]
+    destinations = centre_destinations(rows)
+    lists = _Lists.read()
+    all_old_codes = {r.old_code for r in rows}
+    if province:
+        rows = _rows_of_province(rows, destinations, lists, province)
+    _check_units_imported(rows, lists)
+
+    old = {r.old_code: lists.old[r.old_code] for r in rows}
+    new = {r.new_code: lists.new[r.new_code] for r in rows}
+    target_of = {code: new[destinations[code].new_code] for code in old}
+    split_by_reason: dict[str, int] = {}
+    for code in old:
+        if destinations[code].parts > 1:
+            split_by_reason[destinations[code].reason] = split_by_reason.get(destinations[code].reason, 0) + 1
+
+    # 1. The old communes end and point to their new commune.
+    earlier_target = {code: commune.merged_into_id for code, commune in old.items()}
+    marked: dict[int, list[int]] = {}  # new commune → the old ones that now point to it
+    for code, commune in old.items():
+        target = target_of[code]
         if commune.valid_until != LAST_DAY_BEFORE_REFORM or commune.merged_into_id != target.pk:
-            commune.valid_until = LAST_DAY_BEFORE_REFORM
-            commune.merged_into = target
-            marked.append(commune)
-    Commune.objects.bulk_update(marked, ["valid_until", "merged_into"])
+            commune.valid_until, commune.merged_into = LAST_DAY_BEFORE_REFORM, target
+            marked.setdefault(target.pk, []).append(commune.pk)
+    # One UPDATE per new commune (2 to 7 old ones each): much cheaper than bulk_update's CASE over 10,000 rows.
+    for target_pk, ids in marked.items():
+        Commune.objects.filter(pk__in=ids).update(valid_until=LAST_DAY_BEFORE_REFORM, merged_into_id=target_pk)
 
-    new_ids = [c.pk for c in new.values()]
-    centres_by_commune = {c.commune_id: c for c in Centre.objects.active().filter(commune_id__in=new_ids)}
-    old_province_ids = sorted({c.province_id for c in old.values()})
-    created = 0
-    for commune in sorted(new.values(), key=lambda c: c.code):
-        if commune.pk not in centres_by_commune:
-            office = _department_office([commune.province_id, *old_province_ids])
-            centres_by_commune[commune.pk] = centre_create(commune=commune, by=by, review_office=office)
-            created += 1
+    # 2. The communes of the same old provinces that the file does not name.
+    old_province_ids = {c.province_id for c in old.values()}
+    unmapped = [c for c in lists.old.values() if c.province_id in old_province_ids and c.code not in all_old_codes]
+    ending = [c.pk for c in unmapped if c.valid_until != LAST_DAY_BEFORE_REFORM] if end_unmapped else []
+    Commune.objects.filter(pk__in=ending).update(valid_until=LAST_DAY_BEFORE_REFORM)
 
-    sources_by_target: dict[int, list[Centre]] = {}
-    old_centres = Centre.objects.active().filter(commune_id__in=[c.pk for c in old.values()]).select_related("commune")
-    code_to_new = {r.old_code: new[r.new_code] for r in rows}
+    # 3. Every new commune has an active centre.
+    centres_by_commune = {
+        c.commune_id: c for c in _ids_in(Centre.objects.active().order_by(), "commune_id", [c.pk for c in new.values()])
+    }
+    predecessor_provinces: dict[int, set[int]] = {}
+    for r in rows:
+        predecessor_provinces.setdefault(new[r.new_code].pk, set()).add(old[r.old_code].province_id)
+    offices = _department_offices({c.province_id for c in new.values()} | old_province_ids)
+    opening = [c for c in sorted(new.values(), key=lambda c: c.code) if c.pk not in centres_by_commune]
+    review_offices = {}
+    for commune in opening:
+        candidates = [commune.province_id, *sorted(predecessor_provinces.get(commune.pk, ()))]
+        review_offices[commune.pk] = next((offices[p] for p in candidates if p in offices), None)
+    for centre in centres_open(communes=opening, review_offices=review_offices, by=by):
+        centres_by_commune[centre.commune_id] = centre
+
+    # 4. The old communes' centres merge into their new commune's centre (or move there, when an earlier run
+    #    of the mapping had sent them to another new centre).
+    code_of = {c.pk: code for code, c in old.items()}
+    merges: dict[Centre, list[Centre]] = {}
+    moving = []
+    old_centres = _ids_in(
+        Centre.objects.exclude(status=Centre.Status.DISSOLVED).select_related("merged_into").order_by(),
+        "commune_id",
+        code_of,
+    )
     for centre in old_centres:
-        target = centres_by_commune[code_to_new[centre.commune.code].pk]
-        sources_by_target.setdefault(target.pk, []).append(centre)
-    merged = 0
-    targets = {c.pk: c for c in centres_by_commune.values()}
-    for target_pk, sources in sources_by_target.items():
-        merged += len(centres_merge(sources=sources, target=targets[target_pk], on_date=REFORM_DAY, by=by).merged)
+        code = code_of[centre.commune_id]
+        target = centres_by_commune[target_of[code].pk]
+        if centre.is_active:
+            merges.setdefault(target, []).append(centre)
+        elif (
+            centre.status_date == REFORM_DAY
+            and centre.merged_into_id != target.pk
+            and earlier_target[code] is not None
+            and centre.merged_into.commune_id == earlier_target[code]
+        ):
+            centre.merged_into, centre.updated_at = target, timezone.now()
+            centre._history_user, centre._change_reason = by, _merge_reason(target, REFORM_DAY)
+            moving.append(centre)
+    merged = centres_merge_many(merges=merges, on_date=REFORM_DAY, by=by)
+    if moving:
+        bulk_update_with_history(moving, Centre, ["merged_into", "updated_at"], batch_size=500, default_user=by)
+
+    ended_codes = {c.code for c in unmapped} if end_unmapped else set()
     return MappingResult(
         old_communes=len(old),
         new_communes=len(new),
-        communes_marked=len(marked),
-        centres_created=created,
+        communes_marked=sum(map(len, marked.values())),
+        centres_created=len(opening),
         centres_merged=merged,
-        districts_closed=_close_ended_districts(district_ids={c.district_id for c in old.values() if c.district_id}),
-        provinces_merged=_merge_mapped_provinces(province_ids=set(old_province_ids), code_to_new=code_to_new),
+        districts_closed=_close_ended_districts(
+            district_ids={c.district_id for c in [*old.values(), *unmapped] if c.district_id}
+        ),
+        provinces_merged=_merge_mapped_provinces(
+            province_ids=old_province_ids, code_to_new=target_of, ended_codes=ended_codes
+        ),
+        split_by_reason=split_by_reason,
+        unmapped=len(unmapped),
+        unmapped_provinces=len({c.province_id for c in unmapped}),
+        unmapped_ended=len(ending) if end_unmapped else None,
+        centres_moved=len(moving),
     )
 
 
@@ -368,29 +558,33 @@ def _close_ended_districts(*, district_ids: set[int]) -> int:
             last=Max("communes__valid_until"),
         )
         .filter(open_communes=0, last__isnull=False)
+        .order_by()
     )
     closing = []
     for district in candidates:
         district.valid_until = district.last
         closing.append(district)
-    District.objects.bulk_update(closing, ["valid_until"])
+    District.objects.bulk_update(closing, ["valid_until"], batch_size=500)
     return len(closing)
 
 
-def _merge_mapped_provinces(*, province_ids: set[int], code_to_new: dict) -> int:
+def _merge_mapped_provinces(*, province_ids: set[int], code_to_new: dict, ended_codes: set[str]) -> int:
     """An old province every one of whose communes (valid on the last day before the reform) maps into communes
     of one new province becomes part of it: `merged_into` that province, `valid_until` 30/06/2025. Then a
-    provincial official of the new province sees the old centres (accounts.scoping.province_ids). A province
-    only partly mapped, or split between new provinces, is left open. Two queries, plus one per merged province."""
+    provincial official of the new province sees the old centres (accounts.scoping.province_ids). Communes the
+    mapping ended without a successor (`ended_codes`, --end-unmapped) do not hold it back. A province only
+    partly mapped, or split between new provinces, is left open. Two queries, plus one per merged province."""
     from units.models import Commune, Province
 
     codes_by_province: dict[int, set[str]] = {}
     for province_id, code in (
         Commune.objects.filter(province_id__in=province_ids, valid_from__lt=REFORM_DAY)
         .valid_on(LAST_DAY_BEFORE_REFORM)
+        .order_by()
         .values_list("province_id", "code")
     ):
-        codes_by_province.setdefault(province_id, set()).add(code)
+        if code not in ended_codes:
+            codes_by_province.setdefault(province_id, set()).add(code)
     done = 0
     for province in Province.objects.filter(pk__in=province_ids).order_by("code"):
         codes = codes_by_province.get(province.pk, set())

@@ -28,6 +28,7 @@ from centres.forms import (
 )
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
 from tthtcd_portal.pagination import paginate
+from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
 
 PAGE_SIZE = 50
@@ -128,7 +129,7 @@ def centre_create(request: HttpRequest) -> HttpResponse:
         Commune.objects.filter(province__in=scoping.visible_provinces(request.user))
         .valid_on(timezone.localdate())
         .select_related("district")
-        .order_by("code")
+        .order_by(by_name(), "code")
     )
     form = CentreCreateForm(request.POST or None, communes=communes)
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from centres.models import Centre
 from courses.models import ProgrammeKind
 from tthtcd_portal.filtering import ListFilter
+from tthtcd_portal.vietnamese import by_name
 
 FIRST_YEAR = 2015
 AUTOSUBMIT = {"class": "form-select", "data-autosubmit": ""}
@@ -61,7 +62,7 @@ class CourseFilter(ListFilter):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        centres = Centre.objects.visible_to(user).select_related("commune").order_by("commune__code")
+        centres = Centre.objects.visible_to(user).select_related("commune").order_by(by_name("commune__name"), "pk")
         self.filters["trung_tam"].queryset = centres
 
 
@@ -76,5 +77,5 @@ class LearnerFilter(ListFilter):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        centres = Centre.objects.visible_to(user).select_related("commune").order_by("commune__code")
+        centres = Centre.objects.visible_to(user).select_related("commune").order_by(by_name("commune__name"), "pk")
         self.filters["trung_tam"].queryset = centres

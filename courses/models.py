@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tthtcd_portal.vietnamese import by_name, person_order
+
 
 class ProgrammeKind(models.Model):
     """Reference data the province edits (DOMAIN.md: Xóa mù chữ, Khuyến nông, …)."""
@@ -22,7 +24,7 @@ class ProgrammeKind(models.Model):
     is_active = models.BooleanField(_("đang dùng"), default=True)
 
     class Meta:
-        ordering = ["order", "name"]
+        ordering = ["order", by_name()]
         verbose_name = _("loại chương trình")
         verbose_name_plural = _("loại chương trình")
 
@@ -104,7 +106,7 @@ class Course(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-start_date", "title"]
+        ordering = ["-start_date", by_name("title")]
         verbose_name = _("lớp học")
         verbose_name_plural = _("lớp học")
         constraints = [
@@ -209,7 +211,7 @@ class Learner(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["full_name", "id"]
+        ordering = [*person_order(), "id"]
         verbose_name = _("người học")
         verbose_name_plural = _("người học")
         constraints = [
@@ -240,7 +242,7 @@ class Enrolment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["learner__full_name", "id"]
+        ordering = [*person_order("learner__full_name"), "id"]
         verbose_name = _("ghi danh")
         verbose_name_plural = _("ghi danh")
         constraints = [

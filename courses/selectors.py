@@ -15,6 +15,7 @@ from accounts import scoping
 from centres.models import Instructor
 from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
 from tthtcd_portal.db_router import read_db
+from tthtcd_portal.vietnamese import by_name, person_order
 
 NAME_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
@@ -65,7 +66,7 @@ def centre_instructors(*, centre_id: int, keep: Iterable[int] = ()) -> QuerySet:
     return (
         Instructor.objects.filter(Q(assignments__centre_id=centre_id, assignments__active=True) | Q(pk__in=list(keep)))
         .distinct()
-        .order_by("full_name", "id")
+        .order_by(*person_order(), "id")
     )
 
 
@@ -88,7 +89,7 @@ def split_instructor_names(text: str, known: dict[str, Instructor]) -> tuple[lis
 
 def course_instructors(course: Course) -> list[Instructor]:
     """The registry instructors linked to a class. One query."""
-    return list(course.instructors.order_by("full_name", "id"))
+    return list(course.instructors.order_by(*person_order(), "id"))
 
 
 def course_for_user(user, pk: int) -> Course:
@@ -115,7 +116,11 @@ def course_sessions(course: Course) -> list[ClassSession]:
 
 def course_enrolments(course: Course) -> list[Enrolment]:
     """Enrolments with their learners. One query."""
-    return list(Enrolment.objects.filter(course=course).select_related("learner").order_by("learner__full_name", "id"))
+    return list(
+        Enrolment.objects.filter(course=course)
+        .select_related("learner")
+        .order_by(*person_order("learner__full_name"), "id")
+    )
 
 
 def last_session(course: Course) -> ClassSession | None:
@@ -171,13 +176,15 @@ def month_sessions(course: Course, year: int, month: int) -> list[ClassSession]:
 def centre_learners() -> QuerySet:
     """Learners with the number of classes each is enrolled in, by name; the learners list filters it to one
     centre (courses.filters.LearnerFilter). One query."""
-    return Learner.objects.annotate(class_count=Count("enrolments")).order_by("full_name", "id")
+    return Learner.objects.annotate(class_count=Count("enrolments")).order_by(*person_order(), "id")
 
 
 def learners_not_in(course: Course) -> QuerySet:
     """The centre's learners not yet enrolled in the class. One query."""
     return (
-        Learner.objects.filter(centre_id=course.centre_id).filter(~Q(enrolments__course=course)).order_by("full_name")
+        Learner.objects.filter(centre_id=course.centre_id)
+        .filter(~Q(enrolments__course=course))
+        .order_by(*person_order(), "id")
     )
 
 
@@ -187,4 +194,4 @@ def courses_with_sessions_prefetch(courses: QuerySet) -> QuerySet:
 
 def programme_kinds() -> list[ProgrammeKind]:
     """Every programme kind in report order (dashboards and reports read it from the replica). One query."""
-    return list(ProgrammeKind.objects.using(read_db()).order_by("order", "name"))
+    return list(ProgrammeKind.objects.using(read_db()).order_by("order", by_name()))

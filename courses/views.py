@@ -40,6 +40,7 @@ from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import date_param, id_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
+from tthtcd_portal.vietnamese import by_name
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "courses_import"
@@ -47,7 +48,7 @@ IMPORT_SESSION_KEY = "courses_import"
 
 def _editable_centres(user):
     """Active centres in the user's scope that the user may change (centre staff: theirs; officials: many)."""
-    centres = Centre.objects.visible_to(user).active().with_units().order_by("commune__code")
+    centres = Centre.objects.visible_to(user).active().with_units().order_by(by_name())
     editable = [c for c in centres if scoping.can_edit_centre(user, c)]
     if not editable:
         if user.is_centre_staff and user.centre_id:

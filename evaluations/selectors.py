@@ -17,6 +17,7 @@ from evaluations.models import RATING_ORDER, Assessment, Criterion, EvaluationCy
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, point_change
 from tthtcd_portal.params import id_param
+from tthtcd_portal.vietnamese import by_name, sort_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -170,7 +171,7 @@ def province_overview(*, user: User, year: int) -> list[OfficeCounts]:
         .active()
         .values("review_office_id", "review_office__name")
         .annotate(n=Count("id"))
-        .order_by("review_office__name")
+        .order_by(by_name("review_office__name"))
     )
     for c in centres:
         rows[c["review_office_id"]] = OfficeCounts(
@@ -284,7 +285,7 @@ def rating_distribution(*, user: User, year: int, compare_year: int | None) -> l
     points on `compare_year`; the last row is the whole. Two queries (the year, the earlier year)."""
     now = _counts_by_district(user, year)
     then = _counts_by_district(user, compare_year) if compare_year else {}
-    rows = [_row(name, now[name], then.get(name)) for name in sorted(now)]
+    rows = [_row(name, now[name], then.get(name)) for name in sorted(now, key=sort_key)]
     whole = {r: sum(c[r] for c in now.values()) for r in RATING_ORDER}
     whole_then = {r: sum(c[r] for c in then.values()) for r in RATING_ORDER} if then else None
     rows.append(_row(_("Toàn tỉnh"), whole, whole_then))

@@ -30,6 +30,7 @@ from evaluations.forms import (
 )
 from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, EvaluationCycle, Rubric
 from evaluations.services import EvaluationError, StaleAssessment
+from tthtcd_portal.vietnamese import by_name
 
 Status = Assessment.Status
 
@@ -515,7 +516,7 @@ def cycle_save(request: HttpRequest, year: int) -> HttpResponse:
 def assign_offices(request: HttpRequest) -> HttpResponse:
     """Select centres → a reviewing office. After the 2025 reform the province decides who reviews whom."""
     scoping.require_province_level(request.user)
-    offices = scoping.visible_offices(request.user).order_by("name")
+    offices = scoping.visible_offices(request.user).order_by(by_name())
     centres = Centre.objects.visible_to(request.user).active().with_units().order_by("commune__code")
     filter_office = request.GET.get("don_vi", "")
     shown = centres.filter(review_office_id=filter_office) if filter_office.isdigit() else centres

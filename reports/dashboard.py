@@ -33,6 +33,7 @@ from courses.models import CentreYearFigure
 from evaluations.models import Assessment, Rating
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, percent_change, share
+from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
 
 GROUP_THEN = "then"  # units as they were that year (districts; 2-tier communes after the reform)
@@ -284,7 +285,7 @@ def centres_info(*, scope: Q) -> list[CentreInfo]:
                 Subquery(pred_centre.values("commune__district__name")[:1]),
             ),
         )
-        .order_by("commune__district__code", "commune__code", "name")
+        .order_by("commune__district__code", "commune__code", by_name())
         .values_list(
             "id",
             "name",

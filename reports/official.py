@@ -28,6 +28,7 @@ from reports.exports.base import headed, query_rows, scope_label
 from reports.filters import DashboardFilter, grouping_label
 from reports.models import ReportSettings
 from tthtcd_portal.db_router import read_db
+from tthtcd_portal.vietnamese import by_name, sort_key
 from tthtcd_portal.xlsx import DECIMAL, NUMBER, PERCENT, TEXT, YEAR, Column, DocumentHeader, write_document
 
 NUMBERED = Column(gettext_lazy("STT"), NUMBER, 6)
@@ -137,7 +138,7 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
 
 def participation_report(user, params: dict) -> tuple[str, bytes]:
     filters = _dashboard_filters(params)
-    kinds = list(ProgrammeKind.objects.order_by("order", "name"))
+    kinds = list(ProgrammeKind.objects.order_by("order", by_name()))
     data = engine.participation_by_kind(scope=scoping.centre_q(user), filters=filters)
     columns = [Column(_("Đơn vị"), TEXT, 24), Column(_("Năm"), YEAR, 7)]
     columns += [Column(k.name, NUMBER, 13) for k in kinds]
@@ -159,7 +160,7 @@ def participation_report(user, params: dict) -> tuple[str, bytes]:
         return values + [total.participations, total.women, pct, total.minorities], total
 
     rows = []
-    for group in sorted(data, key=lambda g: (g[0] != "district", g[2])):
+    for group in sorted(data, key=lambda g: (g[0] != "district", sort_key(g[2]))):
         for year in filters.years:
             by_kind = data[group].get(year, {})
             values, total = line(group[2], year, by_kind)

@@ -7,17 +7,22 @@ in bounded time and memory.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
+import re
 import secrets
 import time
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from tthtcd_portal.vietnamese import clean_name
 
 ALLOWED_SUFFIXES = {".xlsx", ".csv"}
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -78,7 +83,7 @@ def _check_xlsx_container(fileobj) -> None:
 
 def _cell(value):
     if isinstance(value, str):
-        return value.strip()
+        return unicodedata.normalize("NFC", value).strip()
     return value
 
 
@@ -161,24 +166,89 @@ def _check_declared_size(sheet, *, max_rows: int) -> None:
         )
 
 
+# Excel's "CSV (Comma delimited)" writes the machine's code page: Windows-1258 on a Vietnamese Windows, which
+# decodes exactly; Windows-1252 (an English Windows) has already replaced the missing letters by "?", and
+# TCVN3 or VNI text decodes to letters Vietnamese does not have. Those two are refused.
+LEGACY_CODEPAGE = "cp1258"
+VIETNAMESE_LETTERS = set(
+    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+    "\u00a0–—‘’“”…«»·°"
+)
+DELIMITERS = (",", ";", "\t")
+
+
+LOST_LETTER = re.compile(r"\w\?|\?\w")
+
+
+def lost_letters_hint() -> str:
+    return _(
+        "Các chữ có dấu đã bị thay bằng «?» khi lưu tệp (Excel lưu CSV theo bảng mã của máy): trong Excel hãy "
+        "chọn Lưu thành → «CSV UTF-8 (Comma delimited)», hoặc gửi tệp .xlsx."
+    )
+
+
+def _resave_as_utf8(text: str) -> SpreadsheetError:
+    if LOST_LETTER.search(text):
+        return SpreadsheetError(_("Tệp CSV không lưu bằng bảng mã UTF-8.") + " " + lost_letters_hint())
+    return SpreadsheetError(
+        _(
+            "Tệp CSV không lưu bằng bảng mã UTF-8 và không đọc được bằng bảng mã tiếng Việt của Windows "
+            "(có thể là TCVN3/ABC hoặc VNI). Hãy mở tệp trong Excel, chọn Lưu thành → «CSV UTF-8 (Comma "
+            "delimited)», hoặc gửi tệp .xlsx."
+        )
+    )
+
+
+def decode_csv(raw: bytes) -> str:
+    """The text of a CSV as Excel or an editor saved it: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
+    "Unicode Text"), or Windows-1258; in NFC, since a Mac editor writes decomposed letters (NFD)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif raw.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        return unicodedata.normalize("NFC", raw.decode(encoding))
+    except UnicodeDecodeError:
+        if encoding != "utf-8":
+            raise SpreadsheetError(
+                _("Tệp CSV bị hỏng: có byte không đúng bảng mã %(encoding)s.") % {"encoding": encoding}
+            ) from None
+    text = unicodedata.normalize("NFC", raw.decode(LEGACY_CODEPAGE, errors="replace"))
+    if any(ord(char) > 127 and char not in VIETNAMESE_LETTERS for char in text):
+        raise _resave_as_utf8(text)
+    return text
+
+
+def _delimiter(text: str) -> tuple[str, str]:
+    """The separator of the header line (Excel with Vietnamese regional settings writes ";"), and the text
+    without Excel's "sep=;" hint line if it has one."""
+    first, _newline, rest = text.partition("\n")
+    hint = first.strip().lower()
+    if hint.startswith("sep=") and len(hint) == 5:
+        return first.strip()[4], rest
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return (best if counts[best] else ","), text
+
+
 def _read_csv(fileobj, *, max_rows: int):
     raw = fileobj.read(settings.MAX_UPLOAD_BYTES + 1)
-    if isinstance(raw, str):
-        text = raw
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise SpreadsheetError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from None
+    text = raw if isinstance(raw, str) else decode_csv(raw)
     if "\x00" in text:
         raise SpreadsheetError(_("Tệp không phải là tệp CSV văn bản."))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter, text = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise SpreadsheetError(_("Tệp trống: không có dòng tiêu đề.")) from None
     except csv.Error as exc:
         raise SpreadsheetError(_("Tệp CSV không đúng định dạng.")) from exc
+    while header and header[-1] == "":
+        header.pop()
 
     def body():
         count = 0
@@ -195,6 +265,39 @@ def _read_csv(fileobj, *, max_rows: int):
             raise SpreadsheetError(_("Tệp CSV không đúng định dạng.")) from exc
 
     return header, body()
+
+
+def header_key(text: str) -> str:
+    """A column name as the importers compare it: case, spacing, NFC and tone placement do not matter."""
+    return clean_name(text).casefold()
+
+
+def find_columns(header: list[str], *, required: list[str], optional: list[str] = ()) -> dict[str, int]:
+    """The position of each known column, by name: columns in any order, any capitalisation and spacing,
+    extra columns ignored. A missing required column or a known column twice raises SpreadsheetError."""
+    wanted = {header_key(name): name for name in [*required, *optional]}
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = wanted.get(header_key(cell or ""))
+        if name is None:
+            continue
+        if name in found:
+            raise SpreadsheetError(
+                _("Dòng tiêu đề có hai cột «%(column)s» (cột %(first)s và cột %(second)s).")
+                % {"column": name, "first": found[name] + 1, "second": index + 1}
+            )
+        found[name] = index
+    missing = [name for name in required if name not in found]
+    if missing:
+        hint = ""
+        if any(LOST_LETTER.search(cell or "") for cell in header):
+            hint = " " + lost_letters_hint()
+        raise SpreadsheetError(
+            _("Dòng tiêu đề không đúng mẫu: thiếu cột %(missing)s. Cần các cột: %(expected)s.")
+            % {"missing": ", ".join(f"«{m}»" for m in missing), "expected": " | ".join([*required, *optional])}
+            + hint
+        )
+    return found
 
 
 # --- Staging: keep an upload between the preview and the confirmation -----------------------------

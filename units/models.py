@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tthtcd_portal.vietnamese import by_name
+
 # The day the 2-tier system started (Nghị quyết 202/2025/QH15): districts stopped operating.
 REFORM_DATE = datetime.date(2025, 7, 1)
 # valid_from of units imported from a 3-tier (pre-reform) list when the import names no date.
@@ -36,7 +38,8 @@ class AdministrativeUnit(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["code", "valid_from"]
+        # By name in Vietnamese order (pickers, the admin site); official tables order by code explicitly.
+        ordering = [by_name(), "valid_from", "code"]
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="%(class)s_code_valid_from_unique"),
             models.CheckConstraint(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -18,12 +18,19 @@ class ImportResult:
     communes: int
     created: int
     updated: int
+    commune_kinds: dict[str, int] = field(default_factory=dict)
+    respelled: int = 0
 
     def summary(self) -> str:
-        return (
-            f"provinces: {self.provinces}, districts: {self.districts}, communes: {self.communes}\n"
-            f"created: {self.created}, updated: {self.updated}"
-        )
+        kinds = ", ".join(f"{Commune.Kind(kind).label} {n}" for kind, n in self.commune_kinds.items())
+        lines = [
+            f"provinces: {self.provinces}, districts: {self.districts}, communes: {self.communes}",
+            f"created: {self.created}, updated: {self.updated}",
+            f"communes by kind: {kinds}",
+        ]
+        if self.respelled:
+            lines.append(f"spellings made uniform (spaces, tone marks, case of the kind): {self.respelled}")
+        return "\n".join(lines)
 
 
 def default_valid_from(gso: GsoList) -> datetime.date:
@@ -31,9 +38,16 @@ def default_valid_from(gso: GsoList) -> datetime.date:
     return LEGACY_VALID_FROM if gso.has_districts else REFORM_DATE
 
 
+def existing_units(model, valid_from: datetime.date, codes) -> dict[str, object]:
+    """The units of one list (one valid_from) among `codes`, by code. One query: the whole list of that date
+    (at most ~10,600 rows nationally) is read rather than sending thousands of codes as parameters."""
+    codes = set(codes)
+    return {obj.code: obj for obj in model.objects.filter(valid_from=valid_from).order_by() if obj.code in codes}
+
+
 def _upsert(model, wanted: dict[str, dict], valid_from: datetime.date) -> tuple[dict[str, object], int, int]:
     """Create or update rows of `model` identified by (code, valid_from). Three queries at most."""
-    existing = {obj.code: obj for obj in model.objects.filter(valid_from=valid_from, code__in=list(wanted))}
+    existing = existing_units(model, valid_from, wanted)
     to_create, to_update, fields = [], [], set()
     for code, values in wanted.items():
         obj = existing.get(code)
@@ -50,8 +64,7 @@ def _upsert(model, wanted: dict[str, dict], valid_from: datetime.date) -> tuple[
         model.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
         model.objects.bulk_update(to_update, sorted(fields), batch_size=1000)
-    objects = {obj.code: obj for obj in model.objects.filter(valid_from=valid_from, code__in=list(wanted))}
-    return objects, len(to_create), len(to_update)
+    return existing_units(model, valid_from, wanted), len(to_create), len(to_update)
 
 
 @transaction.atomic
@@ -88,4 +101,6 @@ def admin_units_import(*, gso: GsoList, valid_from: datetime.date | None = None)
         communes=len(gso.communes),
         created=p_new + d_new + c_new,
         updated=p_upd + d_upd + c_upd,
+        commune_kinds=gso.commune_kinds(),
+        respelled=len(gso.respelled),
     )

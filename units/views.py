@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from accounts.scoping import require_administrator
 from tthtcd_portal.spreadsheets import SpreadsheetError, discard_staged, stage_upload, staged_path
 from units.forms import AdminUnitsUploadForm
 from units.gso import parse_gso
+from units.models import Commune
 from units.selectors import admin_units_import_preview
 from units.services import admin_units_import, default_valid_from
 
@@ -35,6 +37,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_KEY] = {"token": token, "name": uploaded.name, "valid_from": valid_from.isoformat()}
             context.update(
                 preview=admin_units_import_preview(gso=gso, valid_from=valid_from),
+                commune_kinds=[(Commune.Kind(kind).label, n) for kind, n in gso.commune_kinds().items()],
                 gso=gso,
                 valid_from=valid_from,
                 file_name=uploaded.name,
@@ -65,11 +68,14 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         request,
         _("Đã nhập danh mục: %(p)s tỉnh, %(d)s huyện, %(c)s xã; tạo mới %(new)s, cập nhật %(upd)s.")
         % {
-            "p": result.provinces,
-            "d": result.districts,
-            "c": result.communes,
-            "new": result.created,
-            "upd": result.updated,
+            name: number_format(value, force_grouping=True)
+            for name, value in (
+                ("p", result.provinces),
+                ("d", result.districts),
+                ("c", result.communes),
+                ("new", result.created),
+                ("upd", result.updated),
+            )
         },
     )
     return redirect("units:import")

@@ -16,6 +16,7 @@ from centres.selectors import centre_for_user, centre_list
 from reports.exports.base import Export, TableSpec, everyone, export_context, headed, query_rows, unit_columns
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.params import date_param, id_param
+from tthtcd_portal.vietnamese import person_order
 from tthtcd_portal.xlsx import DATE, NUMBER, TEXT, YEAR, Column
 
 # The registry's columns, each named once; report (c) (reports.official) picks some of them by name.
@@ -128,7 +129,9 @@ INSTRUCTOR_COLUMNS = [
 def build_instructors(user, params: dict) -> TableSpec:
     where, described = _which_centres(user, params)
     qs = scoping.scoped(user, InstructorAssignment.objects.using(read_db()).filter(where), "centre")
-    qs = qs.order_by("centre__commune__district__code", "centre__commune__code", "-active", "instructor__full_name")
+    qs = qs.order_by(
+        "centre__commune__district__code", "centre__commune__code", "-active", *person_order("instructor__full_name")
+    )
     return TableSpec(
         title=_("Danh sách giáo viên, báo cáo viên, hướng dẫn viên"),
         context=export_context(user, described=described),

@@ -16,6 +16,7 @@ from courses.selectors import centre_learners, course_for_user, course_list
 from reports.exports.base import Export, TableSpec, everyone, export_context, headed, query_rows, unit_columns
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.params import id_param
+from tthtcd_portal.vietnamese import person_order
 from tthtcd_portal.xlsx import DATE, DECIMAL, NUMBER, TEXT, YEAR, Column
 
 COURSE_COLUMNS = [
@@ -110,7 +111,7 @@ LEARNER_COLUMNS = [
 def build_learners(user, params: dict) -> TableSpec:
     base = scoping.scoped(user, centre_learners().using(read_db()), "centre")
     found = LearnerFilter(params, queryset=base, user=user)
-    qs = found.qs.order_by("centre__commune__code", "full_name", "id")
+    qs = found.qs.order_by("centre__commune__code", *person_order(), "id")
     return TableSpec(
         title=_("Danh sách người học"),
         context=export_context(user, described=found.described()),
