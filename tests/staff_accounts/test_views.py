@@ -111,7 +111,9 @@ def test_official_changes_deactivates_reactivates_and_gives_a_new_password(world
     world.staff_a.refresh_from_db()
     assert world.staff_a.is_active and world.staff_a.must_change_password
     assert world.staff_a.check_password(password_on(response))
-    actions = list(AccountChange.objects.filter(account=world.staff_a).order_by("at", "id").values_list("action", flat=True))
+    actions = list(
+        AccountChange.objects.filter(account=world.staff_a).order_by("at", "id").values_list("action", flat=True)
+    )
     assert actions == ["sua", "khoa", "mo", "mat-khau"]
     change = AccountChange.objects.get(account=world.staff_a, action="sua")
     assert change.changes["Tên"] == ["Văn A", "Bình"] and change.changes["Họ"] == ["Nguyễn", "Trần Văn"]
