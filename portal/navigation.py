@@ -20,6 +20,8 @@ NAV_ITEMS = [
     (pgettext_lazy("menu", "Trung tâm"), "centres:list", REVIEWER_OR_ABOVE),
     (_("Lớp học"), "courses:list", ANY),
     (_("Đánh giá xếp loại"), "evaluations:home", ANY),
+    (_("Tập huấn"), "training:list", ANY),
+    (_("Học liệu"), "materials:list", ANY),
     (_("Số liệu"), "reports:dashboard", ANY),
     (_("Báo cáo"), "reports:exports", REVIEWER_OR_ABOVE),
     (_("Nhập đơn vị hành chính"), "units:import", ADMIN),

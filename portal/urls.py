@@ -17,6 +17,8 @@ urlpatterns = [
     path("trung-tam/", include((centre_patterns, centre_urls.app_name))),
     path("lop-hoc/", include("courses.urls")),
     path("danh-gia/", include("evaluations.urls")),
+    path("tap-huan/", include("training.urls")),
+    path("hoc-lieu/", include("materials.urls")),
     path("bao-cao/", include("reports.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),

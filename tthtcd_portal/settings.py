@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "centres",
     "courses",
     "evaluations",
+    "training",
+    "materials",
     "reports",
     "portal",
 ]

@@ -112,6 +112,29 @@ def _job_of_b(f):
     )
 
 
+def _training_course_of_b(f):
+    """A course of the province that invites centre B only: staff of A, the reviewer of X and another province's
+    official do not see it."""
+    from tests.training.factories import TrainingCourseFactory, invited
+
+    return invited(TrainingCourseFactory(province=f.world.province, created_by=f.world.official), f.world.centre_b)
+
+
+def _material_of_b(f):
+    """Centre B's upload, waiting for approval: nobody outside centre B and its province sees it."""
+    from tests.materials.factories import material
+
+    return material(province=f.world.province, by=f.world.staff_b, centre=f.world.centre_b)
+
+
+def _material_use_of_b(f):
+    from materials.models import CourseMaterial
+    from tests.materials.factories import material
+
+    published = material(province=f.world.province, by=f.world.official)
+    return CourseMaterial.objects.create(course=f.get("course_pk"), material=published, added_by=f.world.official)
+
+
 def _criterion(f):
     from evaluations.models import Rubric
 
@@ -148,6 +171,12 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     # The rubric is the deployment's (one province per deployment, docs/evaluations.md): not an object of a
     # centre. Its pages are province-level and tested in tests/evaluations (403 for everyone else).
     ("evaluations", "criterion_id"): Value(_criterion),
+    # training: "pk" is a training course (the province's, inviting centre B); "centre_pk" is centre B ("*").
+    ("training", "pk"): Obj(_training_course_of_b),
+    # materials: "pk" is centre B's pending upload; a class of centre B and a material it lists.
+    ("materials", "pk"): Obj(_material_of_b),
+    ("materials", "course_pk"): Obj(lambda f: _course_of_b(f)),
+    ("materials", "use_pk"): Obj(_material_use_of_b),
     # --- exports branch: reports:audit (/bao-cao/nhat-ky/) takes no URL keyword (filters are GET parameters;
     # a centre of another unit there is a 404, tested in tests/reports/test_audit.py). The list exports run
     # through reports:export, whose code the entry above fills. Nothing new to fill.
