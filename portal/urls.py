@@ -19,6 +19,7 @@ urlpatterns = [
     path("danh-gia/", include("evaluations.urls")),
     path("tap-huan/", include("training.urls")),
     path("hoc-lieu/", include("materials.urls")),
+    path("nhac-viec/", include("reminders.urls")),
     path("bao-cao/", include("reports.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),

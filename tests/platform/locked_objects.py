@@ -66,6 +66,8 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("reports", "code"): Value(lambda f: "buoi-hoc"),
     ("reports:official", "code"): Value(lambda f: "bc-xep-loai"),
     ("training", "pk"): Obj(lambda f: _training_course(f.world)),
+    ("accounts", "uidb64"): Value(lambda f: "MQ"),  # the password reset link: not a centre's object
+    ("accounts", "token"): Value(lambda f: "set-password"),
     ("materials", "pk"): Obj(lambda f: _material(f.world)),
     ("materials", "course_pk"): Obj(lambda f: f.world.course),
     ("materials", "use_pk"): Obj(lambda f: _material_use(f.world)),
@@ -208,6 +210,9 @@ WRITES: dict[str, Write] = {
 
 NOT_A_CENTRES_DATA = {
     "accounts:password_change": "the user's own password",
+    "accounts:password_reset": "a password reset e-mail is the user's own",
+    "accounts:password_reset_confirm": "the user's own password",
+    "reminders:list": "the user's own digest setting",
     "units:import": "administrative units (administrators)",
     "units:import_confirm": "administrative units (administrators)",
     "centres:create": "a new centre: no year of it is locked, no merger is undone",

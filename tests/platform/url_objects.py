@@ -174,6 +174,9 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     # training: "pk" is a training course (the province's, inviting centre B); "centre_pk" is centre B ("*").
     ("training", "pk"): Obj(_training_course_of_b),
     # materials: "pk" is centre B's pending upload; a class of centre B and a material it lists.
+    # The password reset link's keywords: public pages (below), not a centre's objects.
+    ("accounts", "uidb64"): Value(lambda f: "MQ"),
+    ("accounts", "token"): Value(lambda f: "set-password"),
     ("materials", "pk"): Obj(_material_of_b),
     ("materials", "course_pk"): Obj(lambda f: _course_of_b(f)),
     ("materials", "use_pk"): Obj(_material_use_of_b),
@@ -187,6 +190,11 @@ PUBLIC = {
     "accounts:login",
     "accounts:logout",  # POST only; logging out an anonymous visitor is harmless
     "set_language",
+    # Password reset by e-mail: for those who cannot log in (rate-limited, reveals nothing; tests/reminders).
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
 }
 
 # URL namespaces the walker leaves to their own tests: the admin site (test_admin_site_*).
