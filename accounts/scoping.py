@@ -64,6 +64,19 @@ def centre_q(user: User, prefix: str = "") -> Q:
     return _NOTHING
 
 
+def province_level_q(user: User, province_path: str = "province") -> Q | None:
+    """For what a province owns (training courses, learning materials): a Q on `province_path` selecting the
+    provinces a provincial official answers for (theirs and those merged into it), everything for
+    administrators; None for reviewers and centre staff, who see such things only through their centres."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    if user.is_superuser or user.is_administrator:
+        return Q()
+    if user.is_province_official:
+        return Q(**{f"{province_path}_id__in": province_ids(user)})
+    return None
+
+
 def scoped(user: User, queryset: models.QuerySet[M], centre_path: str) -> models.QuerySet[M]:
     """Filter any queryset by the path from its model to Centre ("" for Centre itself)."""
     prefix = f"{centre_path}__" if centre_path else ""

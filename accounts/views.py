@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import LoginForm, ThrottledPasswordChangeForm
+from accounts.forms import LoginForm, ThrottledPasswordChangeForm, ThrottledPasswordResetForm
 
 
 class PortalLoginView(LoginView):
@@ -43,3 +45,33 @@ def password_change(request: HttpRequest) -> HttpResponse:
         "accounts/password_change.html",
         {"form": form, "first_time": getattr(request.user, "must_change_password", False)},
     )
+
+
+# --- Password reset by e-mail (Django's flow, Vietnamese templates, rate-limited) -----------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Whatever address is typed, the answer is the same page ("if an account has this address, a link was
+    sent"): nothing reveals which addresses exist. Limits: accounts.forms.ThrottledPasswordResetForm."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = ThrottledPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -326,3 +326,15 @@ def assessments_for_list(*, user: User, year_from: int, year_to: int, status: st
     if office_id:
         qs = qs.filter(centre__review_office_id=office_id)
     return qs.order_by("-year", "centre__commune__district__code", "centre__commune__code")
+
+
+def assessment_training_evidence(assessment) -> list:
+    """The centre's people who attended the province's training courses that began in the assessment's year:
+    evidence for the self-assessment (criterion group 1, the board's capacity). Read through the relation the
+    training app declares on Centre (`training_attendances`), as a lower app reads a higher one's data
+    (docs/architecture.md). One query."""
+    return list(
+        assessment.centre.training_attendances.filter(course__start_date__year=assessment.year)
+        .select_related("course", "board_member", "instructor")
+        .order_by("course__start_date", "course_id", "role", "id")
+    )

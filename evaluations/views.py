@@ -192,6 +192,7 @@ def _render_detail(request: HttpRequest, assessment: Assessment, status: int = 2
         "sheet": sheet,
         "events": selectors.assessment_history(assessment),
         "attachments": assessment.attachments.select_related("uploaded_by"),
+        "training_evidence": selectors.assessment_training_evidence(assessment),
         "computed_rating": services.assessment_computed_rating(assessment) if perms["can_review"] else None,
         **perms,
     }

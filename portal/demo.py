@@ -60,6 +60,8 @@ def seed_users(*, rng, log) -> None:
         ),
     ]
     for fields in people:
+        # An address on a reserved domain, so `manage.py send_digests --dry-run` shows each role's digest.
+        fields.setdefault("email", f"{fields['username']}@tthtcd.example")
         user = User(**fields)
         user.set_password(settings.DEMO_PASSWORD)
         user.save()

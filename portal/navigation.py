@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import scoping
+from reminders.selectors import remembered_count
 
 ANY = "any"
 REVIEWER_OR_ABOVE = "reviewer_or_above"
@@ -20,6 +21,9 @@ NAV_ITEMS = [
     (pgettext_lazy("menu", "Trung tâm"), "centres:list", REVIEWER_OR_ABOVE),
     (_("Lớp học"), "courses:list", ANY),
     (_("Đánh giá xếp loại"), "evaluations:home", ANY),
+    (_("Tập huấn"), "training:list", ANY),
+    (_("Học liệu"), "materials:list", ANY),
+    (_("Nhắc việc"), "reminders:list", ANY),
     (_("Số liệu"), "reports:dashboard", ANY),
     (_("Báo cáo"), "reports:exports", REVIEWER_OR_ABOVE),
     (_("Tài khoản"), "staff_accounts:list", PROVINCE),
@@ -47,5 +51,9 @@ def navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+        item = {"label": label, "url": url, "active": request.path.startswith(url)}
+        if url_name == "reminders:list":
+            # The count the home page or the reminders page last computed (cached): the menu never queries.
+            item["count"] = remembered_count(user)
+        items.append(item)
     return {"nav_items": items}

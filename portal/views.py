@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts import scoping
 from centres.selectors import centre_for_user
 from portal import selectors
+from reminders import selectors as reminder_selectors
 from tthtcd_portal.params import date_param
 
 
@@ -23,6 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
     elif user.is_province_official:
         context["province"] = selectors.province_home(user=user, today=today)
     context["is_admin"] = user.is_superuser or user.is_administrator
+    context["reminders"] = reminder_selectors.reminders_for(user=user, today=today)
+    reminder_selectors.remember_count(user, context["reminders"])
     return render(request, "home.html", context)
 
 

@@ -54,7 +54,10 @@ INSTALLED_APPS = [
     "staff_accounts",
     "courses",
     "evaluations",
+    "training",
+    "materials",
     "reports",
+    "reminders",
     "portal",
 ]
 
@@ -224,6 +227,8 @@ PERIODIC_TASKS = [
     {"task": "reports.tasks.prune_export_files", "at": "02:30"},
     {"task": "tthtcd_portal.tasks.prune_staged_uploads", "at": "02:40"},
     {"task": "reports.tasks.fail_stale_export_jobs", "every": 5},
+    # Each user's reminders by e-mail, before the working day (docs/training.md, "Reminders").
+    {"task": "reminders.tasks.send_daily_digests", "at": "06:30"},
 ]
 # Background exports: a job that has not reported progress for this long is judged dead (its worker stopped)
 # and marked failed, so it can be started again; finished exports' files are deleted after this many days.
@@ -231,6 +236,28 @@ EXPORT_JOB_STALE_SECONDS = env_int("EXPORT_JOB_STALE_SECONDS", default=600)
 EXPORT_FILES_MAX_AGE_DAYS = env_int("EXPORT_FILES_MAX_AGE_DAYS", default=7)
 # An import staged between its preview and its confirmation (it holds learners' names) is deleted after this.
 STAGED_UPLOADS_MAX_AGE_HOURS = env_int("STAGED_UPLOADS_MAX_AGE_HOURS", default=24)
+
+# --- E-mail (the daily reminder digest, password reset) -----------------------------------------------
+# Development prints e-mails on the console; production sends through SMTP with the settings below.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="TTHTCĐ <no-reply@localhost>")
+# The portal's address as users reach it, for links in e-mails sent outside a request (the digest).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Password reset requests: at most this many per client address, and per e-mail address, per hour.
+PASSWORD_RESET_PER_ADDRESS_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_HOUR", default=5)
+PASSWORD_RESET_PER_EMAIL_HOUR = env_int("PASSWORD_RESET_PER_EMAIL_HOUR", default=3)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 
 # --- Security headers -----------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -69,7 +69,50 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("reports", "pk"): Obj(lambda f: _job(f.world)),
     ("reports", "code"): Value(lambda f: "buoi-hoc"),
     ("reports:official", "code"): Value(lambda f: "bc-xep-loai"),
+    ("training", "pk"): Obj(lambda f: _training_course(f.world)),
+    ("accounts", "uidb64"): Value(lambda f: "MQ"),  # the password reset link: not a centre's object
+    ("accounts", "token"): Value(lambda f: "set-password"),
+    ("materials", "pk"): Obj(lambda f: _material(f.world)),
+    ("materials", "course_pk"): Obj(lambda f: f.world.course),
+    ("materials", "use_pk"): Obj(lambda f: _material_use(f.world)),
 }
+
+
+def _material(target):
+    """The target centre's upload, waiting for approval."""
+    from tests.materials.factories import material
+
+    return material(province=target.centre.commune.province, by=target.personas["staff"], centre=target.centre)
+
+
+def _material_use(target):
+    from materials.models import CourseMaterial
+    from tests.materials.factories import material
+
+    published = material(province=target.centre.commune.province, by=target.personas["official"])
+    return CourseMaterial.objects.create(course=target.course, material=published, added_by=target.personas["official"])
+
+
+def _training_course(target):
+    """A course of the target centre's province that invites it (held in the target's year)."""
+    import datetime
+
+    from training.models import TrainingCourse, TrainingInvitation
+
+    official = target.personas["official"]
+    course = TrainingCourse.objects.create(
+        province_id=target.centre.commune.province_id,
+        title="Tập huấn",
+        topic="Quản lý",
+        organiser="department",
+        audience="both",
+        place="Sở",
+        start_date=datetime.date(target.year, 3, 1),
+        end_date=datetime.date(target.year, 3, 2),
+        created_by=official,
+    )
+    TrainingInvitation.objects.create(course=course, centre=target.centre)
+    return course
 
 
 def _job(target):
@@ -171,6 +214,9 @@ WRITES: dict[str, Write] = {
 
 NOT_A_CENTRES_DATA = {
     "accounts:password_change": "the user's own password",
+    "accounts:password_reset": "a password reset e-mail is the user's own",
+    "accounts:password_reset_confirm": "the user's own password",
+    "reminders:list": "the user's own digest setting",
     "units:import": "administrative units (administrators)",
     "units:import_confirm": "administrative units (administrators)",
     "centres:create": "a new centre: no year of it is locked, no merger is undone",
@@ -193,6 +239,8 @@ NOT_A_CENTRES_DATA = {
     "staff_accounts:password": "accounts are people, not a centre's data",
     "staff_accounts:import": "accounts are people, not a centre's data (a merged centre is not offered)",
     "staff_accounts:import_confirm": "accounts are people, not a centre's data",
+    "training:create": "a training course is the province's, not a centre's data",
+    "training:edit": "a training course is the province's, not a centre's data",
 }
 
 ALLOWED: dict[str, dict[str, str]] = {
@@ -209,6 +257,13 @@ ALLOWED: dict[str, dict[str, str]] = {
         "centres:instructor_edit": "instructors are the registry",
         "courses:learners": "a learner is a person on the centre's list, not a year's figure (enrolling is refused)",
         "evaluations:unlock": "the one write a lock allows: the province reopens the year, with a reason",
+        "training:invite": "a training course is the province's; being trained is not a year's figure",
+        "training:attendance": "a training course is the province's; being trained is not a year's figure",
+        "materials:upload": "a learning material is not a year's figure",
+        "materials:approve": "a learning material is not a year's figure",
+        "materials:reject": "a learning material is not a year's figure",
+        "materials:course": "the materials a class used are not a year's figure",
+        "materials:course_remove": "the materials a class used are not a year's figure",
     },
     MERGED: NOT_A_CENTRES_DATA
     | {
@@ -220,6 +275,12 @@ ALLOWED: dict[str, dict[str, str]] = {
         "evaluations:return": "the province finishes the evaluation of a year before the merger",
         "evaluations:unlock": "the province finishes the evaluation of a year before the merger",
         "evaluations:bulk_approve": "the province finishes the evaluation of a year before the merger",
+        # Invitations offer active centres only: a merged centre is never a choice (the service refuses it too,
+        # tests/training). Recording attendance for a merged centre is refused with the reason (walked).
+        "training:invite": "a merged centre is never among the choices; the service refuses it (tests/training)",
+        "materials:upload": "the Sở's own upload belongs to no centre (a merged centre's staff get 403 with the reason)",
+        "materials:approve": "the province judges a material the centre sent before it merged",
+        "materials:reject": "the province judges a material the centre sent before it merged",
     },
 }
 

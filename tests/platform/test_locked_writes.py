@@ -46,7 +46,17 @@ REASONS = {
     LOCKED: re.compile(r"đã được (Sở )?phê duyệt và khóa"),
     MERGED: re.compile(r"đã sáp nhập hoặc giải thể"),
 }
-SNAPSHOT_APPS = ["accounts", "units", "centres", "courses", "evaluations", "reports", "background"]
+SNAPSHOT_APPS = [
+    "accounts",
+    "units",
+    "centres",
+    "courses",
+    "evaluations",
+    "training",
+    "materials",
+    "reports",
+    "background",
+]
 
 
 # --- The targets ------------------------------------------------------------------------------------------------

@@ -23,7 +23,18 @@ from centres.models import Centre
 from tests.platform.url_objects import PUBLIC, READ_DENIED_WITH_403, SKIPPED_NAMESPACES, Filler, Obj
 
 PERSONAS = ["staff_a", "staff_b", "reviewer_x", "reviewer_y", "official", "other_official"]
-PROJECT_APPS = ["accounts", "units", "centres", "courses", "evaluations", "reports", "portal"]
+PROJECT_APPS = [
+    "accounts",
+    "units",
+    "centres",
+    "courses",
+    "evaluations",
+    "training",
+    "materials",
+    "reminders",
+    "reports",
+    "portal",
+]
 LOGIN = "/tai-khoan/dang-nhap/"
 
 

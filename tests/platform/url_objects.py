@@ -112,6 +112,29 @@ def _job_of_b(f):
     )
 
 
+def _training_course_of_b(f):
+    """A course of the province that invites centre B only: staff of A, the reviewer of X and another province's
+    official do not see it."""
+    from tests.training.factories import TrainingCourseFactory, invited
+
+    return invited(TrainingCourseFactory(province=f.world.province, created_by=f.world.official), f.world.centre_b)
+
+
+def _material_of_b(f):
+    """Centre B's upload, waiting for approval: nobody outside centre B and its province sees it."""
+    from tests.materials.factories import material
+
+    return material(province=f.world.province, by=f.world.staff_b, centre=f.world.centre_b)
+
+
+def _material_use_of_b(f):
+    from materials.models import CourseMaterial
+    from tests.materials.factories import material
+
+    published = material(province=f.world.province, by=f.world.official)
+    return CourseMaterial.objects.create(course=f.get("course_pk"), material=published, added_by=f.world.official)
+
+
 def _criterion(f):
     from evaluations.models import Rubric
 
@@ -151,6 +174,15 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     # staff_accounts: an account of another province's centre is outside other_official's scope; staff and
     # reviewers are refused the whole app (403, tests/staff_accounts).
     ("staff_accounts", "pk"): Obj(lambda f: f.world.staff_b),
+    # training: "pk" is a training course (the province's, inviting centre B); "centre_pk" is centre B ("*").
+    ("training", "pk"): Obj(_training_course_of_b),
+    # materials: "pk" is centre B's pending upload; a class of centre B and a material it lists.
+    # The password reset link's keywords: public pages (below), not a centre's objects.
+    ("accounts", "uidb64"): Value(lambda f: "MQ"),
+    ("accounts", "token"): Value(lambda f: "set-password"),
+    ("materials", "pk"): Obj(_material_of_b),
+    ("materials", "course_pk"): Obj(lambda f: _course_of_b(f)),
+    ("materials", "use_pk"): Obj(_material_use_of_b),
     # --- exports branch: reports:audit (/bao-cao/nhat-ky/) takes no URL keyword (filters are GET parameters;
     # a centre of another unit there is a 404, tested in tests/reports/test_audit.py). The list exports run
     # through reports:export, whose code the entry above fills. Nothing new to fill.
@@ -161,6 +193,11 @@ PUBLIC = {
     "accounts:login",
     "accounts:logout",  # POST only; logging out an anonymous visitor is harmless
     "set_language",
+    # Password reset by e-mail: for those who cannot log in (rate-limited, reveals nothing; tests/reminders).
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
 }
 
 # URL namespaces the walker leaves to their own tests: the admin site (test_admin_site_*).

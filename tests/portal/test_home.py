@@ -92,8 +92,9 @@ def test_staff_home_runs_a_fixed_number_of_queries(world, client_for, django_ass
     client = client_for(world.staff_a)
     # 1 session, 2 user, 3 their centre with its units (scoped), 4 its assessments, 5 its figures this year and
     # last, 6 the district's sums, 7 its 4 latest classes (sessions, participations as subqueries), 8 its roster
-    # classes open for attendance, 9 the cycle's deadlines, 10 the user's centre (menu in base.html)
-    with django_assert_num_queries(10):
+    # classes open for attendance, 9 the cycle's deadlines, 10 the user's centre (menu in base.html); reminders
+    # (reminders.selectors.reminders_for): 11 the cycle, 12 the centre's assessment, 13 no session for 30 days
+    with django_assert_num_queries(13):
         response = _home(client)
     assert len(response.context["staff"].recent_classes) == 4
     assert len(response.context["staff"].roster_classes) == min(n, 5)
@@ -147,8 +148,9 @@ def test_reviewer_home_runs_a_fixed_number_of_queries(world, client_for, django_
     client = client_for(world.reviewer_x)
     # 1 session, 2 user, 3 active centres per office, 4 the cycle year's assessments per office and status,
     # 5 the cycle's deadlines, 6 the office's centres with units, 7 their assessments of the year (prefetch),
-    # 8 the user's office (heading and menu)
-    with django_assert_num_queries(8):
+    # 8 the user's office (heading and menu); reminders: 9 the cycle, 10 assessments waiting for review,
+    # 11 centres with no session for 30 days
+    with django_assert_num_queries(11):
         response = _home(client)
     assert response.context["reviewer"].centres == n + 1
 
@@ -200,8 +202,9 @@ def test_official_home_runs_a_fixed_number_of_queries(world, client_for, django_
     client = client_for(world.official)
     # 1 session, 2 user, 3 provinces merged into theirs (scoping), 4 the data stamp (dashboard cache key), then
     # on a miss 5 centres with units, 6 figures per centre and year, 7 approved ratings; 8 active centres per
-    # office, 9 assessments per office and status, 10 the user's province (heading and menu)
-    with django_assert_num_queries(10):
+    # office, 9 assessments per office and status, 10 the user's province (heading and menu); reminders: 11 the
+    # cycle, 12 ratings waiting for approval, 13 materials waiting, 14 centres with no session for 30 days
+    with django_assert_num_queries(14):
         response = _home(client)
     assert response.context["province"].headlines[0].now == n + 1
 

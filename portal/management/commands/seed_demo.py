@@ -22,6 +22,8 @@ DEMO_STEPS = [
     "portal.demo.seed_users",
     "courses.demo.seed",
     "evaluations.demo.seed",
+    "training.demo.seed",
+    "materials.demo.seed",
 ]
 
 
