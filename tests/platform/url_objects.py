@@ -158,6 +158,11 @@ PUBLIC = {
     "accounts:login",
     "accounts:logout",  # POST only; logging out an anonymous visitor is harmless
     "set_language",
+    # The installable app (portal/pwa.py): the same for everyone, no personal data; the offline page is rendered
+    # for nobody (tests/portal/test_pwa.py).
+    "manifest",
+    "service_worker",
+    "offline",
 }
 
 # URL namespaces the walker leaves to their own tests: the admin site (test_admin_site_*).
