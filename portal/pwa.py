@@ -31,6 +31,7 @@ PRECACHE = [
     "js/portal.js",
     "js/pwa.js",
     "js/offline.js",
+    "js/drafts.js",
     "img/favicon.svg",
     "img/icon-192.png",
     "img/icon-512.png",
