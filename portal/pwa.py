@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 THEME = "#0d6efd"  # the navigation bar's blue (Bootstrap's primary), also the icons' background
 
@@ -72,7 +73,7 @@ def offline_messages() -> dict[str, str]:
     }
 
 
-@require_GET
+@require_safe
 def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest: Android Chrome offers to install the portal from it (with the service worker)."""
     data = {
@@ -114,12 +115,12 @@ def shell_html() -> str:
     )
 
 
-@require_GET
+@require_safe
 def offline_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse(shell_html())
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The worker, at the root so that its scope is the whole portal. Its version changes with the static files'
     names (hashed in production) and the offline page, so a deployment replaces the old caches."""
@@ -132,7 +133,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "version": version,
             "precache": json.dumps(precache),
             "shell": json.dumps(shell),
-            "static_prefix": json.dumps(static("")),
+            "static_prefix": json.dumps(settings.STATIC_URL),  # static("") fails with hashed names
         },
     )
     response = HttpResponse(script, content_type="application/javascript; charset=utf-8")

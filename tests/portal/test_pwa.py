@@ -61,6 +61,7 @@ def test_the_offline_page_is_the_same_for_everyone_and_names_nobody(client, worl
     assert "Ghi khi mất mạng" in text
     assert world.staff_a.get_full_name() not in text and "csrfmiddlewaretoken" not in text
     assert str(world.centre_a) not in text
+    assert '<meta name="tthtcd-sw" content="/sw.js">' in text  # a first visit, signed in or not, installs the worker
 
 
 def test_every_page_links_the_manifest_and_the_worker(client, world):
