@@ -90,3 +90,20 @@ def test_chromium_finds_the_portal_installable(page, world):
     assert not manifest.get("errors"), manifest["errors"]
     errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
     assert errors in ([], ["in-incognito"]), errors  # Playwright's contexts are incognito-like
+
+
+def test_the_worker_precaches_the_hashed_names_production_serves(client, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    precache = json.loads(re.search(r"var PRECACHE = (\[.*?\]);", response.content.decode()).group(1))
+    assert all(re.search(r"\.[0-9a-f]{12}\.\w+$", url) for url in precache), precache
+    assert all((tmp_path / url.removeprefix("/")).exists() for url in precache)
+    assert 'var STATIC_PREFIX = "/static/";' in response.content.decode()
