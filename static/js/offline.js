@@ -77,7 +77,9 @@
           var token = data.csrf;
           delete data.csrf;
           snapshot = data;
-          return store.put("snapshot", data).then(function () { showSnapshot(); return token; });
+          return store.put("snapshot", data)
+            .then(function () { return store.put("snapshot_at", Date.now()); })
+            .then(function () { showSnapshot(); return token; });
         });
       })
       .catch(function () { return null; });

@@ -75,6 +75,25 @@
     navigator.serviceWorker.register(meta.content, { scope: "/" }).catch(function () {});
   }
 
+  // Centre staff: any page, once in a while, refreshes the classes the offline page works from, so that a phone
+  // that has opened the portal once can record offline (the CSRF token is not kept).
+  var data = document.querySelector('meta[name="tthtcd-offline-data"]');
+  if (data && navigator.onLine && window.indexedDB) {
+    store.get("snapshot_at").then(function (at) {
+      if (at && Date.now() - at < 10 * 60 * 1000) { return null; }
+      return fetch(data.content, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+          return response.ok && json ? response.json() : null;
+        })
+        .then(function (snapshot) {
+          if (!snapshot) { return null; }
+          delete snapshot.csrf;
+          return store.put("snapshot", snapshot).then(function () { return store.put("snapshot_at", Date.now()); });
+        });
+    }).catch(function () {});
+  }
+
   // Logout (the form carries data-logout): warn about entries not yet sent, then forget everything and submit.
   document.addEventListener("submit", function (event) {
     var form = event.target;

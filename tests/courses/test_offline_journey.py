@@ -175,3 +175,41 @@ def test_logout_forgets_the_classes_entries_and_caches_the_phone_kept(page, worl
         ".then(lists => lists.flat().map(r => new URL(r.url).pathname))"
     )
     assert all(path.startswith("/static/") or path == "/ngoai-tuyen/" for path in kept), kept
+
+
+def test_a_phone_that_opened_the_portal_once_records_offline_from_any_address(page, world):
+    current_class(world, "Chuyên đề phòng chống lũ")
+    browser_login(page, "staff_a")  # the home page only: the offline page was never opened
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "new Promise(r => { const q = indexedDB.open('tthtcd-offline'); q.onsuccess = () => { const db = q.result;"
+        " if (!db.objectStoreNames.contains('meta')) { db.close(); return r(false); }"
+        " const g = db.transaction('meta').objectStore('meta').get('snapshot'); g.onsuccess = () => { db.close();"
+        " r(!!g.result); }; }; })"
+    )
+    page.context.set_offline(True)
+    response = page.goto(page.base_url + "/lop-hoc/")  # any page of the portal, with no network
+    assert response.from_service_worker
+    expect(page.get_by_role("heading", name="Ghi khi mất mạng")).to_be_visible()
+    expect(page.locator("#snapshot-info")).to_contain_text("Danh sách lớp của trung tâm tải lúc")
+    record_talk(page, "Chuyên đề phòng chống lũ", timezone.localdate(), 30, 12)
+    expect(page.get_by_test_id("pending-count")).to_have_text("Chưa gửi: 1 mục.")
+
+
+def test_a_conflict_settled_with_the_servers_version_drops_the_phones_entry(page, world):
+    course = current_class(world, "Chuyên đề an toàn giao thông")
+    browser_login(page, "staff_a")
+    open_offline_page(page)
+    go_offline(page)
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    record_talk(page, "Chuyên đề an toàn giao thông", day, 40, 20)
+    services.class_session_create(course=course, by=world.official, date=day, present=52, women=30, topic="Buổi 1")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    entry = page.get_by_test_id("entries").get_by_role("listitem")
+    expect(entry).to_contain_text(f"Lớp đã có buổi học ngày {day:%d/%m/%Y} trên máy chủ (do người khác ghi).")
+    expect(entry).to_contain_text("Trên máy chủ: 52 người, nội dung «Buổi 1».")
+    entry.get_by_role("button", name="Dùng bản trên máy chủ").click()
+    expect(page.get_by_test_id("pending-count")).to_have_text("Không có mục nào chờ gửi.")
+    assert list(ClassSession.objects.values_list("present", flat=True)) == [52]
+    assert not SyncedEntry.objects.exists()
