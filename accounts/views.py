@@ -22,7 +22,12 @@ class PortalLoginView(LoginView):
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("Bạn đã đăng xuất."))
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # The browser forgets what this device kept for the user: the service worker's caches, the offline entries
+    # and classes (IndexedDB), drafts (localStorage). static/js/pwa.js does the same before submitting, for
+    # browsers that ignore the header; docs/offline.md.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @login_required

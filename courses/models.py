@@ -325,3 +325,53 @@ class AttendanceAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session}: {self.present_before} → {self.present_after}"
+
+
+class SyncedEntry(models.Model):
+    """An entry recorded on a phone (offline) and received by the sync API, under the idempotency key the phone
+    gave it: the key is unique, so an entry sent twice, or resent after the answer was lost, is recorded once and
+    the stored answer is sent again. Refused entries and conflicts write nothing, this row included."""
+
+    class Kind(models.TextChoices):
+        SESSION = "session", _("Buổi học (đếm số người dự)")
+        ATTENDANCE = "attendance", _("Điểm danh")
+
+    key = models.UUIDField(_("mã mục"))
+    kind = models.CharField(_("loại mục"), max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("lớp học"), on_delete=models.CASCADE, related_name="synced_entries"
+    )
+    session = models.ForeignKey(
+        ClassSession,
+        verbose_name=_("buổi học"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="synced_entries",
+    )
+    received_at = models.DateTimeField(_("nhận lúc"), auto_now_add=True)
+    # The answer sent the first time, sent again for a retry of the same key.
+    result = models.JSONField(_("kết quả"), default=dict)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("mục gửi từ máy")
+        verbose_name_plural = _("mục gửi từ máy")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                name="synced_entry_key_unique",
+                violation_error_message=_("Mục này đã được gửi."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["session", "attendance"]),
+                name="synced_entry_kind_known",
+                violation_error_message=_("Loại mục không hợp lệ."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} – {self.course}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -228,3 +229,107 @@ def centre_totals(*, centre_ids: Iterable[int]) -> dict[int, CentreTotals]:
         )
         for r in rows
     }
+
+
+# --- Offline recording (courses/sync.py writes; docs/offline.md) ---------------------------------------------
+
+OFFLINE_SESSION_DAYS = 60  # roster sessions this recent go to the phone, to take their attendance offline
+
+
+def session_version(session: ClassSession, attended: Iterable[int]) -> str:
+    """A short fingerprint of what a user sees of a session: date, topic, instructor, counts, who was present.
+    The phone keeps it with the session; a different one on the server means someone changed it meanwhile. No
+    query."""
+    parts = [
+        session.date.isoformat(),
+        session.topic,
+        str(session.instructor_id or ""),
+        session.instructor_name,
+        str(session.present),
+        str(session.women),
+        str(session.minorities),
+        ",".join(str(pk) for pk in sorted(attended)),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def offline_snapshot(*, user, today: datetime.date) -> list[dict]:
+    """What a centre's staff take offline: the centre's current classes (running today, or ended in the last 30
+    days) with the instructors they may name, the last session's topic and instructor, and for roster classes
+    the learners enrolled and the recent sessions with who was present and their version. Only the staff's own
+    centre (accounts.scoping), only when they may change it. Five queries whatever the size: classes,
+    instructors, sessions, marks, enrolments with learners."""
+    if not (user.is_centre_staff and user.centre_id):
+        return []
+    courses = list(
+        scoping.scoped(user, Course.objects.select_related("centre__commune"), "centre")
+        .filter(
+            centre_id=user.centre_id,
+            start_date__lte=today,
+            end_date__gte=today - datetime.timedelta(days=30),
+        )
+        .order_by("-start_date", "-id")
+    )
+    if not courses or not scoping.can_edit_centre(user, courses[0].centre):
+        return []
+    instructors = [
+        {"id": i.pk, "name": i.full_name} for i in centre_instructors(centre_id=user.centre_id).only("id", "full_name")
+    ]
+    sessions: dict[int, list[ClassSession]] = {c.pk: [] for c in courses}
+    for session in ClassSession.objects.filter(course__in=[c.pk for c in courses]).order_by("date", "id"):
+        sessions[session.course_id].append(session)
+    roster_ids = [c.pk for c in courses if c.is_roster]
+    recent = today - datetime.timedelta(days=OFFLINE_SESSION_DAYS)
+    marks: dict[int, set[int]] = {}
+    for session_id, enrolment_id in Attendance.objects.filter(
+        session__course__in=roster_ids, session__date__gte=recent, present=True
+    ).values_list("session_id", "enrolment_id"):
+        marks.setdefault(session_id, set()).add(enrolment_id)
+    enrolments: dict[int, list[dict]] = {pk: [] for pk in roster_ids}
+    for e in (
+        Enrolment.objects.filter(course__in=roster_ids)
+        .select_related("learner")
+        .order_by(*person_order("learner__full_name"), "id")
+    ):
+        enrolments[e.course_id].append(
+            {
+                "id": e.pk,
+                "name": e.learner.full_name,
+                "from": e.from_date.isoformat(),
+                "until": e.until_date.isoformat() if e.until_date else None,
+            }
+        )
+    snapshot = []
+    for course in courses:
+        own = sessions[course.pk]
+        last = own[-1] if own else None
+        item = {
+            "id": course.pk,
+            "title": course.title,
+            "format": course.format,
+            "start": course.start_date.isoformat(),
+            "end": course.end_date.isoformat(),
+            "instructors": instructors,
+            "last": {
+                "topic": last.topic if last else course.title,
+                "instructor": last.instructor_id if last else None,
+                "instructor_name": last.instructor_name if last else course.instructor_names[:200],
+            },
+            "sessions": [],
+            "learners": enrolments.get(course.pk, []),
+        }
+        if course.is_roster:
+            item["sessions"] = [
+                {
+                    "id": s.pk,
+                    "date": s.date.isoformat(),
+                    "topic": s.topic,
+                    "present": s.present,
+                    "attended": sorted(marks.get(s.pk, set())),
+                    "version": session_version(s, marks.get(s.pk, set())),
+                }
+                for s in own
+                if s.date >= recent
+            ]
+        snapshot.append(item)
+    return snapshot

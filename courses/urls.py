@@ -24,4 +24,6 @@ urlpatterns = [
     path("mau-excel/", views.import_template, name="import_template"),
     path("nhap-excel/", views.import_upload, name="import"),
     path("nhap-excel/xac-nhan/", views.import_confirm, name="import_confirm"),
+    path("ngoai-tuyen/du-lieu/", views.offline_data, name="offline_data"),
+    path("ngoai-tuyen/gui/", views.offline_sync, name="offline_sync"),
 ]

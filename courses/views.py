@@ -11,7 +11,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import scoping
 from centres.models import Centre
 from centres.selectors import centre_for_user
-from courses import selectors, services
+from courses import selectors, services, sync
 from courses.filters import CourseFilter, LearnerFilter
 from courses.forms import (
     CourseForm,
@@ -522,3 +523,39 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         discard_staged(staged["token"])
     messages.success(request, _("Đã nhập %(c)s lớp, %(s)s buổi học.") % {"c": classes, "s": sessions})
     return redirect(reverse("courses:list") + f"?trung_tam={centre.pk}")
+
+
+# --- Offline recording: the phone's data and the sync API (courses/sync.py, docs/offline.md) -------------------
+
+
+@login_required
+def offline_data(request: HttpRequest) -> JsonResponse:
+    """The centre's current classes for the phone to keep (IndexedDB), and the CSRF token its sync will send."""
+    user = request.user
+    if not user.is_centre_staff:
+        raise PermissionDenied(_("Ghi khi mất mạng dành cho cán bộ trung tâm."))
+    note = ""
+    if user.centre_id and not scoping.can_edit_centre(user, user.centre):
+        note = _("Trung tâm đã sáp nhập hoặc giải thể, chỉ được xem.")
+    return JsonResponse(
+        {
+            "csrf": get_token(request),
+            "user": user.pk,
+            "today": timezone.localdate().isoformat(),
+            "fetched_at": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+            "note": note,
+            "classes": selectors.offline_snapshot(user=user, today=timezone.localdate()),
+        }
+    )
+
+
+@login_required
+@require_POST
+def offline_sync(request: HttpRequest) -> JsonResponse:
+    """Entries recorded on the phone: each recorded at most once under its key, answered one by one."""
+    try:
+        results = sync.sync_payload_record(body=request.body, by=request.user)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    counts = {status: sum(r["status"] == status for r in results) for status in ("saved", "refused", "conflict")}
+    return JsonResponse({"results": results, "counts": counts})

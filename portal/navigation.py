@@ -20,6 +20,7 @@ NAV_ITEMS = [
     # "menu" context: English needs the plural here ("Centres") where table headings say "Centre".
     (pgettext_lazy("menu", "Trung tâm"), "centres:list", REVIEWER_OR_ABOVE),
     (_("Lớp học"), "courses:list", ANY),
+    (_("Ghi khi mất mạng"), "offline", STAFF),
     (_("Đánh giá xếp loại"), "evaluations:home", ANY),
     (_("Tập huấn"), "training:list", ANY),
     (_("Học liệu"), "materials:list", ANY),

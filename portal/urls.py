@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from centres import urls as centre_urls
-from portal import views
+from portal import pwa, views
 
 # The centre's page is the registry's (centres:detail), but it gathers sections from the apps above the
 # registry, so its view lives here in the top layer; the rest of /trung-tam/ is centres/urls.py.
@@ -24,6 +24,10 @@ urlpatterns = [
     path("bao-cao/", include("reports.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),
+    # The installable app (docs/offline.md): public, no personal data.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("ngoai-tuyen/", pwa.offline_page, name="offline"),
 ]
 
 handler403 = "portal.views.permission_denied"

@@ -198,6 +198,11 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # The installable app (portal/pwa.py): the same for everyone, no personal data; the offline page is rendered
+    # for nobody (tests/portal/test_pwa.py).
+    "manifest",
+    "service_worker",
+    "offline",
 }
 
 # URL namespaces the walker leaves to their own tests: the admin site (test_admin_site_*).
