@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import RATING_ORDER, Criterion, EvaluationCycle, Rating
-from evaluations.services import PointsEntry, format_points
+from evaluations.services import PointsEntry
+from tthtcd_portal.numbers import format_points
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -5,7 +5,7 @@ province approved and locked it, and `rating` is then the official rating of tha
 evaluations.selectors.centre_year_is_locked() before any write to a year's classes and sessions.
 
 The rubric (criteria, maximum points, thresholds) is data the province edits per year; an assessment keeps
-the rubric it was made with. Every write goes through evaluations/services.py, which records an
+the rubric it was made with. Every write goes through evaluations/services/ (rubric.py, workflow.py), which records an
 AssessmentEvent or RubricEvent; `Assessment.version` is the optimistic lock for concurrent saves.
 """
 

@@ -29,7 +29,7 @@ from evaluations.forms import (
     ThresholdsForm,
 )
 from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, EvaluationCycle, Rubric
-from evaluations.services import EvaluationError, StaleAssessment
+from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.vietnamese import by_name
 
 Status = Assessment.Status
@@ -44,10 +44,6 @@ def _year(request: HttpRequest, default: int | None = None) -> int:
         return default
     years = selectors.evaluation_years()
     return years[0] if years else timezone.localdate().year
-
-
-def _error_text(exc: EvaluationError) -> str:
-    return " ".join(exc.messages)
 
 
 # --- Home and overviews ---------------------------------------------------------------------------
@@ -110,11 +106,8 @@ def bulk_approve(request: HttpRequest, office_id: int) -> HttpResponse:
         raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
     year = _year(request)
     assessments = list(selectors.proposed_for_office(user=request.user, year=year, office_id=office_id))
-    try:
+    with refusal_shown(request):
         count = services.assessments_approve_bulk(assessments=assessments, by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã phê duyệt và khóa %(n)s trung tâm.") % {"n": count})
     return redirect(f"{reverse('evaluations:office', args=[office_id])}?nam={year}")
 
@@ -160,12 +153,10 @@ def assessment_start(request: HttpRequest, centre_id: int) -> HttpResponse:
     centre = centre_for_user(request.user, centre_id)
     scoping.require_centre_edit(request.user, centre)
     year = _year(request)
-    try:
+    with refusal_shown(request):
         assessment = services.assessment_start(centre=centre, year=year, by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("evaluations:home")
-    return redirect("evaluations:detail", pk=assessment.pk)
+        return redirect("evaluations:detail", pk=assessment.pk)
+    return redirect("evaluations:home")
 
 
 def _permissions(user, assessment: Assessment) -> dict:
@@ -191,7 +182,7 @@ def _render_detail(request: HttpRequest, assessment: Assessment, status: int = 2
         "sheet": sheet,
         "events": selectors.assessment_history(assessment),
         "attachments": assessment.attachments.select_related("uploaded_by"),
-        "computed_rating": services.assessment_computed_rating(assessment) if perms["can_review"] else None,
+        "computed_rating": services.assessment_computed_rating(assessment=assessment) if perms["can_review"] else None,
         **perms,
     }
     if perms["can_self"]:
@@ -219,11 +210,6 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, assessment)
 
 
-def _stale(request: HttpRequest, assessment: Assessment, exc: StaleAssessment) -> HttpResponse:
-    messages.error(request, _error_text(exc))
-    return redirect("evaluations:detail", pk=assessment.pk)
-
-
 @login_required
 @require_POST
 def assessment_self_save(request: HttpRequest, pk: int) -> HttpResponse:
@@ -236,7 +222,7 @@ def assessment_self_save(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Chưa lưu: kiểm tra các ô báo lỗi."))
         return _render_detail(request, assessment, status=400, self_form=form)
     submit = "submit" in request.POST
-    try:
+    with refusal_shown(request):
         services.assessment_self_save(
             assessment=assessment,
             version=form.cleaned_data["version"],
@@ -246,15 +232,9 @@ def assessment_self_save(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if submit:
             services.assessment_submit(assessment=assessment, version=assessment.version, by=request.user)
-    except StaleAssessment as exc:
-        return _stale(request, assessment, exc)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("evaluations:detail", pk=assessment.pk)
-    if submit:
-        messages.success(request, _("Đã nộp tự đánh giá; phiếu chuyển cho đơn vị thẩm định."))
-    else:
-        messages.success(request, _("Đã lưu tự đánh giá."))
+            messages.success(request, _("Đã nộp tự đánh giá; phiếu chuyển cho đơn vị thẩm định."))
+        else:
+            messages.success(request, _("Đã lưu tự đánh giá."))
     return redirect("evaluations:detail", pk=assessment.pk)
 
 
@@ -267,11 +247,8 @@ def assessment_attach(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Chưa chọn tệp để đính kèm."))
         return redirect("evaluations:detail", pk=assessment.pk)
-    try:
+    with refusal_shown(request):
         services.assessment_attach(assessment=assessment, uploaded=form.cleaned_data["file"], by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã đính kèm tệp."))
     return redirect("evaluations:detail", pk=assessment.pk)
 
@@ -292,7 +269,7 @@ def assessment_review_save(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Chưa lưu: kiểm tra các ô báo lỗi."))
         return _render_detail(request, assessment, status=400, review_form=form)
-    try:
+    with refusal_shown(request):
         services.assessment_review_save(
             assessment=assessment,
             version=form.cleaned_data["version"],
@@ -300,11 +277,6 @@ def assessment_review_save(request: HttpRequest, pk: int) -> HttpResponse:
             comment=form.cleaned_data["comment"],
             by=request.user,
         )
-    except StaleAssessment as exc:
-        return _stale(request, assessment, exc)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã lưu điểm thẩm định."))
     return redirect("evaluations:detail", pk=assessment.pk)
 
@@ -318,7 +290,7 @@ def assessment_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Chọn xếp loại đề xuất."))
         return redirect("evaluations:detail", pk=assessment.pk)
-    try:
+    with refusal_shown(request):
         services.assessment_propose(
             assessment=assessment,
             version=form.cleaned_data["version"],
@@ -326,11 +298,6 @@ def assessment_propose(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             by=request.user,
         )
-    except StaleAssessment as exc:
-        return _stale(request, assessment, exc)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã đề xuất xếp loại; chờ Sở phê duyệt."))
     return redirect("evaluations:detail", pk=assessment.pk)
 
@@ -346,7 +313,7 @@ def _province_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if form is not None and not form.is_valid():
         messages.error(request, _("Cần ghi rõ lý do."))
         return redirect("evaluations:detail", pk=assessment.pk)
-    try:
+    with refusal_shown(request):
         if action == "approve":
             services.assessment_approve(assessment=assessment, version=int(version), by=request.user)
             messages.success(request, _("Đã phê duyệt xếp loại; đánh giá và số liệu năm của trung tâm đã khóa."))
@@ -360,10 +327,6 @@ def _province_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                 assessment=assessment, version=int(version), reason=form.cleaned_data["reason"], by=request.user
             )
             messages.success(request, _("Đã mở khóa; phiếu trở về trạng thái đề xuất."))
-    except StaleAssessment as exc:
-        return _stale(request, assessment, exc)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
     return redirect("evaluations:detail", pk=assessment.pk)
 
 
@@ -394,13 +357,11 @@ def rubric_list(request: HttpRequest) -> HttpResponse:
     scoping.require_province_level(request.user)
     if request.method == "POST":
         year = _year(request)
-        try:
+        with refusal_shown(request):
             services.rubric_create_for_year(year=year, by=request.user)
-        except EvaluationError as exc:
-            messages.error(request, _error_text(exc))
-            return redirect("evaluations:rubrics")
-        messages.success(request, _("Đã tạo bộ tiêu chí năm %(year)s.") % {"year": year})
-        return redirect("evaluations:rubric", year=year)
+            messages.success(request, _("Đã tạo bộ tiêu chí năm %(year)s.") % {"year": year})
+            return redirect("evaluations:rubric", year=year)
+        return redirect("evaluations:rubrics")
     rubrics = list(Rubric.objects.annotate(n_criteria=Count("criteria", distinct=True)).order_by("-year"))
     years = [r.year for r in rubrics]
     next_year = (max(years) + 1) if years else timezone.localdate().year
@@ -447,16 +408,13 @@ def rubric_criterion_save(request: HttpRequest, year: int, criterion_id: int | N
     if not form.is_valid():
         messages.error(request, _("Chưa lưu tiêu chí: kiểm tra các ô báo lỗi."))
         return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, new_form=form), status=400)
-    try:
+    with refusal_shown(request):
         services.rubric_criterion_save(
             rubric=rubric,
             criterion=Criterion.objects.get(pk=criterion.pk) if criterion else None,
             by=request.user,
             **form.cleaned_data,
         )
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã lưu tiêu chí."))
     return redirect("evaluations:rubric", year=year)
 
@@ -466,11 +424,8 @@ def rubric_criterion_save(request: HttpRequest, year: int, criterion_id: int | N
 def rubric_criterion_delete(request: HttpRequest, year: int, criterion_id: int) -> HttpResponse:
     scoping.require_province_level(request.user)
     criterion = get_object_or_404(Criterion, rubric__year=year, pk=criterion_id)
-    try:
+    with refusal_shown(request):
         services.rubric_criterion_delete(criterion=criterion, by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã xóa tiêu chí."))
     return redirect("evaluations:rubric", year=year)
 
@@ -486,11 +441,8 @@ def rubric_thresholds(request: HttpRequest, year: int) -> HttpResponse:
         return render(
             request, "evaluations/rubric_detail.html", _rubric_context(rubric, thresholds_form=form), status=400
         )
-    try:
+    with refusal_shown(request):
         services.rubric_thresholds_save(rubric=rubric, values=form.values(), by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã lưu ngưỡng xếp loại."))
     return redirect("evaluations:rubric", year=year)
 

@@ -85,7 +85,7 @@ def test_a_rating_other_than_the_thresholds_needs_a_reason(world):
         comment="",
         by=world.reviewer_x,
     )
-    assert services.assessment_computed_rating(a) == Rating.TOT
+    assert services.assessment_computed_rating(assessment=a) == Rating.TOT
     with pytest.raises(EvaluationError, match="cần ghi rõ lý do"):
         services.assessment_propose(assessment=a, version=a.version, rating=Rating.KHA, reason=" ", by=world.reviewer_x)
     services.assessment_propose(
