@@ -56,7 +56,12 @@ def home(request: HttpRequest) -> HttpResponse:
     years = selectors.evaluation_years()
     if user.is_centre_staff:
         assessments, open_years = selectors.staff_assessments(user=user)
-        return render(request, "evaluations/home_staff.html", {"assessments": assessments, "open_years": open_years})
+        can_start = scoping.can_edit_centre(user, user.centre)
+        return render(
+            request,
+            "evaluations/home_staff.html",
+            {"assessments": assessments, "open_years": open_years if can_start else [], "can_start": can_start},
+        )
     year = _year(request)
     if user.is_reviewer:
         rows = selectors.office_overview(user=user, year=year)
@@ -171,6 +176,27 @@ def _permissions(user, assessment: Assessment) -> dict:
     }
 
 
+def _read_only_reason(user, assessment: Assessment, perms: dict) -> str:
+    """Why this user sees the sheet without its forms, said before they try ("" when they can act or the
+    approved-and-locked notice says it)."""
+    if perms["can_self"] or perms["can_review"] or assessment.is_locked:
+        return ""
+    centre = assessment.centre
+    if not centre.is_active and (user.is_centre_staff or scoping.is_province_level(user)):
+        return _("Trung tâm đã sáp nhập hoặc giải thể, chỉ được xem.")
+    if user.is_centre_staff:
+        if assessment.status == Status.SUBMITTED:
+            return _("Đã nộp: trung tâm không sửa được nữa, trừ khi Sở trả lại. Đơn vị thẩm định đang chấm điểm.")
+        if assessment.status == Status.PROPOSED:
+            return _("Đơn vị thẩm định đã đề xuất xếp loại; chờ Sở phê duyệt.")
+    if user.is_reviewer:
+        if assessment.self_editable:
+            return _("Trung tâm chưa nộp tự đánh giá; thẩm định khi trung tâm đã nộp.")
+        if assessment.status == Status.PROPOSED:
+            return _("Đã đề xuất xếp loại; chờ Sở phê duyệt. Nếu Sở trả lại, trung tâm sửa và nộp lại.")
+    return ""
+
+
 def _render_detail(request: HttpRequest, assessment: Assessment, status: int = 200, **forms) -> HttpResponse:
     perms = _permissions(request.user, assessment)
     sheet = selectors.assessment_sheet(assessment)
@@ -183,6 +209,7 @@ def _render_detail(request: HttpRequest, assessment: Assessment, status: int = 2
         "events": selectors.assessment_history(assessment),
         "attachments": assessment.attachments.select_related("uploaded_by"),
         "computed_rating": services.assessment_computed_rating(assessment=assessment) if perms["can_review"] else None,
+        "read_only_reason": _read_only_reason(request.user, assessment, perms),
         **perms,
     }
     if perms["can_self"]:
