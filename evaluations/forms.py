@@ -1,10 +1,12 @@
-from decimal import Decimal
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import RATING_ORDER, Criterion, EvaluationCycle, Rating
-from evaluations.services import PointsEntry
+from evaluations.models import RATING_ORDER, Criterion, CriterionGroup, EvaluationCycle, Rating, RatingThreshold
+from evaluations.services import PointsEntry, rating_for
 from tthtcd_portal.numbers import format_points
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -16,14 +18,46 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+@dataclass
+class SheetGroup:
+    """One group of the sheet as the form shows it: its rows and the points entered so far."""
+
+    group: int
+    label: str
+    rows: list = field(default_factory=list)
+    total: Decimal = Decimal(0)
+    max_points: Decimal = Decimal(0)
+
+
+def _typed_points(value) -> Decimal | None:
+    """What the user typed ("4,5", "4.5") or what was saved, as a number; None when empty or not a number."""
+    if value in (None, ""):
+        return None
+    try:
+        points = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    return points if points.is_finite() else None
+
+
 class ScoreSheetForm(VersionedForm):
-    """Points and a note per criterion, for the centre ("self") or the reviewing office ("review")."""
+    """Points and a note per criterion, for the centre ("self") or the reviewing office ("review"), with the
+    running totals per group and overall and the rating they would give (the page's script keeps them live)."""
 
     comment = forms.CharField(label=_("Nhận xét chung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, criteria: list[Criterion], scores: dict, mode: str, **kwargs):
+    def __init__(
+        self,
+        *args,
+        criteria: list[Criterion],
+        scores: dict,
+        mode: str,
+        thresholds: list[RatingThreshold] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.thresholds = list(thresholds)
         points_attr, text_attr = ("self_points", "self_note") if mode == "self" else ("review_points", "review_comment")
         text_label = _("Ghi chú, minh chứng") if mode == "self" else _("Nhận xét")
         for c in criteria:
@@ -55,6 +89,47 @@ class ScoreSheetForm(VersionedForm):
         """(criterion, points field, text field) in rubric order, for the template."""
         return [(c, self[f"points_{c.pk}"], self[f"text_{c.pk}"]) for c in self.criteria]
 
+    def groups(self) -> list[SheetGroup]:
+        """The rows by group with the points entered so far (as typed on a refused post, else as saved)."""
+        groups: dict[int, SheetGroup] = {}
+        for criterion, points, text in self.bound_rows():
+            block = groups.setdefault(
+                criterion.group, SheetGroup(group=criterion.group, label=criterion.get_group_display())
+            )
+            block.rows.append((criterion, points, text))
+            block.max_points += criterion.max_points
+            typed = _typed_points(points.value())
+            if typed is not None and 0 <= typed <= criterion.max_points:
+                block.total += typed
+        return [groups[g] for g in sorted(groups)]
+
+    def summary(self) -> dict:
+        """Overall points entered, the maximum, how many criteria are still empty, and the rating they give."""
+        groups = self.groups()
+        total = sum((g.total for g in groups), Decimal(0))
+        empty = sum(1 for c, points, _text in self.bound_rows() if _typed_points(points.value()) is None)
+        rating = rating_for(thresholds=self.thresholds, total=total, group_totals={g.group: g.total for g in groups})
+        return {
+            "total": total,
+            "max_points": sum((g.max_points for g in groups), Decimal(0)),
+            "empty": empty,
+            "rating": Rating(rating).label,
+        }
+
+    def thresholds_json(self) -> str:
+        """The thresholds, best rating first, for the page's script (the same rule as services.rating_for)."""
+        by_rating = {t.rating: t for t in self.thresholds}
+        rows = []
+        for rating in RATING_ORDER:
+            t = by_rating.get(rating)
+            if t is None:
+                continue
+            minimums = {
+                str(g): float(t.group_minimum(g)) for g in CriterionGroup.values if t.group_minimum(g) is not None
+            }
+            rows.append({"label": str(Rating(rating).label), "min": float(t.min_total), "groups": minimums})
+        return json.dumps({"thresholds": rows, "fallback": str(Rating.YEU.label)}, ensure_ascii=False)
+
     def entries(self) -> dict[int, PointsEntry]:
         return {
             c.pk: PointsEntry(points=self.cleaned_data[f"points_{c.pk}"], text=self.cleaned_data[f"text_{c.pk}"])
@@ -76,10 +151,30 @@ class ReasonForm(VersionedForm):
 
 
 class AttachmentForm(forms.Form):
+    """A file, for the whole sheet or one criterion. Its fields belong to the score sheet's form (the HTML
+    `form` attribute): uploading posts the points typed so far with the file, so nothing typed is lost."""
+
     file = forms.FileField(
         label=_("Tệp đính kèm (PDF, JPG, PNG, DOCX, XLSX)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx", "form": "self-form"}),
     )
+    criterion = forms.TypedChoiceField(
+        label=_("Minh chứng cho tiêu chí"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"form": "self-form"}),
+    )
+
+    def __init__(self, *args, criteria: list[Criterion] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = {c.pk: c for c in criteria}
+        self.fields["criterion"].choices = [("", _("Cả phiếu (không riêng tiêu chí nào)"))] + [
+            (c.pk, f"{c.code} {c.title}") for c in criteria
+        ]
+
+    def chosen_criterion(self) -> Criterion | None:
+        return self.criteria.get(self.cleaned_data.get("criterion"))
 
 
 class CriterionForm(forms.ModelForm):

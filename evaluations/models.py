@@ -239,6 +239,15 @@ class Attachment(models.Model):
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("đánh giá"), on_delete=models.CASCADE, related_name="attachments"
     )
+    criterion = models.ForeignKey(
+        "Criterion",
+        verbose_name=_("minh chứng cho tiêu chí"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Để trống khi tệp dùng cho cả phiếu (biên bản, báo cáo có chữ ký)."),
+    )
     file = models.FileField(_("tệp"), upload_to=attachment_path)
     name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))

@@ -171,7 +171,8 @@ def _permissions(user, assessment: Assessment) -> dict:
         "can_self": scoping.can_edit_centre(user, centre) and assessment.self_editable,
         "can_review": scoping.can_review_centre(user, centre) and assessment.review_editable,
         "can_approve": province and assessment.status == Status.PROPOSED,
-        "can_return": province and assessment.status in (Status.SUBMITTED, Status.PROPOSED),
+        "can_return": (province and assessment.status in (Status.SUBMITTED, Status.PROPOSED))
+        or (scoping.can_review_centre(user, centre) and assessment.status == Status.SUBMITTED),
         "can_unlock": province and assessment.status == Status.APPROVED,
     }
 
@@ -202,27 +203,33 @@ def _render_detail(request: HttpRequest, assessment: Assessment, status: int = 2
     sheet = selectors.assessment_sheet(assessment)
     criteria = [row.criterion for block in sheet for row in block.rows]
     scores = {row.criterion.pk: row.score for block in sheet for row in block.rows if row.score}
+    thresholds = list(assessment.rubric.thresholds.all()) if perms["can_self"] or perms["can_review"] else []
     initial = {"version": assessment.version}
     context = {
         "assessment": assessment,
         "sheet": sheet,
         "events": selectors.assessment_history(assessment),
-        "attachments": assessment.attachments.select_related("uploaded_by"),
+        "attachments": list(assessment.attachments.select_related("uploaded_by", "criterion")),
         "computed_rating": services.assessment_computed_rating(assessment=assessment) if perms["can_review"] else None,
         "read_only_reason": _read_only_reason(request.user, assessment, perms),
         **perms,
     }
     if perms["can_self"]:
         context["self_form"] = forms.get("self_form") or ScoreSheetForm(
-            initial={**initial, "comment": assessment.self_comment}, criteria=criteria, scores=scores, mode="self"
+            initial={**initial, "comment": assessment.self_comment},
+            criteria=criteria,
+            scores=scores,
+            mode="self",
+            thresholds=thresholds,
         )
-        context["attach_form"] = forms.get("attach_form") or AttachmentForm()
+        context["attach_form"] = forms.get("attach_form") or AttachmentForm(criteria=criteria)
     if perms["can_review"]:
         context["review_form"] = forms.get("review_form") or ScoreSheetForm(
             initial={**initial, "comment": assessment.review_comment},
             criteria=criteria,
             scores=scores,
             mode="review",
+            thresholds=thresholds,
         )
         computed = context["computed_rating"]
         context["propose_form"] = forms.get("propose_form") or ProposeForm(initial={**initial, "rating": computed})
@@ -237,26 +244,36 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, assessment)
 
 
+def _self_sheet(request: HttpRequest, assessment: Assessment) -> ScoreSheetForm:
+    sheet = selectors.assessment_sheet(assessment)
+    criteria = [row.criterion for block in sheet for row in block.rows]
+    return ScoreSheetForm(
+        request.POST, criteria=criteria, scores={}, mode="self", thresholds=assessment.rubric.thresholds.all()
+    )
+
+
+def _self_save(request: HttpRequest, assessment: Assessment, form: ScoreSheetForm) -> None:
+    services.assessment_self_save(
+        assessment=assessment,
+        version=form.cleaned_data["version"],
+        entries=form.entries(),
+        comment=form.cleaned_data["comment"],
+        by=request.user,
+    )
+
+
 @login_required
 @require_POST
 def assessment_self_save(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_for_user(user=request.user, pk=pk)
     scoping.require_centre_edit(request.user, assessment.centre)
-    sheet = selectors.assessment_sheet(assessment)
-    criteria = [row.criterion for block in sheet for row in block.rows]
-    form = ScoreSheetForm(request.POST, criteria=criteria, scores={}, mode="self")
+    form = _self_sheet(request, assessment)
     if not form.is_valid():
         messages.error(request, _("Chưa lưu: kiểm tra các ô báo lỗi."))
         return _render_detail(request, assessment, status=400, self_form=form)
     submit = "submit" in request.POST
     with refusal_shown(request):
-        services.assessment_self_save(
-            assessment=assessment,
-            version=form.cleaned_data["version"],
-            entries=form.entries(),
-            comment=form.cleaned_data["comment"],
-            by=request.user,
-        )
+        _self_save(request, assessment, form)
         if submit:
             services.assessment_submit(assessment=assessment, version=assessment.version, by=request.user)
             messages.success(request, _("Đã nộp tự đánh giá; phiếu chuyển cho đơn vị thẩm định."))
@@ -270,12 +287,30 @@ def assessment_self_save(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_attach(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_for_user(user=request.user, pk=pk)
     scoping.require_centre_edit(request.user, assessment.centre)
-    form = AttachmentForm(request.POST, request.FILES)
+    if "version" in request.POST:
+        # The upload button posts the score sheet too: what was typed is saved first, never lost.
+        sheet = _self_sheet(request, assessment)
+        if not sheet.is_valid():
+            messages.error(request, _("Chưa đính kèm, chưa lưu: kiểm tra các ô báo lỗi rồi chọn lại tệp."))
+            return _render_detail(request, assessment, status=400, self_form=sheet)
+        saved = False
+        with refusal_shown(request):
+            _self_save(request, assessment, sheet)
+            messages.success(request, _("Đã lưu điểm đang nhập."))
+            saved = True
+        if not saved:  # someone saved meanwhile, or the sheet is closed: the page says so, nothing attached
+            return redirect("evaluations:detail", pk=assessment.pk)
+    form = AttachmentForm(request.POST, request.FILES, criteria=list(assessment.rubric.criteria.all()))
     if not form.is_valid():
         messages.error(request, _("Chưa chọn tệp để đính kèm."))
         return redirect("evaluations:detail", pk=assessment.pk)
     with refusal_shown(request):
-        services.assessment_attach(assessment=assessment, uploaded=form.cleaned_data["file"], by=request.user)
+        services.assessment_attach(
+            assessment=assessment,
+            uploaded=form.cleaned_data["file"],
+            criterion=form.chosen_criterion(),
+            by=request.user,
+        )
         messages.success(request, _("Đã đính kèm tệp."))
     return redirect("evaluations:detail", pk=assessment.pk)
 
@@ -330,8 +365,12 @@ def assessment_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _province_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Approve, unlock (the province) and return (the province, or the reviewing office before it proposes)."""
     assessment = selectors.assessment_for_user(user=request.user, pk=pk)
-    scoping.require_province_level(request.user)
+    if action != "return" or not scoping.can_review_centre(request.user, assessment.centre):
+        scoping.require_province_level(request.user)
+    elif not scoping.is_province_level(request.user) and assessment.status != Status.SUBMITTED:
+        raise PermissionDenied(_("Đơn vị thẩm định chỉ trả lại phiếu đã nộp, chưa đề xuất; sau đó Sở quyết định."))
     form = ReasonForm(request.POST) if action != "approve" else None
     version = request.POST.get("version", "")
     if not version.isdigit():

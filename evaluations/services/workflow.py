@@ -145,7 +145,8 @@ def _save_points(
 
 
 def _str(value) -> str | None:
-    return None if value is None else format_points(value)
+    """Points as stored in the history: "87.5" (evaluations.history shows them as "87,5")."""
+    return None if value is None else format(Decimal(value).normalize(), "f")
 
 
 def assessment_self_save(
@@ -192,8 +193,9 @@ def assessment_submit(*, assessment: Assessment, version: int, by: User) -> Asse
         return assessment
 
 
-def assessment_attach(*, assessment: Assessment, uploaded, by: User) -> Attachment:
-    """A signed report or evidence: pdf, jpg, png, docx or xlsx within MAX_UPLOAD_BYTES; not after lock."""
+def assessment_attach(*, assessment: Assessment, uploaded, by: User, criterion: Criterion | None = None) -> Attachment:
+    """A signed report or evidence (for the whole sheet, or for one criterion): pdf, jpg, png, docx or xlsx
+    within MAX_UPLOAD_BYTES; not after lock."""
     if uploaded.size > settings.MAX_UPLOAD_BYTES:
         raise EvaluationError(
             _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
@@ -206,12 +208,21 @@ def assessment_attach(*, assessment: Assessment, uploaded, by: User) -> Attachme
         _refuse_if_locked(locked)
         if not locked.self_editable:
             raise EvaluationError(_("Chỉ đính kèm tệp khi phiếu đang tự đánh giá hoặc bị trả lại."))
+        if criterion is not None and criterion.rubric_id != locked.rubric_id:
+            raise EvaluationError(_("Tiêu chí không thuộc bộ tiêu chí của phiếu này."))
         attachment = Attachment(
-            assessment=locked, name=PurePath(uploaded.name).name[:255], size=uploaded.size, uploaded_by=by
+            assessment=locked,
+            criterion=criterion,
+            name=PurePath(uploaded.name).name[:255],
+            size=uploaded.size,
+            uploaded_by=by,
         )
         attachment.file.save(attachment.name, uploaded, save=False)
         attachment.save()
-        _record(locked, AssessmentEvent.Action.ATTACH, by, changes={"file": [None, attachment.name]})
+        changes = {"file": [None, attachment.name]}
+        if criterion is not None:
+            changes["criterion"] = [None, criterion.code]
+        _record(locked, AssessmentEvent.Action.ATTACH, by, changes=changes)
         return attachment
 
 
