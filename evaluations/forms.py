@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import RATING_ORDER, Criterion, CriterionGroup, EvaluationCycle, Rating, RatingThreshold
+from evaluations.models import RATING_ORDER, Criterion, CriterionGroup, EvaluationCycle, Rating, RatingThreshold, Rubric
 from evaluations.services import PointsEntry, rating_for
 from tthtcd_portal.numbers import format_points
 
@@ -182,6 +182,28 @@ class CriterionForm(forms.ModelForm):
         model = Criterion
         fields = ["group", "title", "description", "max_points"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        localized_fields = ["max_points"]
+
+    def clean_max_points(self):
+        points = self.cleaned_data["max_points"]
+        if points is not None and points <= 0:
+            raise forms.ValidationError(_("Điểm tối đa phải lớn hơn 0."))
+        return points
+
+
+class RubricSettingsForm(forms.ModelForm):
+    """The rubric's title and the points its criteria add up to (until it freezes)."""
+
+    class Meta:
+        model = Rubric
+        fields = ["title", "total_points"]
+        localized_fields = ["total_points"]
+
+    def clean_total_points(self):
+        points = self.cleaned_data["total_points"]
+        if points is not None and points <= 0:
+            raise forms.ValidationError(_("Tổng điểm của bộ tiêu chí phải lớn hơn 0."))
+        return points
 
 
 class ThresholdsForm(forms.Form):
@@ -200,13 +222,19 @@ class ThresholdsForm(forms.Form):
             )
             for g in range(1, 5):
                 self.fields[f"{rating}_min_group_{g}"] = forms.DecimalField(
-                    label=_("nhóm %(g)s tối thiểu") % {"g": g},
+                    label=_("%(rating)s: tối thiểu nhóm %(g)s “%(group)s”")
+                    % {"rating": Rating(rating).label, "g": g, "group": CriterionGroup(g).label},
                     required=False,
                     min_value=0,
                     decimal_places=2,
                     initial=t.group_minimum(g) if t else None,
                     localize=True,
                 )
+
+    @staticmethod
+    def group_headers():
+        """The threshold table's columns: each group by number and name."""
+        return [(g, CriterionGroup(g).label) for g in CriterionGroup.values]
 
     def rows(self):
         return [
@@ -232,10 +260,28 @@ class CycleForm(forms.ModelForm):
         widgets = {"self_assessment_due": DATE_WIDGET, "review_due": DATE_WIDGET, "approval_due": DATE_WIDGET}
 
     def clean(self):
+        """Each deadline out of order is named on its own field (which also keeps the database constraint's
+        generic text away: a field in error is left out of the model's constraint check)."""
         data = super().clean()
-        dates = [data.get("self_assessment_due"), data.get("review_due"), data.get("approval_due")]
-        if all(dates) and not (dates[0] <= dates[1] <= dates[2]):
-            raise forms.ValidationError(_("Các hạn phải theo thứ tự: nộp tự đánh giá ≤ thẩm định ≤ phê duyệt."))
+        first, review, approval = (data.get(f) for f in ("self_assessment_due", "review_due", "approval_due"))
+        if first and review and review < first:
+            self.add_error(
+                "review_due",
+                _("Hạn thẩm định, đề xuất (%(day)s) phải cùng ngày hoặc sau hạn nộp tự đánh giá (%(before)s).")
+                % {"day": review.strftime("%d/%m/%Y"), "before": first.strftime("%d/%m/%Y")},
+            )
+        elif review and approval and approval < review:
+            self.add_error(
+                "approval_due",
+                _("Hạn phê duyệt (%(day)s) phải cùng ngày hoặc sau hạn thẩm định, đề xuất (%(before)s).")
+                % {"day": approval.strftime("%d/%m/%Y"), "before": review.strftime("%d/%m/%Y")},
+            )
+        elif first and approval and approval < first:
+            self.add_error(
+                "approval_due",
+                _("Hạn phê duyệt (%(day)s) phải cùng ngày hoặc sau hạn nộp tự đánh giá (%(before)s).")
+                % {"day": approval.strftime("%d/%m/%Y"), "before": first.strftime("%d/%m/%Y")},
+            )
         return data
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,6 +27,7 @@ from evaluations.forms import (
     CycleForm,
     ProposeForm,
     ReasonForm,
+    RubricSettingsForm,
     ScoreSheetForm,
     ThresholdsForm,
 )
@@ -448,8 +451,16 @@ def _rubric_context(rubric: Rubric, **forms) -> dict:
             for g in sorted(groups)
         ],
         "total": sum(c.max_points for c in criteria),
-        "criterion_forms": {c.pk: CriterionForm(instance=c, prefix=f"c{c.pk}") for c in criteria},
+        "criterion_forms": {
+            c.pk: forms["criterion_form"]
+            if forms.get("criterion_pk") == c.pk
+            else CriterionForm(instance=c, prefix=f"c{c.pk}")
+            for c in criteria
+        },
+        "criterion_open": forms.get("criterion_pk"),
         "new_form": forms.get("new_form") or CriterionForm(prefix="new"),
+        "settings_form": forms.get("settings_form") or RubricSettingsForm(instance=rubric),
+        "used_points": sum((c.max_points for c in criteria), Decimal(0)),
         "thresholds_form": forms.get("thresholds_form") or ThresholdsForm(thresholds=thresholds),
         "cycle_form": forms.get("cycle_form") or CycleForm(instance=cycle),
         "events": rubric.events.select_related("actor").order_by("-at")[:30],
@@ -470,19 +481,17 @@ def rubric_criterion_save(request: HttpRequest, year: int, criterion_id: int | N
     rubric = get_object_or_404(Rubric, year=year)
     criterion = get_object_or_404(Criterion, rubric=rubric, pk=criterion_id) if criterion_id else None
     prefix = f"c{criterion.pk}" if criterion else "new"
-    form = CriterionForm(request.POST, instance=criterion, prefix=prefix)
-    if not form.is_valid():
-        messages.error(request, _("Chưa lưu tiêu chí: kiểm tra các ô báo lỗi."))
-        return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, new_form=form), status=400)
-    with refusal_shown(request):
-        services.rubric_criterion_save(
-            rubric=rubric,
-            criterion=Criterion.objects.get(pk=criterion.pk) if criterion else None,
-            by=request.user,
-            **form.cleaned_data,
-        )
-        messages.success(request, _("Đã lưu tiêu chí."))
-    return redirect("evaluations:rubric", year=year)
+    form = CriterionForm(
+        request.POST, instance=Criterion.objects.get(pk=criterion.pk) if criterion else None, prefix=prefix
+    )
+    shown = {"criterion_pk": criterion.pk, "criterion_form": form} if criterion else {"new_form": form}
+    if form.is_valid():
+        with refusal_shown(request, form=None if rubric.is_frozen else form):  # a frozen rubric shows no form
+            services.rubric_criterion_save(rubric=rubric, criterion=criterion, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Đã lưu tiêu chí."))
+            return redirect("evaluations:rubric", year=year)
+    messages.error(request, _("Chưa lưu tiêu chí: xem lời nhắn ở tiêu chí."))
+    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, **shown), status=400)
 
 
 @login_required
@@ -507,10 +516,29 @@ def rubric_thresholds(request: HttpRequest, year: int) -> HttpResponse:
         return render(
             request, "evaluations/rubric_detail.html", _rubric_context(rubric, thresholds_form=form), status=400
         )
-    with refusal_shown(request):
+    with refusal_shown(request, form=form):
         services.rubric_thresholds_save(rubric=rubric, values=form.values(), by=request.user)
         messages.success(request, _("Đã lưu ngưỡng xếp loại."))
-    return redirect("evaluations:rubric", year=year)
+        return redirect("evaluations:rubric", year=year)
+    messages.error(request, _("Chưa lưu ngưỡng: xem lời nhắn ở bảng ngưỡng."))
+    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, thresholds_form=form), status=400)
+
+
+@login_required
+@require_POST
+def rubric_settings(request: HttpRequest, year: int) -> HttpResponse:
+    """The rubric's title and total points, until the year's first submission freezes it."""
+    scoping.require_province_level(request.user)
+    rubric = get_object_or_404(Rubric, year=year)
+    form = RubricSettingsForm(request.POST, instance=Rubric.objects.get(pk=rubric.pk))
+    if form.is_valid():
+        # A frozen rubric shows no settings form: its refusal is the page's message.
+        with refusal_shown(request, form=None if rubric.is_frozen else form):
+            services.rubric_settings_save(rubric=rubric, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Đã lưu tên và tổng điểm của bộ tiêu chí."))
+            return redirect("evaluations:rubric", year=year)
+    messages.error(request, _("Chưa lưu: kiểm tra các ô báo lỗi."))
+    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, settings_form=form), status=400)
 
 
 @login_required

@@ -14,6 +14,7 @@ from evaluations.services.rubric import (
     rubric_criterion_delete,
     rubric_criterion_save,
     rubric_freeze,
+    rubric_settings_save,
     rubric_thresholds_save,
 )
 from evaluations.services.workflow import (
@@ -57,5 +58,6 @@ __all__ = [
     "rubric_criterion_delete",
     "rubric_criterion_save",
     "rubric_freeze",
+    "rubric_settings_save",
     "rubric_thresholds_save",
 ]

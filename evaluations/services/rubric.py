@@ -25,6 +25,7 @@ from evaluations.models import (
     RubricEvent,
 )
 from evaluations.services.common import EvaluationError
+from tthtcd_portal.numbers import format_points
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -106,7 +107,13 @@ def rubric_create_for_year(*, year: int, by: User | None) -> Rubric:
         source = Rubric.objects.filter(year__lt=year).order_by("-year").first()
         if source is None:
             return rubric_create_default(year=year, by=by)
-        rubric = Rubric.objects.create(year=year, title=source.title, is_starter=source.is_starter, copied_from=source)
+        rubric = Rubric.objects.create(
+            year=year,
+            title=source.title,
+            total_points=source.total_points,
+            is_starter=source.is_starter,
+            copied_from=source,
+        )
         Criterion.objects.bulk_create(
             Criterion(
                 rubric=rubric,
@@ -160,6 +167,22 @@ def rubric_criterion_save(
         rubric = _editable_rubric(rubric)
         if max_points <= 0:
             raise EvaluationError(_("Điểm tối đa phải lớn hơn 0."))
+        others = sum(
+            (c.max_points for c in rubric.criteria.all() if criterion is None or c.pk != criterion.pk), Decimal(0)
+        )
+        if others + max_points > rubric.total_points:
+            raise EvaluationError(
+                _(
+                    "Điểm tối đa: với %(points)s điểm, các tiêu chí cộng %(sum)s điểm, vượt tổng điểm của bộ tiêu chí"
+                    " (%(total)s). Giảm điểm tối đa (còn được tối đa %(left)s), hoặc sửa tổng điểm của bộ tiêu chí."
+                )
+                % {
+                    "points": format_points(max_points),
+                    "sum": format_points(others + max_points),
+                    "total": format_points(rubric.total_points),
+                    "left": format_points(max(rubric.total_points - others, Decimal(0))),
+                }
+            )
         if criterion is None:
             last = rubric.criteria.filter(group=group).aggregate(m=Max("order"))["m"] or 0
             criterion = Criterion.objects.create(
@@ -200,12 +223,40 @@ def rubric_thresholds_save(*, rubric: Rubric, values: Mapping[str, Mapping[str, 
         totals = [values[r]["min_total"] for r in RATING_ORDER]
         if any(better < worse for better, worse in zip(totals, totals[1:], strict=False)):
             raise EvaluationError(_("Ngưỡng phải giảm dần: Tốt ≥ Khá ≥ Trung bình ≥ Yếu."))
-        maximum = sum(c.max_points for c in rubric.criteria.all())
-        if totals[0] > maximum:
-            raise EvaluationError(
-                _("Ngưỡng Tốt (%(min)s) vượt tổng điểm tối đa của bộ tiêu chí (%(max)s).")
-                % {"min": totals[0], "max": maximum}
-            )
+        criteria = list(rubric.criteria.all())
+        maximum = sum((c.max_points for c in criteria), Decimal(0))
+        group_max = {
+            g: sum((c.max_points for c in criteria if c.group == g), Decimal(0)) for g in CriterionGroup.values
+        }
+        errors = []
+        for rating in RATING_ORDER:
+            label = Rating(rating).label
+            if values[rating]["min_total"] > maximum:
+                errors.append(
+                    _("%(rating)s — tổng điểm tối thiểu (%(min)s) vượt tổng điểm tối đa của các tiêu chí (%(max)s).")
+                    % {
+                        "rating": label,
+                        "min": format_points(values[rating]["min_total"]),
+                        "max": format_points(maximum),
+                    }
+                )
+            for g in CriterionGroup.values:
+                least = values[rating].get(f"min_group_{g}")
+                if least is not None and least > group_max[g]:
+                    errors.append(
+                        _(
+                            "%(rating)s — tối thiểu nhóm %(g)s “%(group)s” (%(min)s) vượt điểm tối đa của nhóm (%(max)s)."
+                        )
+                        % {
+                            "rating": label,
+                            "g": g,
+                            "group": CriterionGroup(g).label,
+                            "min": format_points(least),
+                            "max": format_points(group_max[g]),
+                        }
+                    )
+        if errors:
+            raise EvaluationError(errors)
         for rating in RATING_ORDER:
             RatingThreshold.objects.update_or_create(rubric=rubric, rating=rating, defaults=dict(values[rating]))
         _record_rubric(
@@ -230,6 +281,37 @@ def rating_for(*, thresholds: Iterable[RatingThreshold], total: Decimal, group_t
         ):
             return rating
     return Rating.YEU
+
+
+def rubric_settings_save(*, rubric: Rubric, title: str, total_points: Decimal, by: User) -> Rubric:
+    """The rubric's title and the points its criteria add up to, until it freezes."""
+    with transaction.atomic():
+        rubric = _editable_rubric(rubric)
+        title = title.strip()
+        if not title:
+            raise EvaluationError(_("Tên bộ tiêu chí: không được để trống."))
+        if total_points <= 0:
+            raise EvaluationError(_("Tổng điểm của bộ tiêu chí phải lớn hơn 0."))
+        used = sum((c.max_points for c in rubric.criteria.all()), Decimal(0))
+        if total_points < used:
+            raise EvaluationError(
+                _(
+                    "Tổng điểm của bộ tiêu chí (%(total)s) nhỏ hơn điểm tối đa các tiêu chí đang cộng lại"
+                    " (%(used)s). Giảm điểm các tiêu chí trước."
+                )
+                % {"total": format_points(total_points), "used": format_points(used)}
+            )
+        before = {"title": rubric.title, "total_points": str(rubric.total_points)}
+        Rubric.objects.filter(pk=rubric.pk).update(title=title, total_points=total_points, is_starter=False)
+        rubric.title, rubric.total_points, rubric.is_starter = title, total_points, False
+        _record_rubric(
+            rubric,
+            RubricEvent.Action.SETTINGS,
+            by,
+            before=before,
+            after={"title": title, "total_points": str(total_points)},
+        )
+        return rubric
 
 
 # --- Deadlines -----------------------------------------------------------------------------------
