@@ -28,6 +28,12 @@ class SheetGroup:
     total: Decimal = Decimal(0)
     max_points: Decimal = Decimal(0)
 
+    def total_shown(self) -> str:
+        return format_points(self.total)
+
+    def max_shown(self) -> str:
+        return format_points(self.max_points)
+
 
 def _typed_points(value) -> Decimal | None:
     """What the user typed ("4,5", "4.5") or what was saved, as a number; None when empty or not a number."""
@@ -38,6 +44,10 @@ def _typed_points(value) -> Decimal | None:
     except InvalidOperation:
         return None
     return points if points.is_finite() else None
+
+
+def _plain(points: Decimal | None) -> str | None:
+    return None if points is None else format(points.normalize(), "f")
 
 
 class ScoreSheetForm(VersionedForm):
@@ -68,7 +78,8 @@ class ScoreSheetForm(VersionedForm):
                 min_value=Decimal(0),
                 max_value=c.max_points,
                 decimal_places=2,
-                initial=getattr(score, points_attr) if score else None,
+                # "4", "8.5": not "4.00" (the input shows what it holds; Decimal("10").normalize() is 1E+1)
+                initial=_plain(getattr(score, points_attr)) if score else None,
                 error_messages={
                     "max_value": _("Tiêu chí %(code)s: tối đa %(max)s điểm.")
                     % {"code": c.code, "max": format_points(c.max_points)},
@@ -111,7 +122,8 @@ class ScoreSheetForm(VersionedForm):
         rating = rating_for(thresholds=self.thresholds, total=total, group_totals={g.group: g.total for g in groups})
         return {
             "total": total,
-            "max_points": sum((g.max_points for g in groups), Decimal(0)),
+            "total_shown": format_points(total),
+            "max_shown": format_points(sum((g.max_points for g in groups), Decimal(0))),
             "empty": empty,
             "rating": Rating(rating).label,
         }
