@@ -29,6 +29,7 @@ from centres.forms import (
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import id_param
+from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
 
@@ -46,10 +47,6 @@ def _editable_centre(request: HttpRequest, pk: int) -> Centre:
     centre = _centre(request, pk)
     scoping.require_centre_edit(request.user, centre)
     return centre
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    form.add_error(None, error)
 
 
 # --- Lists -----------------------------------------------------------------------------------------
@@ -99,11 +96,8 @@ def _edit_centre(request: HttpRequest, pk: int, form_class, title: str) -> HttpR
     form = form_class(request.POST or None, instance=Centre.objects.get(pk=centre.pk))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
+        with refusal_shown(request, form=form):
             services.centre_update(centre=centre, fields=fields, by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, _("Đã lưu thông tin trung tâm."))
             return redirect("centres:detail", pk=centre.pk)
     return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
@@ -134,13 +128,10 @@ def centre_create(request: HttpRequest) -> HttpResponse:
     )
     form = CentreCreateForm(request.POST or None, communes=communes)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form=form):
             centre = services.centre_create(
                 commune=form.cleaned_data["commune"], name=form.cleaned_data["name"], by=request.user
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, _("Đã tạo %(name)s.") % {"name": centre.name})
             return redirect("centres:detail", pk=centre.pk)
     return render(request, "centres/form.html", {"form": form, "title": _("Thêm trung tâm")})
@@ -164,11 +155,8 @@ def board_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = BoardMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in BoardMemberForm.Meta.fields}
-        try:
+        with refusal_shown(request, form=form):
             member = services.board_member_create(centre=centre, fields=fields, by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, _("Đã thêm %(name)s vào Ban Giám đốc.") % {"name": member.full_name})
             return redirect("centres:detail", pk=centre.pk)
     return render(
@@ -184,11 +172,8 @@ def board_member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
     form = BoardMemberForm(request.POST or None, instance=BoardMember.objects.get(pk=member.pk))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in BoardMemberForm.Meta.fields}
-        try:
+        with refusal_shown(request, form=form):
             services.board_member_update(member=member, fields=fields, by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": member.full_name})
             return redirect("centres:detail", pk=centre.pk)
     title = _("Sửa thành viên Ban Giám đốc: %(name)s") % {"name": member.full_name}
@@ -202,11 +187,8 @@ def board_member_end(request: HttpRequest, pk: int, member_pk: int) -> HttpRespo
     member = _member(request, centre, member_pk)
     form = BoardMemberEndForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form=form):
             services.board_member_end(member=member, term_end=form.cleaned_data["term_end"], by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, _("Đã kết thúc nhiệm kỳ của %(name)s.") % {"name": member.full_name})
             return redirect("centres:detail", pk=centre.pk)
     title = _("Kết thúc nhiệm kỳ: %(name)s") % {"name": member.full_name}
@@ -232,13 +214,10 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = InstructorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form=form):
             link = services.instructor_create(
                 centre=centre, person=form.person(), assignment=form.assignment(), by=request.user
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, _("Đã thêm giảng viên %(name)s.") % {"name": link.instructor.full_name})
             return redirect("centres:detail", pk=centre.pk)
     return render(
@@ -271,13 +250,10 @@ def instructor_link(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.POST.get("kind", "")
     if kind not in InstructorAssignment.Kind.values:
         kind = InstructorAssignment.Kind.CONG_TAC_VIEN
-    try:
+    with refusal_shown(request):
         services.instructor_link(
             centre=centre, instructor=instructor, assignment={"kind": kind, "active": True}, by=request.user
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("Đã thêm giảng viên %(name)s.") % {"name": instructor.full_name})
     return redirect("centres:detail", pk=centre.pk)
 
@@ -298,11 +274,8 @@ def instructor_edit(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse
         request.POST or None, link=InstructorAssignment.objects.select_related("instructor").get(pk=link.pk)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form=form):
             services.instructor_update(link=link, person=form.person(), assignment=form.assignment(), by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, _("Đã lưu thông tin giảng viên %(name)s.") % {"name": link.instructor.full_name})
             return redirect("centres:detail", pk=centre.pk)
     title = _("Sửa giảng viên: %(name)s") % {"name": link.instructor.full_name}
@@ -326,7 +299,7 @@ def centre_merge(request: HttpRequest, pk: int) -> HttpResponse:
         on_date = form.cleaned_data["on_date"]
         problems = services.merge_problems(sources=sources, target=target)
         if problems:
-            _apply_errors(form, ValidationError(problems))
+            form.add_error(None, ValidationError(problems))
         elif request.POST.get("confirm") == "1":
             result = services.centres_merge(sources=sources, target=target, on_date=on_date, by=request.user)
             messages.success(

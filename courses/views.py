@@ -58,11 +58,6 @@ def _editable_centres(user):
     return centres.filter(pk__in=[c.pk for c in editable])
 
 
-def _service_error(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
 # --- Lists ----------------------------------------------------------------------------------------------------
 
 
@@ -131,11 +126,8 @@ def course_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         centre = data.pop("centre")
         scoping.require_centre_edit(request.user, centre)
-        try:
+        with refusal_shown(request, form=form):
             course = services.course_create(centre=centre, by=request.user, **data)
-        except ValidationError as exc:
-            _service_error(form, exc)
-        else:
             messages.success(request, _("Đã tạo lớp «%(title)s».") % {"title": course.title})
             return redirect("courses:detail", pk=course.pk)
     return render(request, "courses/course_form.html", {"form": form})
@@ -147,11 +139,8 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scoping.require_centre_edit(request.user, course.centre)
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form=form):
             services.course_update(course=course, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _service_error(form, exc)
-        else:
             messages.success(request, _("Đã lưu lớp «%(title)s».") % {"title": course.title})
             return redirect("courses:detail", pk=course.pk)
     return render(request, "courses/course_form.html", {"form": form, "course": course})
@@ -162,13 +151,11 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_for_user(request.user, pk)
     scoping.require_centre_edit(request.user, course.centre)
-    try:
+    with refusal_shown(request):
         services.course_delete(course=course, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("courses:detail", pk=course.pk)
-    messages.success(request, _("Đã xóa lớp «%(title)s» và các buổi học của lớp.") % {"title": course.title})
-    return redirect("courses:list")
+        messages.success(request, _("Đã xóa lớp «%(title)s» và các buổi học của lớp.") % {"title": course.title})
+        return redirect("courses:list")
+    return redirect("courses:detail", pk=course.pk)
 
 
 # --- Sessions -------------------------------------------------------------------------------------------------
@@ -205,11 +192,8 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, course=course, initial=None if request.method == "POST" else _next_session_initial(course)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form=form):
             session = services.class_session_create(course=course, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _service_error(form, exc)
-        else:
             if course.is_roster:
                 messages.success(request, _("Đã thêm buổi học; hãy điểm danh."))
                 return redirect("courses:attendance", pk=session.pk)
@@ -229,11 +213,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scoping.require_centre_edit(request.user, course.centre)
     form = SessionForm(request.POST or None, instance=session, course=course)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form=form):
             services.class_session_update(session=session, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _service_error(form, exc)
-        else:
             messages.success(request, _("Đã lưu buổi học."))
             return redirect("courses:detail", pk=course.pk)
     return render(request, "courses/session_form.html", {"form": form, "course": course, "session": session})
@@ -244,11 +225,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_for_user(request.user, pk)
     scoping.require_centre_edit(request.user, session.course.centre)
-    try:
+    with refusal_shown(request):
         services.class_session_delete(session=session, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, _("Đã xóa buổi học."))
     return redirect("courses:detail", pk=session.course_id)
 
@@ -279,18 +257,16 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Chuyên đề đếm số người dự không điểm danh từng người."))
     if request.method == "POST":
         scoping.require_centre_edit(request.user, course.centre)
-        try:
+        with refusal_shown(request):
             presence = _presence_from_post(request.POST, [session.pk])
             services.attendance_save(course=course, presence=presence, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("courses:attendance", pk=session.pk)
-        messages.success(
-            request,
-            _("Đã lưu điểm danh ngày %(day)s: %(n)s người có mặt.")
-            % {"day": session.date.strftime("%d/%m/%Y"), "n": len(presence[session.pk])},
-        )
-        return redirect("courses:detail", pk=course.pk)
+            messages.success(
+                request,
+                _("Đã lưu điểm danh ngày %(day)s: %(n)s người có mặt.")
+                % {"day": session.date.strftime("%d/%m/%Y"), "n": len(presence[session.pk])},
+            )
+            return redirect("courses:detail", pk=course.pk)
+        return redirect("courses:attendance", pk=session.pk)
     grid = selectors.attendance_grid(course, [session])
     context = {
         "course": course,
@@ -316,11 +292,8 @@ def month_add_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     if not raw or None in dates:
         messages.error(request, _("Nhập ngày học hợp lệ (ngày/tháng/năm) cho các buổi cần thêm."))
         return redirect(back)
-    try:
+    with refusal_shown(request):
         created = services.class_sessions_add_dates(course=course, dates=dates, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, _("Đã thêm %(n)s buổi học; hãy điểm danh rồi lưu cả tháng.") % {"n": len(created)})
     return redirect(back)
 
@@ -335,12 +308,9 @@ def month_grid(request: HttpRequest, pk: int) -> HttpResponse:
     sessions = selectors.month_sessions(course, year, month)
     if request.method == "POST":
         scoping.require_centre_edit(request.user, course.centre)
-        try:
+        with refusal_shown(request):
             presence = _presence_from_post(request.POST, [s.pk for s in sessions])
             services.attendance_save(course=course, presence=presence, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(
                 request,
                 _("Đã lưu điểm danh %(n)s buổi của tháng %(month)s/%(year)s.")
@@ -394,7 +364,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
             for line in formset.cleaned_data
             if line.get("full_name")
         ]
-        try:
+        with refusal_shown(request, form=form):
             added = services.enrolment_add(
                 course=course,
                 learners=form.cleaned_data["learners"],
@@ -402,9 +372,6 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
                 from_date=form.cleaned_data["from_date"],
                 by=request.user,
             )
-        except ValidationError as exc:
-            _service_error(form, exc)
-        else:
             messages.success(request, _("Đã ghi danh %(n)s người học.") % {"n": len(added)})
             return redirect("courses:detail", pk=course.pk)
     return render(request, "courses/enrol.html", {"course": course, "form": form, "formset": formset})
@@ -509,20 +476,21 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Không còn tệp chờ nhập; vui lòng tải tệp lên lại."))
         return redirect("courses:import")
     try:
-        centre = centre_for_user(request.user, staged["centre"])
-        scoping.require_centre_edit(request.user, centre)
-        with path.open("rb") as handle:
-            result = parse_class_list(handle, staged["name"], centre=centre)
-        if result.errors:
-            raise ValidationError(result.errors)
-        classes, sessions = services.class_list_import(centre=centre, classes=result.classes, by=request.user)
-    except (SpreadsheetError, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("courses:import")
+        with refusal_shown(request):
+            centre = centre_for_user(request.user, staged["centre"])
+            scoping.require_centre_edit(request.user, centre)
+            with path.open("rb") as handle:
+                result = parse_class_list(handle, staged["name"], centre=centre)
+            if result.errors:
+                raise ValidationError(result.errors)
+            classes, sessions = services.class_list_import(centre=centre, classes=result.classes, by=request.user)
+            messages.success(request, _("Đã nhập %(c)s lớp, %(s)s buổi học.") % {"c": classes, "s": sessions})
+            return redirect(reverse("courses:list") + f"?trung_tam={centre.pk}")
+    except SpreadsheetError as exc:
+        messages.error(request, str(exc))
     finally:
         discard_staged(staged["token"])
-    messages.success(request, _("Đã nhập %(c)s lớp, %(s)s buổi học.") % {"c": classes, "s": sessions})
-    return redirect(reverse("courses:list") + f"?trung_tam={centre.pk}")
+    return redirect("courses:import")
 
 
 # --- Offline recording: the phone's data and the sync API (courses/sync.py, docs/offline.md) -------------------

@@ -27,7 +27,8 @@ from evaluations.models import (
     Rating,
     Rubric,
 )
-from evaluations.services import PointsEntry, format_points
+from evaluations.services import PointsEntry
+from tthtcd_portal.numbers import format_points
 
 FIRST_YEAR, CURRENT_YEAR = 2015, 2025
 HALF = Decimal("0.5")
@@ -229,7 +230,7 @@ def _seed_current_cycle(*, rng, centres, staff, reviewer, official) -> dict[str,
             services.assessment_review_save(
                 assessment=a, version=a.version, entries=entries, comment="", by=by("review_save")
             )
-            rating = services.assessment_computed_rating(a)
+            rating = services.assessment_computed_rating(assessment=a)
             services.assessment_propose(assessment=a, version=a.version, rating=rating, reason="", by=by("propose"))
             if stop == Status.APPROVED:
                 services.assessment_approve(assessment=a, version=a.version, by=official)

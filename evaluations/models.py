@@ -5,7 +5,7 @@ province approved and locked it, and `rating` is then the official rating of tha
 evaluations.selectors.centre_year_is_locked() before any write to a year's classes and sessions.
 
 The rubric (criteria, maximum points, thresholds) is data the province edits per year; an assessment keeps
-the rubric it was made with. Every write goes through evaluations/services.py, which records an
+the rubric it was made with. Every write goes through evaluations/services/ (rubric.py, workflow.py), which records an
 AssessmentEvent or RubricEvent; `Assessment.version` is the optimistic lock for concurrent saves.
 """
 
@@ -31,6 +31,8 @@ class CriterionGroup(models.IntegerChoices):
 class Rubric(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"), unique=True)
     title = models.CharField(_("tên bộ tiêu chí"), max_length=255)
+    # The points the criteria add up to (100 in the national model); a criterion that would pass it is refused.
+    total_points = models.DecimalField(_("tổng điểm của bộ tiêu chí"), max_digits=6, decimal_places=2, default=100)
     # The shipped default: shown with a warning until the Sở edits it.
     is_starter = models.BooleanField(_("mẫu khởi đầu"), default=False)
     # Set when the year's first assessment is submitted; from then on the rubric is read-only.
@@ -44,6 +46,13 @@ class Rubric(models.Model):
         ordering = ["-year"]
         verbose_name = _("bộ tiêu chí đánh giá")
         verbose_name_plural = _("bộ tiêu chí đánh giá")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_points__gt=0),
+                name="rubric_total_points_positive",
+                violation_error_message=_("Tổng điểm của bộ tiêu chí phải lớn hơn 0."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
@@ -66,7 +75,11 @@ class Criterion(models.Model):
         verbose_name = _("tiêu chí")
         verbose_name_plural = _("tiêu chí")
         constraints = [
-            models.CheckConstraint(condition=Q(max_points__gt=0), name="criterion_max_points_positive"),
+            models.CheckConstraint(
+                condition=Q(max_points__gt=0),
+                name="criterion_max_points_positive",
+                violation_error_message=_("Điểm tối đa phải lớn hơn 0."),
+            ),
             models.UniqueConstraint(fields=["rubric", "group", "order"], name="criterion_order_unique_in_group"),
         ]
 
@@ -97,7 +110,11 @@ class RatingThreshold(models.Model):
         verbose_name_plural = _("ngưỡng xếp loại")
         constraints = [
             models.UniqueConstraint(fields=["rubric", "rating"], name="threshold_one_per_rating"),
-            models.CheckConstraint(condition=Q(min_total__gte=0), name="threshold_min_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(min_total__gte=0),
+                name="threshold_min_total_not_negative",
+                violation_error_message=_("Tổng điểm tối thiểu không được âm."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,6 +140,7 @@ class EvaluationCycle(models.Model):
             models.CheckConstraint(
                 condition=Q(review_due__gte=F("self_assessment_due")) & Q(approval_due__gte=F("review_due")),
                 name="cycle_deadlines_in_order",
+                violation_error_message=_("Các hạn phải theo thứ tự: nộp tự đánh giá ≤ thẩm định ≤ phê duyệt."),
             ),
         ]
 
@@ -239,6 +257,15 @@ class Attachment(models.Model):
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("đánh giá"), on_delete=models.CASCADE, related_name="attachments"
     )
+    criterion = models.ForeignKey(
+        "Criterion",
+        verbose_name=_("minh chứng cho tiêu chí"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Để trống khi tệp dùng cho cả phiếu (biên bản, báo cáo có chữ ký)."),
+    )
     file = models.FileField(_("tệp"), upload_to=attachment_path)
     name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
@@ -313,6 +340,7 @@ class RubricEvent(Event):
         CRITERION_EDIT = "criterion_edit", _("Sửa tiêu chí")
         CRITERION_DELETE = "criterion_delete", _("Xóa tiêu chí")
         THRESHOLDS = "thresholds", _("Sửa ngưỡng xếp loại")
+        SETTINGS = "settings", _("Sửa tên, tổng điểm")
         FREEZE = "freeze", _("Khóa bộ tiêu chí")
 
     rubric = models.ForeignKey(Rubric, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE, related_name="events")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import scoping
 from centres.models import Centre
+from evaluations.history import event_changes
 from evaluations.models import RATING_ORDER, Assessment, Criterion, EvaluationCycle, Rubric
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, point_change
@@ -89,9 +90,13 @@ def assessment_sheet(assessment: Assessment) -> list[GroupBlock]:
     return [blocks[g] for g in sorted(blocks)]
 
 
-def assessment_history(assessment: Assessment):
-    """The events, oldest first, with who did them. One query."""
-    return assessment.events.select_related("actor").order_by("at", "id")
+def assessment_history(assessment: Assessment) -> list:
+    """The events, oldest first, with who did them and `lines`: what each changed, in Vietnamese
+    (evaluations.history). One query."""
+    events = list(assessment.events.select_related("actor").order_by("at", "id"))
+    for event in events:
+        event.lines = event_changes(event)
+    return events
 
 
 def staff_assessments(*, user: User):

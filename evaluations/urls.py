@@ -29,6 +29,7 @@ urlpatterns = [
         views.rubric_criterion_delete,
         name="criterion_delete",
     ),
+    path("bo-tieu-chi/<int:year>/thong-tin/", views.rubric_settings, name="rubric_settings"),
     path("bo-tieu-chi/<int:year>/nguong/", views.rubric_thresholds, name="thresholds"),
     path("bo-tieu-chi/<int:year>/han/", views.cycle_save, name="cycle"),
     path("phan-cong/", views.assign_offices, name="assign_offices"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,12 +27,13 @@ from evaluations.forms import (
     CycleForm,
     ProposeForm,
     ReasonForm,
+    RubricSettingsForm,
     ScoreSheetForm,
     ThresholdsForm,
 )
 from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, EvaluationCycle, Rubric
-from evaluations.services import EvaluationError, StaleAssessment
 from tthtcd_portal.params import id_param, int_param
+from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.vietnamese import by_name
 
 Status = Assessment.Status
@@ -47,10 +50,6 @@ def _year(request: HttpRequest, default: int | None = None) -> int:
     return years[0] if years else timezone.localdate().year
 
 
-def _error_text(exc: EvaluationError) -> str:
-    return " ".join(exc.messages)
-
-
 # --- Home and overviews ---------------------------------------------------------------------------
 
 
@@ -61,7 +60,12 @@ def home(request: HttpRequest) -> HttpResponse:
     years = selectors.evaluation_years()
     if user.is_centre_staff:
         assessments, open_years = selectors.staff_assessments(user=user)
-        return render(request, "evaluations/home_staff.html", {"assessments": assessments, "open_years": open_years})
+        can_start = scoping.can_edit_centre(user, user.centre)
+        return render(
+            request,
+            "evaluations/home_staff.html",
+            {"assessments": assessments, "open_years": open_years if can_start else [], "can_start": can_start},
+        )
     year = _year(request)
     if user.is_reviewer:
         rows = selectors.office_overview(user=user, year=year)
@@ -111,11 +115,8 @@ def bulk_approve(request: HttpRequest, office_id: int) -> HttpResponse:
         raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
     year = _year(request)
     assessments = list(selectors.proposed_for_office(user=request.user, year=year, office_id=office_id))
-    try:
+    with refusal_shown(request):
         count = services.assessments_approve_bulk(assessments=assessments, by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã phê duyệt và khóa %(n)s trung tâm.") % {"n": count})
     return redirect(f"{reverse('evaluations:office', args=[office_id])}?nam={year}")
 
@@ -161,12 +162,10 @@ def assessment_start(request: HttpRequest, centre_id: int) -> HttpResponse:
     centre = centre_for_user(request.user, centre_id)
     scoping.require_centre_edit(request.user, centre)
     year = _year(request)
-    try:
+    with refusal_shown(request):
         assessment = services.assessment_start(centre=centre, year=year, by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("evaluations:home")
-    return redirect("evaluations:detail", pk=assessment.pk)
+        return redirect("evaluations:detail", pk=assessment.pk)
+    return redirect("evaluations:home")
 
 
 def _permissions(user, assessment: Assessment) -> dict:
@@ -176,9 +175,31 @@ def _permissions(user, assessment: Assessment) -> dict:
         "can_self": scoping.can_edit_centre(user, centre) and assessment.self_editable,
         "can_review": scoping.can_review_centre(user, centre) and assessment.review_editable,
         "can_approve": province and assessment.status == Status.PROPOSED,
-        "can_return": province and assessment.status in (Status.SUBMITTED, Status.PROPOSED),
+        "can_return": (province and assessment.status in (Status.SUBMITTED, Status.PROPOSED))
+        or (scoping.can_review_centre(user, centre) and assessment.status == Status.SUBMITTED),
         "can_unlock": province and assessment.status == Status.APPROVED,
     }
+
+
+def _read_only_reason(user, assessment: Assessment, perms: dict) -> str:
+    """Why this user sees the sheet without its forms, said before they try ("" when they can act or the
+    approved-and-locked notice says it)."""
+    if perms["can_self"] or perms["can_review"] or assessment.is_locked:
+        return ""
+    centre = assessment.centre
+    if not centre.is_active and (user.is_centre_staff or scoping.is_province_level(user)):
+        return _("Trung tâm đã sáp nhập hoặc giải thể, chỉ được xem.")
+    if user.is_centre_staff:
+        if assessment.status == Status.SUBMITTED:
+            return _("Đã nộp: trung tâm không sửa được nữa, trừ khi Sở trả lại. Đơn vị thẩm định đang chấm điểm.")
+        if assessment.status == Status.PROPOSED:
+            return _("Đơn vị thẩm định đã đề xuất xếp loại; chờ Sở phê duyệt.")
+    if user.is_reviewer:
+        if assessment.self_editable:
+            return _("Trung tâm chưa nộp tự đánh giá; thẩm định khi trung tâm đã nộp.")
+        if assessment.status == Status.PROPOSED:
+            return _("Đã đề xuất xếp loại; chờ Sở phê duyệt. Nếu Sở trả lại, trung tâm sửa và nộp lại.")
+    return ""
 
 
 def _render_detail(request: HttpRequest, assessment: Assessment, status: int = 200, **forms) -> HttpResponse:
@@ -186,27 +207,34 @@ def _render_detail(request: HttpRequest, assessment: Assessment, status: int = 2
     sheet = selectors.assessment_sheet(assessment)
     criteria = [row.criterion for block in sheet for row in block.rows]
     scores = {row.criterion.pk: row.score for block in sheet for row in block.rows if row.score}
+    thresholds = list(assessment.rubric.thresholds.all()) if perms["can_self"] or perms["can_review"] else []
     initial = {"version": assessment.version}
     context = {
         "assessment": assessment,
         "sheet": sheet,
         "events": selectors.assessment_history(assessment),
-        "attachments": assessment.attachments.select_related("uploaded_by"),
+        "attachments": list(assessment.attachments.select_related("uploaded_by", "criterion")),
+        "computed_rating": services.assessment_computed_rating(assessment=assessment) if perms["can_review"] else None,
         "training_evidence": selectors.assessment_training_evidence(assessment),
-        "computed_rating": services.assessment_computed_rating(assessment) if perms["can_review"] else None,
+        "read_only_reason": _read_only_reason(request.user, assessment, perms),
         **perms,
     }
     if perms["can_self"]:
         context["self_form"] = forms.get("self_form") or ScoreSheetForm(
-            initial={**initial, "comment": assessment.self_comment}, criteria=criteria, scores=scores, mode="self"
+            initial={**initial, "comment": assessment.self_comment},
+            criteria=criteria,
+            scores=scores,
+            mode="self",
+            thresholds=thresholds,
         )
-        context["attach_form"] = forms.get("attach_form") or AttachmentForm()
+        context["attach_form"] = forms.get("attach_form") or AttachmentForm(criteria=criteria)
     if perms["can_review"]:
         context["review_form"] = forms.get("review_form") or ScoreSheetForm(
             initial={**initial, "comment": assessment.review_comment},
             criteria=criteria,
             scores=scores,
             mode="review",
+            thresholds=thresholds,
         )
         computed = context["computed_rating"]
         context["propose_form"] = forms.get("propose_form") or ProposeForm(initial={**initial, "rating": computed})
@@ -221,9 +249,22 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, assessment)
 
 
-def _stale(request: HttpRequest, assessment: Assessment, exc: StaleAssessment) -> HttpResponse:
-    messages.error(request, _error_text(exc))
-    return redirect("evaluations:detail", pk=assessment.pk)
+def _self_sheet(request: HttpRequest, assessment: Assessment) -> ScoreSheetForm:
+    sheet = selectors.assessment_sheet(assessment)
+    criteria = [row.criterion for block in sheet for row in block.rows]
+    return ScoreSheetForm(
+        request.POST, criteria=criteria, scores={}, mode="self", thresholds=assessment.rubric.thresholds.all()
+    )
+
+
+def _self_save(request: HttpRequest, assessment: Assessment, form: ScoreSheetForm) -> None:
+    services.assessment_self_save(
+        assessment=assessment,
+        version=form.cleaned_data["version"],
+        entries=form.entries(),
+        comment=form.cleaned_data["comment"],
+        by=request.user,
+    )
 
 
 @login_required
@@ -231,32 +272,18 @@ def _stale(request: HttpRequest, assessment: Assessment, exc: StaleAssessment) -
 def assessment_self_save(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_for_user(user=request.user, pk=pk)
     scoping.require_centre_edit(request.user, assessment.centre)
-    sheet = selectors.assessment_sheet(assessment)
-    criteria = [row.criterion for block in sheet for row in block.rows]
-    form = ScoreSheetForm(request.POST, criteria=criteria, scores={}, mode="self")
+    form = _self_sheet(request, assessment)
     if not form.is_valid():
         messages.error(request, _("Chưa lưu: kiểm tra các ô báo lỗi."))
         return _render_detail(request, assessment, status=400, self_form=form)
     submit = "submit" in request.POST
-    try:
-        services.assessment_self_save(
-            assessment=assessment,
-            version=form.cleaned_data["version"],
-            entries=form.entries(),
-            comment=form.cleaned_data["comment"],
-            by=request.user,
-        )
+    with refusal_shown(request):
+        _self_save(request, assessment, form)
         if submit:
             services.assessment_submit(assessment=assessment, version=assessment.version, by=request.user)
-    except StaleAssessment as exc:
-        return _stale(request, assessment, exc)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("evaluations:detail", pk=assessment.pk)
-    if submit:
-        messages.success(request, _("Đã nộp tự đánh giá; phiếu chuyển cho đơn vị thẩm định."))
-    else:
-        messages.success(request, _("Đã lưu tự đánh giá."))
+            messages.success(request, _("Đã nộp tự đánh giá; phiếu chuyển cho đơn vị thẩm định."))
+        else:
+            messages.success(request, _("Đã lưu tự đánh giá."))
     return redirect("evaluations:detail", pk=assessment.pk)
 
 
@@ -265,15 +292,30 @@ def assessment_self_save(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_attach(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_for_user(user=request.user, pk=pk)
     scoping.require_centre_edit(request.user, assessment.centre)
-    form = AttachmentForm(request.POST, request.FILES)
+    if "version" in request.POST:
+        # The upload button posts the score sheet too: what was typed is saved first, never lost.
+        sheet = _self_sheet(request, assessment)
+        if not sheet.is_valid():
+            messages.error(request, _("Chưa đính kèm, chưa lưu: kiểm tra các ô báo lỗi rồi chọn lại tệp."))
+            return _render_detail(request, assessment, status=400, self_form=sheet)
+        saved = False
+        with refusal_shown(request):
+            _self_save(request, assessment, sheet)
+            messages.success(request, _("Đã lưu điểm đang nhập."))
+            saved = True
+        if not saved:  # someone saved meanwhile, or the sheet is closed: the page says so, nothing attached
+            return redirect("evaluations:detail", pk=assessment.pk)
+    form = AttachmentForm(request.POST, request.FILES, criteria=list(assessment.rubric.criteria.all()))
     if not form.is_valid():
         messages.error(request, _("Chưa chọn tệp để đính kèm."))
         return redirect("evaluations:detail", pk=assessment.pk)
-    try:
-        services.assessment_attach(assessment=assessment, uploaded=form.cleaned_data["file"], by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
+    with refusal_shown(request):
+        services.assessment_attach(
+            assessment=assessment,
+            uploaded=form.cleaned_data["file"],
+            criterion=form.chosen_criterion(),
+            by=request.user,
+        )
         messages.success(request, _("Đã đính kèm tệp."))
     return redirect("evaluations:detail", pk=assessment.pk)
 
@@ -294,7 +336,7 @@ def assessment_review_save(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Chưa lưu: kiểm tra các ô báo lỗi."))
         return _render_detail(request, assessment, status=400, review_form=form)
-    try:
+    with refusal_shown(request):
         services.assessment_review_save(
             assessment=assessment,
             version=form.cleaned_data["version"],
@@ -302,11 +344,6 @@ def assessment_review_save(request: HttpRequest, pk: int) -> HttpResponse:
             comment=form.cleaned_data["comment"],
             by=request.user,
         )
-    except StaleAssessment as exc:
-        return _stale(request, assessment, exc)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã lưu điểm thẩm định."))
     return redirect("evaluations:detail", pk=assessment.pk)
 
@@ -320,7 +357,7 @@ def assessment_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Chọn xếp loại đề xuất."))
         return redirect("evaluations:detail", pk=assessment.pk)
-    try:
+    with refusal_shown(request):
         services.assessment_propose(
             assessment=assessment,
             version=form.cleaned_data["version"],
@@ -328,18 +365,17 @@ def assessment_propose(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             by=request.user,
         )
-    except StaleAssessment as exc:
-        return _stale(request, assessment, exc)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã đề xuất xếp loại; chờ Sở phê duyệt."))
     return redirect("evaluations:detail", pk=assessment.pk)
 
 
 def _province_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Approve, unlock (the province) and return (the province, or the reviewing office before it proposes)."""
     assessment = selectors.assessment_for_user(user=request.user, pk=pk)
-    scoping.require_province_level(request.user)
+    if action != "return" or not scoping.can_review_centre(request.user, assessment.centre):
+        scoping.require_province_level(request.user)
+    elif not scoping.is_province_level(request.user) and assessment.status != Status.SUBMITTED:
+        raise PermissionDenied(_("Đơn vị thẩm định chỉ trả lại phiếu đã nộp, chưa đề xuất; sau đó Sở quyết định."))
     form = ReasonForm(request.POST) if action != "approve" else None
     version = int_param(request.POST.get("version"), minimum=0)
     if version is None:
@@ -348,7 +384,7 @@ def _province_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if form is not None and not form.is_valid():
         messages.error(request, _("Cần ghi rõ lý do."))
         return redirect("evaluations:detail", pk=assessment.pk)
-    try:
+    with refusal_shown(request):
         if action == "approve":
             services.assessment_approve(assessment=assessment, version=version, by=request.user)
             messages.success(request, _("Đã phê duyệt xếp loại; đánh giá và số liệu năm của trung tâm đã khóa."))
@@ -362,10 +398,6 @@ def _province_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                 assessment=assessment, version=version, reason=form.cleaned_data["reason"], by=request.user
             )
             messages.success(request, _("Đã mở khóa; phiếu trở về trạng thái đề xuất."))
-    except StaleAssessment as exc:
-        return _stale(request, assessment, exc)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
     return redirect("evaluations:detail", pk=assessment.pk)
 
 
@@ -396,13 +428,11 @@ def rubric_list(request: HttpRequest) -> HttpResponse:
     scoping.require_province_level(request.user)
     if request.method == "POST":
         year = _year(request)
-        try:
+        with refusal_shown(request):
             services.rubric_create_for_year(year=year, by=request.user)
-        except EvaluationError as exc:
-            messages.error(request, _error_text(exc))
-            return redirect("evaluations:rubrics")
-        messages.success(request, _("Đã tạo bộ tiêu chí năm %(year)s.") % {"year": year})
-        return redirect("evaluations:rubric", year=year)
+            messages.success(request, _("Đã tạo bộ tiêu chí năm %(year)s.") % {"year": year})
+            return redirect("evaluations:rubric", year=year)
+        return redirect("evaluations:rubrics")
     rubrics = list(Rubric.objects.annotate(n_criteria=Count("criteria", distinct=True)).order_by("-year"))
     years = [r.year for r in rubrics]
     next_year = (max(years) + 1) if years else timezone.localdate().year
@@ -423,8 +453,16 @@ def _rubric_context(rubric: Rubric, **forms) -> dict:
             for g in sorted(groups)
         ],
         "total": sum(c.max_points for c in criteria),
-        "criterion_forms": {c.pk: CriterionForm(instance=c, prefix=f"c{c.pk}") for c in criteria},
+        "criterion_forms": {
+            c.pk: forms["criterion_form"]
+            if forms.get("criterion_pk") == c.pk
+            else CriterionForm(instance=c, prefix=f"c{c.pk}")
+            for c in criteria
+        },
+        "criterion_open": forms.get("criterion_pk"),
         "new_form": forms.get("new_form") or CriterionForm(prefix="new"),
+        "settings_form": forms.get("settings_form") or RubricSettingsForm(instance=rubric),
+        "used_points": sum((c.max_points for c in criteria), Decimal(0)),
         "thresholds_form": forms.get("thresholds_form") or ThresholdsForm(thresholds=thresholds),
         "cycle_form": forms.get("cycle_form") or CycleForm(instance=cycle),
         "events": rubric.events.select_related("actor").order_by("-at")[:30],
@@ -445,22 +483,17 @@ def rubric_criterion_save(request: HttpRequest, year: int, criterion_id: int | N
     rubric = get_object_or_404(Rubric, year=year)
     criterion = get_object_or_404(Criterion, rubric=rubric, pk=criterion_id) if criterion_id else None
     prefix = f"c{criterion.pk}" if criterion else "new"
-    form = CriterionForm(request.POST, instance=criterion, prefix=prefix)
-    if not form.is_valid():
-        messages.error(request, _("Chưa lưu tiêu chí: kiểm tra các ô báo lỗi."))
-        return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, new_form=form), status=400)
-    try:
-        services.rubric_criterion_save(
-            rubric=rubric,
-            criterion=Criterion.objects.get(pk=criterion.pk) if criterion else None,
-            by=request.user,
-            **form.cleaned_data,
-        )
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Đã lưu tiêu chí."))
-    return redirect("evaluations:rubric", year=year)
+    form = CriterionForm(
+        request.POST, instance=Criterion.objects.get(pk=criterion.pk) if criterion else None, prefix=prefix
+    )
+    shown = {"criterion_pk": criterion.pk, "criterion_form": form} if criterion else {"new_form": form}
+    if form.is_valid():
+        with refusal_shown(request, form=None if rubric.is_frozen else form):  # a frozen rubric shows no form
+            services.rubric_criterion_save(rubric=rubric, criterion=criterion, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Đã lưu tiêu chí."))
+            return redirect("evaluations:rubric", year=year)
+    messages.error(request, _("Chưa lưu tiêu chí: xem lời nhắn ở tiêu chí."))
+    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, **shown), status=400)
 
 
 @login_required
@@ -468,11 +501,8 @@ def rubric_criterion_save(request: HttpRequest, year: int, criterion_id: int | N
 def rubric_criterion_delete(request: HttpRequest, year: int, criterion_id: int) -> HttpResponse:
     scoping.require_province_level(request.user)
     criterion = get_object_or_404(Criterion, rubric__year=year, pk=criterion_id)
-    try:
+    with refusal_shown(request):
         services.rubric_criterion_delete(criterion=criterion, by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã xóa tiêu chí."))
     return redirect("evaluations:rubric", year=year)
 
@@ -488,13 +518,29 @@ def rubric_thresholds(request: HttpRequest, year: int) -> HttpResponse:
         return render(
             request, "evaluations/rubric_detail.html", _rubric_context(rubric, thresholds_form=form), status=400
         )
-    try:
+    with refusal_shown(request, form=form):
         services.rubric_thresholds_save(rubric=rubric, values=form.values(), by=request.user)
-    except EvaluationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
         messages.success(request, _("Đã lưu ngưỡng xếp loại."))
-    return redirect("evaluations:rubric", year=year)
+        return redirect("evaluations:rubric", year=year)
+    messages.error(request, _("Chưa lưu ngưỡng: xem lời nhắn ở bảng ngưỡng."))
+    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, thresholds_form=form), status=400)
+
+
+@login_required
+@require_POST
+def rubric_settings(request: HttpRequest, year: int) -> HttpResponse:
+    """The rubric's title and total points, until the year's first submission freezes it."""
+    scoping.require_province_level(request.user)
+    rubric = get_object_or_404(Rubric, year=year)
+    form = RubricSettingsForm(request.POST, instance=Rubric.objects.get(pk=rubric.pk))
+    if form.is_valid():
+        # A frozen rubric shows no settings form: its refusal is the page's message.
+        with refusal_shown(request, form=None if rubric.is_frozen else form):
+            services.rubric_settings_save(rubric=rubric, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Đã lưu tên và tổng điểm của bộ tiêu chí."))
+            return redirect("evaluations:rubric", year=year)
+    messages.error(request, _("Chưa lưu: kiểm tra các ô báo lỗi."))
+    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, settings_form=form), status=400)
 
 
 @login_required

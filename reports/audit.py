@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from accounts import scoping
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
 from courses.models import AttendanceAudit, ClassSession, Course, Enrolment, Learner
+from evaluations.history import event_changes
 from evaluations.models import Assessment, AssessmentEvent
 from staff_accounts.models import AccountChange
 from tthtcd_portal.db_router import read_db
@@ -360,9 +361,7 @@ def _plain_entry(source: Source, row) -> AuditEntry:
                 str(statuses.get(row.to_status, row.to_status)),
             )
         )
-    for name, pair in sorted((row.changes or {}).items()):
-        old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
-        changes.append(Change(_assessment_field(name), _text(old), _text(new)))
+    changes += [Change(c.label, c.old, c.new) for c in event_changes(row)]
     return AuditEntry(
         row.at,
         person(row.actor),
@@ -373,13 +372,6 @@ def _plain_entry(source: Source, row) -> AuditEntry:
         changes,
         row.reason,
     )
-
-
-def _assessment_field(name: str) -> str:
-    try:
-        return capfirst(str(Assessment._meta.get_field(name).verbose_name))
-    except Exception:  # a criterion number such as "1.2"
-        return _("Tiêu chí %(n)s") % {"n": name}
 
 
 def _change(record, name: str, old, new) -> Change:

@@ -13,6 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar, overload
 
+from django.utils import formats
+
 K = TypeVar("K")
 
 
@@ -73,3 +75,8 @@ def share(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
+
+
+def format_points(value: Decimal) -> str:
+    """5.00 → "5", 2.50 → "2,5" in Vietnamese: points (a rubric's, an assessment's) as people write them."""
+    return formats.localize(Decimal(value).normalize())

@@ -18,7 +18,9 @@ def admin_units_import_preview(*, gso: GsoList, valid_from: datetime.date) -> di
         ("districts", District, {c: v[0] for c, v in gso.districts.items()}),
         ("communes", Commune, {c: v[0] for c, v in gso.communes.items()}),
     ):
-        existing = {code: unit.name for code, unit in existing_units(model, valid_from, wanted).items()}
+        existing = {
+            code: unit.name for code, unit in existing_units(model=model, valid_from=valid_from, codes=wanted).items()
+        }
         renamed = [(code, existing[code], name) for code, name in wanted.items() if existing.get(code, name) != name]
         renamed_examples += renamed[: RENAMED_SHOWN - len(renamed_examples)]
         preview[label] = {

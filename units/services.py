@@ -33,12 +33,12 @@ class ImportResult:
         return "\n".join(lines)
 
 
-def default_valid_from(gso: GsoList) -> datetime.date:
+def default_valid_from(*, gso: GsoList) -> datetime.date:
     """A 2-tier list (no districts) starts on the reform date; an older list before any record we keep."""
     return LEGACY_VALID_FROM if gso.has_districts else REFORM_DATE
 
 
-def existing_units(model, valid_from: datetime.date, codes) -> dict[str, object]:
+def existing_units(*, model, valid_from: datetime.date, codes) -> dict[str, object]:
     """The units of one list (one valid_from) among `codes`, by code. One query: the whole list of that date
     (at most ~10,600 rows nationally) is read rather than sending thousands of codes as parameters."""
     codes = set(codes)
@@ -47,7 +47,7 @@ def existing_units(model, valid_from: datetime.date, codes) -> dict[str, object]
 
 def _upsert(model, wanted: dict[str, dict], valid_from: datetime.date) -> tuple[dict[str, object], int, int]:
     """Create or update rows of `model` identified by (code, valid_from). Three queries at most."""
-    existing = existing_units(model, valid_from, wanted)
+    existing = existing_units(model=model, valid_from=valid_from, codes=wanted)
     to_create, to_update, fields = [], [], set()
     for code, values in wanted.items():
         obj = existing.get(code)
@@ -64,13 +64,13 @@ def _upsert(model, wanted: dict[str, dict], valid_from: datetime.date) -> tuple[
         model.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
         model.objects.bulk_update(to_update, sorted(fields), batch_size=1000)
-    return existing_units(model, valid_from, wanted), len(to_create), len(to_update)
+    return existing_units(model=model, valid_from=valid_from, codes=wanted), len(to_create), len(to_update)
 
 
 @transaction.atomic
 def admin_units_import(*, gso: GsoList, valid_from: datetime.date | None = None) -> ImportResult:
     """Import a parsed GSO list: idempotent (a re-import updates names and creates nothing twice), all or nothing."""
-    valid_from = valid_from or default_valid_from(gso)
+    valid_from = valid_from or default_valid_from(gso=gso)
     provinces, p_new, p_upd = _upsert(
         Province, {code: {"name": name, "kind": kind} for code, (name, kind) in gso.provinces.items()}, valid_from
     )

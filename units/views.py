@@ -31,7 +31,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except SpreadsheetError as exc:
             form.add_error("file", str(exc))
         else:
-            valid_from = form.cleaned_data["valid_from"] or default_valid_from(gso)
+            valid_from = form.cleaned_data["valid_from"] or default_valid_from(gso=gso)
             uploaded.seek(0)
             token = stage_upload(uploaded)
             request.session[SESSION_KEY] = {"token": token, "name": uploaded.name, "valid_from": valid_from.isoformat()}

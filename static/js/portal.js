@@ -4,7 +4,9 @@
   // Forms with data-confirm ask before submitting (merges, approvals, unlocks).
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var message = form.getAttribute("data-confirm");
+    // The button pressed may ask its own question ("Lưu và nộp"), else the form asks.
+    var button = event.submitter;
+    var message = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
       event.preventDefault();
     }

@@ -38,7 +38,11 @@ def proposed(centre, staff, reviewer, year: int | None = None, share: Decimal = 
         assessment=a, version=a.version, entries=full_points(a, share), comment="", by=reviewer
     )
     services.assessment_propose(
-        assessment=a, version=a.version, rating=services.assessment_computed_rating(a), reason="", by=reviewer
+        assessment=a,
+        version=a.version,
+        rating=services.assessment_computed_rating(assessment=a),
+        reason="",
+        by=reviewer,
     )
     return a
 

@@ -230,6 +230,9 @@ def test_rubric_editor_records_edits_and_refuses_when_frozen(world, client_for):
     page = client.get(reverse("evaluations:rubric", args=[2025])).content.decode()
     assert "Mẫu khởi đầu — cần Sở chỉnh sửa" in page
     client.post(
+        reverse("evaluations:rubric_settings", args=[2025]), {"title": "Bộ tiêu chí 2025", "total_points": "105"}
+    )
+    client.post(
         reverse("evaluations:criterion_add", args=[2025]),
         {"new-group": 4, "new-title": "Thư viện số", "new-description": "", "new-max_points": "5"},
     )

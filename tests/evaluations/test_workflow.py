@@ -22,6 +22,7 @@ def test_default_rubric_is_100_points_in_four_groups_and_marked_as_a_starting_po
 
 def test_new_year_copies_the_last_rubric_and_past_assessments_keep_theirs(world):
     old = factories.rubric(2024)
+    services.rubric_settings_save(rubric=old, title=old.title, total_points=Decimal(105), by=world.official)
     services.rubric_criterion_save(
         rubric=old,
         criterion=None,
@@ -32,7 +33,7 @@ def test_new_year_copies_the_last_rubric_and_past_assessments_keep_theirs(world)
         by=world.official,
     )
     new = services.rubric_create_for_year(year=2025, by=world.official)
-    assert new.copied_from == old
+    assert new.copied_from == old and new.total_points == 105
     assert new.criteria.filter(title="Tiêu chí riêng 2024").exists()
     a = services.assessment_start(centre=world.centre_a, year=2024, by=world.staff_a)
     assert a.rubric == old
@@ -85,7 +86,7 @@ def test_a_rating_other_than_the_thresholds_needs_a_reason(world):
         comment="",
         by=world.reviewer_x,
     )
-    assert services.assessment_computed_rating(a) == Rating.TOT
+    assert services.assessment_computed_rating(assessment=a) == Rating.TOT
     with pytest.raises(EvaluationError, match="cần ghi rõ lý do"):
         services.assessment_propose(assessment=a, version=a.version, rating=Rating.KHA, reason=" ", by=world.reviewer_x)
     services.assessment_propose(

@@ -227,6 +227,7 @@ NOT_A_CENTRES_DATA = {
     "evaluations:criterion_edit": "the province's rubric of a year, frozen by its own rule",
     "evaluations:criterion_delete": "the province's rubric of a year, frozen by its own rule",
     "evaluations:thresholds": "the province's rubric of a year, frozen by its own rule",
+    "evaluations:rubric_settings": "the province's rubric of a year, frozen by its own rule",
     "evaluations:cycle": "the year's deadlines",
     "evaluations:assign_offices": "who reviews a centre is configuration, not the centre's data",
     "reports:export_start": "an export reads; the job row it makes is the user's",

@@ -1,41 +1,30 @@
-"""Writes of the annual evaluation. Every function validates, saves and records history in one transaction.
+"""Writes of one assessment's workflow: the centre's self-assessment and evidence, the reviewing office's
+points and proposal, the province's approval, return and unlock. Every function validates, saves and records
+history in one transaction.
 
 Who may call what is decided by the views through accounts.scoping (staff fill, the reviewing office's
 reviewer scores and proposes, the province approves, returns and unlocks). These functions enforce the
 workflow itself: the status each step needs, points within each criterion's maximum, a reason where one is
 required, the optimistic lock on `Assessment.version`, and the rubric freezing once a year's first
-assessment is submitted.
+assessment is submitted (`rubric.rubric_freeze`).
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
-from django.utils import formats, timezone
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.models import (
-    RATING_ORDER,
-    Assessment,
-    AssessmentEvent,
-    Attachment,
-    Criterion,
-    CriterionGroup,
-    CriterionScore,
-    EvaluationCycle,
-    Rating,
-    RatingThreshold,
-    Rubric,
-    RubricEvent,
-)
+from evaluations.models import Assessment, AssessmentEvent, Attachment, Criterion, CriterionScore, Rating, Rubric
+from evaluations.services.common import EvaluationError, PointsEntry, StaleAssessment
+from evaluations.services.rubric import rating_for, rubric_freeze
+from tthtcd_portal.numbers import format_points
 from tthtcd_portal.uploads import upload_too_large
 
 if TYPE_CHECKING:
@@ -44,249 +33,6 @@ if TYPE_CHECKING:
 
 Status = Assessment.Status
 ATTACHMENT_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx"}
-STARTER_TITLE = "Mẫu khởi đầu — cần Sở chỉnh sửa"
-
-
-class EvaluationError(ValidationError):
-    """A refused step, with the Vietnamese message the user sees."""
-
-
-class StaleAssessment(EvaluationError):
-    """Someone else saved the assessment since this user loaded it."""
-
-
-@dataclass(frozen=True)
-class PointsEntry:
-    points: Decimal | None
-    text: str = ""
-
-
-# --- Rubric --------------------------------------------------------------------------------------
-
-# (group, title, description, max points): 100 points, a starting point for the Sở to edit.
-DEFAULT_CRITERIA = [
-    (1, "Quyết định thành lập, con dấu, tài khoản riêng", "Có quyết định thành lập; có con dấu và tài khoản riêng.", 5),
-    (1, "Ban Giám đốc được kiện toàn, phân công rõ ràng", "Quyết định kiện toàn Ban Giám đốc; bảng phân công.", 5),
-    (1, "Đội ngũ giáo viên, báo cáo viên, hướng dẫn viên, cộng tác viên", "Danh sách, trình độ, tập huấn.", 5),
-    (1, "Quy chế hoạt động, kế hoạch năm, hồ sơ sổ sách", "Quy chế; kế hoạch năm được duyệt; sổ sách đầy đủ.", 5),
-    (2, "Khảo sát nhu cầu học tập của người dân", "Phiếu khảo sát, tổng hợp nhu cầu.", 5),
-    (2, "Xóa mù chữ và giáo dục tiếp tục sau khi biết chữ", "Lớp mở, người học hoàn thành.", 5),
-    (2, "Chuyên đề, chuyển giao khoa học – kỹ thuật, khuyến nông", "Số lớp, chuyên đề; sổ theo dõi buổi học.", 10),
-    (2, "Hoạt động văn hóa, thể thao, thư viện, đọc sách", "Tủ sách, lượt bạn đọc, hoạt động văn hóa.", 5),
-    (2, "Cơ sở vật chất, trang thiết bị và sử dụng hiệu quả", "Phòng học, máy tính, thiết bị.", 5),
-    (3, "Phối hợp với ban ngành, đoàn thể, Hội Khuyến học", "Kế hoạch, biên bản phối hợp.", 10),
-    (3, "Huy động nguồn lực tài chính, cơ sở vật chất", "Kinh phí ngân sách và xã hội hóa.", 10),
-    (4, "Lượt người học so với kế hoạch", "Lượt người học trong năm so với kế hoạch.", 10),
-    (4, "Người học áp dụng kiến thức vào sản xuất, đời sống", "Báo cáo, ví dụ điển hình.", 10),
-    (4, "Đóng góp xây dựng xã hội học tập", "Danh hiệu cộng đồng học tập, gia đình học tập.", 10),
-]
-# rating → (min total, {group: min points})
-DEFAULT_THRESHOLDS = {
-    Rating.TOT: (85, {4: 20}),
-    Rating.KHA: (70, {}),
-    Rating.TRUNG_BINH: (50, {}),
-    Rating.YEU: (0, {}),
-}
-
-
-def _record_rubric(rubric: Rubric, action: str, by: User | None, **detail) -> None:
-    RubricEvent.objects.create(rubric=rubric, actor=by, at=timezone.now(), action=action, detail=detail)
-
-
-def rubric_create_default(*, year: int, by: User | None = None) -> Rubric:
-    """The shipped 100-point rubric, marked as a starting point the Sở must edit."""
-    with transaction.atomic():
-        if Rubric.objects.filter(year=year).exists():
-            raise EvaluationError(_("Năm %(year)s đã có bộ tiêu chí.") % {"year": year})
-        rubric = Rubric.objects.create(year=year, title=STARTER_TITLE, is_starter=True)
-        order: dict[int, int] = {}
-        criteria = []
-        for group, title, description, points in DEFAULT_CRITERIA:
-            order[group] = order.get(group, 0) + 1
-            criteria.append(
-                Criterion(
-                    rubric=rubric,
-                    group=group,
-                    order=order[group],
-                    title=title,
-                    description=description,
-                    max_points=Decimal(points),
-                )
-            )
-        Criterion.objects.bulk_create(criteria)
-        RatingThreshold.objects.bulk_create(
-            RatingThreshold(
-                rubric=rubric,
-                rating=rating,
-                min_total=Decimal(total),
-                **{f"min_group_{g}": Decimal(v) for g, v in groups.items()},
-            )
-            for rating, (total, groups) in DEFAULT_THRESHOLDS.items()
-        )
-        _record_rubric(rubric, RubricEvent.Action.CREATE, by, source="default")
-        return rubric
-
-
-def rubric_create_for_year(*, year: int, by: User | None) -> Rubric:
-    """A new year starts as a copy of the latest earlier year's rubric (the default when there is none)."""
-    with transaction.atomic():
-        if Rubric.objects.filter(year=year).exists():
-            raise EvaluationError(_("Năm %(year)s đã có bộ tiêu chí.") % {"year": year})
-        source = Rubric.objects.filter(year__lt=year).order_by("-year").first()
-        if source is None:
-            return rubric_create_default(year=year, by=by)
-        rubric = Rubric.objects.create(year=year, title=source.title, is_starter=source.is_starter, copied_from=source)
-        Criterion.objects.bulk_create(
-            Criterion(
-                rubric=rubric,
-                group=c.group,
-                order=c.order,
-                title=c.title,
-                description=c.description,
-                max_points=c.max_points,
-            )
-            for c in source.criteria.all()
-        )
-        RatingThreshold.objects.bulk_create(
-            RatingThreshold(
-                rubric=rubric,
-                rating=t.rating,
-                min_total=t.min_total,
-                min_group_1=t.min_group_1,
-                min_group_2=t.min_group_2,
-                min_group_3=t.min_group_3,
-                min_group_4=t.min_group_4,
-            )
-            for t in source.thresholds.all()
-        )
-        _record_rubric(rubric, RubricEvent.Action.CREATE, by, source=source.year)
-        return rubric
-
-
-def _editable_rubric(rubric: Rubric) -> Rubric:
-    """Lock the rubric row so a first submission and an edit cannot cross; refuse a frozen rubric."""
-    locked = Rubric.objects.select_for_update().get(pk=rubric.pk)
-    if locked.is_frozen:
-        raise EvaluationError(
-            _("Bộ tiêu chí năm %(year)s đã khóa vì đã có trung tâm nộp tự đánh giá; không sửa được.")
-            % {"year": locked.year}
-        )
-    return locked
-
-
-def rubric_criterion_save(
-    *,
-    rubric: Rubric,
-    criterion: Criterion | None,
-    group: int,
-    title: str,
-    description: str,
-    max_points: Decimal,
-    by: User,
-) -> Criterion:
-    """Add a criterion (criterion=None) or change one. Editing clears the starter mark."""
-    with transaction.atomic():
-        rubric = _editable_rubric(rubric)
-        if max_points <= 0:
-            raise EvaluationError(_("Điểm tối đa phải lớn hơn 0."))
-        if criterion is None:
-            last = rubric.criteria.filter(group=group).aggregate(m=Max("order"))["m"] or 0
-            criterion = Criterion.objects.create(
-                rubric=rubric, group=group, order=last + 1, title=title, description=description, max_points=max_points
-            )
-            _record_rubric(rubric, RubricEvent.Action.CRITERION_ADD, by, code=criterion.code, title=title)
-        else:
-            before = {"title": criterion.title, "max_points": str(criterion.max_points)}
-            if criterion.group != group:
-                last = rubric.criteria.filter(group=group).aggregate(m=Max("order"))["m"] or 0
-                criterion.group, criterion.order = group, last + 1
-            criterion.title, criterion.description, criterion.max_points = title, description, max_points
-            criterion.save()
-            _record_rubric(
-                rubric,
-                RubricEvent.Action.CRITERION_EDIT,
-                by,
-                code=criterion.code,
-                before=before,
-                after={"title": title, "max_points": str(max_points)},
-            )
-        Rubric.objects.filter(pk=rubric.pk).update(is_starter=False)
-        return criterion
-
-
-def rubric_criterion_delete(*, criterion: Criterion, by: User) -> None:
-    with transaction.atomic():
-        rubric = _editable_rubric(criterion.rubric)
-        _record_rubric(rubric, RubricEvent.Action.CRITERION_DELETE, by, code=criterion.code, title=criterion.title)
-        criterion.delete()
-        Rubric.objects.filter(pk=rubric.pk).update(is_starter=False)
-
-
-def rubric_thresholds_save(*, rubric: Rubric, values: Mapping[str, Mapping[str, Decimal | None]], by: User) -> None:
-    """values: {rating: {"min_total": …, "min_group_1": … or None, …}}. Better ratings need more points."""
-    with transaction.atomic():
-        rubric = _editable_rubric(rubric)
-        totals = [values[r]["min_total"] for r in RATING_ORDER]
-        if any(better < worse for better, worse in zip(totals, totals[1:], strict=False)):
-            raise EvaluationError(_("Ngưỡng phải giảm dần: Tốt ≥ Khá ≥ Trung bình ≥ Yếu."))
-        maximum = sum(c.max_points for c in rubric.criteria.all())
-        if totals[0] > maximum:
-            raise EvaluationError(
-                _("Ngưỡng Tốt (%(min)s) vượt tổng điểm tối đa của bộ tiêu chí (%(max)s).")
-                % {"min": totals[0], "max": maximum}
-            )
-        for rating in RATING_ORDER:
-            RatingThreshold.objects.update_or_create(rubric=rubric, rating=rating, defaults=dict(values[rating]))
-        _record_rubric(
-            rubric,
-            RubricEvent.Action.THRESHOLDS,
-            by,
-            values={r: {k: (str(v) if v is not None else None) for k, v in values[r].items()} for r in RATING_ORDER},
-        )
-        Rubric.objects.filter(pk=rubric.pk).update(is_starter=False)
-
-
-def rating_for(*, thresholds: Iterable[RatingThreshold], total: Decimal, group_totals: Mapping[int, Decimal]) -> str:
-    """The best rating whose minimum total and group minimums the points reach; Yếu otherwise."""
-    by_rating = {t.rating: t for t in thresholds}
-    for rating in RATING_ORDER:
-        threshold = by_rating.get(rating)
-        if threshold is None or total < threshold.min_total:
-            continue
-        if all(
-            threshold.group_minimum(g) is None or group_totals.get(g, Decimal(0)) >= threshold.group_minimum(g)
-            for g in CriterionGroup.values
-        ):
-            return rating
-    return Rating.YEU
-
-
-# --- Deadlines --------------------------------------------------------------
-
-
-def cycle_save(
-    *,
-    year: int,
-    self_assessment_due: datetime.date,
-    review_due: datetime.date,
-    approval_due: datetime.date,
-    by: User,
-) -> EvaluationCycle:
-    if not (self_assessment_due <= review_due <= approval_due):
-        raise EvaluationError(_("Các hạn phải theo thứ tự: nộp tự đánh giá ≤ thẩm định ≤ phê duyệt."))
-    with transaction.atomic():
-        cycle, _created = EvaluationCycle.objects.update_or_create(
-            year=year,
-            defaults={
-                "self_assessment_due": self_assessment_due,
-                "review_due": review_due,
-                "approval_due": approval_due,
-            },
-        )
-        return cycle
-
-
-# --- Assessment workflow --------------------------------------------------------------------------
 
 
 def _record(
@@ -399,12 +145,8 @@ def _save_points(
 
 
 def _str(value) -> str | None:
-    return None if value is None else format_points(value)
-
-
-def format_points(value: Decimal) -> str:
-    """5.00 → "5", 2.50 → "2,5" in Vietnamese: points as people write them."""
-    return formats.localize(Decimal(value).normalize())
+    """Points as stored in the history: "87.5" (evaluations.history shows them as "87,5")."""
+    return None if value is None else format(Decimal(value).normalize(), "f")
 
 
 def assessment_self_save(
@@ -447,13 +189,13 @@ def assessment_submit(*, assessment: Assessment, version: int, by: User) -> Asse
             return_reason="",
         )
         _record(assessment, AssessmentEvent.Action.SUBMIT, by, from_status=before, to_status=Status.SUBMITTED)
-        if Rubric.objects.filter(pk=assessment.rubric_id, frozen_at__isnull=True).update(frozen_at=timezone.now()):
-            _record_rubric(assessment.rubric, RubricEvent.Action.FREEZE, by, first_assessment=assessment.pk)
+        rubric_freeze(rubric=assessment.rubric, by=by, assessment_id=assessment.pk)
         return assessment
 
 
-def assessment_attach(*, assessment: Assessment, uploaded, by: User) -> Attachment:
-    """A signed report or evidence: pdf, jpg, png, docx or xlsx within MAX_UPLOAD_BYTES; not after lock."""
+def assessment_attach(*, assessment: Assessment, uploaded, by: User, criterion: Criterion | None = None) -> Attachment:
+    """A signed report or evidence (for the whole sheet, or for one criterion): pdf, jpg, png, docx or xlsx
+    within MAX_UPLOAD_BYTES; not after lock."""
     too_large = upload_too_large(uploaded)
     if too_large:
         raise EvaluationError(too_large)
@@ -464,12 +206,21 @@ def assessment_attach(*, assessment: Assessment, uploaded, by: User) -> Attachme
         _refuse_if_locked(locked)
         if not locked.self_editable:
             raise EvaluationError(_("Chỉ đính kèm tệp khi phiếu đang tự đánh giá hoặc bị trả lại."))
+        if criterion is not None and criterion.rubric_id != locked.rubric_id:
+            raise EvaluationError(_("Tiêu chí không thuộc bộ tiêu chí của phiếu này."))
         attachment = Attachment(
-            assessment=locked, name=PurePath(uploaded.name).name[:255], size=uploaded.size, uploaded_by=by
+            assessment=locked,
+            criterion=criterion,
+            name=PurePath(uploaded.name).name[:255],
+            size=uploaded.size,
+            uploaded_by=by,
         )
         attachment.file.save(attachment.name, uploaded, save=False)
         attachment.save()
-        _record(locked, AssessmentEvent.Action.ATTACH, by, changes={"file": [None, attachment.name]})
+        changes = {"file": [None, attachment.name]}
+        if criterion is not None:
+            changes["criterion"] = [None, criterion.code]
+        _record(locked, AssessmentEvent.Action.ATTACH, by, changes=changes)
         return attachment
 
 
@@ -489,7 +240,7 @@ def assessment_review_save(
         return assessment
 
 
-def assessment_computed_rating(assessment: Assessment) -> str | None:
+def assessment_computed_rating(*, assessment: Assessment) -> str | None:
     """The rating the thresholds give for the review points; None until every criterion is scored."""
     scores = list(assessment.scores.all())
     criteria = list(assessment.rubric.criteria.all())
@@ -506,7 +257,7 @@ def assessment_propose(*, assessment: Assessment, version: int, rating: str, rea
     """Propose a rating; one other than the thresholds' needs a written reason."""
     with transaction.atomic():
         _refuse_if_locked(assessment)
-        computed = assessment_computed_rating(assessment)
+        computed = assessment_computed_rating(assessment=assessment)
         if computed is None:
             missing = _unscored(assessment, "review_points")
             raise EvaluationError(
