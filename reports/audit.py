@@ -339,7 +339,12 @@ def _plain_entry(source: Source, row) -> AuditEntry:
         )
     for name, pair in sorted((row.changes or {}).items()):
         old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
-        changes.append(Change(_assessment_field(name), _text(old), _text(new)))
+        shown = str if _is_identifier(name) else _text
+        changes.append(
+            Change(
+                _assessment_field(name), shown(old) if old is not None else "", shown(new) if new is not None else ""
+            )
+        )
     return AuditEntry(
         row.at,
         person(row.actor),
@@ -373,7 +378,13 @@ def _shown(model_field, value) -> str:
         value = value.pk
     if model_field.is_relation:
         return f"#{value}"
+    if _is_identifier(model_field.name):
+        return str(value)  # a year, code or phone number, never grouped like a quantity ("1.990")
     return _text(value)
+
+
+def _is_identifier(name: str) -> bool:
+    return name == "year" or name.endswith(("_year", "code", "phone", "number"))
 
 
 def _text(value) -> str:

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.navigation.navigation",
             ],
+            "builtins": ["tthtcd_portal.template_filters"],
         },
     },
 ]
@@ -174,7 +175,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: a bare {{ x }} prints an integer as it is, so years, codes, ids and phone numbers never read as
+# quantities ("2.026"); quantities go through the built-in `|so` filter (tthtcd_portal/template_filters.py).
+USE_THOUSAND_SEPARATOR = False
 # dd/mm/yyyy in both languages: officials read dates the Vietnamese way whatever the interface language.
 FORMAT_MODULE_PATH = ["tthtcd_portal.formats"]
 
