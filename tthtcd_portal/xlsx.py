@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -265,9 +266,32 @@ def _discard(sheet) -> None:
         sheet.close()
 
 
+FILE_STEM_MAX = 120  # characters of the slug; cut at a hyphen, so no word (or year) is cut in half
+
+
 def filename_for(title: str, made_at: datetime.datetime | None = None) -> str:
+    """The ASCII file name of a download: the whole title as a slug, "đ" as "d" (NFKD alone drops it:
+    "cộng đồng" would read "cong-ong"), then the time it was made."""
     made_at = timezone.localtime(made_at or timezone.now())
-    return f"{slugify(title)[:60] or 'bao-cao'}-{made_at:%Y%m%d-%H%M}.xlsx"
+    stem = slugify(title.replace("đ", "d").replace("Đ", "D"))
+    if len(stem) > FILE_STEM_MAX:
+        stem = stem[: FILE_STEM_MAX + 1].rsplit("-", 1)[0]
+    return f"{stem or 'bao-cao'}-{made_at:%Y%m%d-%H%M}.xlsx"
+
+
+def vietnamese_filename(title: str, made_at: datetime.datetime | None = None) -> str:
+    """The file name in Vietnamese for browsers that read RFC 5987's filename*: the title as written."""
+    made_at = timezone.localtime(made_at or timezone.now())
+    plain = "".join("-" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in title).strip() or "bao-cao"
+    return f"{plain} {made_at:%Y%m%d-%H%M}.xlsx"
+
+
+def download_disposition(title: str, made_at: datetime.datetime | None = None) -> str:
+    """Content-Disposition of a download: the ASCII name for every browser, the Vietnamese one (RFC 5987)
+    for those that take it."""
+    made_at = made_at or timezone.now()
+    quoted = quote(vietnamese_filename(title, made_at), safe="")
+    return f"attachment; filename=\"{filename_for(title, made_at)}\"; filename*=UTF-8''{quoted}"
 
 
 class _DeletingFile:
@@ -286,15 +310,17 @@ class _DeletingFile:
         os.unlink(self.path)
 
 
-def file_response(path: str, filename: str) -> FileResponse:
-    """Send the temporary .xlsx and delete it once sent."""
-    return FileResponse(_DeletingFile(path), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+def file_response(path: str, title: str, made_at: datetime.datetime | None = None) -> FileResponse:
+    """Send the temporary .xlsx under the title's names (download_disposition) and delete it once sent."""
+    response = FileResponse(_DeletingFile(path), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = download_disposition(title, made_at)
+    return response
 
 
 def table_response(*, title: str, context: ExportContext, columns: Sequence[Column], rows: Iterable[Sequence]):
     """write_table + file_response: the view's one-liner for an export small enough to run in the request."""
     path = write_table(title=title, context=context, columns=columns, rows=rows)
-    return file_response(path, filename_for(title, context.made_at))
+    return file_response(path, title, context.made_at)
 
 
 def workbook_bytes(book: Workbook) -> bytes:
