@@ -58,6 +58,7 @@ def header_for(user) -> DocumentHeader:
             place_name=settings.place_name,
             signer_title=_("TRƯỞNG PHÒNG"),
             signer_name="",
+            body_code="PGDĐT",
         )
     province = _province_of(user)
     settings = report_settings_for(province)

@@ -390,6 +390,25 @@ class DocumentHeader:
     place_name: str
     signer_title: str
     signer_name: str
+    # The issuing body's abbreviation in the document number ("Số: …/BC-SGDĐT"); the number itself is left
+    # for the clerk, who gives it when the report is registered and signed.
+    body_code: str = "SGDĐT"
+
+
+DOCUMENT_LINE_HEIGHT = 17  # points: one line of Times New Roman 13
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a column `width` characters wide, breaking at spaces."""
+    per_line = max(int(width * 1.1), 8)  # Times is narrower than the width unit (a "0" of the default font)
+    lines, used = 1, 0
+    for word in text.split():
+        size = len(word) + (1 if used else 0)
+        if used and used + size > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += size
+    return lines
 
 
 def place_date_line(place: str, day: datetime.date) -> str:
@@ -445,6 +464,8 @@ def write_document(
     _merged(sheet, 1, split + 1, n, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), font=bold, align=center)
     _merged(sheet, 2, 1, split, header.issuing_body.upper(), font=bold, align=center)
     _merged(sheet, 2, split + 1, n, _("Độc lập - Tự do - Hạnh phúc"), font=bold, align=center)
+    number_line = _("Số: …/BC-%(body)s") % {"body": header.body_code}
+    _merged(sheet, 4, 1, split, number_line, align=center)
     _merged(sheet, 4, split + 1, n, place_date_line(header.place_name, today), font=_font(italic=True), align=center)
     _merged(sheet, 6, 1, n, title.upper(), font=_font(bold=True, size=14), align=center)
     _merged(sheet, 7, 1, n, subtitle, font=_font(italic=True), align=center)
@@ -458,9 +479,16 @@ def write_document(
     for values in [*rows, *([totals] if totals else [])]:
         r += 1
         font = _font(bold=totals is not None and values is totals)
+        lines = 1
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = put(sheet, r, index, value, kind=column.kind)
             _styled(cell, font=font, border=True, align=Alignment(wrap_text=column.kind == TEXT, vertical="center"))
+            if column.kind == TEXT and value:
+                lines = max(lines, _wrapped_lines(str(value), column.width or 30))
+        if lines > 1:
+            # Excel does not grow a row for wrapped text it did not type itself: the row is set as tall as
+            # its longest text (a long address) so the text stays inside its row on screen and on paper.
+            sheet.row_dimensions[r].height = DOCUMENT_LINE_HEIGHT * lines
     r += 1
     for note in notes:
         r += 1
@@ -470,6 +498,7 @@ def write_document(
     _merged(sheet, r, split + 1, n, header.signer_title.upper(), font=bold, align=center)
     _styled(put(sheet, r + 1, 1, _("- Như trên;"), kind=TEXT), font=_font(size=11))
     _styled(put(sheet, r + 2, 1, _("- Lưu: VT."), kind=TEXT), font=_font(size=11))
+    _merged(sheet, r + 1, split + 1, n, _("(Ký, ghi rõ họ tên)"), font=_font(italic=True), align=center)
     _merged(sheet, r + 5, split + 1, n, header.signer_name, font=bold, align=center)
 
     setup = sheet.page_setup
