@@ -3,6 +3,7 @@
 Who sees what is decided in accounts/scoping.py, never here and never in a view.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -88,6 +89,10 @@ class User(AbstractUser):
     )
     position = models.CharField(_("chức vụ"), max_length=200, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    # The interface language the user chose (footer switch); empty: Vietnamese, whatever the browser says.
+    language = models.CharField(
+        _("ngôn ngữ giao diện"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     objects = PortalUserManager()
 

@@ -37,6 +37,7 @@ from evaluations.models import (
     Rubric,
     RubricEvent,
 )
+from tthtcd_portal.numbers import megabytes
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -457,7 +458,7 @@ def assessment_attach(*, assessment: Assessment, uploaded, by: User) -> Attachme
     if uploaded.size > settings.MAX_UPLOAD_BYTES:
         raise EvaluationError(
             _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-            % {"size": round(uploaded.size / 1048576, 1), "limit": round(settings.MAX_UPLOAD_BYTES / 1048576, 1)}
+            % {"size": megabytes(uploaded.size), "limit": megabytes(settings.MAX_UPLOAD_BYTES)}
         )
     if PurePath(uploaded.name).suffix.lower() not in ATTACHMENT_SUFFIXES:
         raise EvaluationError(_("Chỉ nhận tệp PDF, ảnh JPG/PNG, Word (.docx) hoặc Excel (.xlsx)."))

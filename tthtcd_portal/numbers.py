@@ -13,6 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar, overload
 
+from django.utils.formats import number_format
+
 K = TypeVar("K")
 
 
@@ -73,3 +75,10 @@ def share(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
+
+
+def megabytes(size_bytes: int) -> str:
+    """A file size in MB as people read it, one decimal in the interface language: "20,0" in Vietnamese
+    (messages write the unit: "%(size)s MB")."""
+    shown = (Decimal(size_bytes) / (1024 * 1024)).quantize(Decimal("0.1"))
+    return number_format(shown, 1, use_l10n=True, force_grouping=True)

@@ -63,10 +63,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # In place of Django's LocaleMiddleware: Vietnamese unless the user chose English (stored on the user),
+    # never the browser's Accept-Language (tthtcd_portal/middleware.py).
+    "tthtcd_portal.middleware.PortalLanguageMiddleware",
     # Cache-Control: no-store on every answer to a signed-in user (learners' personal data).
     "tthtcd_portal.middleware.PrivatePagesMiddleware",
     # Before anything reads the body (the CSRF check does, in process_view): a body above the limits is

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from tthtcd_portal.numbers import megabytes
 from tthtcd_portal.vietnamese import clean_name
 
 ALLOWED_SUFFIXES = {".xlsx", ".csv"}
@@ -49,7 +50,7 @@ def check_upload(uploaded) -> None:
     if uploaded.size > max_bytes:
         raise SpreadsheetError(
             _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-            % {"size": round(uploaded.size / 1048576, 1), "limit": round(max_bytes / 1048576, 1)}
+            % {"size": megabytes(uploaded.size), "limit": megabytes(max_bytes)}
         )
     if _suffix(uploaded.name) not in ALLOWED_SUFFIXES:
         raise SpreadsheetError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
