@@ -49,3 +49,16 @@ def test_a_long_address_wraps_inside_its_row(world, figures):
     assert cell.alignment.wrap_text
     height = sheet.row_dimensions[cell.row].height
     assert height and height >= 3 * 15  # the row is as tall as the address's lines
+
+
+def test_years_are_integers_shown_as_they_are_and_quantities_grouped(world, figures, client_for):
+    """A year in a sheet is the number 2023 formatted "0" (never "2,023" or "2.023"); a quantity is "#,##0",
+    which Excel shows with the reader's own separators (1.500.000 on a Vietnamese Windows)."""
+    response = client_for(world.official).get(
+        reverse("reports:official", args=["bc-nguoi-hoc"]), {"tu_nam": 2022, "den_nam": 2023}
+    )
+    sheet = _sheet(response.content)
+    years = [c for row in sheet.iter_rows() for c in row if c.value in (2022, 2023) and c.column == 2]
+    assert years and all(c.number_format == "0" and isinstance(c.value, int) for c in years)
+    total = next(c for row in sheet.iter_rows() for c in row if c.column == 3 and isinstance(c.value, int))
+    assert total.number_format == "#,##0"
