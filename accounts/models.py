@@ -3,6 +3,7 @@
 Who sees what is decided in accounts/scoping.py, never here and never in a view.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -91,6 +92,10 @@ class User(AbstractUser):
     # Set when the province gives the account a first-time password (staff_accounts): the user must choose
     # their own before anything else (accounts.middleware.FirstPasswordMiddleware).
     must_change_password = models.BooleanField(_("phải đổi mật khẩu khi đăng nhập"), default=False)
+    # The interface language the user chose (footer switch); empty: Vietnamese, whatever the browser says.
+    language = models.CharField(
+        _("ngôn ngữ giao diện"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     objects = PortalUserManager()
 

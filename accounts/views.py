@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -8,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts.forms import LoginForm, ThrottledPasswordChangeForm, ThrottledPasswordResetForm
+from accounts.services import user_language_set
 
 
 class PortalLoginView(LoginView):
@@ -80,3 +83,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The footer's language switch: Django's set_language (the cookie, for the login page), and for a
+    signed-in user the choice kept on the user (tthtcd_portal.middleware.PortalLanguageMiddleware reads it)."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {code for code, _name in settings.LANGUAGES}:
+        user_language_set(user=request.user, language=language)
+    return response

@@ -207,6 +207,13 @@ class CentreTotals:
     participations: int
 
 
+@dataclass(frozen=True)
+class PeriodFigures:
+    centres: int  # with at least one session in the period
+    sessions: int
+    participations: int
+
+
 def centre_totals(*, centre_ids: Iterable[int]) -> dict[int, CentreTotals]:
     """Centre id → its kept figures summed over every year it has (a merged centre's record on its successor's
     page). One query; centres without figures are absent."""
@@ -333,3 +340,20 @@ def offline_snapshot(*, user, today: datetime.date) -> list[dict]:
             ]
         snapshot.append(item)
     return snapshot
+
+
+def period_figures(*, user, start: datetime.date, end: datetime.date) -> PeriodFigures:
+    """Centres with a session, sessions and learner-participations of the centres the user sees, from `start` to
+    `end` (inclusive), read from the sessions themselves: the yearly figures cannot say what happened up to a
+    day, which comparing a year in progress with the same period of the year before needs. One query."""
+    found = ClassSession.objects.filter(scoping.centre_q(user, "course__centre__"), date__range=(start, end)).aggregate(
+        centres=Count("course__centre", distinct=True),
+        sessions=Count("id"),
+        participations=Coalesce(Sum("present"), 0),
+    )
+    return PeriodFigures(found["centres"], found["sessions"], found["participations"])
+
+
+def same_day_a_year_before(day: datetime.date) -> datetime.date:
+    """16/11/2026 → 16/11/2025; 29/02 → 28/02."""
+    return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))

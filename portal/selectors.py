@@ -119,10 +119,12 @@ class Headline:
 class ProvinceHome:
     year: int
     cycle_year: int
-    headlines: list[Headline]
+    headlines: list[Headline]  # this year up to `today` against the same period of last year
     rated_now: report_dashboard.Figures  # the current cycle year's approved ratings
     rated_before: report_dashboard.Figures
     proposed: int
+    centres_total: int = 0  # the centres the official sees: what the shares of Tốt are a part of
+    today: datetime.date | None = None
 
     @property
     def tot_change(self) -> Decimal | None:
@@ -134,14 +136,19 @@ class ProvinceHome:
 def province_home(*, user, today: datetime.date) -> ProvinceHome:
     """A provincial official: this year so far against last year (centres with activity, sessions,
     participations), the share of Tốt of the current cycle year against the year before, and the ratings
-    waiting for approval. Six queries: provinces merged into theirs (scoping), centres, figures, approved
-    ratings (the dashboard's three reads), centres per office and assessments per status."""
+    waiting for approval. Seven queries: provinces merged into theirs (scoping), centres, figures, approved
+    ratings (the dashboard's three reads), last year's sessions up to today's date (the same period), centres
+    per office and assessments per status."""
     from django.utils.translation import gettext as _
 
     cycle_year = report_dashboard.current_cycle_year(today)
     filters = report_dashboard.DashboardFilters(year_from=cycle_year, year_to=today.year)
     board = report_dashboard.dashboard(scope=scoping.centre_q(user), filters=filters)
-    now, before = board.totals.at(today.year), board.totals.at(today.year - 1)
+    now = board.totals.at(today.year)
+    # The year in progress against the same days of last year (1/1 to the same date), never a whole year.
+    before = course_selectors.period_figures(
+        user=user, start=datetime.date(today.year - 1, 1, 1), end=course_selectors.same_day_a_year_before(today)
+    )
     rated_now, rated_before = board.totals.at(cycle_year), board.totals.at(cycle_year - 1)
     offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
     return ProvinceHome(
@@ -155,6 +162,8 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
         rated_now=rated_now,
         rated_before=rated_before,
         proposed=sum(o.proposed for o in offices),
+        centres_total=len(board.centres),
+        today=today,
     )
 
 

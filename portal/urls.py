@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from accounts import views as accounts_views
 from centres import urls as centre_urls
 from portal import pwa, views
 
@@ -22,7 +22,7 @@ urlpatterns = [
     path("hoc-lieu/", include("materials.urls")),
     path("nhac-viec/", include("reminders.urls")),
     path("bao-cao/", include("reports.urls")),
-    path("ngon-ngu/", set_language, name="set_language"),
+    path("ngon-ngu/", accounts_views.language_set, name="set_language"),
     path("quan-tri/", admin.site.urls),
     # The installable app (docs/offline.md): public, no personal data.
     path("manifest.webmanifest", pwa.manifest, name="manifest"),

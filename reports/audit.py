@@ -388,7 +388,13 @@ def _shown(model_field, value) -> str:
         value = value.pk
     if model_field.is_relation:
         return f"#{value}"
+    if _is_identifier(model_field.name):
+        return str(value)  # a year, code or phone number, never grouped like a quantity ("1.990")
     return _text(value)
+
+
+def _is_identifier(name: str) -> bool:
+    return name == "year" or name.endswith(("_year", "code", "phone", "number"))
 
 
 def _text(value) -> str:

@@ -149,6 +149,9 @@ class Row:
         return self.by_year.get(year, Figures()) if year else Figures()
 
 
+CHART_SERIES = 10  # lines in one chart at most: the largest nine and "Khác"
+
+
 @dataclass
 class Dashboard:
     filters: DashboardFilters
@@ -233,14 +236,21 @@ class Dashboard:
         ]
 
     def chart_data(self) -> dict:
-        """What charts.js draws; the same figures as the tables beside the charts."""
+        """What charts.js draws; the same figures as the tables beside the charts. More than CHART_SERIES units
+        (a province's 242 communes) would be lines nobody can tell apart, with a legend longer than a phone's
+        screen: the largest (by their total over the years) are drawn, the others summed as "Khác"."""
+        series = [
+            {"label": r["row"].label, "values": r["values"]} for r in self.participation_trend() if not r["is_total"]
+        ]
+        if len(series) > CHART_SERIES:
+            series.sort(key=lambda s: -sum(s["values"]))
+            rest = series[CHART_SERIES - 1 :]
+            series = series[: CHART_SERIES - 1] + [
+                {"label": gettext("Khác"), "values": [sum(v) for v in zip(*(s["values"] for s in rest), strict=True)]}
+            ]
         return {
             "years": self.years,
-            "participation": [
-                {"label": r["row"].label, "values": r["values"]}
-                for r in self.participation_trend()
-                if not r["is_total"]
-            ],
+            "participation": series,
             "tot_share": [float(t["share"]) if t["share"] is not None else None for t in self.tot_share_trend()],
             "tot_label": gettext("Tốt (%)"),
         }
@@ -385,7 +395,7 @@ def dashboard_compute(
         if by_centre:
             key = ("centre", c.id)
             if key not in rows:
-                rows[key] = Row("centre", c.id, c.name, centre_url(c.id), {}, [c.id])
+                rows[key] = Row("centre", c.id, c.name, reverse("reports:centre", args=[c.id]), {}, [c.id])
         else:
             key = (kind, gid)
             if key not in rows:
@@ -395,7 +405,7 @@ def dashboard_compute(
         row_of_centre[c.id] = rows[key]
     for row in rows.values():
         if row.kind == "commune" and len(row.centre_ids) == 1:
-            row.url = centre_url(row.centre_ids[0])
+            row.url = reverse("reports:centre", args=[row.centre_ids[0]])  # the centre's figures, same filters
 
     totals = Row("total", 0, "", None, {})
     for (centre_id, year), f in figures.items():

@@ -58,6 +58,7 @@ def header_for(user) -> DocumentHeader:
             place_name=settings.place_name,
             signer_title=_("TRƯỞNG PHÒNG"),
             signer_name="",
+            body_code="PGDĐT",
         )
     province = _province_of(user)
     settings = report_settings_for(province)
@@ -127,7 +128,11 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
         "unit": scope_label(user),
         "grouping": grouping_label(filters.grouping),
     }
-    notes = [_("Tỷ lệ phần trăm làm tròn theo phương pháp phần dư lớn nhất, tổng mỗi dòng bằng 100,0%.")]
+    notes = [
+        _("Tính trên %(rated)s/%(total)s trung tâm đã được phê duyệt xếp loại năm %(year)s.")
+        % {"rated": board.totals.at(year).rated, "total": len(board.centres), "year": year},
+        _("Tỷ lệ phần trăm làm tròn theo phương pháp phần dư lớn nhất, tổng mỗi dòng bằng 100,0%."),
+    ]
     return title, write_document(
         header=header_for(user), title=title, subtitle=subtitle, columns=columns, rows=rows, totals=totals, notes=notes
     )

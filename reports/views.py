@@ -27,7 +27,7 @@ from reports.filters import DashboardFilter, ReportSettingsForm, filters_to_para
 from reports.models import ExportJob
 from reports.official import OFFICIAL_REPORTS, report_settings_for
 from tthtcd_portal.pagination import paginate
-from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE, filename_for, table_response
+from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE, download_disposition, table_response
 
 # Exports with more rows than this run in the background (a few seconds of work at ~10,000 rows/s).
 BACKGROUND_ROWS = 20000
@@ -213,7 +213,7 @@ def official(request, code: str):
         raise Http404(_("Không có loại báo cáo này."))
     title, content = report.build(request.user, request.GET.dict())
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename_for(title)}"'
+    response["Content-Disposition"] = download_disposition(title)
     return response
 
 
@@ -260,8 +260,9 @@ def job_download(request, pk: int):
     found = _own_job(request, pk)
     if found.status != ExportJob.Status.DONE or not found.file:
         raise Http404(_("Tệp chưa sẵn sàng."))
-    name = found.file.name.rsplit("/", 1)[-1]
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    response = FileResponse(found.file.open("rb"), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = download_disposition(found.title, found.created_at)
+    return response
 
 
 # --- Audit trail ----------------------------------------------------------------------------------

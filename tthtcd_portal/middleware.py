@@ -16,7 +16,8 @@ import time
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
-from django.utils.cache import add_never_cache_headers
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from tthtcd_portal.params import int_param
 from tthtcd_portal.uploads import megabytes
@@ -133,3 +134,32 @@ def _too_large(request, length: int, limit: int, *, upload: bool):
         "back": back,
     }
     return render(request, "errors/413.html", context, status=413)
+
+
+class PortalLanguageMiddleware:
+    """Vietnamese for everyone unless the user chose English (issue 13 item 10), in place of Django's
+    LocaleMiddleware, which follows the browser's Accept-Language.
+
+    A signed-in user's language is the one stored on the user (`accounts.User.language`, set by the footer's
+    switch), so the choice follows them to any browser from the next login; without one, the language cookie
+    the switch sets in this browser (before signing in, say); else Vietnamese. Must come after
+    AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.known = {code for code, _name in settings.LANGUAGES}
+
+    def language_for(self, request) -> str:
+        user = getattr(request, "user", None)
+        stored = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        chosen = stored or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        return chosen if chosen in self.known else settings.LANGUAGE_CODE
+
+    def __call__(self, request):
+        language = self.language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import TypeVar, overload
 
 from django.utils import formats
+from django.utils.formats import number_format
 
 K = TypeVar("K")
 
@@ -80,3 +81,10 @@ def share(part: int, whole: int) -> Decimal | None:
 def format_points(value: Decimal) -> str:
     """5.00 → "5", 2.50 → "2,5" in Vietnamese: points (a rubric's, an assessment's) as people write them."""
     return formats.localize(Decimal(value).normalize())
+
+
+def megabytes(size_bytes: int) -> str:
+    """A file size in MB as people read it, one decimal in the interface language: "20,0" in Vietnamese
+    (messages write the unit: "%(size)s MB")."""
+    shown = (Decimal(size_bytes) / (1024 * 1024)).quantize(Decimal("0.1"))
+    return number_format(shown, 1, use_l10n=True, force_grouping=True)

@@ -67,10 +67,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # In place of Django's LocaleMiddleware: Vietnamese unless the user chose English (stored on the user),
+    # never the browser's Accept-Language (tthtcd_portal/middleware.py).
+    "tthtcd_portal.middleware.PortalLanguageMiddleware",
     # Cache-Control: no-store on every answer to a signed-in user (learners' personal data).
     "tthtcd_portal.middleware.PrivatePagesMiddleware",
     # Before anything reads the body (the CSRF check does, in process_view): a body above the limits is
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.navigation.navigation",
             ],
+            "builtins": ["tthtcd_portal.template_filters"],
         },
     },
 ]
@@ -180,7 +183,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: a bare {{ x }} prints an integer as it is, so years, codes, ids and phone numbers never read as
+# quantities ("2.026"); quantities go through the built-in `|so` filter (tthtcd_portal/template_filters.py).
+USE_THOUSAND_SEPARATOR = False
 # dd/mm/yyyy in both languages: officials read dates the Vietnamese way whatever the interface language.
 FORMAT_MODULE_PATH = ["tthtcd_portal.formats"]
 

@@ -5,12 +5,7 @@ Content-Length, by `tthtcd_portal.middleware.UploadSizeLimitMiddleware` (a 413 p
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-MEGABYTE = 1024 * 1024
-
-
-def megabytes(size: int) -> float:
-    """A size as the pages state it: megabytes to one decimal (5242880 → 5.0)."""
-    return round(size / MEGABYTE, 1)
+from tthtcd_portal.numbers import megabytes  # "20,0" in Vietnamese
 
 
 def upload_too_large(uploaded) -> str | None:

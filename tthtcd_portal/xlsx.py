@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -292,9 +293,32 @@ def _discard(sheet) -> None:
         sheet.close()
 
 
+FILE_STEM_MAX = 120  # characters of the slug; cut at a hyphen, so no word (or year) is cut in half
+
+
 def filename_for(title: str, made_at: datetime.datetime | None = None) -> str:
+    """The ASCII file name of a download: the whole title as a slug, "đ" as "d" (NFKD alone drops it:
+    "cộng đồng" would read "cong-ong"), then the time it was made."""
     made_at = timezone.localtime(made_at or timezone.now())
-    return f"{slugify(title)[:60] or 'bao-cao'}-{made_at:%Y%m%d-%H%M}.xlsx"
+    stem = slugify(title.replace("đ", "d").replace("Đ", "D"))
+    if len(stem) > FILE_STEM_MAX:
+        stem = stem[: FILE_STEM_MAX + 1].rsplit("-", 1)[0]
+    return f"{stem or 'bao-cao'}-{made_at:%Y%m%d-%H%M}.xlsx"
+
+
+def vietnamese_filename(title: str, made_at: datetime.datetime | None = None) -> str:
+    """The file name in Vietnamese for browsers that read RFC 5987's filename*: the title as written."""
+    made_at = timezone.localtime(made_at or timezone.now())
+    plain = "".join("-" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in title).strip() or "bao-cao"
+    return f"{plain} {made_at:%Y%m%d-%H%M}.xlsx"
+
+
+def download_disposition(title: str, made_at: datetime.datetime | None = None) -> str:
+    """Content-Disposition of a download: the ASCII name for every browser, the Vietnamese one (RFC 5987)
+    for those that take it."""
+    made_at = made_at or timezone.now()
+    quoted = quote(vietnamese_filename(title, made_at), safe="")
+    return f"attachment; filename=\"{filename_for(title, made_at)}\"; filename*=UTF-8''{quoted}"
 
 
 class _DeletingFile:
@@ -313,15 +337,17 @@ class _DeletingFile:
         os.unlink(self.path)
 
 
-def file_response(path: str, filename: str) -> FileResponse:
-    """Send the temporary .xlsx and delete it once sent."""
-    return FileResponse(_DeletingFile(path), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+def file_response(path: str, title: str, made_at: datetime.datetime | None = None) -> FileResponse:
+    """Send the temporary .xlsx under the title's names (download_disposition) and delete it once sent."""
+    response = FileResponse(_DeletingFile(path), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = download_disposition(title, made_at)
+    return response
 
 
 def table_response(*, title: str, context: ExportContext, columns: Sequence[Column], rows: Iterable[Sequence]):
     """write_table + file_response: the view's one-liner for an export small enough to run in the request."""
     path = write_table(title=title, context=context, columns=columns, rows=rows)
-    return file_response(path, filename_for(title, context.made_at))
+    return file_response(path, title, context.made_at)
 
 
 def workbook_bytes(book: Workbook) -> bytes:
@@ -391,6 +417,25 @@ class DocumentHeader:
     place_name: str
     signer_title: str
     signer_name: str
+    # The issuing body's abbreviation in the document number ("Số: …/BC-SGDĐT"); the number itself is left
+    # for the clerk, who gives it when the report is registered and signed.
+    body_code: str = "SGDĐT"
+
+
+DOCUMENT_LINE_HEIGHT = 17  # points: one line of Times New Roman 13
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a column `width` characters wide, breaking at spaces."""
+    per_line = max(int(width * 1.1), 8)  # Times is narrower than the width unit (a "0" of the default font)
+    lines, used = 1, 0
+    for word in text.split():
+        size = len(word) + (1 if used else 0)
+        if used and used + size > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += size
+    return lines
 
 
 def place_date_line(place: str, day: datetime.date) -> str:
@@ -446,6 +491,8 @@ def write_document(
     _merged(sheet, 1, split + 1, n, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), font=bold, align=center)
     _merged(sheet, 2, 1, split, header.issuing_body.upper(), font=bold, align=center)
     _merged(sheet, 2, split + 1, n, _("Độc lập - Tự do - Hạnh phúc"), font=bold, align=center)
+    number_line = _("Số: …/BC-%(body)s") % {"body": header.body_code}
+    _merged(sheet, 4, 1, split, number_line, align=center)
     _merged(sheet, 4, split + 1, n, place_date_line(header.place_name, today), font=_font(italic=True), align=center)
     _merged(sheet, 6, 1, n, title.upper(), font=_font(bold=True, size=14), align=center)
     _merged(sheet, 7, 1, n, subtitle, font=_font(italic=True), align=center)
@@ -459,9 +506,16 @@ def write_document(
     for values in [*rows, *([totals] if totals else [])]:
         r += 1
         font = _font(bold=totals is not None and values is totals)
+        lines = 1
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = put(sheet, r, index, value, kind=column.kind)
             _styled(cell, font=font, border=True, align=Alignment(wrap_text=column.kind == TEXT, vertical="center"))
+            if column.kind == TEXT and value:
+                lines = max(lines, _wrapped_lines(str(value), column.width or 30))
+        if lines > 1:
+            # Excel does not grow a row for wrapped text it did not type itself: the row is set as tall as
+            # its longest text (a long address) so the text stays inside its row on screen and on paper.
+            sheet.row_dimensions[r].height = DOCUMENT_LINE_HEIGHT * lines
     r += 1
     for note in notes:
         r += 1
@@ -471,6 +525,7 @@ def write_document(
     _merged(sheet, r, split + 1, n, header.signer_title.upper(), font=bold, align=center)
     _styled(put(sheet, r + 1, 1, _("- Như trên;"), kind=TEXT), font=_font(size=11))
     _styled(put(sheet, r + 2, 1, _("- Lưu: VT."), kind=TEXT), font=_font(size=11))
+    _merged(sheet, r + 1, split + 1, n, _("(Ký, ghi rõ họ tên)"), font=_font(italic=True), align=center)
     _merged(sheet, r + 5, split + 1, n, header.signer_name, font=bold, align=center)
 
     setup = sheet.page_setup

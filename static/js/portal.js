@@ -1,6 +1,13 @@
 // Small behaviours shared by every page. No inline scripts (Content-Security-Policy).
 (function () {
   "use strict";
+  // The server validates every form with Vietnamese messages; the browser's own "required" bubbles would
+  // speak the browser's language (English on many office PCs), so they are switched off.
+  function serverValidates(root) {
+    var forms = (root || document).querySelectorAll("form");
+    for (var i = 0; i < forms.length; i++) { forms[i].noValidate = true; }
+  }
+  serverValidates();
   // Forms with data-confirm ask before submitting (merges, approvals, unlocks).
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -9,7 +9,7 @@ from django.urls import reverse
 from courses.models import Course
 from evaluations.models import Assessment, EvaluationCycle
 from tests.clock import PINNED_TODAY
-from tests.courses.factories import CourseFactory
+from tests.courses.factories import CourseFactory, SessionFactory
 from tests.factories import CentreFactory, CommuneFactory, UserFactory
 from tests.reports.factories import AssessmentFactory, FigureFactory
 
@@ -174,6 +174,9 @@ def _province_data(world, n):
 
 def test_official_sees_headline_figures_this_year_against_last_and_the_share_of_tot(world, client_for):
     _province_data(world, 4)
+    # Last year up to today's date (the same period, issue 13.3): 50 sessions of 80 learners at centre A.
+    course = CourseFactory(centre=world.centre_a, start_date=TODAY.replace(year=YEAR - 1, month=1, day=5))
+    SessionFactory.create_batch(50, course=course, date=TODAY.replace(year=YEAR - 1, day=1), present=80)
     response = _home(client_for(world.official))
     home = response.context["province"]
     centres, sessions, participations = home.headlines
@@ -202,9 +205,10 @@ def test_official_home_runs_a_fixed_number_of_queries(world, client_for, django_
     client = client_for(world.official)
     # 1 session, 2 user, 3 provinces merged into theirs (scoping), 4 the data stamp (dashboard cache key), then
     # on a miss 5 centres with units, 6 figures per centre and year, 7 approved ratings; 8 active centres per
-    # office, 9 assessments per office and status, 10 the user's province (heading and menu); reminders: 11 the
-    # cycle, 12 ratings waiting for approval, 13 materials waiting, 14 centres with no session for 30 days
-    with django_assert_num_queries(14):
+    # office, 9 assessments per office and status, 10 the user's province (heading and menu), 11 last year's
+    # sessions up to today's date (the same period, issue 13.3); reminders: 12 the cycle, 13 ratings waiting for
+    # approval, 14 materials waiting, 15 centres with no session for 30 days
+    with django_assert_num_queries(15):
         response = _home(client)
     assert response.context["province"].headlines[0].now == n + 1
 

@@ -75,11 +75,15 @@ def test_demo_tinh_opens_the_dashboard_changes_years_and_drills_down(page, demo_
         end_date=datetime.date(2024, 3, 31),
     )
     ClassSession.objects.create(course=course, date=datetime.date(2024, 3, 5), present=85, women=40)
-    # The district's centre row opens the centre's page: its figures against the district, its classes.
+    # The district's centre row opens the centre's figures (issue 13.13), with the same years: its figures
+    # against the district's average, its classes, and a link to its record.
     page.get_by_test_id("summary-table").get_by_role("link", name=first.name).click()
+    expect(page).to_have_url(re.compile(rf"/bao-cao/trung-tam/{first.pk}/\?.*tu_nam=2022.*den_nam=2024"))
     expect(page.get_by_role("heading", name=first.name, exact=True)).to_be_visible()
-    expect(page.get_by_test_id("centre-figures")).to_contain_text("Huyện Đông Hưng")
+    expect(page.locator("#centre-years")).to_contain_text("Huyện Đông Hưng")
+    expect(page.get_by_test_id("centre-table")).to_contain_text("2022")
     expect(page.get_by_test_id("centre-table")).to_contain_text("2024")
+    expect(page.get_by_role("link", name="Hồ sơ trung tâm")).to_be_visible()
     page.get_by_test_id("centre-classes").get_by_role("link", name="Chuyên đề Luật Đất đai 2024").click()
     expect(page.get_by_role("heading", name="Chuyên đề Luật Đất đai 2024")).to_be_visible()
     expect(page.locator("main")).to_contain_text("05/03/2024")

@@ -92,7 +92,9 @@ def test_board_export_has_typed_dates_and_keeps_formula_like_names_as_text(world
             "Chức danh",
             "Chức vụ chính",
             "Chuyên trách/kiêm nhiệm",
-            "Quyết định bổ nhiệm",
+            "Số quyết định bổ nhiệm",
+            "Ngày quyết định",
+            "Người ký quyết định",
             "Bắt đầu nhiệm kỳ",
             "Kết thúc nhiệm kỳ",
         ],
@@ -102,10 +104,10 @@ def test_board_export_has_typed_dates_and_keeps_formula_like_names_as_text(world
     director = next(r for r in rows if r[5] == "Giám đốc")
     assert director[3] == FORMULA  # the literal text, not a formula
     assert director[:3] == ["Huyện Đông Hưng", "12694", world.centre_a.name]
-    assert director[9] == datetime.datetime(2021, 7, 1) and director[10] == datetime.datetime(2026, 6, 30)
+    assert director[11] == datetime.datetime(2021, 7, 1) and director[12] == datetime.datetime(2026, 6, 30)
     director_cells = next(c for c in cells(sheet) if c[5].value == "Giám đốc")
     assert director_cells[3].data_type == "s"
-    assert director_cells[9].number_format == "DD/MM/YYYY" and director_cells[9].is_date
+    assert director_cells[11].number_format == "DD/MM/YYYY" and director_cells[11].is_date
     assert "Phạm Thị Ngọc Ánh" in [r[3] for r in rows]
     assert next(r for r in rows if r[3] == "Phạm Thị Ngọc Ánh")[4] == "Nữ"
 

@@ -13,6 +13,7 @@
   var points = ["circle", "rect", "triangle", "rectRot", "cross", "star", "crossRot", "line"];
   Chart.defaults.font.family = "system-ui, sans-serif";
   Chart.defaults.animation = false;
+  var phone = window.matchMedia("(max-width: 575.98px)").matches;
 
   var participation = document.getElementById("chart-participation");
   if (participation) {
@@ -30,7 +31,10 @@
       },
       options: {
         maintainAspectRatio: false,
-        plugins: { legend: { position: "bottom", labels: { usePointStyle: true } },
+        // At most ten series (the largest and "Khác", reports.dashboard.CHART_SERIES); on a phone the legend's
+        // small markers and type keep it to a few lines under the chart.
+        plugins: { legend: { position: "bottom", labels: { usePointStyle: true, boxWidth: 8, padding: phone ? 6 : 10,
+                                                            font: { size: phone ? 11 : 12 } } },
                    tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + number.format(c.parsed.y); } } } },
         scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return number.format(v); } } } }
       }

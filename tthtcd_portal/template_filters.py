@@ -1,0 +1,34 @@
+"""The portal's number filters, built into every template (settings.TEMPLATES "builtins").
+
+USE_THOUSAND_SEPARATOR is off: a bare `{{ x }}` prints an integer as it is, so years (2026), birth years,
+codes, ids and phone numbers never read as quantities ("2.026"). A quantity says it is one: `{{ n|so }}`
+prints 1.500.000 in Vietnamese and 1,500,000 in English; `{{ share|floatformat:"1g" }}` groups a decimal.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def so(value, decimals=None):
+    """A quantity with the language's grouping: 1500000 → "1.500.000"; `|so:1` keeps one decimal
+    (55.25 → "55,3"). Empty values and text pass through unchanged."""
+    if value is None or value == "":
+        return value
+    if isinstance(value, bool):
+        return value
+    try:
+        number = value if isinstance(value, int | float | Decimal) else Decimal(str(value))
+    except (ArithmeticError, ValueError, TypeError):
+        return value
+    if decimals is not None:
+        number = Decimal(str(number)).quantize(Decimal(1).scaleb(-int(decimals)))
+    elif isinstance(number, Decimal) and number == number.to_integral_value():
+        number = int(number)
+    return number_format(number, decimal_pos=None, use_l10n=True, force_grouping=True)
