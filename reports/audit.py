@@ -67,8 +67,19 @@ class Source:
         return qs.filter(**{self.centre_path + ("__id" if self.centre_path else "id"): centre.pk})
 
 
+def _named(obj, attr: str) -> str:
+    """A parent's name, or a mark when it was hard-deleted with no history row left to name it."""
+    return getattr(obj, attr) if obj is not None else _("(đã xóa)")
+
+
+def _centre_of(obj):
+    return getattr(obj, "centre", None) if obj is not None else None
+
+
 def _session_label(record) -> str:
-    return f"{record.course.title} – {record.date:%d/%m/%Y}"
+    if record is None:
+        return _("(đã xóa)")
+    return f"{_named(record.course, 'title')} – {record.date:%d/%m/%Y}"
 
 
 SOURCES: dict[str, Source] = {
@@ -112,7 +123,7 @@ SOURCES: dict[str, Source] = {
             "history_date",
             "history_user",
             ("history_user", "centre", "instructor"),
-            lambda r: (r.instructor.full_name, r.centre),
+            lambda r: (_named(r.instructor, "full_name"), r.centre),
         ),
         Source(
             "lop-hoc",
@@ -132,7 +143,7 @@ SOURCES: dict[str, Source] = {
             "history_date",
             "history_user",
             ("history_user", "course__centre"),
-            lambda r: (_session_label(r), r.course.centre),
+            lambda r: (_session_label(r), _centre_of(r.course)),
         ),
         Source(
             "nguoi-hoc",
@@ -152,7 +163,7 @@ SOURCES: dict[str, Source] = {
             "history_date",
             "history_user",
             ("history_user", "course__centre", "learner"),
-            lambda r: (f"{r.learner.full_name} – {r.course.title}", r.course.centre),
+            lambda r: (f"{_named(r.learner, 'full_name')} – {_named(r.course, 'title')}", _centre_of(r.course)),
         ),
         Source(
             "diem-danh",
@@ -162,7 +173,7 @@ SOURCES: dict[str, Source] = {
             "at",
             "by",
             ("by", "session__course__centre"),
-            lambda r: (_session_label(r.session), r.session.course.centre),
+            lambda r: (_session_label(r.session), _centre_of(r.session.course)),
             history=False,
         ),
         Source(
@@ -282,12 +293,35 @@ def _resolve(source: Source, pks: list[int]) -> Iterator[tuple[int, AuditEntry]]
         r.history_id: r
         for r in manager.filter(Q(history_id__in=pks) | Q(history_id__in=previous_ids)).select_related(*source.related)
     }
+    _stand_in_removed_parents(source, rows.values())
     latest_before: dict[int, models.Model] = {}
     for record in sorted(rows.values(), key=lambda r: r.history_id):
         before = latest_before.get(record.id)
         latest_before[record.id] = record
         if record.history_id in pks:
             yield record.history_id, _history_entry(source, record, before)
+
+
+def _stand_in_removed_parents(source: Source, records) -> None:
+    """A history row whose parent (the class of a session, the learner of an enrolment, …) was hard-deleted
+    joins to nothing: put the parent's last history row in its place, so the entry still names it. One query
+    per parent relation with missing rows (none when nothing was hard-deleted)."""
+    records = list(records)
+    for path in source.related:
+        name, _sep, rest = path.partition("__")
+        if name == source.user:
+            continue
+        model_field = source.model._meta.get_field(name)
+        missing = {getattr(r, model_field.attname) for r in records if getattr(r, name) is None}
+        missing.discard(None)
+        if not missing or not hasattr(model_field.related_model, "history"):
+            continue
+        history = model_field.related_model.history.using(read_db()).filter(id__in=missing).order_by("history_id")
+        latest = {row.id: row for row in (history.select_related(rest) if rest else history)}
+        for record in records:
+            if getattr(record, name) is None and getattr(record, model_field.attname) in latest:
+                # The select_related cache: the descriptor would refuse a historical instance.
+                record._state.fields_cache[name] = latest[getattr(record, model_field.attname)]
 
 
 def _history_entry(source: Source, record, before) -> AuditEntry:
@@ -325,8 +359,9 @@ def _plain_entry(source: Source, row) -> AuditEntry:
         ]
         changes = [c for c in changes if c.old != c.new] or changes[:1]
         return AuditEntry(
-            row.at, person(row.by), str(source.label), label, centre.name, str(_("Lưu điểm danh")), changes
-        )
+            row.at, person(row.by), str(source.label), label, centre.name if centre else "", str(_("Lưu điểm danh")),
+            changes,
+        )  # fmt: skip
     statuses = dict(Assessment.Status.choices)
     changes = []
     if row.from_status != row.to_status:
@@ -345,7 +380,7 @@ def _plain_entry(source: Source, row) -> AuditEntry:
         person(row.actor),
         str(source.label),
         label,
-        centre.name,
+        centre.name if centre else "",
         row.get_action_display(),
         changes,
         row.reason,
