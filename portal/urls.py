@@ -18,6 +18,8 @@ urlpatterns = [
     path("lop-hoc/", include("courses.urls")),
     path("danh-gia/", include("evaluations.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("da-xoa/", views.archive_list, name="archive"),
+    path("da-xoa/<slug:kind>/<int:pk>/khoi-phuc/", views.archive_restore, name="archive_restore"),
     path("ngon-ngu/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),
 ]

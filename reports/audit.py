@@ -32,8 +32,10 @@ from evaluations.models import Assessment, AssessmentEvent
 from tthtcd_portal.db_router import read_db
 
 ACTIONS = {"+": gettext_lazy("Thêm mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
-# Fields not worth a line: bookkeeping, and the parent an object hangs off (shown in its own column).
-SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
+ARCHIVED, RESTORED = gettext_lazy("Xóa (lưu trữ)"), gettext_lazy("Khôi phục")
+# Fields not worth a line: bookkeeping, and the parent an object hangs off (shown in its own column). Archiving
+# (tthtcd_portal.archive) shows as the action, its reason saying what went with what.
+SKIPPED_FIELDS = {"id", "created_at", "updated_at", "archived_at", "archived_by"}
 
 
 @dataclass(frozen=True)
@@ -327,7 +329,11 @@ def _stand_in_removed_parents(source: Source, records) -> None:
 def _history_entry(source: Source, record, before) -> AuditEntry:
     label, centre = source.describe(record)
     changes = []
-    if record.history_type == "~" and before is not None:
+    action = ACTIONS.get(record.history_type, record.history_type)
+    was, now = getattr(before, "archived_at", None), getattr(record, "archived_at", None)
+    if record.history_type == "~" and (was is None) != (now is None):
+        action = ARCHIVED if now is not None else RESTORED
+    elif record.history_type == "~" and before is not None:
         delta = record.diff_against(before, excluded_fields=SKIPPED_FIELDS)
         changes = [_change(record, c.field, c.old, c.new) for c in delta.changes]
     elif record.history_type == "+":
@@ -343,7 +349,7 @@ def _history_entry(source: Source, record, before) -> AuditEntry:
         kind_label=str(source.label),
         object_label=label,
         centre=centre.name if centre else "",
-        action=str(ACTIONS.get(record.history_type, record.history_type)),
+        action=str(action),
         changes=changes,
         reason=record.history_change_reason or "",
     )
