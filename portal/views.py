@@ -79,11 +79,11 @@ def archive_list(request: HttpRequest) -> HttpResponse:
 def archive_restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Restore one deleted object; refused with the reason when its year is locked, its centre merged or its
     parent (the class of a session, the learner of an enrolment) still deleted."""
-    scoping.require_province_level(request.user)
     if kind not in RESTORABLE:
         raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
     model, path, restore, keyword = RESTORABLE[kind]
-    obj = scoping.get_scoped_or_404(request.user, model.all_objects.archived(), path, pk=pk)
+    obj = scoping.get_scoped_or_404(request.user, model.all_objects.archived(), path, pk=pk)  # outsiders: 404
+    scoping.require_province_level(request.user)
     try:
         restore(**{keyword: obj}, by=request.user)
     except ValidationError as exc:

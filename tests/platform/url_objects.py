@@ -32,6 +32,11 @@ Examples for the apps being built (uncomment at merge, adjusting the factory to 
     # centres: board terms and instructor links of centre B.
     ("centres", "member_pk"): Obj(lambda f: _board_member_of_b(f)),
     ("centres", "link_pk"): Obj(lambda f: _instructor_link_of_b(f)),
+    # Deleting a learner or an enrolment; restoring what was deleted (/da-xoa/, in portal): a class of B.
+    ("courses:learner_delete", "pk"): Obj(_learner_of_b),
+    ("courses:enrolment_delete", "pk"): Obj(_enrolment_of_b),
+    ("archive_restore", "pk"): Obj(_archived_course_of_b),
+    ("archive_restore", "kind"): Value(lambda f: "lop"),
     # reports: a district's and a centre's dashboards, and export jobs (owned by the user who asked).
     ("reports:district", "pk"): Obj(lambda f: f.world.district_y),
     ("reports:centre", "pk"): Obj(lambda f: f.world.centre_b),
@@ -101,6 +106,27 @@ def _instructor_link_of_b(f):
     from tests.centres.factories import AssignmentFactory
 
     return AssignmentFactory(centre=f.world.centre_b)
+
+
+def _learner_of_b(f):
+    from tests.courses.factories import LearnerFactory
+
+    return LearnerFactory(centre=f.world.centre_b)
+
+
+def _enrolment_of_b(f):
+    from tests.courses.factories import EnrolmentFactory, LearnerFactory
+
+    course = _session_of_b(f).course
+    return EnrolmentFactory(course=course, learner=LearnerFactory(centre=f.world.centre_b))
+
+
+def _archived_course_of_b(f):
+    from courses import services
+
+    course = _session_of_b(f).course
+    services.course_archive(course=course, by=f.world.staff_b)
+    return course
 
 
 def _job_of_b(f):
