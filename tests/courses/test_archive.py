@@ -229,7 +229,11 @@ def test_the_archive_page_costs_a_fixed_number_of_queries(world, roster, client_
     with django_assert_num_queries(2 + 1 + 5 + 1):
         page = client.get(ARCHIVE)
     text = page.content.decode()
-    assert f"Lớp xóa mù chữ thôn Nà Hẩu – {second.date:%d/%m/%Y}" in text and "Vi Văn Nam – Lớp xóa mù chữ" in text and "Lò Thị Mai" in text
+    assert (
+        f"Lớp xóa mù chữ thôn Nà Hẩu – {second.date:%d/%m/%Y}" in text
+        and "Vi Văn Nam – Lớp xóa mù chữ" in text
+        and "Lò Thị Mai" in text
+    )
 
 
 def test_the_audit_trail_says_what_was_removed_with_the_class(world, roster, client_for):
@@ -244,3 +248,10 @@ def test_the_audit_trail_says_what_was_removed_with_the_class(world, roster, cli
     client.post(restore_url("lop", course.pk))
     text = client.get(reverse("reports:audit"), {"doi_tuong": "lop-hoc"}).content.decode()
     assert "Khôi phục lớp" in text
+
+
+def test_the_admin_site_cannot_hard_delete_a_board_member(world, client_for):
+    member = BoardMemberFactory(centre=world.centre_a)
+    admin = client_for(UserFactory(username="quan_tri", role=User.Role.ADMIN, is_staff=True, is_superuser=True))
+    assert admin.get(reverse("admin:centres_boardmember_delete", args=[member.pk])).status_code == 403
+    assert BoardMember.objects.filter(pk=member.pk).exists()
