@@ -586,8 +586,11 @@ def _recount_sessions(*, enrolments: list[Enrolment], by) -> None:
     sessions = list(
         ClassSession.objects.select_for_update()
         .select_related("course")
-        .filter(attendances__enrolment__in=[e.pk for e in enrolments], attendances__present=True)
-        .distinct()
+        .filter(  # a subquery, not a join: PostgreSQL refuses FOR UPDATE with DISTINCT
+            pk__in=Attendance.objects.filter(enrolment__in=[e.pk for e in enrolments], present=True).values(
+                "session_id"
+            )
+        )
         .order_by("pk")
     )
     if not sessions:
