@@ -88,6 +88,9 @@ class User(AbstractUser):
     )
     position = models.CharField(_("chức vụ"), max_length=200, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    # Set when the province gives the account a first-time password (staff_accounts): the user must choose
+    # their own before anything else (accounts.middleware.FirstPasswordMiddleware).
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu khi đăng nhập"), default=False)
 
     objects = PortalUserManager()
 

@@ -164,6 +164,35 @@ def visible_offices(user: User):
     return Office.objects.none()
 
 
+def managed_accounts_q(user: User) -> Q:
+    """The accounts a user manages (staff_accounts): for a provincial official, the centre staff of their
+    province's centres and the reviewers of its offices (provinces merged into it included); for an
+    administrator every staff and reviewer account; nobody else manages accounts."""
+    roles = Q(role__in=["centre_staff", "reviewer"])
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    if user.is_superuser or user.is_administrator:
+        return roles
+    if user.is_province_official:
+        ids = province_ids(user)
+        return Q(role="centre_staff", centre__commune__province_id__in=ids) | Q(
+            role="reviewer", office__province_id__in=ids
+        )
+    return _NOTHING
+
+
+def account_changes_q(user: User, prefix: str = "") -> Q:
+    """Changes to accounts (staff_accounts.AccountChange, through `prefix`) a user may read in the audit trail:
+    those of their province (and provinces merged into it) for officials, all for administrators."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    if user.is_superuser or user.is_administrator:
+        return Q()
+    if user.is_province_official:
+        return Q(**{f"{prefix}province_id__in": province_ids(user)})
+    return _NOTHING
+
+
 def findable_instructors_q(user: User, centre: Centre) -> Q:
     """The instructors (a Q on Instructor) a user who edits `centre` may find to add to it: people teaching at
     any centre of the same province, looked up by their exact phone number only (the caller filters by phone),

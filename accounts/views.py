@@ -30,9 +30,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = ThrottledPasswordChangeForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = form.save()  # Django's own form: it hashes and saves the password, nothing else.
+        if user.must_change_password:  # a first-time password given by the province is now the user's own
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
         update_session_auth_hash(request, user)
         messages.success(request, _("Đã đổi mật khẩu."))
         return redirect("home")
     if getattr(request, "axes_locked_out", False):
         logout(request)
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "first_time": getattr(request.user, "must_change_password", False)},
+    )

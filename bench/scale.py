@@ -8,7 +8,7 @@ nation:   a tenth-scale national sample: 1,000 centres (the 242 and 758 in a syn
 multiply: `sessions_multiply(factor)` copies every session (factor − 1) times in SQL, for the 4× check.
 
 On PostgreSQL classes and sessions go in with COPY (a few hundred thousand rows a second); elsewhere with
-bulk_create. The figures are then rebuilt from the raw rows with courses.services.figures_rebuild.
+bulk_create. The figures are then rebuilt from the raw rows with courses.figures.figures_rebuild.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from django.utils import timezone
 from accounts.models import Office
 from bench.data import BENCH_COMMUNE_CODE, BENCH_ROSTER_TITLE
 from centres.models import Centre, centre_default_name
+from courses.figures import figures_rebuild
 from courses.models import ClassSession, Course, ProgrammeKind
-from courses.services import figures_rebuild
 from units.models import LEGACY_VALID_FROM, Commune, District, Province
 
 CLASSES_PER_CENTRE_YEAR = 62

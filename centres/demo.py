@@ -236,6 +236,9 @@ def _member(rng, centre, position, main_post, start, end=None, engagement=Engage
         main_post=main_post,
         engagement=engagement,
         appointment_decision=f"{rng.randint(10, 999)}/QĐ-UBND",
+        decision_date=start - datetime.timedelta(days=rng.randint(1, 20)),
+        # Before 01/07/2025 the district's People's Committee appointed the board (TT 40/2010).
+        decision_signer=f"Chủ tịch UBND {centre.commune.district.name}" if centre.commune.district else "",
         term_start=start,
         term_end=end,
     )

@@ -72,16 +72,25 @@ class BoardMemberForm(forms.ModelForm):
             "main_post",
             "engagement",
             "appointment_decision",
+            "decision_date",
+            "decision_signer",
             "term_start",
             "term_end",
         ]
-        widgets = {"term_start": DATE_WIDGET, "term_end": DATE_WIDGET}
+        widgets = {
+            "term_start": DATE_WIDGET,
+            "term_end": DATE_WIDGET,
+            "decision_date": DATE_WIDGET,
+            "decision_signer": forms.TextInput(attrs={"placeholder": _("Chủ tịch UBND xã")}),
+        }
 
     def clean(self):
         data = super().clean()
         start, end = data.get("term_start"), data.get("term_end")
         if start and end and end < start:
             self.add_error("term_end", _("Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu."))
+        if not data.get("appointment_decision") and (data.get("decision_date") or data.get("decision_signer")):
+            self.add_error("appointment_decision", _("Nhập số quyết định bổ nhiệm trước ngày và người ký."))
         return data
 
 

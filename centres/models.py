@@ -176,7 +176,16 @@ class BoardMember(Archivable):
     engagement = models.CharField(
         _("chuyên trách/kiêm nhiệm"), max_length=20, choices=Engagement.choices, default=Engagement.PART_TIME
     )
-    appointment_decision = models.CharField(_("quyết định bổ nhiệm"), max_length=200, blank=True)
+    # The appointment's decision (số, ngày, người ký). From 01/07/2025 the Chủ tịch UBND xã appoints the Giám đốc
+    # and Phó Giám đốc (Thông tư 11/2025/TT-BGDĐT); before, the district's People's Committee usually did.
+    appointment_decision = models.CharField(_("số quyết định bổ nhiệm"), max_length=200, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_signer = models.CharField(
+        _("người ký quyết định"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: Chủ tịch UBND xã (Giám đốc, Phó Giám đốc từ 01/07/2025)"),
+    )
     term_start = models.DateField(_("bắt đầu nhiệm kỳ"))
     term_end = models.DateField(_("kết thúc nhiệm kỳ"), null=True, blank=True)
 
@@ -202,6 +211,12 @@ class BoardMember(Archivable):
                 condition=Q(position="giam_doc", term_end__isnull=True, archived_at__isnull=True),
                 name="board_one_open_live_director",
                 violation_error_message=_("Trung tâm đã có một Giám đốc đang tại nhiệm."),
+            ),
+            # A decision is named by its number: a date or a signer without one is a half-entered decision.
+            models.CheckConstraint(
+                condition=Q(appointment_decision__gt="") | Q(decision_date__isnull=True, decision_signer=""),
+                name="board_decision_has_number",
+                violation_error_message=_("Nhập số quyết định bổ nhiệm trước ngày và người ký."),
             ),
         ]
 

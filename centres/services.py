@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -441,7 +442,28 @@ def centres_merge_many(*, merges: dict[Centre, list[Centre]], on_date: datetime.
             status=Centre.Status.MERGED, status_date=on_date, merged_into=target, updated_at=now
         )
     Centre.history.bulk_history_create(changed, update=True, batch_size=500, default_user=by)
+    _end_board_terms(centre_ids=[c.pk for c in changed], on_date=on_date, by=by)
     return len(changed)
+
+
+def _end_board_terms(*, centre_ids: list[int], on_date: datetime.date, by: User | None) -> int:
+    """The merged centres' boards leave office with their centre: every term still running on the merger date
+    ends the day before it (the last day the old centre existed; the new centre's board is appointed from the
+    merger date by the Chủ tịch UBND xã). A term that would start on or after that day ends the day it starts.
+    Two UPDATEs and the history rows in bulk, whatever the number of centres."""
+    last_day = on_date - datetime.timedelta(days=1)
+    running = Q(centre_id__in=centre_ids) & (Q(term_end__isnull=True) | Q(term_end__gt=last_day))
+    members = list(BoardMember.objects.filter(running))
+    if not members:
+        return 0
+    BoardMember.objects.filter(running, term_start__lte=last_day).update(term_end=last_day)
+    BoardMember.objects.filter(running, term_start__gt=last_day).update(term_end=F("term_start"))
+    reason = _("Kết thúc nhiệm kỳ do sáp nhập trung tâm")
+    for member in members:
+        member.term_end = max(last_day, member.term_start)
+        member._history_user, member._change_reason = by, reason
+    BoardMember.history.bulk_history_create(members, update=True, batch_size=500, default_user=by)
+    return len(members)
 
 
 def _ids_in(queryset, lookup: str, ids, size: int = 500):

@@ -29,6 +29,7 @@ from centres.forms import (
 )
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
 from tthtcd_portal.pagination import paginate
+from tthtcd_portal.params import id_param
 from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
 
@@ -287,7 +288,7 @@ def instructor_link(request: HttpRequest, pk: int) -> HttpResponse:
     instructor_id = request.POST.get("instructor", "")
     instructor = (
         Instructor.objects.filter(scoping.findable_instructors_q(request.user, centre))
-        .filter(pk=int(instructor_id) if instructor_id.isdigit() and len(instructor_id) < 18 else 0)
+        .filter(pk=id_param(instructor_id) or 0)
         .first()
     )
     if instructor is None:

@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from centres.models import Centre, InstructorAssignment
+from courses.figures import figures_rebuild
 from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
-from courses.services import figures_rebuild
 
 FIRST_YEAR = 2015
 DEMO_COMMUNE_CODE = "12694"  # Xã Đông Phương (demo_xa)

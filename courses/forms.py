@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.models import Instructor
 from courses.models import ClassSession, Course, Learner, ProgrammeKind
+from tthtcd_portal.params import id_param
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -106,12 +107,8 @@ class CourseForm(CentreDefaultMixin, forms.ModelForm):
         if self.only_centre is not None:
             return self.only_centre.pk
         raw = self.data.get(self.add_prefix("centre")) if self.is_bound else self.initial.get("centre")
-        raw = getattr(raw, "pk", raw)
-        try:
-            wanted = int(raw)
-        except (TypeError, ValueError):
-            return None
-        return wanted if any(c.pk == wanted for c in centres) else None
+        wanted = id_param(getattr(raw, "pk", raw))
+        return wanted if wanted is not None and any(c.pk == wanted for c in centres) else None
 
 
 class SessionForm(forms.ModelForm):

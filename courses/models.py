@@ -33,17 +33,26 @@ class ProgrammeKind(models.Model):
         return self.name
 
 
-class CentreYearFigure(models.Model):
-    centre = models.ForeignKey(
-        "centres.Centre", verbose_name=_("trung tâm"), on_delete=models.CASCADE, related_name="year_figures"
-    )
-    year = models.PositiveSmallIntegerField(_("năm"))
-    programme_kind = models.ForeignKey(ProgrammeKind, verbose_name=_("loại chương trình"), on_delete=models.PROTECT)
+class FigureCounts(models.Model):
+    """The five figures, named here once: courses/figures.py lists them as FIGURE_FIELDS, and the deltas, the
+    rebuild, the dashboards' sums and the data stamp loop over that list."""
+
     classes = models.PositiveIntegerField(_("số lớp"), default=0)
     sessions = models.PositiveIntegerField(_("số buổi"), default=0)
     participations = models.PositiveIntegerField(_("lượt người học"), default=0)
     women = models.PositiveIntegerField(_("lượt nữ"), default=0)
     minorities = models.PositiveIntegerField(_("lượt dân tộc thiểu số"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CentreYearFigure(FigureCounts):
+    centre = models.ForeignKey(
+        "centres.Centre", verbose_name=_("trung tâm"), on_delete=models.CASCADE, related_name="year_figures"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    programme_kind = models.ForeignKey(ProgrammeKind, verbose_name=_("loại chương trình"), on_delete=models.PROTECT)
     # The latest session of that year and kind: "no session in the last 30 days" without scanning sessions.
     last_session_date = models.DateField(_("buổi học gần nhất"), null=True, blank=True)
     # Moved on every change (services set it in their F() updates): with the row count, the dashboards'

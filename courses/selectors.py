@@ -8,12 +8,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts import scoping
 from centres.models import Instructor
-from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from courses.models import Attendance, CentreYearFigure, ClassSession, Course, Enrolment, Learner, ProgrammeKind
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.vietnamese import by_name, person_order
 
@@ -208,3 +208,36 @@ def courses_with_sessions_prefetch(courses: QuerySet) -> QuerySet:
 def programme_kinds() -> list[ProgrammeKind]:
     """Every programme kind in report order (dashboards and reports read it from the replica). One query."""
     return list(ProgrammeKind.objects.using(read_db()).order_by("order", by_name()))
+
+
+@dataclass
+class CentreTotals:
+    first_year: int
+    last_year: int
+    classes: int
+    sessions: int
+    participations: int
+
+
+def centre_totals(*, centre_ids: Iterable[int]) -> dict[int, CentreTotals]:
+    """Centre id → its kept figures summed over every year it has (a merged centre's record on its successor's
+    page). One query; centres without figures are absent."""
+    rows = (
+        CentreYearFigure.objects.using(read_db())
+        .filter(centre_id__in=list(centre_ids))
+        .values("centre_id")
+        .annotate(
+            first_year=Min("year"),
+            last_year=Max("year"),
+            n_classes=Sum("classes"),
+            n_sessions=Sum("sessions"),
+            n_participations=Sum("participations"),
+        )
+        .order_by()
+    )
+    return {
+        r["centre_id"]: CentreTotals(
+            r["first_year"], r["last_year"], r["n_classes"], r["n_sessions"], r["n_participations"]
+        )
+        for r in rows
+    }

@@ -1,8 +1,8 @@
 """Writes for classes, sessions, learners and attendance.
 
 Every write checks that the user may change the centre (merged or dissolved centres are read-only), that the
-year is not locked by the province, and keeps CentreYearFigure current in the same transaction with F()
-increments on upserted rows, so two writers at once never lose an increment.
+year is not locked by the province, and keeps CentreYearFigure current in the same transaction
+(`courses.figures.figures_apply`: F() increments on upserted rows, so two writers at once never lose one).
 
 Counting rule (docs/courses.md): a class counts in the year of its start date; a session, and the people present
 at it, count in the year of the session's date.
@@ -13,22 +13,21 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, DateField, F, Max, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear, Greatest, Now
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from accounts.scoping import require_centre_edit, require_province_level
 from centres.models import Instructor, InstructorAssignment
+from courses.figures import Counts, Key, figures_apply, session_key, session_sums
 from courses.models import (
     Attendance,
     AttendanceAudit,
-    CentreYearFigure,
     ClassSession,
     Course,
     Enrolment,
@@ -37,9 +36,6 @@ from courses.models import (
 )
 from courses.selectors import instructors_by_name, split_instructor_names
 from evaluations.selectors import centre_year_is_locked, locked_year_message
-
-FIGURE_FIELDS = ("classes", "sessions", "participations", "women", "minorities")
-Key = tuple[int, int, int]  # (centre_id, year, programme_kind_id)
 
 
 def _d(day: datetime.date) -> str:
@@ -80,124 +76,6 @@ def check_session_date(*, course: Course, day: datetime.date) -> None:
             _("Ngày học %(day)s nằm ngoài thời gian của lớp (%(start)s – %(end)s).")
             % {"day": _d(day), "start": _d(course.start_date), "end": _d(course.end_date)}
         )
-
-
-# --- Figures ---------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Delta:
-    classes: int = 0
-    sessions: int = 0
-    participations: int = 0
-    women: int = 0
-    minorities: int = 0
-
-    def add_session(self, sign: int, present: int, women: int, minorities: int) -> None:
-        self.sessions += sign
-        self.participations += sign * present
-        self.women += sign * women
-        self.minorities += sign * minorities
-
-    def add_totals(self, sign: int, item: dict) -> None:
-        """Add (sign=1) or remove (sign=-1) a group of sessions aggregated as n, p, w, m."""
-        self.sessions += sign * item["n"]
-        self.participations += sign * item["p"]
-        self.women += sign * item["w"]
-        self.minorities += sign * item["m"]
-
-    def is_zero(self) -> bool:
-        return not any(getattr(self, f) for f in FIGURE_FIELDS)
-
-    def has_decrease(self) -> bool:
-        return any(getattr(self, f) < 0 for f in FIGURE_FIELDS)
-
-
-def _key_filter(key: Key) -> dict:
-    return {"centre_id": key[0], "year": key[1], "programme_kind_id": key[2]}
-
-
-def _figures_apply(
-    deltas: dict[Key, _Delta],
-    *,
-    session_dates: dict[Key, datetime.date] | None = None,
-    refresh_last: Iterable[Key] = (),
-) -> None:
-    """Upsert the rows (one INSERT … ON CONFLICT DO NOTHING), then add each delta with F() (one UPDATE per key).
-
-    `session_dates`: a session was added on that date (raises last_session_date). `refresh_last`: a session left
-    the key, so its latest date is recomputed from the sessions (one query each). Rows left empty are deleted so
-    that incremental figures equal rebuilt ones exactly."""
-    session_dates = session_dates or {}
-    refresh_last = set(refresh_last)
-    keys = [k for k, d in deltas.items() if not d.is_zero()]
-    keys += [k for k in session_dates if k not in keys]
-    if not keys and not refresh_last:
-        return
-    if keys:
-        CentreYearFigure.objects.bulk_create(
-            [CentreYearFigure(**_key_filter(k)) for k in keys],
-            ignore_conflicts=True,
-        )
-    emptied = []
-    for key in keys:
-        delta = deltas.get(key, _Delta())
-        updates = {f: F(f) + getattr(delta, f) for f in FIGURE_FIELDS if getattr(delta, f)}
-        if key in session_dates:
-            day = Value(session_dates[key], output_field=DateField())
-            updates["last_session_date"] = Greatest(Coalesce(F("last_session_date"), day), day)
-        CentreYearFigure.objects.filter(**_key_filter(key)).update(**updates, updated_at=Now())
-        if delta.has_decrease():
-            emptied.append(key)
-    for key in refresh_last:
-        latest = ClassSession.objects.filter(
-            course__centre_id=key[0], course__programme_kind_id=key[2], date__year=key[1]
-        ).aggregate(latest=Max("date"))["latest"]
-        CentreYearFigure.objects.filter(**_key_filter(key)).update(last_session_date=latest, updated_at=Now())
-    for key in emptied:
-        CentreYearFigure.objects.filter(**_key_filter(key), classes=0, sessions=0).delete()
-
-
-def _session_key(course: Course, day: datetime.date) -> Key:
-    return (course.centre_id, day.year, course.programme_kind_id)
-
-
-def figures_rebuild(*, centre_ids: Iterable[int] | None = None) -> int:
-    """Recompute CentreYearFigure from the raw records (classes and sessions): two GROUP BY queries, one delete,
-    bulk inserts. Returns the number of rows written."""
-    courses = Course.objects.order_by()
-    sessions = ClassSession.objects.order_by()
-    figures = CentreYearFigure.objects.all()
-    if centre_ids is not None:
-        centre_ids = list(centre_ids)
-        courses = courses.filter(centre_id__in=centre_ids)
-        sessions = sessions.filter(course__centre_id__in=centre_ids)
-        figures = figures.filter(centre_id__in=centre_ids)
-    rows: dict[Key, CentreYearFigure] = {}
-
-    def row(key: Key) -> CentreYearFigure:
-        if key not in rows:
-            rows[key] = CentreYearFigure(**_key_filter(key))
-        return rows[key]
-
-    for item in (
-        courses.annotate(y=ExtractYear("start_date"))
-        .values("centre_id", "y", "programme_kind_id")
-        .annotate(n=Count("id"))
-    ):
-        row((item["centre_id"], item["y"], item["programme_kind_id"])).classes = item["n"]
-    for item in (
-        sessions.annotate(y=ExtractYear("date"), c=F("course__centre_id"), k=F("course__programme_kind_id"))
-        .values("c", "y", "k")
-        .annotate(n=Count("id"), p=Sum("present"), w=Sum("women"), m=Sum("minorities"), last=Max("date"))
-    ):
-        figure = row((item["c"], item["y"], item["k"]))
-        figure.sessions, figure.participations = item["n"], item["p"]
-        figure.women, figure.minorities, figure.last_session_date = item["w"], item["m"], item["last"]
-    with transaction.atomic():
-        figures.delete()
-        CentreYearFigure.objects.bulk_create(rows.values(), batch_size=2000)
-    return len(rows)
 
 
 # --- Programme kinds -------------------------------------------------------------------------------------------
@@ -265,7 +143,7 @@ def course_create(*, centre, by, instructors: Iterable[Instructor] = (), **field
     course.save()
     if instructors:
         course.instructors.set(instructors)
-    _figures_apply({(centre.pk, course.start_date.year, course.programme_kind_id): _Delta(classes=1)})
+    figures_apply({(centre.pk, course.start_date.year, course.programme_kind_id): Counts(classes=1)})
     return course
 
 
@@ -276,9 +154,7 @@ def _sessions_by_year(course: Course) -> dict[int, dict]:
         .order_by()
         .annotate(y=ExtractYear("date"))
         .values("y")
-        .annotate(
-            n=Count("id"), p=Sum("present"), w=Sum("women"), m=Sum("minorities"), first=Min("date"), last=Max("date")
-        )
+        .annotate(**session_sums(), first=Min("date"), last=Max("date"))
     }
 
 
@@ -315,7 +191,7 @@ def course_update(*, course: Course, by, instructors: Iterable[Instructor] | Non
     if instructors is not None:
         course.instructors.set(instructors)
 
-    deltas: dict[Key, _Delta] = defaultdict(_Delta)
+    deltas: dict[Key, Counts] = defaultdict(Counts)
     deltas[(old.centre_id, old.start_date.year, old.programme_kind_id)].classes -= 1
     deltas[(old.centre_id, course.start_date.year, course.programme_kind_id)].classes += 1
     dates, refresh = {}, set()
@@ -326,7 +202,7 @@ def course_update(*, course: Course, by, instructors: Iterable[Instructor] | Non
             deltas[new_key].add_totals(1, item)
             dates[new_key] = item["last"]
             refresh.add((old.centre_id, year, old.programme_kind_id))
-    _figures_apply(dict(deltas), session_dates=dates, refresh_last=refresh)
+    figures_apply(dict(deltas), session_dates=dates, refresh_last=refresh)
     return course
 
 
@@ -339,7 +215,7 @@ def course_archive(*, course: Course, by) -> None:
     list(ClassSession.objects.select_for_update().filter(course=old).values_list("pk", flat=True))
     by_year = _sessions_by_year(old)
     _guard(by=by, centre=old.centre, years={old.start_date.year, *by_year})
-    deltas: dict[Key, _Delta] = defaultdict(_Delta)
+    deltas: dict[Key, Counts] = defaultdict(Counts)
     deltas[(old.centre_id, old.start_date.year, old.programme_kind_id)].classes -= 1
     for year, item in by_year.items():
         deltas[(old.centre_id, year, old.programme_kind_id)].add_totals(-1, item)
@@ -348,7 +224,7 @@ def course_archive(*, course: Course, by) -> None:
     _archive_rows(ClassSession.objects.filter(course=old), by=by, at=at, reason=with_it)
     _archive_rows(Enrolment.objects.filter(course=old), by=by, at=at, reason=with_it)
     _archive_rows([old], by=by, at=at, reason=_("Xóa lớp"))
-    _figures_apply(dict(deltas), refresh_last={(old.centre_id, y, old.programme_kind_id) for y in by_year})
+    figures_apply(dict(deltas), refresh_last={(old.centre_id, y, old.programme_kind_id) for y in by_year})
 
 
 @transaction.atomic
@@ -369,14 +245,14 @@ def course_restore(*, course: Course, by) -> Course:
     _restore_rows(sessions, by=by, reason=reason)
     _restore_rows(enrolments, by=by, reason=reason)
     _restore_rows([old], by=by, reason=_("Khôi phục lớp"))
-    deltas: dict[Key, _Delta] = defaultdict(_Delta)
+    deltas: dict[Key, Counts] = defaultdict(Counts)
     deltas[(old.centre_id, old.start_date.year, old.programme_kind_id)].classes += 1
     dates = {}
     for year, item in _sessions_by_year(old).items():
         key = (old.centre_id, year, old.programme_kind_id)
         deltas[key].add_totals(1, item)
         dates[key] = item["last"]
-    _figures_apply(dict(deltas), session_dates=dates)
+    figures_apply(dict(deltas), session_dates=dates)
     return old
 
 
@@ -463,10 +339,10 @@ def class_session_create(*, course: Course, by, **fields) -> ClassSession:
     _guard(by=by, centre=course.centre, years=[session.date.year])
     _check_instructors(centre_id=course.centre_id, instructors=[session.instructor])
     session.save()
-    key = _session_key(course, session.date)
-    delta = _Delta()
-    delta.add_session(1, session.present, session.women, session.minorities)
-    _figures_apply({key: delta}, session_dates={key: session.date})
+    key = session_key(course, session.date)
+    delta = Counts()
+    delta.add_session(1, session)
+    figures_apply({key: delta}, session_dates={key: session.date})
     return session
 
 
@@ -483,11 +359,11 @@ def class_session_update(*, session: ClassSession, by, **fields) -> ClassSession
     if session.instructor_id != old.instructor_id:
         _check_instructors(centre_id=course.centre_id, instructors=[session.instructor])
     session.save()
-    old_key, new_key = _session_key(course, old.date), _session_key(course, session.date)
-    deltas: dict[Key, _Delta] = defaultdict(_Delta)
-    deltas[old_key].add_session(-1, old.present, old.women, old.minorities)
-    deltas[new_key].add_session(1, session.present, session.women, session.minorities)
-    _figures_apply(
+    old_key, new_key = session_key(course, old.date), session_key(course, session.date)
+    deltas: dict[Key, Counts] = defaultdict(Counts)
+    deltas[old_key].add_session(-1, old)
+    deltas[new_key].add_session(1, session)
+    figures_apply(
         dict(deltas),
         session_dates={new_key: session.date},
         refresh_last=[old_key] if session.date < old.date or old_key != new_key else [],
@@ -500,11 +376,11 @@ def class_session_archive(*, session: ClassSession, by) -> None:
     """Delete a session as users see it: archived with its attendance and audit kept; the figures lose it."""
     old = ClassSession.objects.select_for_update().select_related("course__centre").get(pk=session.pk)
     _guard(by=by, centre=old.course.centre, years=[old.date.year])
-    key = _session_key(old.course, old.date)
-    delta = _Delta()
-    delta.add_session(-1, old.present, old.women, old.minorities)
+    key = session_key(old.course, old.date)
+    delta = Counts()
+    delta.add_session(-1, old)
     _archive_rows([old], by=by, at=timezone.now(), reason=_("Xóa buổi học"))
-    _figures_apply({key: delta}, refresh_last=[key])
+    figures_apply({key: delta}, refresh_last=[key])
 
 
 @transaction.atomic
@@ -522,10 +398,10 @@ def class_session_restore(*, session: ClassSession, by) -> ClassSession:
     _guard(by=by, centre=course.centre, years=[old.date.year])
     check_session_date(course=course, day=old.date)
     _restore_rows([old], by=by, reason=_("Khôi phục buổi học"))
-    key = _session_key(course, old.date)
-    delta = _Delta()
-    delta.add_session(1, old.present, old.women, old.minorities)
-    _figures_apply({key: delta}, session_dates={key: old.date})
+    key = session_key(course, old.date)
+    delta = Counts()
+    delta.add_session(1, old)
+    figures_apply({key: delta}, session_dates={key: old.date})
     return old
 
 
@@ -605,7 +481,7 @@ def _recount_sessions(*, enrolments: list[Enrolment], by) -> None:
             p=Count("id"), w=Count("id", filter=female), m=Count("id", filter=Q(enrolment__learner__is_minority=True))
         )
     }
-    audits, changed, deltas = [], [], defaultdict(_Delta)
+    audits, changed, deltas = [], [], defaultdict(Counts)
     for session in sessions:
         before = (session.present, session.women, session.minorities)
         after = counts.get(session.pk, (0, 0, 0))
@@ -617,7 +493,7 @@ def _recount_sessions(*, enrolments: list[Enrolment], by) -> None:
                 women_after=after[1], minorities_before=before[2], minorities_after=after[2],
             )
         )  # fmt: skip
-        key = _session_key(session.course, session.date)
+        key = session_key(session.course, session.date)
         deltas[key].participations += after[0] - before[0]
         deltas[key].women += after[1] - before[1]
         deltas[key].minorities += after[2] - before[2]
@@ -626,7 +502,7 @@ def _recount_sessions(*, enrolments: list[Enrolment], by) -> None:
     if changed:
         ClassSession.objects.bulk_update(changed, ["present", "women", "minorities"])
         AttendanceAudit.objects.bulk_create(audits)
-        _figures_apply(dict(deltas))
+        figures_apply(dict(deltas))
 
 
 @transaction.atomic
@@ -734,7 +610,7 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
         .select_related("learner")
         .only("id", "from_date", "until_date", "learner__gender", "learner__is_minority")
     )
-    rows, audits, deltas, changed = [], [], defaultdict(_Delta), []
+    rows, audits, deltas, changed = [], [], defaultdict(Counts), []
     for session in sessions:
         active = [e for e in enrolments if e.is_active_on(session.date)]
         chosen = presence[session.pk]
@@ -765,11 +641,10 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
             )
         )
         if after != before:
-            key = _session_key(course, session.date)
-            deltas[key].participations += after[0] - before[0]
-            deltas[key].women += after[1] - before[1]
-            deltas[key].minorities += after[2] - before[2]
+            key = session_key(course, session.date)
+            deltas[key].add_session(-1, session)
             session.present, session.women, session.minorities = after
+            deltas[key].add_session(1, session)
             changed.append(session)
     Attendance.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["session", "enrolment"], update_fields=["present"]
@@ -777,7 +652,7 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
     if changed:
         ClassSession.objects.bulk_update(changed, ["present", "women", "minorities"])
     AttendanceAudit.objects.bulk_create(audits)
-    _figures_apply(dict(deltas))
+    figures_apply(dict(deltas))
     return sessions
 
 

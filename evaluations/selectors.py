@@ -119,6 +119,21 @@ def evaluation_cycle(*, year: int) -> EvaluationCycle | None:
     return EvaluationCycle.objects.filter(year=year).first()
 
 
+def latest_approved_ratings(*, centre_ids) -> dict[int, tuple[int, str]]:
+    """Centre id → (year, rating) of its latest approved assessment (a merged centre's record on its
+    successor's page). One query."""
+    rows = (
+        Assessment.objects.using(read_db())
+        .filter(centre_id__in=list(centre_ids), status=Status.APPROVED)
+        .order_by("centre_id", "-year")
+        .values_list("centre_id", "year", "rating")
+    )
+    latest: dict[int, tuple[int, str]] = {}
+    for centre_id, year, rating in rows:
+        latest.setdefault(centre_id, (year, rating))
+    return latest
+
+
 def approved_ratings(assessments: list[Assessment]) -> dict[int, str]:
     """Year → official rating of the approved (locked) ones among `assessments`. No query."""
     return {a.year: a.rating for a in assessments if a.status == Status.APPROVED}

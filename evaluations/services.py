@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -37,6 +36,7 @@ from evaluations.models import (
     Rubric,
     RubricEvent,
 )
+from tthtcd_portal.uploads import upload_too_large
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -454,11 +454,9 @@ def assessment_submit(*, assessment: Assessment, version: int, by: User) -> Asse
 
 def assessment_attach(*, assessment: Assessment, uploaded, by: User) -> Attachment:
     """A signed report or evidence: pdf, jpg, png, docx or xlsx within MAX_UPLOAD_BYTES; not after lock."""
-    if uploaded.size > settings.MAX_UPLOAD_BYTES:
-        raise EvaluationError(
-            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-            % {"size": round(uploaded.size / 1048576, 1), "limit": round(settings.MAX_UPLOAD_BYTES / 1048576, 1)}
-        )
+    too_large = upload_too_large(uploaded)
+    if too_large:
+        raise EvaluationError(too_large)
     if PurePath(uploaded.name).suffix.lower() not in ATTACHMENT_SUFFIXES:
         raise EvaluationError(_("Chỉ nhận tệp PDF, ảnh JPG/PNG, Word (.docx) hoặc Excel (.xlsx)."))
     with transaction.atomic():

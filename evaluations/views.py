@@ -30,6 +30,7 @@ from evaluations.forms import (
 )
 from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, EvaluationCycle, Rubric
 from evaluations.services import EvaluationError, StaleAssessment
+from tthtcd_portal.params import id_param, int_param
 from tthtcd_portal.vietnamese import by_name
 
 Status = Assessment.Status
@@ -37,9 +38,9 @@ Status = Assessment.Status
 
 def _year(request: HttpRequest, default: int | None = None) -> int:
     """?nam=2025, else the latest rubric year, else this year."""
-    value = request.GET.get("nam") or request.POST.get("nam")
-    if value and value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
+    value = int_param(request.GET.get("nam") or request.POST.get("nam"), minimum=2000, maximum=2100)
+    if value is not None:
+        return value
     if default is not None:
         return default
     years = selectors.evaluation_years()
@@ -139,7 +140,7 @@ def distribution(request: HttpRequest) -> HttpResponse:
     years = selectors.evaluation_years()
     year = _year(request)
     compare = request.GET.get("so_voi")
-    compare_year = int(compare) if compare and compare.isdigit() and int(compare) < year else None
+    compare_year = int_param(compare, minimum=0, maximum=year - 1)
     if compare_year is None and compare is None:
         compare_year = next((y for y in years if y < year), None)
     rows = selectors.rating_distribution(user=request.user, year=year, compare_year=compare_year)
@@ -339,8 +340,8 @@ def _province_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     assessment = selectors.assessment_for_user(user=request.user, pk=pk)
     scoping.require_province_level(request.user)
     form = ReasonForm(request.POST) if action != "approve" else None
-    version = request.POST.get("version", "")
-    if not version.isdigit():
+    version = int_param(request.POST.get("version"), minimum=0)
+    if version is None:
         messages.error(request, _("Trang đã cũ; vui lòng tải lại."))
         return redirect("evaluations:detail", pk=assessment.pk)
     if form is not None and not form.is_valid():
@@ -348,16 +349,16 @@ def _province_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         return redirect("evaluations:detail", pk=assessment.pk)
     try:
         if action == "approve":
-            services.assessment_approve(assessment=assessment, version=int(version), by=request.user)
+            services.assessment_approve(assessment=assessment, version=version, by=request.user)
             messages.success(request, _("Đã phê duyệt xếp loại; đánh giá và số liệu năm của trung tâm đã khóa."))
         elif action == "return":
             services.assessment_return(
-                assessment=assessment, version=int(version), reason=form.cleaned_data["reason"], by=request.user
+                assessment=assessment, version=version, reason=form.cleaned_data["reason"], by=request.user
             )
             messages.success(request, _("Đã trả lại cho trung tâm kèm lý do."))
         else:
             services.assessment_unlock(
-                assessment=assessment, version=int(version), reason=form.cleaned_data["reason"], by=request.user
+                assessment=assessment, version=version, reason=form.cleaned_data["reason"], by=request.user
             )
             messages.success(request, _("Đã mở khóa; phiếu trở về trạng thái đề xuất."))
     except StaleAssessment as exc:
@@ -519,7 +520,8 @@ def assign_offices(request: HttpRequest) -> HttpResponse:
     offices = scoping.visible_offices(request.user).order_by(by_name())
     centres = Centre.objects.visible_to(request.user).active().with_units().order_by("commune__code")
     filter_office = request.GET.get("don_vi", "")
-    shown = centres.filter(review_office_id=filter_office) if filter_office.isdigit() else centres
+    office_id = id_param(filter_office)
+    shown = centres.filter(review_office_id=office_id) if office_id is not None else centres
     if filter_office == "none":
         shown = centres.filter(review_office__isnull=True)
     form = AssignOfficeForm(request.POST or None, offices=offices, centres=centres)

@@ -22,6 +22,7 @@ NAV_ITEMS = [
     (_("Đánh giá xếp loại"), "evaluations:home", ANY),
     (_("Số liệu"), "reports:dashboard", ANY),
     (_("Báo cáo"), "reports:exports", REVIEWER_OR_ABOVE),
+    (_("Tài khoản"), "staff_accounts:list", PROVINCE),
     (_("Nhập đơn vị hành chính"), "units:import", ADMIN),
 ]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import scoping
 from centres import selectors as centre_selectors
+from centres.models import Rating
 from courses import selectors as course_selectors
 from evaluations import selectors as evaluation_selectors
 from reports import audit
@@ -157,6 +158,31 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
     )
 
 
+@dataclass
+class PredecessorRow:
+    centre: object
+    totals: object | None  # courses.selectors.CentreTotals
+    rating_year: int | None
+    rating_label: str
+
+
+def predecessor_rows(predecessors: list) -> list[PredecessorRow]:
+    """The centres merged into this one, each with its kept figures over its years and its latest approved
+    rating: the new centre's staff see their predecessors' record (read-only) on their own page. Two queries
+    when there are predecessors, none otherwise."""
+    if not predecessors:
+        return []
+    ids = [p.pk for p in predecessors]
+    totals = course_selectors.centre_totals(centre_ids=ids)
+    ratings = evaluation_selectors.latest_approved_ratings(centre_ids=ids)
+    labels = dict(Rating.choices)
+    rows = []
+    for p in predecessors:
+        year, rating = ratings.get(p.pk, (None, ""))
+        rows.append(PredecessorRow(p, totals.get(p.pk), year, labels.get(rating, "")))
+    return rows
+
+
 # The registry's own kinds of change: the centre page's history section (the audit trail has them all).
 CENTRE_HISTORY_KINDS = ("trung-tam", "ban-giam-doc", "giang-vien", "phan-cong")
 CENTRE_HISTORY_SHOWN = 40
@@ -173,8 +199,10 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
     comparison = report_dashboard.centre_comparison(
         centre=centre, filters=filters, ratings=evaluation_selectors.approved_ratings(assessments)
     )
+    data = centre_selectors.centre_page(centre=centre, board_date=board_date)
     return {
-        "data": centre_selectors.centre_page(centre=centre, board_date=board_date),
+        "data": data,
+        "predecessors": predecessor_rows(data.predecessors),
         "comparison": comparison,
         "rows": comparison.year_rows(),
         "recent_classes": course_selectors.centre_recent_courses(user=user, centre=centre),

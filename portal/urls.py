@@ -13,6 +13,7 @@ centre_patterns = [path("<int:pk>/", views.centre_page, name="detail"), *centre_
 urlpatterns = [
     path("", views.home, name="home"),
     path("tai-khoan/", include("accounts.urls")),
+    path("tai-khoan/quan-ly/", include("staff_accounts.urls")),
     path("don-vi/", include("units.urls")),
     path("trung-tam/", include((centre_patterns, centre_urls.app_name))),
     path("lop-hoc/", include("courses.urls")),

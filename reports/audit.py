@@ -29,6 +29,7 @@ from accounts import scoping
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
 from courses.models import AttendanceAudit, ClassSession, Course, Enrolment, Learner
 from evaluations.models import Assessment, AssessmentEvent
+from staff_accounts.models import AccountChange
 from tthtcd_portal.db_router import read_db
 
 ACTIONS = {"+": gettext_lazy("Thêm mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
@@ -51,6 +52,8 @@ class Source:
     related: tuple[str, ...]  # select_related for the label and the centre column
     describe: Callable[[models.Model], tuple[str, Centre | None]]  # (object label, centre)
     history: bool = True
+    # Rows scoped by something other than a centre (account changes: by province): the Q for a user.
+    scope_q: Callable | None = None
 
     @property
     def pk(self) -> str:
@@ -58,12 +61,16 @@ class Source:
 
     def scoped(self, user) -> models.QuerySet:
         qs = self.model._default_manager.using(read_db())
+        if self.scope_q is not None:
+            return qs.filter(self.scope_q(user))
         if self.centre_path is None:  # an instructor belongs to the centres that assign them
             teaching = scoping.scoped(user, InstructorAssignment.objects.using(read_db()), "centre")
             return qs.filter(id__in=teaching.values("instructor_id"))
         return scoping.scoped(user, qs, self.centre_path)
 
     def for_centre(self, qs: models.QuerySet, centre: Centre) -> models.QuerySet:
+        if self.scope_q is not None:  # an account change concerns a centre through the account's centre
+            return qs.filter(account__centre=centre)
         if self.centre_path is None:
             return qs.filter(id__in=InstructorAssignment.objects.filter(centre=centre).values("instructor_id"))
         return qs.filter(**{self.centre_path + ("__id" if self.centre_path else "id"): centre.pk})
@@ -188,6 +195,18 @@ SOURCES: dict[str, Source] = {
             ("actor", "assessment__centre"),
             lambda r: (_("Đánh giá năm %(year)s") % {"year": r.assessment.year}, r.assessment.centre),
             history=False,
+        ),
+        Source(
+            "tai-khoan",
+            gettext_lazy("Tài khoản"),
+            AccountChange,
+            None,
+            "at",
+            "by",
+            ("by", "account__centre", "account__office"),
+            lambda r: (f"{r.account.display_name} ({r.account.username})", r.account.centre),
+            history=False,
+            scope_q=scoping.account_changes_q,
         ),
     ]
 }
@@ -357,6 +376,10 @@ def _history_entry(source: Source, record, before) -> AuditEntry:
 
 def _plain_entry(source: Source, row) -> AuditEntry:
     label, centre = source.describe(row)
+    if isinstance(row, AccountChange):
+        changes = [Change(capfirst(name), old, new) for name, (old, new) in row.changes.items()]
+        unit = centre.name if centre else (row.account.office.name if row.account.office else "")
+        return AuditEntry(row.at, person(row.by), str(source.label), label, unit, row.get_action_display(), changes)
     if isinstance(row, AttendanceAudit):
         changes = [
             Change(str(_("Số người dự")), _text(row.present_before), _text(row.present_after)),

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from centres.models import Centre
+from courses.figures import FIGURE_FIELDS, Counts, figure_sums
 from courses.models import CentreYearFigure
 from evaluations.models import Assessment, Rating
 from tthtcd_portal.db_router import read_db
@@ -77,23 +78,18 @@ def current_cycle_year(today: datetime.date | None = None) -> int:
     return today.year - 1
 
 
-@dataclass
-class Figures:
-    centres: int = 0
-    classes: int = 0
-    sessions: int = 0
-    participations: int = 0
-    women: int = 0
-    minorities: int = 0
-    ratings: Counter = field(default_factory=Counter)
+class Figures(Counts):
+    """A row's figures for a year: the five counts (courses.figures), the centres counted and their approved
+    ratings."""
+
+    def __init__(self, *, centres: int = 0, ratings: Counter | None = None, **counts: int) -> None:
+        super().__init__(**counts)
+        self.centres = centres
+        self.ratings = Counter(ratings or {})
 
     def add(self, other: Figures) -> None:
+        super().add(other)
         self.centres += other.centres
-        self.classes += other.classes
-        self.sessions += other.sessions
-        self.participations += other.participations
-        self.women += other.women
-        self.minorities += other.minorities
         self.ratings.update(other.ratings)
 
     @property
@@ -306,24 +302,8 @@ def _figures_by_centre_year(*, scope_prefixed: Q, filters: DashboardFilters) -> 
     qs = CentreYearFigure.objects.using(read_db()).filter(scope_prefixed, year__in=filters.years_to_read)
     if filters.programme_kind_id:
         qs = qs.filter(programme_kind_id=filters.programme_kind_id)
-    rows = qs.values("centre_id", "year").annotate(
-        classes_sum=Sum("classes"),
-        sessions_sum=Sum("sessions"),
-        participations_sum=Sum("participations"),
-        women_sum=Sum("women"),
-        minorities_sum=Sum("minorities"),
-    )
-    return {
-        (r["centre_id"], r["year"]): Figures(
-            centres=1,
-            classes=r["classes_sum"] or 0,
-            sessions=r["sessions_sum"] or 0,
-            participations=r["participations_sum"] or 0,
-            women=r["women_sum"] or 0,
-            minorities=r["minorities_sum"] or 0,
-        )
-        for r in rows.order_by()
-    }
+    rows = qs.values("centre_id", "year").annotate(**figure_sums())
+    return {(r["centre_id"], r["year"]): Figures.from_sums(r, centres=1) for r in rows.order_by()}
 
 
 def _approved_ratings(*, scope_prefixed: Q, years: list[int]) -> list[tuple[int, int, str]]:
@@ -342,14 +322,17 @@ def data_stamp() -> tuple:
     data; the dashboards' cache key, so a session saved now shows on the next load. The sums catch a change
     whose transaction committed after a later one (its updated_at then hides behind the later maximum).
     Costs a scan of the figures table (~30,000 rows a province-decade: a few ms), not of the sessions."""
+    figures = CentreYearFigure._meta.db_table
+    sums = "".join(
+        f" || ':' || COALESCE(SUM({CentreYearFigure._meta.get_field(name).column}), 0)" for name in FIGURE_FIELDS
+    )
+    assessments = Assessment._meta.db_table
     with connections[read_db()].cursor() as cursor:
         cursor.execute(
-            "SELECT (SELECT COUNT(*) || ':' || COALESCE(SUM(classes), 0) || ':' || COALESCE(SUM(sessions), 0)"
-            " || ':' || COALESCE(SUM(participations), 0) || ':' || COALESCE(SUM(women), 0)"
-            " || ':' || COALESCE(SUM(minorities), 0) FROM courses_centreyearfigure),"
-            " (SELECT MAX(updated_at) FROM courses_centreyearfigure),"
-            " (SELECT COUNT(*) FROM evaluations_assessment),"
-            " (SELECT COALESCE(SUM(version), 0) FROM evaluations_assessment)"
+            f"SELECT (SELECT COUNT(*){sums} FROM {figures}),"  # table and column names from the models
+            f" (SELECT MAX(updated_at) FROM {figures}),"
+            f" (SELECT COUNT(*) FROM {assessments}),"
+            f" (SELECT COALESCE(SUM(version), 0) FROM {assessments})"
         )
         return tuple(str(value) for value in cursor.fetchone())
 
@@ -510,10 +493,6 @@ class CentreComparison:
         ]
 
 
-def fig_values(f: Figures) -> tuple[int, int, int, int, int]:
-    return (f.classes, f.sessions, f.participations, f.women, f.minorities)
-
-
 def centre_comparison(
     *, centre: Centre, filters: DashboardFilters, ratings: dict[int, str] | None = None
 ) -> CentreComparison:
@@ -538,8 +517,8 @@ def centre_comparison(
     own: dict[int, Figures] = {}
     kinds: dict[str, Figures] = {}
     for f in own_qs.select_related("programme_kind").order_by("year", "programme_kind__order"):
-        fig = Figures(1, f.classes, f.sessions, f.participations, f.women, f.minorities)
-        own.setdefault(f.year, Figures(centres=1)).add(Figures(0, *fig_values(fig)))
+        fig = Figures.of(f, centres=1)
+        own.setdefault(f.year, Figures(centres=1)).add(Figures.of(f))
         if f.year == filters.year_to:
             kinds.setdefault(f.programme_kind.name, Figures()).add(fig)
 
@@ -584,16 +563,8 @@ def participation_by_kind(*, scope: Q, filters: DashboardFilters) -> dict[tuple[
     if filters.programme_kind_id:
         qs = qs.filter(programme_kind_id=filters.programme_kind_id)
     out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Figures)))
-    for r in (
-        qs.order_by()
-        .values("centre_id", "year", "programme_kind_id")
-        .annotate(p=Sum("participations"), w=Sum("women"), m=Sum("minorities"), c=Sum("classes"))
-    ):
-        f = out[group[r["centre_id"]]][r["year"]][r["programme_kind_id"]]
-        f.participations += r["p"] or 0
-        f.women += r["w"] or 0
-        f.minorities += r["m"] or 0
-        f.classes += r["c"] or 0
+    for r in qs.order_by().values("centre_id", "year", "programme_kind_id").annotate(**figure_sums()):
+        out[group[r["centre_id"]]][r["year"]][r["programme_kind_id"]].add(Figures.from_sums(r))
     return out
 
 

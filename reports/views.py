@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from reports.exports.base import scope_label
 from reports.filters import DashboardFilter, ReportSettingsForm, filters_to_params, grouping_label
 from reports.models import ExportJob
 from reports.official import OFFICIAL_REPORTS, report_settings_for
+from tthtcd_portal.pagination import paginate
 from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE, filename_for, table_response
 
 # Exports with more rows than this run in the background (a few seconds of work at ~10,000 rows/s).
@@ -275,7 +275,7 @@ def audit_trail(request):
     province (reports/audit.py says what it reads and what it costs)."""
     scoping.require_province_level(request.user)
     form, filters = audit.filter_form(request.user, request.GET)
-    page = Paginator(audit.entry_keys(request.user, filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = paginate(request, audit.entry_keys(request.user, filters), AUDIT_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("trang", None)
     return render(

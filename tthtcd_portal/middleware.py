@@ -18,6 +18,9 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
 from django.utils.cache import add_never_cache_headers
 
+from tthtcd_portal.params import int_param
+from tthtcd_portal.uploads import megabytes
+
 
 class _QueryCounter:
     def __init__(self) -> None:
@@ -107,7 +110,7 @@ class UploadSizeLimitMiddleware:
 
     def __call__(self, request):
         raw = request.META.get("CONTENT_LENGTH") or ""
-        length = int(raw) if raw.isdigit() else 0
+        length = int_param(raw, minimum=0) or 0
         if request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/"):
             if length > settings.MAX_UPLOAD_BYTES + self.MULTIPART_OVERHEAD:
                 return _too_large(request, length, settings.MAX_UPLOAD_BYTES, upload=True)
@@ -123,10 +126,9 @@ def _too_large(request, length: int, limit: int, *, upload: bool):
     back = request.META.get("HTTP_REFERER", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""
-    megabytes = 1024 * 1024
     context = {
-        "size": round(length / megabytes, 1),
-        "limit": round(limit / megabytes, 1),
+        "size": megabytes(length),
+        "limit": megabytes(limit),
         "upload": upload,
         "back": back,
     }

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "units",
     "centres",
+    "staff_accounts",
     "courses",
     "evaluations",
     "reports",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     # refused from its Content-Length with a 413 page (tthtcd_portal/middleware.py).
     "tthtcd_portal.middleware.UploadSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A first-time password given by the province is changed before anything else (accounts/middleware.py).
+    "accounts.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

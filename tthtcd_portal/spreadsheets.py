@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from tthtcd_portal.uploads import upload_too_large
 from tthtcd_portal.vietnamese import clean_name
 
 ALLOWED_SUFFIXES = {".xlsx", ".csv"}
@@ -45,12 +46,9 @@ def _suffix(name: str) -> str:
 
 def check_upload(uploaded) -> None:
     """Size and type, before anything else reads the file."""
-    max_bytes = settings.MAX_UPLOAD_BYTES
-    if uploaded.size > max_bytes:
-        raise SpreadsheetError(
-            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-            % {"size": round(uploaded.size / 1048576, 1), "limit": round(max_bytes / 1048576, 1)}
-        )
+    too_large = upload_too_large(uploaded)
+    if too_large:
+        raise SpreadsheetError(too_large)
     if _suffix(uploaded.name) not in ALLOWED_SUFFIXES:
         raise SpreadsheetError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
 

@@ -88,7 +88,9 @@ BOARD_COLUMNS = [
     Column(gettext_lazy("Chức danh"), TEXT, 16, "position"),
     Column(gettext_lazy("Chức vụ chính"), TEXT, 30, "main_post"),
     Column(gettext_lazy("Chuyên trách/kiêm nhiệm"), TEXT, 14, "engagement"),
-    Column(gettext_lazy("Quyết định bổ nhiệm"), TEXT, 20, "appointment_decision"),
+    Column(gettext_lazy("Số quyết định bổ nhiệm"), TEXT, 20, "appointment_decision"),
+    Column(gettext_lazy("Ngày quyết định"), DATE, None, "decision_date"),
+    Column(gettext_lazy("Người ký quyết định"), TEXT, 26, "decision_signer"),
     Column(gettext_lazy("Bắt đầu nhiệm kỳ"), DATE, None, "term_start"),
     Column(gettext_lazy("Kết thúc nhiệm kỳ"), DATE, None, "term_end"),
 ]

@@ -113,12 +113,16 @@ def test_an_old_code_missing_from_the_register_stops_everything(thai_binh, tmp_p
     assert Centre.objects.active().count() == 242  # all or nothing
 
 
-def test_a_director_stays_with_the_old_centre(thai_binh):
+def test_a_director_stays_with_the_old_centre_and_leaves_office_with_it(thai_binh):
     centre = Centre.objects.get(commune__code="12694")
     director = BoardMember.objects.get(centre=centre, position="giam_doc", term_end__isnull=True)
     run("import_commune_mapping", MAPPING)
     director.refresh_from_db()
-    assert director.centre_id == centre.pk and director.term_end is None
+    assert director.centre_id == centre.pk and director.term_end == datetime.date(2025, 6, 30)
+    # A second run changes nothing (no second history row).
+    changes = director.history.count()
+    run("import_commune_mapping", MAPPING)
+    assert director.history.count() == changes
 
 
 # --- Closing the old districts and province ---------------------------------------------------------

@@ -109,3 +109,47 @@ def test_a_merged_centre_cannot_be_changed(world):
         services.centre_update(centre=world.centre_b, fields={"rooms": 9}, by=world.official)
     with pytest.raises(ValidationError):
         services.board_member_create(centre=world.centre_b, fields=director(position="uy_vien"), by=world.official)
+
+
+def test_a_merger_ends_the_old_boards_terms_the_day_before_and_keeps_the_history(world):
+    running = BoardMemberFactory(centre=world.centre_b, position=GD, term_start=D(2021, 7, 1), term_end=None)
+    later = BoardMemberFactory(
+        centre=world.centre_b, position=BoardMember.Position.UY_VIEN, term_start=D(2021, 7, 1), term_end=D(2026, 6, 30)
+    )
+    past = BoardMemberFactory(
+        centre=world.centre_b, position=BoardMember.Position.UY_VIEN, term_start=D(2016, 7, 1), term_end=D(2021, 6, 30)
+    )
+    target_member = BoardMemberFactory(centre=world.centre_a, position=GD, term_start=D(2021, 7, 1), term_end=None)
+    services.centres_merge(sources=[world.centre_b], target=world.centre_a, on_date=D(2025, 7, 1), by=world.official)
+    for m in (running, later, past, target_member):
+        m.refresh_from_db()
+    assert running.term_end == later.term_end == D(2025, 6, 30)
+    assert past.term_end == D(2021, 6, 30)  # an ended term is left as it was
+    assert target_member.term_end is None  # the new centre's board is its own
+    change = running.history.first()
+    assert change.term_end == D(2025, 6, 30) and change.history_user == world.official
+    assert "sáp nhập" in change.history_change_reason
+    # Nobody of the old board is in office on the merger date any more.
+    assert not BoardMember.objects.filter(BoardMember.in_office_q(D(2025, 7, 1)), centre=world.centre_b).exists()
+
+
+def test_the_data_migration_ends_the_terms_of_centres_merged_before_it(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("centres.migrations.0004_board_decision_and_merged_terms")
+    member = BoardMemberFactory(centre=world.centre_b, position=GD, term_start=D(2021, 7, 1), term_end=None)
+    Centre.objects.filter(pk=world.centre_b.pk).update(
+        status=Centre.Status.MERGED, status_date=D(2025, 7, 1), merged_into=world.centre_a
+    )
+    migration.end_terms_of_merged_centres(apps, None)
+    member.refresh_from_db()
+    assert member.term_end == D(2025, 6, 30)
+
+
+def test_a_decision_date_or_signer_without_its_number_is_refused_by_the_database(world):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BoardMemberFactory(centre=world.centre_a, appointment_decision="", decision_signer="Chủ tịch UBND xã")

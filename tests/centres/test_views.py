@@ -387,3 +387,54 @@ def test_linking_an_instructor_of_another_province_or_as_a_reviewer_is_refused(w
     url = reverse("centres:instructor_link", args=[world.centre_a.pk])
     assert client_for(world.staff_a).post(url, {"instructor": stranger.pk}).status_code == 404
     assert client_for(world.reviewer_x).post(url, {"instructor": stranger.pk}).status_code == 403
+
+
+def test_board_appointment_records_the_decision_and_refuses_half_of_one(world, client_for):
+    client = client_for(world.staff_a)
+    response = client.post(
+        url("board_add", world.centre_a.pk),
+        board_post(appointment_decision="", decision_date="2025-07-05", decision_signer="Chủ tịch UBND xã"),
+    )
+    assert response.status_code == 200
+    assert "Nhập số quyết định bổ nhiệm trước ngày và người ký." in response.content.decode()
+    assert not BoardMember.objects.filter(centre=world.centre_a).exists()
+    response = client.post(
+        url("board_add", world.centre_a.pk),
+        board_post(
+            term_start="2025-07-05",
+            appointment_decision="15/QĐ-UBND",
+            decision_date="2025-07-02",
+            decision_signer="Chủ tịch UBND xã",
+        ),
+    )
+    assert response.status_code == 302
+    member = BoardMember.objects.get(centre=world.centre_a)
+    assert (member.appointment_decision, member.decision_date, member.decision_signer) == (
+        "15/QĐ-UBND",
+        D(2025, 7, 2),
+        "Chủ tịch UBND xã",
+    )
+    body = client.get(url("detail", world.centre_a.pk)).content.decode()
+    assert "15/QĐ-UBND, 02/07/2025" in body and "Chủ tịch UBND xã" in body
+
+
+def test_new_centres_staff_see_their_predecessors_figures_and_ratings_read_only(world, client_for):
+    FigureFactory(centre=world.centre_b, year=2023, sessions=40, participations=1200)
+    FigureFactory(centre=world.centre_b, year=2024, sessions=35, participations=1100)
+    AssessmentFactory(centre=world.centre_b, year=2024, status=Assessment.Status.APPROVED, rating="kha")
+    AssessmentFactory(centre=world.centre_b, year=2023, status=Assessment.Status.APPROVED, rating="tot")
+    services.centres_merge(sources=[world.centre_b], target=world.centre_a, on_date=D(2025, 7, 1), by=world.official)
+    response = client_for(world.staff_a).get(url("detail", world.centre_a.pk))
+    body = response.content.decode()
+    section = body[body.index('data-testid="predecessors"') :]
+    section = section[: section.index("</section>")]
+    assert world.centre_b.name in section
+    assert "01/07/2025" in section
+    assert "75" in section and "2.300" in section and "2023–2024" in section
+    assert "Khá" in section and "(2024)" in section
+    # Read-only for the new centre's staff: no link into a page they cannot open, no edit action.
+    assert f'href="{url("detail", world.centre_b.pk)}"' not in section
+    assert client_for(world.staff_a).get(url("detail", world.centre_b.pk)).status_code == 404
+    # The province opens the old centre's own page from there.
+    body = client_for(world.official).get(url("detail", world.centre_a.pk)).content.decode()
+    assert f'href="{url("detail", world.centre_b.pk)}"' in body

@@ -58,6 +58,10 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("courses:enrolment_delete", "pk"): Obj(lambda f: f.world.enrolment),
     ("archive_restore", "pk"): Obj(lambda f: _archived_class(f.world)),
     ("archive_restore", "kind"): Value(lambda f: "lop"),
+    # A staff account of the province (staff_accounts): people, not a centre's data (see NOT_A_CENTRES_DATA).
+    ("staff_accounts", "pk"): Value(
+        lambda f: __import__("accounts.models").models.User.objects.filter(role="centre_staff").first().pk
+    ),
     ("evaluations", "pk"): Obj(lambda f: f.world.assessment),
     ("evaluations", "attachment_id"): Obj(lambda f: f.world.attachment),
     ("*", "office_pk"): Obj(lambda f: f.world.office),
@@ -203,6 +207,13 @@ NOT_A_CENTRES_DATA = {
     "reports:export_start": "an export reads; the job row it makes is the user's",
     "reports:job_restart": "an export reads; the job row it makes is the user's",
     "reports:settings": "the province's report header",
+    "staff_accounts:create": "accounts are people, not a centre's data (a merged centre is not offered)",
+    "staff_accounts:edit": "accounts are people, not a centre's data",
+    "staff_accounts:deactivate": "accounts are people, not a centre's data",
+    "staff_accounts:reactivate": "accounts are people, not a centre's data",
+    "staff_accounts:password": "accounts are people, not a centre's data",
+    "staff_accounts:import": "accounts are people, not a centre's data (a merged centre is not offered)",
+    "staff_accounts:import_confirm": "accounts are people, not a centre's data",
 }
 
 ALLOWED: dict[str, dict[str, str]] = {

@@ -17,7 +17,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from courses.services import figures_rebuild
+from courses.figures import figures_rebuild
 from tests.platform.test_url_scoping import checked_routes, walk
 from tests.platform.url_objects import Filler
 

@@ -30,8 +30,9 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from background.management.commands.db_worker import ResilientWorker
+from courses.figures import figures_rebuild
 from courses.models import ClassSession, Course
-from courses.services import class_session_create, figures_rebuild
+from courses.services import class_session_create
 from reports import services
 from reports.models import ExportJob
 from tests.clock import this_year

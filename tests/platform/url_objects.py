@@ -184,6 +184,9 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     # The rubric is the deployment's (one province per deployment, docs/evaluations.md): not an object of a
     # centre. Its pages are province-level and tested in tests/evaluations (403 for everyone else).
     ("evaluations", "criterion_id"): Value(_criterion),
+    # staff_accounts: an account of another province's centre is outside other_official's scope; staff and
+    # reviewers are refused the whole app (403, tests/staff_accounts).
+    ("staff_accounts", "pk"): Obj(lambda f: f.world.staff_b),
     # --- exports branch: reports:audit (/bao-cao/nhat-ky/) takes no URL keyword (filters are GET parameters;
     # a centre of another unit there is a 404, tested in tests/reports/test_audit.py). The list exports run
     # through reports:export, whose code the entry above fills. Nothing new to fill.

@@ -89,3 +89,23 @@ def test_rows_are_consumed_lazily_and_progress_is_reported(world):
     assert sum(1 for _ in sheet.iter_rows(min_row=HEADER_ROW + 1, max_col=1, values_only=True)) == 5000
     assert seen == [2000, 4000, 5000]
     os.unlink(path)
+
+
+def test_a_long_export_makes_its_cells_once_not_once_a_row(world, monkeypatch):
+    """The sessions export's speed (docs/performance.md): every column reuses one cell, and the sheet takes
+    them as they are; openpyxl's own path made a new cell after each styled one, row after row."""
+    from openpyxl.cell import cell as openpyxl_cell
+
+    made = []
+    init = openpyxl_cell.Cell.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(1)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(openpyxl_cell.Cell, "__init__", counted)
+    rows = ([f"Trung tâm {i}", i, Decimal("55.2"), datetime.date(2024, 3, 5), Decimal("2.5")] for i in range(2000))
+    path = write_table(title="Lớn", context=ExportContext(unit="P", made_by="A"), columns=COLUMNS, rows=rows)
+    monkeypatch.undo()
+    os.unlink(path)
+    assert len(made) < 50  # title and header cells, one per column: not 2,000 × 4

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from courses.services import figures_rebuild
+from courses.figures import figures_rebuild
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('centres', '0003_vietnamese_name_order'),
+        ('centres', '0004_board_decision_and_merged_terms'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
