@@ -21,6 +21,10 @@ class BoardMemberAdmin(SimpleHistoryAdmin):
     list_select_related = ["centre"]
     autocomplete_fields = ["centre"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Nothing is destroyed (issue 14.2): a term is deleted from its edit page, archived, restorable.
+        return False
+
 
 class AssignmentInline(admin.TabularInline):
     model = InstructorAssignment

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import centre_q
+from tthtcd_portal.archive import Archivable, ArchivableQuerySet, every_row_manager, live_manager
 from tthtcd_portal.vietnamese import by_name, person_order
 
 # Vietnamese phone numbers: 10 digits starting with 0 (mobiles and landlines since 2017), optional +84.
@@ -141,7 +142,7 @@ class Engagement(models.TextChoices):
     PART_TIME = "part_time", _("Kiêm nhiệm")
 
 
-class BoardMemberQuerySet(models.QuerySet):
+class BoardMemberQuerySet(ArchivableQuerySet):
     def on_date(self, day):
         """Members in office on `day` (BoardMember.in_office_q)."""
         return self.filter(BoardMember.in_office_q(day))
@@ -150,7 +151,7 @@ class BoardMemberQuerySet(models.QuerySet):
         return self.filter(term_end__lt=day)
 
 
-class BoardMember(models.Model):
+class BoardMember(Archivable):
     """One term of one person on a centre's management board (Ban Giám đốc). A member who leaves keeps
     the row with its term_end: the board on any past date can be shown."""
 
@@ -189,10 +190,12 @@ class BoardMember(models.Model):
     term_end = models.DateField(_("kết thúc nhiệm kỳ"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = BoardMemberQuerySet.as_manager()
+    objects = live_manager(BoardMemberQuerySet)
+    all_objects = every_row_manager(BoardMemberQuerySet)
 
     class Meta:
         ordering = ["centre", "position", "-term_start", *person_order()]
+        default_manager_name = "objects"
         verbose_name = _("thành viên Ban Giám đốc")
         verbose_name_plural = _("thành viên Ban Giám đốc")
         constraints = [
@@ -205,8 +208,8 @@ class BoardMember(models.Model):
             # dated terms are refused by services.board_member_* (an exclusion constraint needs PostgreSQL).
             models.UniqueConstraint(
                 fields=["centre"],
-                condition=Q(position="giam_doc", term_end__isnull=True),
-                name="board_one_open_director",
+                condition=Q(position="giam_doc", term_end__isnull=True, archived_at__isnull=True),
+                name="board_one_open_live_director",
                 violation_error_message=_("Trung tâm đã có một Giám đốc đang tại nhiệm."),
             ),
             # A decision is named by its number: a date or a signer without one is a half-entered decision.
@@ -223,8 +226,9 @@ class BoardMember(models.Model):
     @staticmethod
     def in_office_q(day, prefix: str = "") -> Q:
         """The one "in office on a date" rule: term_start ≤ day ≤ term_end, an open term counting as running.
-        `prefix` reaches board members through a relation ("board_members__" from Centre)."""
-        return Q(**{f"{prefix}term_start__lte": day}) & (
+        `prefix` reaches board members through a relation ("board_members__" from Centre), where the default
+        manager's hiding of archived terms does not reach, so the rule says it too."""
+        return Q(**{f"{prefix}archived_at__isnull": True, f"{prefix}term_start__lte": day}) & (
             Q(**{f"{prefix}term_end__isnull": True}) | Q(**{f"{prefix}term_end__gte": day})
         )
 

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.scoping import require_province_level
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, centre_default_name
 from units.models import REFORM_DATE, Commune
 
@@ -185,6 +186,27 @@ def board_member_end(*, member: BoardMember, term_end: datetime.date, by: User) 
     """End a member's term on `term_end`; the row stays as history."""
     member.term_end = term_end
     _save_member(member, by, _("Kết thúc nhiệm kỳ"))
+    return member
+
+
+@transaction.atomic
+def board_member_archive(*, member: BoardMember, by: User) -> None:
+    """Delete a board term as users see it (entered by mistake): archived, its history kept; a provincial official
+    can restore it. A term that really ended is ended (board_member_end), not deleted."""
+    if not member.centre.is_active:
+        raise ValidationError(_("Trung tâm đã sáp nhập hoặc giải thể, chỉ được xem."))
+    member.archived_at, member.archived_by = timezone.now(), by
+    _save(member, by, _("Xóa thành viên Ban Giám đốc"), update_fields=["archived_at", "archived_by"])
+
+
+@transaction.atomic
+def board_member_restore(*, member: BoardMember, by: User) -> BoardMember:
+    """Bring back an archived term, refused when it would now clash with the Giám đốc of the same time."""
+    require_province_level(by)
+    if member.archived_at is None:
+        raise ValidationError(_("Thành viên này không ở trong lưu trữ."))
+    member.archived_at, member.archived_by = None, None
+    _save_member(member, by, _("Khôi phục thành viên Ban Giám đốc"))
     return member
 
 

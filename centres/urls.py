@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/ban-giam-doc/them/", views.board_member_add, name="board_add"),
     path("<int:pk>/ban-giam-doc/<int:member_pk>/sua/", views.board_member_edit, name="board_edit"),
     path("<int:pk>/ban-giam-doc/<int:member_pk>/ket-thuc/", views.board_member_end, name="board_end"),
+    path("<int:pk>/ban-giam-doc/<int:member_pk>/xoa/", views.board_member_delete, name="board_delete"),
     path("<int:pk>/giang-vien/them/", views.instructor_add, name="instructor_add"),
     path("<int:pk>/giang-vien/them-nguoi-co-san/", views.instructor_link, name="instructor_link"),
     path("<int:pk>/giang-vien/<int:link_pk>/sua/", views.instructor_edit, name="instructor_edit"),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -177,7 +178,12 @@ def board_member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
             messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": member.full_name})
             return redirect("centres:detail", pk=centre.pk)
     title = _("Sửa thành viên Ban Giám đốc: %(name)s") % {"name": member.full_name}
-    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
+    delete = {
+        "url": reverse("centres:board_delete", args=[centre.pk, member.pk]),
+        "label": _("Xóa thành viên này (nhập nhầm)"),
+        "confirm": _("Xóa %(name)s khỏi Ban Giám đốc?") % {"name": member.full_name},
+    }
+    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title, "delete": delete})
 
 
 @login_required
@@ -193,6 +199,25 @@ def board_member_end(request: HttpRequest, pk: int, member_pk: int) -> HttpRespo
             return redirect("centres:detail", pk=centre.pk)
     title = _("Kết thúc nhiệm kỳ: %(name)s") % {"name": member.full_name}
     return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
+
+
+@login_required
+@require_POST
+def board_member_delete(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """Delete a term entered by mistake (archived; the province can restore). A term that ended is ended."""
+    centre = _editable_centre(request, pk)
+    member = _member(request, centre, member_pk)
+    try:
+        services.board_member_archive(member=member, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã xóa %(name)s khỏi Ban Giám đốc. Sở GD&ĐT có thể khôi phục nếu xóa nhầm.")
+            % {"name": member.full_name},
+        )
+    return redirect("centres:detail", pk=centre.pk)
 
 
 # --- Instructors -----------------------------------------------------------------------------------

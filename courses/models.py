@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tthtcd_portal.archive import Archivable
 from tthtcd_portal.vietnamese import by_name, person_order
 
 
@@ -75,7 +76,7 @@ class CentreYearFigure(FigureCounts):
         return f"{self.centre} {self.year} {self.programme_kind}"
 
 
-class Course(models.Model):
+class Course(Archivable):
     """A class (lớp học) or a thematic talk series (chuyên đề) of one centre.
 
     An open talk records a head count per session; a roster class enrols learners and derives its session
@@ -140,7 +141,7 @@ class Course(models.Model):
         return self.format == self.Format.ROSTER
 
 
-class ClassSession(models.Model):
+class ClassSession(Archivable):
     """One session (buổi học). For a roster class present/women/minorities are derived from Attendance."""
 
     course = models.ForeignKey(Course, verbose_name=_("lớp học"), on_delete=models.CASCADE, related_name="sessions")
@@ -200,7 +201,7 @@ class ClassSession(models.Model):
         return self.instructor.full_name if self.instructor_id else self.instructor_name
 
 
-class Learner(models.Model):
+class Learner(Archivable):
     """A person on a centre's rosters, reused across its classes."""
 
     class Gender(models.TextChoices):
@@ -240,7 +241,7 @@ class Learner(models.Model):
         return self.full_name
 
 
-class Enrolment(models.Model):
+class Enrolment(Archivable):
     course = models.ForeignKey(Course, verbose_name=_("lớp học"), on_delete=models.CASCADE, related_name="enrolments")
     learner = models.ForeignKey(
         Learner, verbose_name=_("người học"), on_delete=models.PROTECT, related_name="enrolments"
@@ -257,7 +258,8 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "learner"],
-                name="enrolment_once_per_course",
+                condition=Q(archived_at__isnull=True),
+                name="enrolment_once_per_live_course",
                 violation_error_message=_("Người này đã ghi danh vào lớp."),
             ),
             models.CheckConstraint(

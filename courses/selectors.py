@@ -115,6 +115,18 @@ def course_sessions(course: Course) -> list[ClassSession]:
     return list(ClassSession.objects.filter(course=course).select_related("instructor").order_by("date", "id"))
 
 
+def learner_for_user(user, pk: int) -> Learner:
+    """One live learner in the user's scope, or 404. One query (centre joined)."""
+    return scoping.get_scoped_or_404(user, Learner.objects.select_related("centre"), "centre", pk=pk)
+
+
+def enrolment_for_user(user, pk: int) -> Enrolment:
+    """One live enrolment in the user's scope, or 404. One query (class, centre and learner joined)."""
+    return scoping.get_scoped_or_404(
+        user, Enrolment.objects.select_related("course__centre", "learner"), "course__centre", pk=pk
+    )
+
+
 def course_enrolments(course: Course) -> list[Enrolment]:
     """Enrolments with their learners. One query."""
     return list(
@@ -177,14 +189,15 @@ def month_sessions(course: Course, year: int, month: int) -> list[ClassSession]:
 def centre_learners() -> QuerySet:
     """Learners with the number of classes each is enrolled in, by name; the learners list filters it to one
     centre (courses.filters.LearnerFilter). One query."""
-    return Learner.objects.annotate(class_count=Count("enrolments")).order_by(*person_order(), "id")
+    live = Q(enrolments__archived_at__isnull=True)  # a join ignores the default manager's hiding of archived rows
+    return Learner.objects.annotate(class_count=Count("enrolments", filter=live)).order_by(*person_order(), "id")
 
 
 def learners_not_in(course: Course) -> QuerySet:
     """The centre's learners not yet enrolled in the class. One query."""
     return (
         Learner.objects.filter(centre_id=course.centre_id)
-        .filter(~Q(enrolments__course=course))
+        .exclude(pk__in=Enrolment.objects.filter(course=course).values("learner_id"))
         .order_by(*person_order(), "id")
     )
 

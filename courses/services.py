@@ -16,12 +16,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
-from accounts.scoping import require_centre_edit
+from accounts.scoping import require_centre_edit, require_province_level
 from centres.models import Instructor, InstructorAssignment
 from courses.figures import Counts, Key, figures_apply, session_key, session_sums
 from courses.models import (
@@ -206,7 +207,10 @@ def course_update(*, course: Course, by, instructors: Iterable[Instructor] | Non
 
 
 @transaction.atomic
-def course_delete(*, course: Course, by) -> None:
+def course_archive(*, course: Course, by) -> None:
+    """Delete a class as users see it: the class, its sessions and its roster are archived together (one
+    `archived_at`), their attendance and its audit kept; the figures lose the class and its sessions. A provincial
+    official can restore it (course_restore)."""
     old = Course.objects.select_for_update().get(pk=course.pk)
     list(ClassSession.objects.select_for_update().filter(course=old).values_list("pk", flat=True))
     by_year = _sessions_by_year(old)
@@ -215,8 +219,67 @@ def course_delete(*, course: Course, by) -> None:
     deltas[(old.centre_id, old.start_date.year, old.programme_kind_id)].classes -= 1
     for year, item in by_year.items():
         deltas[(old.centre_id, year, old.programme_kind_id)].add_totals(-1, item)
-    old.delete()
+    at = timezone.now()
+    with_it = _("Xóa cùng lớp «%(title)s»") % {"title": old.title}
+    _archive_rows(ClassSession.objects.filter(course=old), by=by, at=at, reason=with_it)
+    _archive_rows(Enrolment.objects.filter(course=old), by=by, at=at, reason=with_it)
+    _archive_rows([old], by=by, at=at, reason=_("Xóa lớp"))
     figures_apply(dict(deltas), refresh_last={(old.centre_id, y, old.programme_kind_id) for y in by_year})
+
+
+@transaction.atomic
+def course_restore(*, course: Course, by) -> Course:
+    """Bring back an archived class with the sessions and roster archived with it (not a session deleted on its
+    own before; not the enrolment of a learner deleted since). Provincial officials and administrators."""
+    require_province_level(by)
+    old = Course.all_objects.select_for_update().select_related("centre").get(pk=course.pk)
+    if old.archived_at is None:
+        raise ValidationError(_("Lớp «%(title)s» không ở trong lưu trữ.") % {"title": old.title})
+    sessions = ClassSession.all_objects.filter(course=old, archived_at=old.archived_at)
+    years = set(sessions.annotate(y=ExtractYear("date")).values_list("y", flat=True).distinct())
+    _guard(by=by, centre=old.centre, years={old.start_date.year, *years})
+    enrolments = Enrolment.all_objects.filter(
+        course=old, archived_at=old.archived_at, learner__archived_at__isnull=True
+    )
+    reason = _("Khôi phục cùng lớp «%(title)s»") % {"title": old.title}
+    _restore_rows(sessions, by=by, reason=reason)
+    _restore_rows(enrolments, by=by, reason=reason)
+    _restore_rows([old], by=by, reason=_("Khôi phục lớp"))
+    deltas: dict[Key, Counts] = defaultdict(Counts)
+    deltas[(old.centre_id, old.start_date.year, old.programme_kind_id)].classes += 1
+    dates = {}
+    for year, item in _sessions_by_year(old).items():
+        key = (old.centre_id, year, old.programme_kind_id)
+        deltas[key].add_totals(1, item)
+        dates[key] = item["last"]
+    figures_apply(dict(deltas), session_dates=dates)
+    return old
+
+
+def _archive_rows(rows: Iterable, *, by, at: datetime.datetime, reason: str) -> list:
+    """Archive these rows (a queryset or a list of instances): one UPDATE, one history row each saying why."""
+    return _set_archived(rows, at=at, archived_by=by, by=by, reason=reason)
+
+
+def _restore_rows(rows: Iterable, *, by, reason: str) -> list:
+    return _set_archived(rows, at=None, archived_by=None, by=by, reason=reason)
+
+
+def _set_archived(rows: Iterable, *, at, archived_by, by, reason: str) -> list:
+    rows = list(rows)
+    for row in rows:
+        row.archived_at, row.archived_by = at, archived_by
+    if rows:
+        model = type(rows[0])
+        bulk_update_with_history(
+            rows,
+            model,
+            ["archived_at", "archived_by"],
+            default_user=by,
+            default_change_reason=reason,
+            manager=model.all_objects,  # the default manager would not find an archived row to restore
+        )
+    return rows
 
 
 # --- Sessions --------------------------------------------------------------------------------------------------
@@ -309,14 +372,37 @@ def class_session_update(*, session: ClassSession, by, **fields) -> ClassSession
 
 
 @transaction.atomic
-def class_session_delete(*, session: ClassSession, by) -> None:
+def class_session_archive(*, session: ClassSession, by) -> None:
+    """Delete a session as users see it: archived with its attendance and audit kept; the figures lose it."""
     old = ClassSession.objects.select_for_update().select_related("course__centre").get(pk=session.pk)
     _guard(by=by, centre=old.course.centre, years=[old.date.year])
     key = session_key(old.course, old.date)
     delta = Counts()
     delta.add_session(-1, old)
-    old.delete()
+    _archive_rows([old], by=by, at=timezone.now(), reason=_("Xóa buổi học"))
     figures_apply({key: delta}, refresh_last=[key])
+
+
+@transaction.atomic
+def class_session_restore(*, session: ClassSession, by) -> ClassSession:
+    """Bring back a session deleted on its own; one archived with its class comes back with the class."""
+    require_province_level(by)
+    old = ClassSession.all_objects.select_for_update().select_related("course__centre").get(pk=session.pk)
+    course = old.course
+    if old.archived_at is None:
+        raise ValidationError(_("Buổi học này không ở trong lưu trữ."))
+    if course.archived_at is not None:
+        raise ValidationError(
+            _("Lớp «%(title)s» của buổi học này đã bị xóa: hãy khôi phục lớp trước.") % {"title": course.title}
+        )
+    _guard(by=by, centre=course.centre, years=[old.date.year])
+    check_session_date(course=course, day=old.date)
+    _restore_rows([old], by=by, reason=_("Khôi phục buổi học"))
+    key = session_key(course, old.date)
+    delta = Counts()
+    delta.add_session(1, old)
+    figures_apply({key: delta}, session_dates={key: old.date})
+    return old
 
 
 # --- Learners and enrolment ------------------------------------------------------------------------------------
@@ -354,6 +440,144 @@ def enrolment_create_many(
     for enrolment in new:  # a handful at a time; save() so that each gets its history row
         enrolment.save()
     return new
+
+
+def _roster_years(enrolments: list[Enrolment]) -> set[int]:
+    """The years an enrolment's removal or return changes: its first day's, and those of the sessions it was
+    marked present at (their counts change). One query."""
+    years = {e.from_date.year for e in enrolments}
+    years |= set(
+        Attendance.objects.filter(enrolment__in=[e.pk for e in enrolments], present=True, session__archived_at=None)
+        .annotate(y=ExtractYear("session__date"))
+        .values_list("y", flat=True)
+        .distinct()
+    )
+    return years
+
+
+def _recount_sessions(*, enrolments: list[Enrolment], by) -> None:
+    """A roster changed (enrolments archived or restored): the live sessions these learners were marked present
+    at count the present live enrolments again, each change audited as an attendance save, and the figures move
+    with them. Queries: the sessions (1), their counts (1), then as attendance_save."""
+    sessions = list(
+        ClassSession.objects.select_for_update()
+        .select_related("course")
+        .filter(  # a subquery, not a join: PostgreSQL refuses FOR UPDATE with DISTINCT
+            pk__in=Attendance.objects.filter(enrolment__in=[e.pk for e in enrolments], present=True).values(
+                "session_id"
+            )
+        )
+        .order_by("pk")
+    )
+    if not sessions:
+        return
+    female = Q(enrolment__learner__gender=Learner.Gender.FEMALE)
+    counts = {
+        row["session_id"]: (row["p"], row["w"], row["m"])
+        for row in Attendance.objects.filter(session__in=sessions, present=True, enrolment__archived_at=None)
+        .order_by()
+        .values("session_id")
+        .annotate(
+            p=Count("id"), w=Count("id", filter=female), m=Count("id", filter=Q(enrolment__learner__is_minority=True))
+        )
+    }
+    audits, changed, deltas = [], [], defaultdict(Counts)
+    for session in sessions:
+        before = (session.present, session.women, session.minorities)
+        after = counts.get(session.pk, (0, 0, 0))
+        if after == before:
+            continue
+        audits.append(
+            AttendanceAudit(
+                session=session, by=by, present_before=before[0], present_after=after[0], women_before=before[1],
+                women_after=after[1], minorities_before=before[2], minorities_after=after[2],
+            )
+        )  # fmt: skip
+        key = session_key(session.course, session.date)
+        deltas[key].participations += after[0] - before[0]
+        deltas[key].women += after[1] - before[1]
+        deltas[key].minorities += after[2] - before[2]
+        session.present, session.women, session.minorities = after
+        changed.append(session)
+    if changed:
+        ClassSession.objects.bulk_update(changed, ["present", "women", "minorities"])
+        AttendanceAudit.objects.bulk_create(audits)
+        figures_apply(dict(deltas))
+
+
+@transaction.atomic
+def enrolment_archive(*, enrolment: Enrolment, by) -> None:
+    """Take a learner off a class's roster: the enrolment is archived with its attendance kept, and the sessions
+    the learner was marked present at no longer count them."""
+    old = Enrolment.objects.select_for_update().select_related("course__centre", "learner").get(pk=enrolment.pk)
+    _guard(by=by, centre=old.course.centre, years=_roster_years([old]))
+    _archive_rows([old], by=by, at=timezone.now(), reason=_("Xóa ghi danh"))
+    _recount_sessions(enrolments=[old], by=by)
+
+
+def _check_enrolment_restorable(enrolment: Enrolment) -> None:
+    if enrolment.course.archived_at is not None:
+        raise ValidationError(
+            _("Lớp «%(title)s» đã bị xóa: hãy khôi phục lớp trước.") % {"title": enrolment.course.title}
+        )
+    if Enrolment.objects.filter(course_id=enrolment.course_id, learner_id=enrolment.learner_id).exists():
+        raise ValidationError(
+            _("%(name)s đã được ghi danh lại vào lớp «%(title)s».")
+            % {"name": enrolment.learner.full_name, "title": enrolment.course.title}
+        )
+
+
+@transaction.atomic
+def enrolment_restore(*, enrolment: Enrolment, by) -> Enrolment:
+    require_province_level(by)
+    old = Enrolment.all_objects.select_for_update().select_related("course__centre", "learner").get(pk=enrolment.pk)
+    if old.archived_at is None:
+        raise ValidationError(_("Ghi danh này không ở trong lưu trữ."))
+    if old.learner.archived_at is not None:
+        raise ValidationError(
+            _("Người học %(name)s đã bị xóa: hãy khôi phục người học trước.") % {"name": old.learner.full_name}
+        )
+    _check_enrolment_restorable(old)
+    _guard(by=by, centre=old.course.centre, years=_roster_years([old]))
+    _restore_rows([old], by=by, reason=_("Khôi phục ghi danh"))
+    _recount_sessions(enrolments=[old], by=by)
+    return old
+
+
+@transaction.atomic
+def learner_archive(*, learner: Learner, by) -> None:
+    """Delete a learner as users see it: archived with their enrolments (one `archived_at`), attendance kept; the
+    sessions they were marked present at no longer count them."""
+    old = Learner.objects.select_for_update().select_related("centre").get(pk=learner.pk)
+    require_centre_edit(by, old.centre)
+    enrolments = list(Enrolment.objects.select_for_update().filter(learner=old).order_by("pk"))
+    _guard(by=by, centre=old.centre, years=_roster_years(enrolments) if enrolments else ())
+    at = timezone.now()
+    _archive_rows(enrolments, by=by, at=at, reason=_("Xóa cùng người học «%(name)s»") % {"name": old.full_name})
+    _archive_rows([old], by=by, at=at, reason=_("Xóa người học"))
+    _recount_sessions(enrolments=enrolments, by=by)
+
+
+@transaction.atomic
+def learner_restore(*, learner: Learner, by) -> Learner:
+    """Bring back a learner with the enrolments archived with them (those of a class still live, not re-enrolled
+    since)."""
+    require_province_level(by)
+    old = Learner.all_objects.select_for_update().select_related("centre").get(pk=learner.pk)
+    if old.archived_at is None:
+        raise ValidationError(_("Người học %(name)s không ở trong lưu trữ.") % {"name": old.full_name})
+    require_centre_edit(by, old.centre)
+    enrolments = list(
+        Enrolment.all_objects.select_related("course", "learner").filter(learner=old, archived_at=old.archived_at)
+    )
+    enrolments = [e for e in enrolments if e.course.archived_at is None]
+    for enrolment in enrolments:
+        _check_enrolment_restorable(enrolment)
+    _guard(by=by, centre=old.centre, years=_roster_years(enrolments) if enrolments else ())
+    _restore_rows([old], by=by, reason=_("Khôi phục người học"))
+    _restore_rows(enrolments, by=by, reason=_("Khôi phục cùng người học «%(name)s»") % {"name": old.full_name})
+    _recount_sessions(enrolments=enrolments, by=by)
+    return old
 
 
 # --- Attendance ------------------------------------------------------------------------------------------------

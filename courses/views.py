@@ -152,8 +152,12 @@ def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_for_user(request.user, pk)
     scoping.require_centre_edit(request.user, course.centre)
     with refusal_shown(request):
-        services.course_delete(course=course, by=request.user)
-        messages.success(request, _("Đã xóa lớp «%(title)s» và các buổi học của lớp.") % {"title": course.title})
+        services.course_archive(course=course, by=request.user)
+        messages.success(
+            request,
+            _("Đã xóa lớp «%(title)s» và các buổi học của lớp. Sở GD&ĐT có thể khôi phục nếu xóa nhầm.")
+            % {"title": course.title},
+        )
         return redirect("courses:list")
     return redirect("courses:detail", pk=course.pk)
 
@@ -226,7 +230,7 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_for_user(request.user, pk)
     scoping.require_centre_edit(request.user, session.course.centre)
     with refusal_shown(request):
-        services.class_session_delete(session=session, by=request.user)
+        services.class_session_archive(session=session, by=request.user)
         messages.success(request, _("Đã xóa buổi học."))
     return redirect("courses:detail", pk=session.course_id)
 
@@ -405,6 +409,43 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         "can_edit": scoping.can_edit_centre(user, centre),
     }
     return render(request, "courses/learner_list.html", context)
+
+
+@login_required
+@require_POST
+def learner_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a learner from the centre's list (archived with their enrolments; the province can restore)."""
+    learner = selectors.learner_for_user(request.user, pk)
+    scoping.require_centre_edit(request.user, learner.centre)
+    try:
+        services.learner_archive(learner=learner, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã xóa người học %(name)s khỏi danh sách. Sở GD&ĐT có thể khôi phục nếu xóa nhầm.")
+            % {"name": learner.full_name},
+        )
+    return redirect(reverse("courses:learners") + f"?trung_tam={learner.centre_id}")
+
+
+@login_required
+@require_POST
+def enrolment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a learner off a class's roster (archived with their attendance; the province can restore)."""
+    enrolment = selectors.enrolment_for_user(request.user, pk)
+    scoping.require_centre_edit(request.user, enrolment.course.centre)
+    try:
+        services.enrolment_archive(enrolment=enrolment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã xóa %(name)s khỏi danh sách học viên của lớp.") % {"name": enrolment.learner.full_name},
+        )
+    return redirect("courses:detail", pk=enrolment.course_id)
 
 
 # --- Programme kinds (province) -------------------------------------------------------------------------------

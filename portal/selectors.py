@@ -221,3 +221,80 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
             user=user, filters=audit.AuditFilters(centre=centre, kinds=CENTRE_HISTORY_KINDS), limit=CENTRE_HISTORY_SHOWN
         ),
     }
+
+
+# --- What was deleted (archived), for the restore page -----------------------------------------------------------
+
+ARCHIVE_SHOWN = 100
+
+
+@dataclass
+class Removed:
+    """One archived object as the restore page lists it."""
+
+    kind: str  # the restore URL's kind: lop, buoi, hoc-vien, ghi-danh, ban-giam-doc
+    kind_label: str
+    pk: int
+    label: str
+    centre: object
+    archived_at: datetime.datetime
+    archived_by: object | None
+    with_it: str = ""  # what was removed with it ("12 buổi học, 25 ghi danh")
+
+
+def removed_in_scope(*, user) -> list[Removed]:
+    """What was deleted in the user's scope, newest first (the latest ARCHIVE_SHOWN of each kind): a session or an
+    enrolment only when deleted on its own (one removed with its class or learner comes back with it). Five
+    queries, one per kind, each with its centre and who deleted it joined and what went with it counted in a
+    correlated subquery."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from centres.models import BoardMember
+    from courses.models import ClassSession, Course, Enrolment, Learner
+
+    def scoped(model, path, *related, **live_parents):
+        qs = scoping.scoped(user, model.all_objects.archived().filter(**live_parents), path)
+        return qs.select_related("archived_by", *related).order_by("-archived_at", "-pk")
+
+    def counted(model, parent):
+        together = (
+            model.all_objects.filter(**{parent: OuterRef("pk")}, archived_at=OuterRef("archived_at"))
+            .order_by()
+            .values(parent)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(together, output_field=IntegerField()), 0)
+
+    rows: list[Removed] = []
+    courses = scoped(Course, "centre", "centre").annotate(
+        n_sessions=counted(ClassSession, "course"), n_enrolments=counted(Enrolment, "course")
+    )
+    for c in courses[:ARCHIVE_SHOWN]:
+        parts = [_("%(n)s buổi học") % {"n": c.n_sessions}] if c.n_sessions else []
+        parts += [_("%(n)s ghi danh") % {"n": c.n_enrolments}] if c.n_enrolments else []
+        rows.append(
+            Removed("lop", _("Lớp học"), c.pk, c.title, c.centre, c.archived_at, c.archived_by, ", ".join(parts))
+        )
+    sessions = scoped(ClassSession, "course__centre", "course__centre", course__archived_at=None)
+    for s in sessions[:ARCHIVE_SHOWN]:
+        label = f"{s.course.title} – {s.date:%d/%m/%Y}"
+        rows.append(Removed("buoi", _("Buổi học"), s.pk, label, s.course.centre, s.archived_at, s.archived_by))
+    learners = scoped(Learner, "centre", "centre").annotate(n_enrolments=counted(Enrolment, "learner"))
+    for lr in learners[:ARCHIVE_SHOWN]:
+        with_it = _("%(n)s ghi danh") % {"n": lr.n_enrolments} if lr.n_enrolments else ""
+        rows.append(
+            Removed("hoc-vien", _("Người học"), lr.pk, lr.full_name, lr.centre, lr.archived_at, lr.archived_by, with_it)
+        )
+    enrolments = scoped(
+        Enrolment, "course__centre", "course__centre", "learner", course__archived_at=None, learner__archived_at=None
+    )
+    for e in enrolments[:ARCHIVE_SHOWN]:
+        label = f"{e.learner.full_name} – {e.course.title}"
+        rows.append(Removed("ghi-danh", _("Ghi danh"), e.pk, label, e.course.centre, e.archived_at, e.archived_by))
+    for m in scoped(BoardMember, "centre", "centre")[:ARCHIVE_SHOWN]:
+        label = f"{m.full_name} ({m.get_position_display()})"
+        rows.append(Removed("ban-giam-doc", _("Ban Giám đốc"), m.pk, label, m.centre, m.archived_at, m.archived_by))
+    rows.sort(key=lambda r: (r.archived_at, r.pk), reverse=True)
+    return rows

@@ -22,6 +22,8 @@ urlpatterns = [
     path("hoc-lieu/", include("materials.urls")),
     path("nhac-viec/", include("reminders.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("da-xoa/", views.archive_list, name="archive"),
+    path("da-xoa/<slug:kind>/<int:pk>/khoi-phuc/", views.archive_restore, name="archive_restore"),
     path("ngon-ngu/", accounts_views.language_set, name="set_language"),
     path("quan-tri/", admin.site.urls),
     # The installable app (docs/offline.md): public, no personal data.

@@ -1,10 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from centres import services as centre_services
+from centres.models import BoardMember
 from centres.selectors import centre_for_user
+from courses import services as course_services
+from courses.models import ClassSession, Course, Enrolment, Learner
 from portal import selectors
 from reminders import selectors as reminder_selectors
 from tthtcd_portal.params import date_param
@@ -47,6 +55,45 @@ def centre_page(request: HttpRequest, pk: int) -> HttpResponse:
         **selectors.centre_page(user=request.user, centre=centre, board_date=board_date, today=today),
     }
     return render(request, "portal/centre_page.html", context)
+
+
+# --- What was deleted, and its restore (issue 14 item 2) --------------------------------------------------------
+
+# kind in the URL → (model, path to its centre, restore service, its keyword)
+RESTORABLE = {
+    "lop": (Course, "centre", course_services.course_restore, "course"),
+    "buoi": (ClassSession, "course__centre", course_services.class_session_restore, "session"),
+    "hoc-vien": (Learner, "centre", course_services.learner_restore, "learner"),
+    "ghi-danh": (Enrolment, "course__centre", course_services.enrolment_restore, "enrolment"),
+    "ban-giam-doc": (BoardMember, "centre", centre_services.board_member_restore, "member"),
+}
+
+
+@login_required
+def archive_list(request: HttpRequest) -> HttpResponse:
+    """What was deleted in the official's scope (classes with their sessions and roster, sessions, learners,
+    enrolments, board terms), each with a restore button. Provincial officials and administrators."""
+    scoping.require_province_level(request.user)
+    return render(request, "portal/archive.html", {"removed": selectors.removed_in_scope(user=request.user)})
+
+
+@login_required
+@require_POST
+def archive_restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Restore one deleted object; refused with the reason when its year is locked, its centre merged or its
+    parent (the class of a session, the learner of an enrolment) still deleted."""
+    if kind not in RESTORABLE:
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
+    model, path, restore, keyword = RESTORABLE[kind]
+    obj = scoping.get_scoped_or_404(request.user, model.all_objects.archived(), path, pk=pk)  # outsiders: 404
+    scoping.require_province_level(request.user)
+    try:
+        restore(**{keyword: obj}, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã khôi phục %(what)s.") % {"what": obj})
+    return redirect("archive")
 
 
 @login_required

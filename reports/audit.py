@@ -34,8 +34,10 @@ from staff_accounts.models import AccountChange
 from tthtcd_portal.db_router import read_db
 
 ACTIONS = {"+": gettext_lazy("Thêm mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
-# Fields not worth a line: bookkeeping, and the parent an object hangs off (shown in its own column).
-SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
+ARCHIVED, RESTORED = gettext_lazy("Xóa (lưu trữ)"), gettext_lazy("Khôi phục")
+# Fields not worth a line: bookkeeping, and the parent an object hangs off (shown in its own column). Archiving
+# (tthtcd_portal.archive) shows as the action, its reason saying what went with what.
+SKIPPED_FIELDS = {"id", "created_at", "updated_at", "archived_at", "archived_by"}
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,19 @@ class Source:
         return qs.filter(**{self.centre_path + ("__id" if self.centre_path else "id"): centre.pk})
 
 
+def _named(obj, attr: str) -> str:
+    """A parent's name, or a mark when it was hard-deleted with no history row left to name it."""
+    return getattr(obj, attr) if obj is not None else _("(đã xóa)")
+
+
+def _centre_of(obj):
+    return getattr(obj, "centre", None) if obj is not None else None
+
+
 def _session_label(record) -> str:
-    return f"{record.course.title} – {record.date:%d/%m/%Y}"
+    if record is None:
+        return _("(đã xóa)")
+    return f"{_named(record.course, 'title')} – {record.date:%d/%m/%Y}"
 
 
 SOURCES: dict[str, Source] = {
@@ -120,7 +133,7 @@ SOURCES: dict[str, Source] = {
             "history_date",
             "history_user",
             ("history_user", "centre", "instructor"),
-            lambda r: (r.instructor.full_name, r.centre),
+            lambda r: (_named(r.instructor, "full_name"), r.centre),
         ),
         Source(
             "lop-hoc",
@@ -140,7 +153,7 @@ SOURCES: dict[str, Source] = {
             "history_date",
             "history_user",
             ("history_user", "course__centre"),
-            lambda r: (_session_label(r), r.course.centre),
+            lambda r: (_session_label(r), _centre_of(r.course)),
         ),
         Source(
             "nguoi-hoc",
@@ -160,7 +173,7 @@ SOURCES: dict[str, Source] = {
             "history_date",
             "history_user",
             ("history_user", "course__centre", "learner"),
-            lambda r: (f"{r.learner.full_name} – {r.course.title}", r.course.centre),
+            lambda r: (f"{_named(r.learner, 'full_name')} – {_named(r.course, 'title')}", _centre_of(r.course)),
         ),
         Source(
             "diem-danh",
@@ -170,7 +183,7 @@ SOURCES: dict[str, Source] = {
             "at",
             "by",
             ("by", "session__course__centre"),
-            lambda r: (_session_label(r.session), r.session.course.centre),
+            lambda r: (_session_label(r.session), _centre_of(r.session.course)),
             history=False,
         ),
         Source(
@@ -302,6 +315,7 @@ def _resolve(source: Source, pks: list[int]) -> Iterator[tuple[int, AuditEntry]]
         r.history_id: r
         for r in manager.filter(Q(history_id__in=pks) | Q(history_id__in=previous_ids)).select_related(*source.related)
     }
+    _stand_in_removed_parents(source, rows.values())
     latest_before: dict[int, models.Model] = {}
     for record in sorted(rows.values(), key=lambda r: r.history_id):
         before = latest_before.get(record.id)
@@ -310,10 +324,36 @@ def _resolve(source: Source, pks: list[int]) -> Iterator[tuple[int, AuditEntry]]
             yield record.history_id, _history_entry(source, record, before)
 
 
+def _stand_in_removed_parents(source: Source, records) -> None:
+    """A history row whose parent (the class of a session, the learner of an enrolment, …) was hard-deleted
+    joins to nothing: put the parent's last history row in its place, so the entry still names it. One query
+    per parent relation with missing rows (none when nothing was hard-deleted)."""
+    records = list(records)
+    for path in source.related:
+        name, _sep, rest = path.partition("__")
+        if name == source.user:
+            continue
+        model_field = source.model._meta.get_field(name)
+        missing = {getattr(r, model_field.attname) for r in records if getattr(r, name) is None}
+        missing.discard(None)
+        if not missing or not hasattr(model_field.related_model, "history"):
+            continue
+        history = model_field.related_model.history.using(read_db()).filter(id__in=missing).order_by("history_id")
+        latest = {row.id: row for row in (history.select_related(rest) if rest else history)}
+        for record in records:
+            if getattr(record, name) is None and getattr(record, model_field.attname) in latest:
+                # The select_related cache: the descriptor would refuse a historical instance.
+                record._state.fields_cache[name] = latest[getattr(record, model_field.attname)]
+
+
 def _history_entry(source: Source, record, before) -> AuditEntry:
     label, centre = source.describe(record)
     changes = []
-    if record.history_type == "~" and before is not None:
+    action = ACTIONS.get(record.history_type, record.history_type)
+    was, now = getattr(before, "archived_at", None), getattr(record, "archived_at", None)
+    if record.history_type == "~" and (was is None) != (now is None):
+        action = ARCHIVED if now is not None else RESTORED
+    elif record.history_type == "~" and before is not None:
         delta = record.diff_against(before, excluded_fields=SKIPPED_FIELDS)
         changes = [_change(record, c.field, c.old, c.new) for c in delta.changes]
     elif record.history_type == "+":
@@ -329,7 +369,7 @@ def _history_entry(source: Source, record, before) -> AuditEntry:
         kind_label=str(source.label),
         object_label=label,
         centre=centre.name if centre else "",
-        action=str(ACTIONS.get(record.history_type, record.history_type)),
+        action=str(action),
         changes=changes,
         reason=record.history_change_reason or "",
     )
@@ -349,8 +389,9 @@ def _plain_entry(source: Source, row) -> AuditEntry:
         ]
         changes = [c for c in changes if c.old != c.new] or changes[:1]
         return AuditEntry(
-            row.at, person(row.by), str(source.label), label, centre.name, str(_("Lưu điểm danh")), changes
-        )
+            row.at, person(row.by), str(source.label), label, centre.name if centre else "", str(_("Lưu điểm danh")),
+            changes,
+        )  # fmt: skip
     statuses = dict(Assessment.Status.choices)
     changes = []
     if row.from_status != row.to_status:
@@ -367,7 +408,7 @@ def _plain_entry(source: Source, row) -> AuditEntry:
         person(row.actor),
         str(source.label),
         label,
-        centre.name,
+        centre.name if centre else "",
         row.get_action_display(),
         changes,
         row.reason,

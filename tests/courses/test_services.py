@@ -84,7 +84,7 @@ def test_a_locked_year_refuses_every_write(world):
     with pytest.raises(ValidationError, match="khóa"):
         services.class_session_update(session=session, by=world.staff_a, present=9)
     with pytest.raises(ValidationError, match="khóa"):
-        services.course_delete(course=course, by=world.staff_a)
+        services.course_archive(course=course, by=world.staff_a)
     with pytest.raises(ValidationError, match="khóa"):
         talk(world)
     assert ClassSession.objects.get().present == 5
@@ -205,7 +205,7 @@ def test_rebuilt_figures_equal_incremental_after_random_writes(world):
             )
         elif action < 0.65 and sessions:
             session = sessions.pop(rng.randrange(len(sessions)))
-            services.class_session_delete(session=session, by=world.staff_a)
+            services.class_session_archive(session=session, by=world.staff_a)
         elif action < 0.75 and sessions:
             session = rng.choice(sessions)
             session.refresh_from_db()
@@ -223,7 +223,7 @@ def test_rebuilt_figures_equal_incremental_after_random_writes(world):
             services.course_update(course=course, by=world.staff_a, programme_kind=rng.choice(kinds))
         elif action < 0.86 and len(courses) > 1:
             course = courses.pop(rng.randrange(len(courses)))
-            services.course_delete(course=course, by=world.staff_a)
+            services.course_archive(course=course, by=world.staff_a)
             sessions = [s for s in sessions if s.course_id != course.pk]
         else:
             session = services.class_session_create(

@@ -54,6 +54,10 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("courses:session_delete", "pk"): Obj(lambda f: f.world.session),
     ("courses:attendance", "pk"): Obj(lambda f: f.world.session),
     ("courses:kind_edit", "pk"): Value(lambda f: f.world.course.programme_kind_id),
+    ("courses:learner_delete", "pk"): Obj(lambda f: f.world.learner),
+    ("courses:enrolment_delete", "pk"): Obj(lambda f: f.world.enrolment),
+    ("archive_restore", "pk"): Obj(lambda f: _archived_class(f.world)),
+    ("archive_restore", "kind"): Value(lambda f: "lop"),
     # A staff account of the province (staff_accounts): people, not a centre's data (see NOT_A_CENTRES_DATA).
     ("staff_accounts", "pk"): Value(
         lambda f: __import__("accounts.models").models.User.objects.filter(role="centre_staff").first().pk
@@ -112,6 +116,23 @@ def _training_course(target):
         created_by=official,
     )
     TrainingInvitation.objects.create(course=course, centre=target.centre)
+    return course
+
+
+def _archived_class(target):
+    """A second class of the target's year with a session, deleted (archived) while the centre was open: its
+    restore is the write the lock or the merger must refuse."""
+    import datetime
+
+    from courses import services
+
+    staff = target.personas["staff"]
+    course = services.course_create(
+        centre=target.centre, by=staff, programme_kind=target.course.programme_kind, title="Lớp đã xóa",
+        format="talk", start_date=datetime.date(target.year, 1, 5), end_date=datetime.date(target.year, 6, 30),
+    )  # fmt: skip
+    services.class_session_create(course=course, by=staff, date=datetime.date(target.year, 2, 9), present=12)
+    services.course_archive(course=course, by=staff)
     return course
 
 
@@ -256,6 +277,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "centres:board_add": "the board is the registry, with its own history of terms",
         "centres:board_edit": "the board is the registry, with its own history of terms",
         "centres:board_end": "the board is the registry, with its own history of terms",
+        "centres:board_delete": "the board is the registry, with its own history of terms",
         "centres:instructor_add": "instructors are the registry",
         "centres:instructor_link": "instructors are the registry",
         "centres:instructor_edit": "instructors are the registry",

@@ -103,6 +103,37 @@ def _instructor_link_of_b(f):
     return AssignmentFactory(centre=f.world.centre_b)
 
 
+def _learner_of_b(f):
+    from tests.courses.factories import LearnerFactory
+
+    return LearnerFactory(centre=f.world.centre_b)
+
+
+def _enrolment_of_b(f):
+    from tests.courses.factories import EnrolmentFactory, LearnerFactory
+
+    course = _session_of_b(f).course
+    return EnrolmentFactory(course=course, learner=LearnerFactory(centre=f.world.centre_b))
+
+
+def _archived_course_of_b(f):
+    """A class of centre B with a session, written and deleted through the services (figures kept exact)."""
+    import datetime
+
+    from courses import services
+    from tests.clock import this_year
+    from tests.courses.factories import kind
+
+    start, staff = datetime.date(this_year(), 1, 5), f.world.staff_b
+    course = services.course_create(
+        centre=f.world.centre_b, by=staff, programme_kind=kind(), title="Lớp đã xóa", start_date=start,
+        end_date=start + datetime.timedelta(days=60),
+    )  # fmt: skip
+    services.class_session_create(course=course, by=staff, date=start, present=10)
+    services.course_archive(course=course, by=staff)
+    return course
+
+
 def _job_of_b(f):
     from reports.models import ExportJob
 
@@ -160,6 +191,11 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     # centres: board terms and instructor links of centre B.
     ("centres", "member_pk"): Obj(lambda f: _board_member_of_b(f)),
     ("centres", "link_pk"): Obj(lambda f: _instructor_link_of_b(f)),
+    # Deleting a learner or an enrolment; restoring what was deleted (/da-xoa/, in portal): a class of B.
+    ("courses:learner_delete", "pk"): Obj(_learner_of_b),
+    ("courses:enrolment_delete", "pk"): Obj(_enrolment_of_b),
+    ("archive_restore", "pk"): Obj(_archived_course_of_b),
+    ("archive_restore", "kind"): Value(lambda f: "lop"),
     # reports: a district's and a centre's dashboards, and export jobs (owned by the user who asked).
     ("reports:district", "pk"): Obj(lambda f: f.world.district_y),
     ("reports:centre", "pk"): Obj(lambda f: f.world.centre_b),
