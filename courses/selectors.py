@@ -173,6 +173,24 @@ def month_sessions(course: Course, year: int, month: int) -> list[ClassSession]:
     return list(ClassSession.objects.filter(course=course, date__range=(first, last)).order_by("date", "id"))
 
 
+def month_to_open(course: Course, today: datetime.date) -> tuple[int, int]:
+    """The month the grid opens on: the latest with a session, else today's month kept within the class's
+    dates. One query."""
+    latest = ClassSession.objects.filter(course=course).order_by("-date").values_list("date", flat=True).first()
+    day = latest or min(max(today, course.start_date), course.end_date)
+    return day.year, day.month
+
+
+def month_enrolments(course: Course, year: int, month: int) -> list[Enrolment]:
+    """Enrolments active on some day of the month, with their learners (the rows of the add-dates form).
+    One query."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return [
+        e for e in course_enrolments(course) if e.from_date <= last and (e.until_date is None or e.until_date >= first)
+    ]
+
+
 def centre_learners() -> QuerySet:
     """Learners with the number of classes each is enrolled in, by name; the learners list filters it to one
     centre (courses.filters.LearnerFilter). One query."""

@@ -359,9 +359,16 @@ SESSION_FIELDS = (
 
 
 @transaction.atomic
-def class_sessions_add_dates(*, course: Course, dates: list[datetime.date], by) -> list[ClassSession]:
+def class_sessions_add_dates(
+    *, course: Course, dates: list[datetime.date], by, presence: dict[datetime.date, set[int]] | None = None
+) -> list[ClassSession]:
     """Add several sessions at once (typing up a month of a paper register): each copies the last session's
-    topic, instructor, hours and place. All or nothing: one bad date refuses them all, naming it."""
+    topic, instructor, hours and place. All or nothing: one bad date refuses them all, naming it.
+
+    `presence` (a roster class) maps each date to the enrolment ids ticked present on the paper register; the
+    sessions and their attendance are saved in the same step, so no session is left with nobody present. Ticks
+    of someone not enrolled on that date are ignored (the page cannot know the date before it is typed); a date
+    with nobody ticked refuses the whole step."""
     dates = sorted(set(dates))
     taken = set(ClassSession.objects.filter(course=course, date__in=dates).values_list("date", flat=True))
     if taken:
@@ -385,6 +392,18 @@ def class_sessions_add_dates(*, course: Course, dates: list[datetime.date], by) 
                 _("Ngày %(day)s: %(reason)s Chưa thêm buổi nào.")
                 % {"day": day.strftime("%d/%m/%Y"), "reason": " ".join(exc.messages)}
             ) from None
+    if presence is not None and created:
+        enrolments = list(Enrolment.objects.filter(course=course).only("id", "from_date", "until_date"))
+        ticked = {}
+        for day in dates:  # after the dates' own checks, so a bad date is named first
+            ticked[day] = {e.pk for e in enrolments if e.is_active_on(day)} & set(presence.get(day, ()))
+            if not ticked[day]:
+                raise ValidationError(
+                    _("Ngày %(day)s: chưa đánh dấu ai có mặt; chưa thêm buổi nào.") % {"day": _d(day)}
+                )
+        attendance_save(course=course, presence={s.pk: ticked[s.date] for s in created}, by=by)
+        for session in created:
+            session.refresh_from_db(fields=["present", "women", "minorities"])
     return created
 
 

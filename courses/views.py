@@ -37,7 +37,7 @@ from courses.models import Course, ProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
 from evaluations.selectors import locked_years
 from tthtcd_portal.pagination import paginate
-from tthtcd_portal.params import date_param, id_param
+from tthtcd_portal.params import date_param, id_param, int_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
 from tthtcd_portal.vietnamese import by_name
@@ -310,17 +310,31 @@ def month_add_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     scoping.require_centre_edit(request.user, course.centre)
     year, month = parse_month(request.POST.get("thang"))
     back = reverse("courses:month", kwargs={"pk": course.pk}) + f"?thang={year}-{month:02d}"
-    raw = [value.strip() for value in request.POST.getlist("ngay") if value.strip()]
-    dates = [date_param(value) for value in raw]
-    if not raw or None in dates:
+    # The i-th date input's ticks are "moi-<i>-<enrolment>" (blank inputs keep their place).
+    raw = [value.strip() for value in request.POST.getlist("ngay")]
+    dates = {i: date_param(value) for i, value in enumerate(raw) if value}
+    if not dates or None in dates.values():
         messages.error(request, _("Nhập ngày học hợp lệ (ngày/tháng/năm) cho các buổi cần thêm."))
         return redirect(back)
+    presence: dict[datetime.date, set[int]] = {day: set() for day in dates.values()}
+    for name in request.POST:
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] == "moi" and id_param(parts[2]) is not None:
+            index = int_param(parts[1], minimum=0)
+            if index in dates:
+                presence[dates[index]].add(id_param(parts[2]))
     try:
-        created = services.class_sessions_add_dates(course=course, dates=dates, by=request.user)
+        created = services.class_sessions_add_dates(
+            course=course, dates=list(dates.values()), presence=presence, by=request.user
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Đã thêm %(n)s buổi học; hãy điểm danh rồi lưu cả tháng.") % {"n": len(created)})
+        messages.success(
+            request,
+            _("Đã thêm %(n)s buổi học với điểm danh: %(p)s lượt có mặt.")
+            % {"n": len(created), "p": sum(s.present for s in created)},
+        )
     return redirect(back)
 
 
@@ -330,7 +344,8 @@ def month_grid(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_for_user(request.user, pk)
     if not course.is_roster:
         raise Http404(_("Chuyên đề đếm số người dự không điểm danh từng người."))
-    year, month = parse_month(request.POST.get("thang") or request.GET.get("thang"))
+    chosen = request.POST.get("thang") or request.GET.get("thang")
+    year, month = parse_month(chosen) if chosen else selectors.month_to_open(course, timezone.localdate())
     sessions = selectors.month_sessions(course, year, month)
     if request.method == "POST":
         scoping.require_centre_edit(request.user, course.centre)
@@ -352,6 +367,8 @@ def month_grid(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "course": course,
         "grid": selectors.attendance_grid(course, sessions),
+        "month_enrolments": selectors.month_enrolments(course, year, month),
+        "new_columns": range(4),
         "month": first,
         "month_value": f"{year}-{month:02d}",
         "previous": f"{previous.year}-{previous.month:02d}",
