@@ -585,41 +585,70 @@ def enrolment_add(
     return enrolment_create_many(course=course, learners=[*learners, *created], from_date=from_date, by=by)
 
 
+@dataclass
+class ImportCounts:
+    classes: int = 0  # new classes
+    sessions: int = 0  # new sessions
+    updated: int = 0  # sessions already in the portal whose counts were updated ("cập nhật" ticked)
+    unchanged: int = 0  # rows already in the portal, left alone
+
+
 @transaction.atomic
-def class_list_import(*, centre, classes, by) -> tuple[int, int]:
-    """Write every class and session of a checked import through the same services, all or nothing: the first
-    refusal rolls everything back and names its row."""
-    sessions = 0
+def class_list_import(*, centre, classes, by, update: bool = False) -> ImportCounts:
+    """Write a checked import through the same services, all or nothing: the first refusal rolls everything back
+    and names its row. Rows the portal already has (courses.spreadsheet.match_existing: same class, same session
+    date and topic) are left alone, or, with `update`, a session whose counts or hours differ is updated; so
+    importing a file twice, or one that overlaps an earlier upload, adds only what is new."""
+    counts = ImportCounts()
     known = instructors_by_name(centre=centre)
     for item in classes:
         linked, guests = split_instructor_names(item.instructor_names, known)
-        course = course_create(
-            centre=centre,
-            by=by,
-            programme_kind=item.programme_kind,
-            title=item.title,
-            format=Course.Format.TALK,
-            instructors=linked,
-            instructor_names=guests,
-            partner=item.partner,
-            place=item.place,
-            start_date=item.start_date,
-            end_date=item.end_date,
-            planned_sessions=len(item.sessions),
-        )
+        course = item.existing
+        if course is None:
+            course = course_create(
+                centre=centre,
+                by=by,
+                programme_kind=item.programme_kind,
+                title=item.title,
+                format=Course.Format.TALK,
+                instructors=linked,
+                instructor_names=guests,
+                partner=item.partner,
+                place=item.place,
+                start_date=item.start_date,
+                end_date=item.end_date,
+                planned_sessions=len(item.sessions),
+            )
+            counts.classes += 1
+        elif course.is_roster:
+            raise ValidationError(
+                _("Dòng %(row)s: lớp «%(title)s» đã có trên cổng và điểm danh từng người; không nhập buổi học từ tệp.")
+                % {"row": item.first_row, "title": course.title}
+            )
+        elif item.new_sessions and course.end_date < max(s["date"] for s in item.new_sessions):
+            course = course_update(course=course, by=by, end_date=item.end_date)
         for fields in item.sessions:
+            existing = fields.get("existing")
             try:
-                class_session_create(
-                    course=course,
-                    by=by,
-                    instructor=linked[0] if len(linked) == 1 and not guests else None,
-                    instructor_name="" if len(linked) == 1 and not guests else item.instructor_names[:200],
-                    place=item.place,
-                    **fields,
-                )
+                if existing is None:
+                    class_session_create(
+                        course=course,
+                        by=by,
+                        instructor=linked[0] if len(linked) == 1 and not guests else None,
+                        instructor_name="" if len(linked) == 1 and not guests else item.instructor_names[:200],
+                        place=item.place,
+                        **{k: v for k, v in fields.items() if k not in ("existing", "changed")},
+                    )
+                    counts.sessions += 1
+                elif update and fields.get("changed"):
+                    class_session_update(
+                        session=existing, by=by, **{f: fields[f] for f in ("present", "women", "minorities", "hours")}
+                    )
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
             except ValidationError as exc:
                 raise ValidationError(
                     _("Dòng %(row)s: %(message)s") % {"row": fields["row"], "message": " ".join(exc.messages)}
                 ) from exc
-            sessions += 1
-    return len(classes), sessions
+    return counts

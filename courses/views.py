@@ -531,11 +531,18 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             result = parse_class_list(handle, staged["name"], centre=centre)
         if result.errors:
             raise ValidationError(result.errors)
-        classes, sessions = services.class_list_import(centre=centre, classes=result.classes, by=request.user)
+        counts = services.class_list_import(
+            centre=centre, classes=result.classes, by=request.user, update=request.POST.get("cap_nhat") == "1"
+        )
     except (SpreadsheetError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("courses:import")
     finally:
         discard_staged(staged["token"])
-    messages.success(request, _("Đã nhập %(c)s lớp, %(s)s buổi học.") % {"c": classes, "s": sessions})
+    text = _("Đã nhập %(c)s lớp, %(s)s buổi học.") % {"c": counts.classes, "s": counts.sessions}
+    if counts.updated:
+        text += " " + _("Đã cập nhật %(n)s buổi đã có.") % {"n": counts.updated}
+    if counts.unchanged:
+        text += " " + _("Giữ nguyên %(n)s buổi đã có trên cổng.") % {"n": counts.unchanged}
+    messages.success(request, text)
     return redirect(reverse("courses:list") + f"?trung_tam={centre.pk}")
