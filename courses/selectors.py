@@ -15,7 +15,7 @@ from accounts import scoping
 from centres.models import Instructor
 from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
 from tthtcd_portal.db_router import read_db
-from tthtcd_portal.vietnamese import by_name, person_order
+from tthtcd_portal.vietnamese import by_name, clean_name, person_order
 
 NAME_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
@@ -109,6 +109,13 @@ def session_for_user(user, pk: int) -> ClassSession:
     )
 
 
+def enrolment_for_user(user, pk: int) -> Enrolment:
+    """One enrolment in the user's scope, or 404. One query (class, centre and learner joined)."""
+    return scoping.get_scoped_or_404(
+        user, Enrolment.objects.select_related("course__centre__commune", "learner"), "course__centre", pk=pk
+    )
+
+
 def course_sessions(course: Course) -> list[ClassSession]:
     """The sessions of a class in date order, with their instructor. One query."""
     return list(ClassSession.objects.filter(course=course).select_related("instructor").order_by("date", "id"))
@@ -188,6 +195,18 @@ def month_enrolments(course: Course, year: int, month: int) -> list[Enrolment]:
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
     return [
         e for e in course_enrolments(course) if e.from_date <= last and (e.until_date is None or e.until_date >= first)
+    ]
+
+
+def likely_duplicates(*, centre, full_name: str, birth_year: int | None) -> list[Learner]:
+    """The centre's learners who are probably this person: the same name in its one spelling, any case, and the
+    same birth year (or either unknown). One query (the centre's learners of that birth year)."""
+    wanted = clean_name(full_name).casefold()
+    same_year = Q(birth_year__isnull=True) | Q(birth_year=birth_year) if birth_year else Q()
+    return [
+        learner
+        for learner in Learner.objects.filter(same_year, centre=centre).order_by("id")
+        if clean_name(learner.full_name).casefold() == wanted
     ]
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import require_centre_edit
 from centres.models import Instructor, InstructorAssignment
 from courses.models import (
+    KINH,
     Attendance,
     AttendanceAudit,
     CentreYearFigure,
@@ -34,8 +35,9 @@ from courses.models import (
     Learner,
     ProgrammeKind,
 )
-from courses.selectors import instructors_by_name, split_instructor_names
+from courses.selectors import instructors_by_name, likely_duplicates, split_instructor_names
 from evaluations.selectors import centre_year_is_locked, locked_year_message
+from tthtcd_portal.vietnamese import clean_name
 
 FIGURE_FIELDS = ("classes", "sessions", "participations", "women", "minorities")
 Key = tuple[int, int, int]  # (centre_id, year, programme_kind_id)
@@ -464,15 +466,45 @@ def class_session_delete(*, session: ClassSession, by) -> None:
 
 # --- Learners and enrolment ------------------------------------------------------------------------------------
 
-LEARNER_FIELDS = ("full_name", "gender", "birth_year", "ethnicity", "is_minority", "village")
+LEARNER_FIELDS = ("full_name", "gender", "birth_year", "village")
+
+
+def ethnicity_of(*, ethnicity: str | None, is_minority: bool | None) -> tuple[str, bool]:
+    """The learner's ethnicity and minority tick, which never disagree (constraint
+    learner_minority_matches_ethnicity): a named people decides the tick (every people but the Kinh is a
+    minority); without one, the tick gives "" (a minority, people not told) or "Kinh"."""
+    text = clean_name(ethnicity or "")
+    if text.casefold() == KINH.casefold():
+        return KINH, False
+    if text:
+        return text, True
+    return ("", True) if is_minority else (KINH, False)
 
 
 @transaction.atomic
-def learner_create(*, centre, by, **fields) -> Learner:
+def learner_create(
+    *, centre, by, ethnicity: str | None = None, is_minority: bool | None = None, allow_duplicate: bool = False,
+    **fields,
+) -> Learner:  # fmt: skip
+    """Add a person to the centre's list. A likely duplicate (same name in its one spelling, any case, and the
+    same birth year, or one of them unknown) is refused, naming who is already there, unless `allow_duplicate`
+    (the user said it is someone else). Queries: the centre's learners of that name (1), the insert."""
     require_centre_edit(by, centre)
     learner = Learner(centre=centre, **{f: fields[f] for f in LEARNER_FIELDS if f in fields})
-    if not learner.full_name.strip():
+    learner.full_name = clean_name(learner.full_name)
+    if not learner.full_name:
         raise ValidationError(_("Cần nhập họ và tên người học."))
+    learner.ethnicity, learner.is_minority = ethnicity_of(ethnicity=ethnicity, is_minority=is_minority)
+    if not allow_duplicate:
+        same = likely_duplicates(centre=centre, full_name=learner.full_name, birth_year=learner.birth_year)
+        if same:
+            raise ValidationError(
+                _(
+                    "Có thể đã có người này trong danh sách của trung tâm: %(who)s. Nếu là người khác, đánh dấu «Đây là người khác» rồi lưu lại."
+                )
+                % {"who": "; ".join(p.told_apart for p in same)},
+                code="likely_duplicate",
+            )
     learner.save()
     return learner
 
@@ -497,6 +529,46 @@ def enrolment_create_many(
     for enrolment in new:  # a handful at a time; save() so that each gets its history row
         enrolment.save()
     return new
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, until_date: datetime.date, by) -> list[ClassSession]:
+    """The learner leaves the class after `until_date`: their attendance up to that day is kept; the sessions after
+    it no longer count them (their marks are removed and the sessions' counts and the figures move by the
+    difference, in the same transaction). Refused in a locked year of any session it changes. Returns the
+    sessions recounted. Queries: lock (2), later sessions (1), locked years (1 per year), updates."""
+    enrolment = Enrolment.objects.select_for_update().select_related("course__centre", "learner").get(pk=enrolment.pk)
+    course = enrolment.course
+    require_centre_edit(by, course.centre)
+    if not enrolment.from_date <= until_date <= course.end_date:
+        raise ValidationError(
+            _("Ngày thôi học phải từ %(start)s đến %(end)s (từ ngày bắt đầu học đến ngày kết thúc của lớp).")
+            % {"start": _d(enrolment.from_date), "end": _d(course.end_date)}
+        )
+    later = list(
+        ClassSession.objects.select_for_update()
+        .filter(course=course, date__gt=until_date, attendances__enrolment=enrolment, attendances__present=True)
+        .order_by("date")
+    )
+    _guard(by=by, centre=course.centre, years={until_date.year, *(s.date.year for s in later)})
+    learner = enrolment.learner
+    deltas: dict[Key, _Delta] = defaultdict(_Delta)
+    for session in later:
+        woman, minority = int(learner.gender == Learner.Gender.FEMALE), int(learner.is_minority)
+        session.present -= 1
+        session.women -= woman
+        session.minorities -= minority
+        key = _session_key(course, session.date)
+        deltas[key].participations -= 1
+        deltas[key].women -= woman
+        deltas[key].minorities -= minority
+    Attendance.objects.filter(enrolment=enrolment, session__date__gt=until_date).delete()
+    if later:
+        ClassSession.objects.bulk_update(later, ["present", "women", "minorities"])
+    enrolment.until_date = until_date
+    enrolment.save(update_fields=["until_date"])
+    _figures_apply(dict(deltas))
+    return later
 
 
 # --- Attendance ------------------------------------------------------------------------------------------------
@@ -578,10 +650,20 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
 
 @transaction.atomic
 def enrolment_add(
-    *, course: Course, learners: Iterable[Learner], new_learners: Iterable[dict], from_date: datetime.date, by
+    *,
+    course: Course,
+    learners: Iterable[Learner],
+    new_learners: Iterable[dict],
+    from_date: datetime.date,
+    by,
+    allow_duplicates: bool = False,
 ) -> list[Enrolment]:
-    """Create the new learners of the quick-add lines, then enrol them and the chosen existing learners."""
-    created = [learner_create(centre=course.centre, by=by, **fields) for fields in new_learners]
+    """Create the new learners of the quick-add lines (a likely duplicate refuses them all unless
+    `allow_duplicates`), then enrol them and the chosen existing learners."""
+    created = [
+        learner_create(centre=course.centre, by=by, allow_duplicate=allow_duplicates, **fields)
+        for fields in new_learners
+    ]
     return enrolment_create_many(course=course, learners=[*learners, *created], from_date=from_date, by=by)
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("buoi/<int:pk>/sua/", views.session_edit, name="session_edit"),
     path("buoi/<int:pk>/xoa/", views.session_delete, name="session_delete"),
     path("buoi/<int:pk>/diem-danh/", views.attendance, name="attendance"),
+    path("ghi-danh/<int:pk>/thoi-hoc/", views.withdraw, name="withdraw"),
     path("hoc-vien/", views.learner_list, name="learners"),
     path("loai-chuong-trinh/", views.kind_list, name="kinds"),
     path("loai-chuong-trinh/<int:pk>/", views.kind_list, name="kind_edit"),

@@ -31,6 +31,7 @@ from courses.forms import (
     ProgrammeKindForm,
     QuickLearnerFormSet,
     SessionForm,
+    WithdrawForm,
     parse_month,
 )
 from courses.models import Course, ProgrammeKind
@@ -404,6 +405,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Chuyên đề đếm số người dự không có danh sách học viên."))
     form = EnrolForm(request.POST or None, course=course)
     formset = QuickLearnerFormSet(request.POST or None, prefix="moi")
+    likely_duplicate = False
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         new = [
             {k: v for k, v in line.items() if v not in (None, "")} | {"is_minority": bool(line.get("is_minority"))}
@@ -417,13 +419,42 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
                 new_learners=new,
                 from_date=form.cleaned_data["from_date"],
                 by=request.user,
+                allow_duplicates=form.cleaned_data["confirm_new"],
             )
         except ValidationError as exc:
             _service_error(form, exc)
+            likely_duplicate = any(getattr(e, "code", None) == "likely_duplicate" for e in exc.error_list)
         else:
             messages.success(request, _("Đã ghi danh %(n)s người học.") % {"n": len(added)})
             return redirect("courses:detail", pk=course.pk)
-    return render(request, "courses/enrol.html", {"course": course, "form": form, "formset": formset})
+    context = {"course": course, "form": form, "formset": formset, "likely_duplicate": likely_duplicate}
+    return render(request, "courses/enrol.html", context)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """A learner leaves a roster class after a date: attendance up to it is kept, later sessions stop counting
+    them."""
+    enrolment = selectors.enrolment_for_user(request.user, pk)
+    course = enrolment.course
+    scoping.require_centre_edit(request.user, course.centre)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nhập ngày thôi học hợp lệ (ngày/tháng/năm)."))
+        return redirect("courses:detail", pk=course.pk)
+    day = form.cleaned_data["until_date"]
+    try:
+        recounted = services.enrolment_withdraw(enrolment=enrolment, until_date=day, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s thôi học từ sau ngày %(day)s; điểm danh trước đó được giữ, %(n)s buổi sau đó không còn tính.")
+            % {"name": enrolment.learner.full_name, "day": day.strftime("%d/%m/%Y"), "n": len(recounted)},
+        )
+    return redirect("courses:detail", pk=course.pk)
 
 
 @login_required
@@ -443,7 +474,9 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         scoping.require_centre_edit(user, centre)
         if form.is_valid():
             with refusal_shown(request, form=form):
-                learner = services.learner_create(centre=centre, by=user, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                allow = data.pop("confirm_new")
+                learner = services.learner_create(centre=centre, by=user, allow_duplicate=allow, **data)
                 messages.success(request, _("Đã thêm người học %(name)s.") % {"name": learner.full_name})
                 return redirect(reverse("courses:learners") + f"?trung_tam={centre.pk}")
     context = {
