@@ -7,6 +7,7 @@ require_centre_edit (a read-only user gets 403) and then a service, which refuse
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -74,10 +75,38 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "filter": found,
         "page": paginate(request, found.qs, PAGE_SIZE),
         "many_centres": not user.is_centre_staff,
-        "can_add": user.is_centre_staff or scoping.is_province_level(user),
+        "can_add": scoping.is_province_level(user)
+        or bool(user.is_centre_staff and user.centre_id and scoping.can_edit_centre(user, user.centre)),
         "is_province_level": scoping.is_province_level(user),
+        "read_only": read_only_note(user, user.centre) if user.is_centre_staff and user.centre_id else "",
     }
     return render(request, "courses/course_list.html", context)
+
+
+def read_only_note(user, centre: Centre, years: Iterable[int] = ()) -> str:
+    """Why a page offers no change before the user tries one: the centre merged or dissolved (for everyone), or,
+    for a user who may change the centre, every year the page would change locked by the province. Empty
+    otherwise (a reviewer simply reads). Queries: the successor's name (1, merged only), locked years (1)."""
+    if not centre.is_active:
+        day = centre.status_date.strftime("%d/%m/%Y") if centre.status_date else ""
+        if centre.merged_into_id:
+            return _(
+                "Trung tâm đã sáp nhập vào %(target)s từ ngày %(day)s: dữ liệu của trung tâm được giữ nguyên và chỉ "
+                "được xem, không thêm, sửa hay xóa được."
+            ) % {"target": centre.merged_into.name, "day": day}
+        return _("Trung tâm đã giải thể từ ngày %(day)s: dữ liệu chỉ được xem, không thêm, sửa hay xóa được.") % {
+            "day": day
+        }
+    years = sorted(set(years))
+    if not years or not scoping.can_edit_centre(user, centre):
+        return ""
+    locked = locked_years(centre_id=centre.pk, years=years)
+    if len(locked) < len(years):
+        return ""
+    return _(
+        "Năm %(years)s đã khóa số liệu (Sở đã phê duyệt xếp loại của trung tâm): trang này chỉ để xem, không thêm, "
+        "sửa hay xóa được."
+    ) % {"years": ", ".join(str(y) for y in locked)}
 
 
 def _lock_note(course: Course) -> tuple[str, bool]:
@@ -109,6 +138,8 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "enrolments": selectors.course_enrolments(course) if course.is_roster else [],
         "can_edit": scoping.can_edit_centre(request.user, course.centre) and not all_locked,
         "lock_note": lock_note,
+        # A merged centre says so; a class wholly in locked years says which (its lock note).
+        "read_only": read_only_note(request.user, course.centre) or (lock_note if all_locked else ""),
         "totals": {
             "present": sum(s.present for s in sessions),
             "women": sum(s.women for s in sessions),
@@ -200,6 +231,9 @@ def _next_session_initial(course: Course) -> dict:
 @login_required
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_for_user(request.user, pk)
+    read_only = read_only_note(request.user, course.centre, range(course.start_date.year, course.end_date.year + 1))
+    if read_only and request.method != "POST":
+        return render(request, "courses/session_form.html", {"course": course, "read_only": read_only})
     scoping.require_centre_edit(request.user, course.centre)
     form = SessionForm(
         request.POST or None, course=course, initial=None if request.method == "POST" else _next_session_initial(course)
@@ -226,6 +260,13 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_for_user(request.user, pk)
     course = session.course
+    read_only = read_only_note(request.user, course.centre, [session.date.year])
+    if read_only and request.method != "POST":
+        form = SessionForm(instance=session, course=course)
+        for field in form.fields.values():
+            field.disabled = True
+        context = {"form": form, "course": course, "session": session, "read_only": read_only}
+        return render(request, "courses/session_form.html", context)
     scoping.require_centre_edit(request.user, course.centre)
     form = SessionForm(request.POST or None, instance=session, course=course)
     if request.method == "POST" and form.is_valid():
@@ -292,11 +333,13 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("courses:detail", pk=course.pk)
     grid = selectors.attendance_grid(course, [session])
+    read_only = read_only_note(request.user, course.centre, [session.date.year])
     context = {
         "course": course,
         "session": session,
         "grid": grid,
-        "can_edit": scoping.can_edit_centre(request.user, course.centre),
+        "can_edit": scoping.can_edit_centre(request.user, course.centre) and not read_only,
+        "read_only": read_only,
     }
     return render(request, "courses/attendance.html", context)
 
@@ -362,6 +405,7 @@ def month_grid(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"n": len(sessions), "month": month, "year": year},
             )
         return redirect(reverse("courses:month", kwargs={"pk": course.pk}) + f"?thang={year}-{month:02d}")
+    read_only = read_only_note(request.user, course.centre, [year])
     first = datetime.date(year, month, 1)
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
@@ -374,7 +418,8 @@ def month_grid(request: HttpRequest, pk: int) -> HttpResponse:
         "month_value": f"{year}-{month:02d}",
         "previous": f"{previous.year}-{previous.month:02d}",
         "following": f"{following.year}-{following.month:02d}",
-        "can_edit": scoping.can_edit_centre(request.user, course.centre),
+        "can_edit": scoping.can_edit_centre(request.user, course.centre) and not read_only,
+        "read_only": read_only,
     }
     return render(request, "courses/month_grid.html", context)
 
@@ -485,6 +530,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         "learners": learners,
         "form": form,
         "can_edit": scoping.can_edit_centre(user, centre),
+        "read_only": read_only_note(user, centre),
     }
     return render(request, "courses/learner_list.html", context)
 
