@@ -1,6 +1,7 @@
 """Issue 13 items 5, 6 and 9 walked in a phone browser (360 px): read-only pages say why, learners told apart and
 withdrawn, a month of a paper register typed up with its ticks."""
 
+import datetime
 import os
 
 import pytest
@@ -8,7 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from courses import services
-from courses.models import Attendance, Course
+from courses.models import Attendance, Course, Enrolment
 from tests import clock
 from tests.conftest import browser_login
 from tests.courses.factories import kind
@@ -73,3 +74,69 @@ def test_demo_xa_types_up_a_paper_register_with_its_ticks(phone, demo_base):
     assert list(course.sessions.order_by("date").values_list("present", flat=True)) == [3, 2, 1]
     assert not Attendance.objects.get(session__date=first, enrolment__learner__full_name="Trần Thị Bình").present
     _fits(phone)
+
+
+def test_demo_xa_tells_two_lans_apart_is_warned_of_a_duplicate_and_withdraws_one(phone, demo_base):
+    course = _roster([])
+    staff = _staff()
+    for year, village in ((1975, "Thôn Đông"), (1990, "Thôn Tây")):
+        services.learner_create(centre=staff.centre, by=staff, full_name="Nguyễn Thị Lan", gender="female",
+                                birth_year=year, village=village, allow_duplicate=True)  # fmt: skip
+    browser_login(phone, "demo_xa")
+    phone.goto(phone.base_url + f"/lop-hoc/{course.pk}/ghi-danh/")
+    phone.get_by_label("Nguyễn Thị Lan (sinh 1990, Thôn Tây)").check()
+    phone.get_by_label("Họ và tên 1", exact=True).fill("nguyễn thị lan")
+    phone.get_by_label("Giới tính 1", exact=True).select_option(label="Nữ")
+    phone.get_by_label("Năm sinh 1", exact=True).fill("1975")
+    phone.get_by_role("button", name="Ghi danh").click()
+    expect(phone.get_by_test_id("enrol-errors")).to_contain_text("Nguyễn Thị Lan (sinh 1975, Thôn Đông)")
+    _fits(phone, "enrol-duplicate")
+    assert not Enrolment.objects.filter(course=course).exists()
+    # It was the one from Thôn Đông after all: tick her instead of adding a new learner.
+    phone.get_by_label("Họ và tên 1", exact=True).fill("")
+    phone.get_by_label("Nguyễn Thị Lan (sinh 1975, Thôn Đông)").check()
+    phone.get_by_role("button", name="Ghi danh").click()
+    expect(phone.get_by_text("Đã ghi danh 2 người học")).to_be_visible()
+    assert course.centre.learners.filter(full_name="Nguyễn Thị Lan").count() == 2
+    # The one from Thôn Tây leaves: withdrawn with a date on the class page.
+    leaving = Enrolment.objects.get(course=course, learner__village="Thôn Tây")
+    row = phone.locator("details", has=phone.locator(f"#thoi-hoc-{leaving.pk}"))
+    row.locator("summary").click()
+    row.get_by_label("Nguyễn Thị Lan học đến ngày").fill(clock.first_of_month(1).isoformat())
+    row.get_by_role("button", name="Cho thôi học").click()
+    expect(phone.get_by_text("thôi học từ sau ngày")).to_be_visible()
+    leaving.refresh_from_db()
+    assert leaving.until_date == clock.first_of_month(1)
+    _fits(phone, "class-withdrawn")
+
+
+def test_demo_xa_sees_a_locked_class_is_read_only_before_acting(phone, demo_base):
+    from evaluations.models import Assessment
+
+    staff = _staff()
+    year = clock.this_year() - 1
+    course = services.course_create(
+        centre=staff.centre, by=staff, programme_kind=kind("xoa-mu-chu"), title="Lớp năm trước",
+        format=Course.Format.ROSTER, start_date=datetime.date(year, 3, 1), end_date=datetime.date(year, 5, 31),
+    )  # fmt: skip
+    services.enrolment_add(course=course, learners=[], from_date=course.start_date, by=staff,
+                           new_learners=[{"full_name": "Lò Thị Mai", "gender": "female"}])  # fmt: skip
+    day = datetime.date(year, 3, 2)
+    services.class_sessions_add_dates(course=course, dates=[day], by=staff,
+                                      presence={day: set(course.enrolments.values_list("pk", flat=True))})  # fmt: skip
+    Assessment.objects.create(centre=staff.centre, year=year, status=Assessment.Status.APPROVED, rating="tot")
+    browser_login(phone, "demo_xa")
+    phone.goto(phone.base_url + f"/lop-hoc/{course.pk}/")
+    expect(phone.get_by_test_id("read-only")).to_contain_text(f"Năm {year} đã khóa số liệu")
+    expect(phone.get_by_role("link", name="Thêm buổi học")).to_have_count(0)
+    expect(phone.get_by_role("link", name="Ghi danh")).to_have_count(0)
+    _fits(phone, "class-locked")
+    phone.goto(phone.base_url + f"/lop-hoc/{course.pk}/diem-danh-thang/")
+    expect(phone.get_by_test_id("read-only")).to_contain_text("chỉ để xem")
+    expect(phone.get_by_role("button", name="Lưu cả tháng")).to_have_count(0)
+    expect(phone.get_by_test_id("month-add")).to_have_count(0)
+    _fits(phone, "month-locked")
+    phone.goto(phone.base_url + f"/lop-hoc/buoi/{course.sessions.get().pk}/diem-danh/")
+    expect(phone.get_by_test_id("read-only")).to_be_visible()
+    expect(phone.get_by_role("button", name="Lưu điểm danh")).to_have_count(0)
+    _fits(phone, "attendance-locked")
