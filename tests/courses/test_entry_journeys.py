@@ -140,3 +140,39 @@ def test_demo_xa_sees_a_locked_class_is_read_only_before_acting(phone, demo_base
     expect(phone.get_by_test_id("read-only")).to_be_visible()
     expect(phone.get_by_role("button", name="Lưu điểm danh")).to_have_count(0)
     _fits(phone, "attendance-locked")
+
+
+def test_demo_xa_uploads_the_same_class_list_twice_and_nothing_counts_twice(phone, demo_base, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from courses.models import CentreYearFigure
+    from courses.spreadsheet import template_workbook
+
+    workbook = load_workbook(io.BytesIO(template_workbook()))
+    sheet = workbook.worksheets[0]
+    start, end = f"{clock.first_of_month(1):%d/%m/%Y}", f"{clock.today():%d/%m/%Y}"
+    for day, present in ((3, 80), (10, 70)):
+        when = f"{clock.first_of_month(1).replace(day=day):%d/%m/%Y}"
+        sheet.append(["Luật Đất đai", "Chuyên đề pháp luật – chính sách", "", "", "", start, end, when, f"Phần {day}",
+                      2, present, 30, 0])  # fmt: skip
+    path = tmp_path / "lop.xlsx"
+    workbook.save(path)
+    browser_login(phone, "demo_xa")
+
+    def upload():
+        phone.goto(phone.base_url + "/lop-hoc/nhap-excel/")
+        phone.get_by_label("Tệp Excel").set_input_files(str(path))
+        phone.get_by_role("button", name="Kiểm tra và xem trước").click()
+
+    upload()
+    expect(phone.get_by_test_id("import-new")).to_contain_text("1 lớp mới, 2 buổi học mới")
+    phone.get_by_role("button", name="Xác nhận nhập").click()
+    expect(phone.get_by_text("Đã nhập 1 lớp, 2 buổi học")).to_be_visible()
+    before = list(CentreYearFigure.objects.values_list("classes", "sessions", "participations"))
+    upload()
+    expect(phone.get_by_test_id("import-new")).to_contain_text("0 lớp mới, 0 buổi học mới")
+    expect(phone.get_by_test_id("import-nothing-new")).to_be_visible()
+    _fits(phone, "import-twice")
+    assert list(CentreYearFigure.objects.values_list("classes", "sessions", "participations")) == before
