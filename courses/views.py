@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -531,6 +531,8 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "can_edit": scoping.can_edit_centre(user, centre),
         "read_only": read_only_note(user, centre),
+        # "Đây là người khác" is offered only once a likely duplicate was shown.
+        "likely_duplicate": form.is_bound and form.has_error(NON_FIELD_ERRORS, "likely_duplicate"),
     }
     return render(request, "courses/learner_list.html", context)
 

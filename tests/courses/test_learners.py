@@ -36,8 +36,10 @@ def test_a_likely_duplicate_is_shown_before_a_new_learner_is_created(world, clie
     client = client_for(world.staff_a)
     url = reverse("courses:learners") + f"?trung_tam={world.centre_a.pk}"
     data = {"full_name": "nguyễn  thị lan", "gender": "female", "birth_year": 1975, "ethnicity": "Kinh"}
+    assert "Đây là người khác" not in client.get(url).content.decode()  # offered only once a duplicate is shown
     page = client.post(url, data).content.decode()
     assert "Có thể đã có người này" in page and "Nguyễn Thị Lan (sinh 1975, Thôn Đông)" in page
+    assert "Đây là người khác, vẫn thêm người mới" in page
     assert Learner.objects.count() == 1
     client.post(url, {**data, "confirm_new": "on"})
     assert Learner.objects.count() == 2
