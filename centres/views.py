@@ -207,11 +207,8 @@ def board_member_delete(request: HttpRequest, pk: int, member_pk: int) -> HttpRe
     """Delete a term entered by mistake (archived; the province can restore). A term that ended is ended."""
     centre = _editable_centre(request, pk)
     member = _member(request, centre, member_pk)
-    try:
+    with refusal_shown(request):
         services.board_member_archive(member=member, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(
             request,
             _("Đã xóa %(name)s khỏi Ban Giám đốc. Sở GD&ĐT có thể khôi phục nếu xóa nhầm.")

@@ -132,10 +132,22 @@ class SessionForm(forms.ModelForm):
         self.fields["date"].widget.attrs["min"] = course.start_date.isoformat()
 
 
+CONFIRM_NEW_LABEL = _("Đây là người khác, vẫn thêm người mới")
+
+
 class LearnerForm(forms.ModelForm):
+    """A new learner. The minority tick is not asked: it follows from the ethnicity (services.ethnicity_of)."""
+
+    confirm_new = forms.BooleanField(label=CONFIRM_NEW_LABEL, required=False)
+
     class Meta:
         model = Learner
-        fields = ["full_name", "gender", "birth_year", "ethnicity", "is_minority", "village"]
+        fields = ["full_name", "gender", "birth_year", "ethnicity", "village"]
+        help_texts = {
+            "ethnicity": _(
+                "Kinh, hoặc tên dân tộc thiểu số (Tày, Thái, Mường…): dân tộc khác Kinh được tính là dân tộc thiểu số."
+            )
+        }  # noqa: E501
 
 
 class QuickLearnerForm(forms.Form):
@@ -157,11 +169,21 @@ class QuickLearnerForm(forms.Form):
 QuickLearnerFormSet = forms.formset_factory(QuickLearnerForm, extra=5, max_num=50)
 
 
+class WithdrawForm(forms.Form):
+    until_date = forms.DateField(label=_("Học đến ngày"), widget=DATE)
+
+
+class LearnerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Learner) -> str:
+        return obj.told_apart  # two "Nguyễn Thị Lan" differ by birth year and hamlet
+
+
 class EnrolForm(forms.Form):
-    learners = forms.ModelMultipleChoiceField(
+    learners = LearnerChoiceField(
         queryset=Learner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Người học")
     )
     from_date = forms.DateField(label=_("Học từ ngày"), widget=DATE)
+    confirm_new = forms.BooleanField(label=CONFIRM_NEW_LABEL, required=False)
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)

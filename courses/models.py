@@ -201,6 +201,9 @@ class ClassSession(Archivable):
         return self.instructor.full_name if self.instructor_id else self.instructor_name
 
 
+KINH = "Kinh"  # the majority people; every other is an ethnic minority (dân tộc thiểu số)
+
+
 class Learner(Archivable):
     """A person on a centre's rosters, reused across its classes."""
 
@@ -214,7 +217,9 @@ class Learner(Archivable):
     full_name = models.CharField(_("họ và tên"), max_length=200)
     gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
-    ethnicity = models.CharField(_("dân tộc"), max_length=50, default="Kinh")
+    # The ethnicity decides the tick (every people but the Kinh is a minority); blank is a minority whose people
+    # was not told (the quick-add line has only the tick). Services set both (courses.services.ethnicity_of).
+    ethnicity = models.CharField(_("dân tộc"), max_length=50, default="Kinh", blank=True)
     is_minority = models.BooleanField(_("dân tộc thiểu số"), default=False)
     village = models.CharField(_("thôn, xóm"), max_length=100, blank=True)
 
@@ -235,10 +240,28 @@ class Learner(Archivable):
                 name="learner_birth_year_plausible",
                 violation_error_message=_("Năm sinh không hợp lệ."),
             ),
+            models.CheckConstraint(
+                condition=Q(ethnicity=KINH, is_minority=False) | (~Q(ethnicity=KINH) & Q(is_minority=True)),
+                name="learner_minority_matches_ethnicity",
+                violation_error_message=_(
+                    "Dân tộc Kinh không phải dân tộc thiểu số; dân tộc khác là dân tộc thiểu số."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def ethnicity_label(self) -> str:
+        return self.ethnicity or _("Dân tộc thiểu số (chưa ghi rõ)")
+
+    @property
+    def told_apart(self) -> str:
+        """ "Nguyễn Thị Lan (sinh 1975, Thôn Đông)": what tells two learners of one name apart."""
+        details = [_("sinh %(year)s") % {"year": self.birth_year} if self.birth_year else "", self.village]
+        details = [d for d in details if d]
+        return f"{self.full_name} ({', '.join(details)})" if details else self.full_name
 
 
 class Enrolment(Archivable):

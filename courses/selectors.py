@@ -16,7 +16,7 @@ from accounts import scoping
 from centres.models import Instructor
 from courses.models import Attendance, CentreYearFigure, ClassSession, Course, Enrolment, Learner, ProgrammeKind
 from tthtcd_portal.db_router import read_db
-from tthtcd_portal.vietnamese import by_name, person_order
+from tthtcd_portal.vietnamese import by_name, clean_name, person_order
 
 NAME_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
@@ -123,7 +123,7 @@ def learner_for_user(user, pk: int) -> Learner:
 def enrolment_for_user(user, pk: int) -> Enrolment:
     """One live enrolment in the user's scope, or 404. One query (class, centre and learner joined)."""
     return scoping.get_scoped_or_404(
-        user, Enrolment.objects.select_related("course__centre", "learner"), "course__centre", pk=pk
+        user, Enrolment.objects.select_related("course__centre__commune", "learner"), "course__centre", pk=pk
     )
 
 
@@ -184,6 +184,36 @@ def month_sessions(course: Course, year: int, month: int) -> list[ClassSession]:
     first = datetime.date(year, month, 1)
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
     return list(ClassSession.objects.filter(course=course, date__range=(first, last)).order_by("date", "id"))
+
+
+def month_to_open(course: Course, today: datetime.date) -> tuple[int, int]:
+    """The month the grid opens on: the latest with a session, else today's month kept within the class's
+    dates. One query."""
+    latest = ClassSession.objects.filter(course=course).order_by("-date").values_list("date", flat=True).first()
+    day = latest or min(max(today, course.start_date), course.end_date)
+    return day.year, day.month
+
+
+def month_enrolments(course: Course, year: int, month: int) -> list[Enrolment]:
+    """Enrolments active on some day of the month, with their learners (the rows of the add-dates form).
+    One query."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return [
+        e for e in course_enrolments(course) if e.from_date <= last and (e.until_date is None or e.until_date >= first)
+    ]
+
+
+def likely_duplicates(*, centre, full_name: str, birth_year: int | None) -> list[Learner]:
+    """The centre's learners who are probably this person: the same name in its one spelling, any case, and the
+    same birth year (or either unknown). One query (the centre's learners of that birth year)."""
+    wanted = clean_name(full_name).casefold()
+    same_year = Q(birth_year__isnull=True) | Q(birth_year=birth_year) if birth_year else Q()
+    return [
+        learner
+        for learner in Learner.objects.filter(same_year, centre=centre).order_by("id")
+        if clean_name(learner.full_name).casefold() == wanted
+    ]
 
 
 def centre_learners() -> QuerySet:

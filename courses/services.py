@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +27,7 @@ from accounts.scoping import require_centre_edit, require_province_level
 from centres.models import Instructor, InstructorAssignment
 from courses.figures import Counts, Key, figures_apply, session_key, session_sums
 from courses.models import (
+    KINH,
     Attendance,
     AttendanceAudit,
     ClassSession,
@@ -34,8 +36,9 @@ from courses.models import (
     Learner,
     ProgrammeKind,
 )
-from courses.selectors import instructors_by_name, split_instructor_names
+from courses.selectors import instructors_by_name, likely_duplicates, split_instructor_names
 from evaluations.selectors import centre_year_is_locked, locked_year_message
+from tthtcd_portal.vietnamese import clean_name
 
 
 def _d(day: datetime.date) -> str:
@@ -298,9 +301,16 @@ SESSION_FIELDS = (
 
 
 @transaction.atomic
-def class_sessions_add_dates(*, course: Course, dates: list[datetime.date], by) -> list[ClassSession]:
+def class_sessions_add_dates(
+    *, course: Course, dates: list[datetime.date], by, presence: dict[datetime.date, set[int]] | None = None
+) -> list[ClassSession]:
     """Add several sessions at once (typing up a month of a paper register): each copies the last session's
-    topic, instructor, hours and place. All or nothing: one bad date refuses them all, naming it."""
+    topic, instructor, hours and place. All or nothing: one bad date refuses them all, naming it.
+
+    `presence` (a roster class) maps each date to the enrolment ids ticked present on the paper register; the
+    sessions and their attendance are saved in the same step, so no session is left with nobody present. Ticks
+    of someone not enrolled on that date are ignored (the page cannot know the date before it is typed); a date
+    with nobody ticked refuses the whole step."""
     dates = sorted(set(dates))
     taken = set(ClassSession.objects.filter(course=course, date__in=dates).values_list("date", flat=True))
     if taken:
@@ -324,6 +334,18 @@ def class_sessions_add_dates(*, course: Course, dates: list[datetime.date], by) 
                 _("Ngày %(day)s: %(reason)s Chưa thêm buổi nào.")
                 % {"day": day.strftime("%d/%m/%Y"), "reason": " ".join(exc.messages)}
             ) from None
+    if presence is not None and created:
+        enrolments = list(Enrolment.objects.filter(course=course).only("id", "from_date", "until_date"))
+        ticked = {}
+        for day in dates:  # after the dates' own checks, so a bad date is named first
+            ticked[day] = {e.pk for e in enrolments if e.is_active_on(day)} & set(presence.get(day, ()))
+            if not ticked[day]:
+                raise ValidationError(
+                    _("Ngày %(day)s: chưa đánh dấu ai có mặt; chưa thêm buổi nào.") % {"day": _d(day)}
+                )
+        attendance_save(course=course, presence={s.pk: ticked[s.date] for s in created}, by=by)
+        for session in created:
+            session.refresh_from_db(fields=["present", "women", "minorities"])
     return created
 
 
@@ -407,15 +429,45 @@ def class_session_restore(*, session: ClassSession, by) -> ClassSession:
 
 # --- Learners and enrolment ------------------------------------------------------------------------------------
 
-LEARNER_FIELDS = ("full_name", "gender", "birth_year", "ethnicity", "is_minority", "village")
+LEARNER_FIELDS = ("full_name", "gender", "birth_year", "village")
+
+
+def ethnicity_of(*, ethnicity: str | None, is_minority: bool | None) -> tuple[str, bool]:
+    """The learner's ethnicity and minority tick, which never disagree (constraint
+    learner_minority_matches_ethnicity): a named people decides the tick (every people but the Kinh is a
+    minority); without one, the tick gives "" (a minority, people not told) or "Kinh"."""
+    text = clean_name(ethnicity or "")
+    if text.casefold() == KINH.casefold():
+        return KINH, False
+    if text:
+        return text, True
+    return ("", True) if is_minority else (KINH, False)
 
 
 @transaction.atomic
-def learner_create(*, centre, by, **fields) -> Learner:
+def learner_create(
+    *, centre, by, ethnicity: str | None = None, is_minority: bool | None = None, allow_duplicate: bool = False,
+    **fields,
+) -> Learner:  # fmt: skip
+    """Add a person to the centre's list. A likely duplicate (same name in its one spelling, any case, and the
+    same birth year, or one of them unknown) is refused, naming who is already there, unless `allow_duplicate`
+    (the user said it is someone else). Queries: the centre's learners of that name (1), the insert."""
     require_centre_edit(by, centre)
     learner = Learner(centre=centre, **{f: fields[f] for f in LEARNER_FIELDS if f in fields})
-    if not learner.full_name.strip():
+    learner.full_name = clean_name(learner.full_name)
+    if not learner.full_name:
         raise ValidationError(_("Cần nhập họ và tên người học."))
+    learner.ethnicity, learner.is_minority = ethnicity_of(ethnicity=ethnicity, is_minority=is_minority)
+    if not allow_duplicate:
+        same = likely_duplicates(centre=centre, full_name=learner.full_name, birth_year=learner.birth_year)
+        if same:
+            raise ValidationError(
+                _(
+                    "Có thể đã có người này trong danh sách của trung tâm: %(who)s. Nếu là người khác, đánh dấu «Đây là người khác» rồi lưu lại."
+                )
+                % {"who": "; ".join(p.told_apart for p in same)},
+                code="likely_duplicate",
+            )
     learner.save()
     return learner
 
@@ -580,6 +632,46 @@ def learner_restore(*, learner: Learner, by) -> Learner:
     return old
 
 
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, until_date: datetime.date, by) -> list[ClassSession]:
+    """The learner leaves the class after `until_date`: their attendance up to that day is kept; the sessions after
+    it no longer count them (their marks are removed and the sessions' counts and the figures move by the
+    difference, in the same transaction). Refused in a locked year of any session it changes. Returns the
+    sessions recounted. Queries: lock (2), later sessions (1), locked years (1 per year), updates."""
+    enrolment = Enrolment.objects.select_for_update().select_related("course__centre", "learner").get(pk=enrolment.pk)
+    course = enrolment.course
+    require_centre_edit(by, course.centre)
+    if not enrolment.from_date <= until_date <= course.end_date:
+        raise ValidationError(
+            _("Ngày thôi học phải từ %(start)s đến %(end)s (từ ngày bắt đầu học đến ngày kết thúc của lớp).")
+            % {"start": _d(enrolment.from_date), "end": _d(course.end_date)}
+        )
+    later = list(
+        ClassSession.objects.select_for_update()
+        .filter(course=course, date__gt=until_date, attendances__enrolment=enrolment, attendances__present=True)
+        .order_by("date")
+    )
+    _guard(by=by, centre=course.centre, years={until_date.year, *(s.date.year for s in later)})
+    learner = enrolment.learner
+    deltas: dict[Key, Counts] = defaultdict(Counts)
+    for session in later:
+        woman, minority = int(learner.gender == Learner.Gender.FEMALE), int(learner.is_minority)
+        session.present -= 1
+        session.women -= woman
+        session.minorities -= minority
+        key = session_key(course, session.date)
+        deltas[key].participations -= 1
+        deltas[key].women -= woman
+        deltas[key].minorities -= minority
+    Attendance.objects.filter(enrolment=enrolment, session__date__gt=until_date).delete()
+    if later:
+        ClassSession.objects.bulk_update(later, ["present", "women", "minorities"])
+    enrolment.until_date = until_date
+    enrolment.save(update_fields=["until_date"])
+    figures_apply(dict(deltas))
+    return later
+
+
 # --- Attendance ------------------------------------------------------------------------------------------------
 
 
@@ -658,48 +750,87 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
 
 @transaction.atomic
 def enrolment_add(
-    *, course: Course, learners: Iterable[Learner], new_learners: Iterable[dict], from_date: datetime.date, by
+    *,
+    course: Course,
+    learners: Iterable[Learner],
+    new_learners: Iterable[dict],
+    from_date: datetime.date,
+    by,
+    allow_duplicates: bool = False,
 ) -> list[Enrolment]:
-    """Create the new learners of the quick-add lines, then enrol them and the chosen existing learners."""
-    created = [learner_create(centre=course.centre, by=by, **fields) for fields in new_learners]
+    """Create the new learners of the quick-add lines (a likely duplicate refuses them all unless
+    `allow_duplicates`), then enrol them and the chosen existing learners."""
+    created = [
+        learner_create(centre=course.centre, by=by, allow_duplicate=allow_duplicates, **fields)
+        for fields in new_learners
+    ]
     return enrolment_create_many(course=course, learners=[*learners, *created], from_date=from_date, by=by)
 
 
+@dataclass
+class ImportCounts:
+    classes: int = 0  # new classes
+    sessions: int = 0  # new sessions
+    updated: int = 0  # sessions already in the portal whose counts were updated ("cập nhật" ticked)
+    unchanged: int = 0  # rows already in the portal, left alone
+
+
 @transaction.atomic
-def class_list_import(*, centre, classes, by) -> tuple[int, int]:
-    """Write every class and session of a checked import through the same services, all or nothing: the first
-    refusal rolls everything back and names its row."""
-    sessions = 0
+def class_list_import(*, centre, classes, by, update: bool = False) -> ImportCounts:
+    """Write a checked import through the same services, all or nothing: the first refusal rolls everything back
+    and names its row. Rows the portal already has (courses.spreadsheet.match_existing: same class, same session
+    date and topic) are left alone, or, with `update`, a session whose counts or hours differ is updated; so
+    importing a file twice, or one that overlaps an earlier upload, adds only what is new."""
+    counts = ImportCounts()
     known = instructors_by_name(centre=centre)
     for item in classes:
         linked, guests = split_instructor_names(item.instructor_names, known)
-        course = course_create(
-            centre=centre,
-            by=by,
-            programme_kind=item.programme_kind,
-            title=item.title,
-            format=Course.Format.TALK,
-            instructors=linked,
-            instructor_names=guests,
-            partner=item.partner,
-            place=item.place,
-            start_date=item.start_date,
-            end_date=item.end_date,
-            planned_sessions=len(item.sessions),
-        )
+        course = item.existing
+        if course is None:
+            course = course_create(
+                centre=centre,
+                by=by,
+                programme_kind=item.programme_kind,
+                title=item.title,
+                format=Course.Format.TALK,
+                instructors=linked,
+                instructor_names=guests,
+                partner=item.partner,
+                place=item.place,
+                start_date=item.start_date,
+                end_date=item.end_date,
+                planned_sessions=len(item.sessions),
+            )
+            counts.classes += 1
+        elif course.is_roster:
+            raise ValidationError(
+                _("Dòng %(row)s: lớp «%(title)s» đã có trên cổng và điểm danh từng người; không nhập buổi học từ tệp.")
+                % {"row": item.first_row, "title": course.title}
+            )
+        elif item.new_sessions and course.end_date < max(s["date"] for s in item.new_sessions):
+            course = course_update(course=course, by=by, end_date=item.end_date)
         for fields in item.sessions:
+            existing = fields.get("existing")
             try:
-                class_session_create(
-                    course=course,
-                    by=by,
-                    instructor=linked[0] if len(linked) == 1 and not guests else None,
-                    instructor_name="" if len(linked) == 1 and not guests else item.instructor_names[:200],
-                    place=item.place,
-                    **fields,
-                )
+                if existing is None:
+                    class_session_create(
+                        course=course,
+                        by=by,
+                        instructor=linked[0] if len(linked) == 1 and not guests else None,
+                        instructor_name="" if len(linked) == 1 and not guests else item.instructor_names[:200],
+                        place=item.place,
+                        **{k: v for k, v in fields.items() if k not in ("existing", "changed")},
+                    )
+                    counts.sessions += 1
+                elif update and fields.get("changed"):
+                    class_session_update(
+                        session=existing, by=by, **{f: fields[f] for f in ("present", "women", "minorities", "hours")}
+                    )
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
             except ValidationError as exc:
                 raise ValidationError(
                     _("Dòng %(row)s: %(message)s") % {"row": fields["row"], "message": " ".join(exc.messages)}
                 ) from exc
-            sessions += 1
-    return len(classes), sessions
+    return counts

@@ -14,9 +14,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import ProgrammeKind
+from courses.models import ClassSession, Course, ProgrammeKind
 from evaluations.selectors import centre_year_is_locked, locked_year_message
 from tthtcd_portal.spreadsheets import read_table
+from tthtcd_portal.vietnamese import clean_name
 from tthtcd_portal.xlsx import DATE, DECIMAL, NUMBER, TEXT, Column, Sheet, write_workbook
 
 SHEET_TITLE = "Lớp học và buổi học"
@@ -81,10 +82,24 @@ class ImportedClass:
     end_date: datetime.date
     first_row: int
     sessions: list[dict] = field(default_factory=list)
+    # The class already in the portal under the same natural key (match_existing), else None.
+    existing: Course | None = None
 
     @property
     def participations(self) -> int:
         return sum(s["present"] for s in self.sessions)
+
+    @property
+    def new_sessions(self) -> list[dict]:
+        return [s for s in self.sessions if s["existing"] is None]
+
+    @property
+    def changed_sessions(self) -> list[dict]:
+        return [s for s in self.sessions if s["existing"] is not None and s["changed"]]
+
+    @property
+    def same_sessions(self) -> list[dict]:
+        return [s for s in self.sessions if s["existing"] is not None and not s["changed"]]
 
 
 @dataclass
@@ -95,6 +110,70 @@ class ImportResult:
     @property
     def session_count(self) -> int:
         return sum(len(c.sessions) for c in self.classes)
+
+    @property
+    def new_class_count(self) -> int:
+        return sum(c.existing is None for c in self.classes)
+
+    @property
+    def new_session_count(self) -> int:
+        return sum(len(c.new_sessions) for c in self.classes)
+
+    @property
+    def changed_session_count(self) -> int:
+        return sum(len(c.changed_sessions) for c in self.classes)
+
+    @property
+    def same_session_count(self) -> int:
+        return sum(len(c.same_sessions) for c in self.classes)
+
+
+# What an import compares to recognise a row already in the portal: the one spelling of the text, any case.
+def natural_text(value: str) -> str:
+    return clean_name(value).casefold()
+
+
+def class_key(*, title: str, programme_kind_id: int, start_date: datetime.date) -> tuple:
+    """A class's natural key within its centre (docs/courses.md: importing twice counts once)."""
+    return (natural_text(title), programme_kind_id, start_date)
+
+
+def session_key(*, date: datetime.date, topic: str) -> tuple:
+    """A session's natural key within its class."""
+    return (date, natural_text(topic))
+
+
+SESSION_COUNTS = ("present", "women", "minorities", "hours")
+
+
+def match_existing(classes: list[ImportedClass], *, centre) -> None:
+    """Mark each class and session of the file already in the portal: `item.existing` (the class) and each
+    session's "existing" (the session, else None) and "changed" (its counts or hours differ). Two sessions of
+    a class with the same date and topic are matched one to one, so a file that lists both imports twice as
+    once. Two queries (the centre's classes starting on the file's start dates, their sessions)."""
+    for item in classes:
+        for fields in item.sessions:
+            fields["existing"], fields["changed"] = None, False
+    if not classes:
+        return
+    found: dict[tuple, Course] = {}
+    for course in Course.objects.filter(centre=centre, start_date__in={c.start_date for c in classes}).order_by("id"):
+        key = class_key(title=course.title, programme_kind_id=course.programme_kind_id, start_date=course.start_date)
+        found.setdefault(key, course)
+    for item in classes:
+        item.existing = found.get(
+            class_key(title=item.title, programme_kind_id=item.programme_kind.pk, start_date=item.start_date)
+        )
+    matched = {item.existing.pk: item for item in classes if item.existing is not None}
+    pool: dict[tuple, list[ClassSession]] = {}
+    for session in ClassSession.objects.filter(course_id__in=list(matched)).order_by("date", "id"):
+        pool.setdefault((session.course_id, *session_key(date=session.date, topic=session.topic)), []).append(session)
+    for course_id, item in matched.items():
+        for fields in item.sessions:
+            candidates = pool.get((course_id, *session_key(date=fields["date"], topic=fields["topic"])))
+            if candidates:
+                existing = fields["existing"] = candidates.pop(0)
+                fields["changed"] = any(getattr(existing, f) != fields[f] for f in SESSION_COUNTS)
 
 
 class _RowError(Exception):
@@ -157,7 +236,8 @@ def _hours(value, row: int, column: str) -> Decimal:
 
 
 def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
-    """Read the whole file and name every bad row and column. Queries: kinds (1), locked years (1 per year)."""
+    """Read the whole file and name every bad row and column, then mark what the portal already has
+    (match_existing). Queries: kinds (1), locked years (1 per year), existing classes and sessions (2)."""
     header, rows = read_table(fileobj, name, max_rows=MAX_ROWS)
     result = ImportResult()
     if header[: len(COLUMNS)] != COLUMNS:
@@ -171,7 +251,7 @@ def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
         kinds[kind.name.casefold()] = kind
         kinds[kind.code.casefold()] = kind
     today = timezone.localdate()
-    classes: dict[tuple[str, datetime.date], ImportedClass] = {}
+    classes: dict[tuple[str, datetime.date], ImportedClass] = {}  # by natural title and start date
     locked: dict[int, bool] = {}
     for number, cells in rows:
         cells = list(cells) + [None] * (len(COLUMNS) - len(cells))
@@ -212,9 +292,9 @@ def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
                     locked[year] = centre_year_is_locked(centre_id=centre.pk, year=year)
                 if locked[year]:
                     raise _err(number, COLUMNS[7], locked_year_message(year))
-            item = classes.get((title, start))
+            item = classes.get((natural_text(title), start))
             if item is None:
-                item = classes[(title, start)] = ImportedClass(
+                item = classes[(natural_text(title), start)] = ImportedClass(
                     title=title,
                     programme_kind=kind,
                     instructor_names=_text(cells[2], number, COLUMNS[2]),
@@ -236,4 +316,6 @@ def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
     result.classes = list(classes.values())
     if not result.classes and not result.errors:
         result.errors.append(_("Tệp không có dòng dữ liệu nào."))
+    if not result.errors:
+        match_existing(result.classes, centre=centre)
     return result

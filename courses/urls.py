@@ -19,6 +19,7 @@ urlpatterns = [
     path("buoi/<int:pk>/xoa/", views.session_delete, name="session_delete"),
     path("buoi/<int:pk>/diem-danh/", views.attendance, name="attendance"),
     path("ghi-danh/<int:pk>/xoa/", views.enrolment_delete, name="enrolment_delete"),
+    path("ghi-danh/<int:pk>/thoi-hoc/", views.withdraw, name="withdraw"),
     path("hoc-vien/", views.learner_list, name="learners"),
     path("hoc-vien/<int:pk>/xoa/", views.learner_delete, name="learner_delete"),
     path("loai-chuong-trinh/", views.kind_list, name="kinds"),

@@ -7,10 +7,11 @@ require_centre_edit (a read-only user gets 403) and then a service, which refuse
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -32,13 +33,14 @@ from courses.forms import (
     ProgrammeKindForm,
     QuickLearnerFormSet,
     SessionForm,
+    WithdrawForm,
     parse_month,
 )
 from courses.models import Course, ProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
 from evaluations.selectors import locked_years
 from tthtcd_portal.pagination import paginate
-from tthtcd_portal.params import date_param, id_param
+from tthtcd_portal.params import date_param, id_param, int_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
 from tthtcd_portal.vietnamese import by_name
@@ -69,10 +71,38 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "filter": found,
         "page": paginate(request, found.qs, PAGE_SIZE),
         "many_centres": not user.is_centre_staff,
-        "can_add": user.is_centre_staff or scoping.is_province_level(user),
+        "can_add": scoping.is_province_level(user)
+        or bool(user.is_centre_staff and user.centre_id and scoping.can_edit_centre(user, user.centre)),
         "is_province_level": scoping.is_province_level(user),
+        "read_only": read_only_note(user, user.centre) if user.is_centre_staff and user.centre_id else "",
     }
     return render(request, "courses/course_list.html", context)
+
+
+def read_only_note(user, centre: Centre, years: Iterable[int] = ()) -> str:
+    """Why a page offers no change before the user tries one: the centre merged or dissolved (for everyone), or,
+    for a user who may change the centre, every year the page would change locked by the province. Empty
+    otherwise (a reviewer simply reads). Queries: the successor's name (1, merged only), locked years (1)."""
+    if not centre.is_active:
+        day = centre.status_date.strftime("%d/%m/%Y") if centre.status_date else ""
+        if centre.merged_into_id:
+            return _(
+                "Trung tâm đã sáp nhập vào %(target)s từ ngày %(day)s: dữ liệu của trung tâm được giữ nguyên và chỉ "
+                "được xem, không thêm, sửa hay xóa được."
+            ) % {"target": centre.merged_into.name, "day": day}
+        return _("Trung tâm đã giải thể từ ngày %(day)s: dữ liệu chỉ được xem, không thêm, sửa hay xóa được.") % {
+            "day": day
+        }
+    years = sorted(set(years))
+    if not years or not scoping.can_edit_centre(user, centre):
+        return ""
+    locked = locked_years(centre_id=centre.pk, years=years)
+    if len(locked) < len(years):
+        return ""
+    return _(
+        "Năm %(years)s đã khóa số liệu (Sở đã phê duyệt xếp loại của trung tâm): trang này chỉ để xem, không thêm, "
+        "sửa hay xóa được."
+    ) % {"years": ", ".join(str(y) for y in locked)}
 
 
 def _lock_note(course: Course) -> tuple[str, bool]:
@@ -104,6 +134,8 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "enrolments": selectors.course_enrolments(course) if course.is_roster else [],
         "can_edit": scoping.can_edit_centre(request.user, course.centre) and not all_locked,
         "lock_note": lock_note,
+        # A merged centre says so; a class wholly in locked years says which (its lock note).
+        "read_only": read_only_note(request.user, course.centre) or (lock_note if all_locked else ""),
         "totals": {
             "present": sum(s.present for s in sessions),
             "women": sum(s.women for s in sessions),
@@ -191,6 +223,9 @@ def _next_session_initial(course: Course) -> dict:
 @login_required
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_for_user(request.user, pk)
+    read_only = read_only_note(request.user, course.centre, range(course.start_date.year, course.end_date.year + 1))
+    if read_only and request.method != "POST":
+        return render(request, "courses/session_form.html", {"course": course, "read_only": read_only})
     scoping.require_centre_edit(request.user, course.centre)
     form = SessionForm(
         request.POST or None, course=course, initial=None if request.method == "POST" else _next_session_initial(course)
@@ -214,6 +249,13 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_for_user(request.user, pk)
     course = session.course
+    read_only = read_only_note(request.user, course.centre, [session.date.year])
+    if read_only and request.method != "POST":
+        form = SessionForm(instance=session, course=course)
+        for field in form.fields.values():
+            field.disabled = True
+        context = {"form": form, "course": course, "session": session, "read_only": read_only}
+        return render(request, "courses/session_form.html", context)
     scoping.require_centre_edit(request.user, course.centre)
     form = SessionForm(request.POST or None, instance=session, course=course)
     if request.method == "POST" and form.is_valid():
@@ -272,11 +314,13 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("courses:detail", pk=course.pk)
         return redirect("courses:attendance", pk=session.pk)
     grid = selectors.attendance_grid(course, [session])
+    read_only = read_only_note(request.user, course.centre, [session.date.year])
     context = {
         "course": course,
         "session": session,
         "grid": grid,
-        "can_edit": scoping.can_edit_centre(request.user, course.centre),
+        "can_edit": scoping.can_edit_centre(request.user, course.centre) and not read_only,
+        "read_only": read_only,
     }
     return render(request, "courses/attendance.html", context)
 
@@ -291,14 +335,28 @@ def month_add_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     scoping.require_centre_edit(request.user, course.centre)
     year, month = parse_month(request.POST.get("thang"))
     back = reverse("courses:month", kwargs={"pk": course.pk}) + f"?thang={year}-{month:02d}"
-    raw = [value.strip() for value in request.POST.getlist("ngay") if value.strip()]
-    dates = [date_param(value) for value in raw]
-    if not raw or None in dates:
+    # The i-th date input's ticks are "moi-<i>-<enrolment>" (blank inputs keep their place).
+    raw = [value.strip() for value in request.POST.getlist("ngay")]
+    dates = {i: date_param(value) for i, value in enumerate(raw) if value}
+    if not dates or None in dates.values():
         messages.error(request, _("Nhập ngày học hợp lệ (ngày/tháng/năm) cho các buổi cần thêm."))
         return redirect(back)
+    presence: dict[datetime.date, set[int]] = {day: set() for day in dates.values()}
+    for name in request.POST:
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] == "moi" and id_param(parts[2]) is not None:
+            index = int_param(parts[1], minimum=0)
+            if index in dates:
+                presence[dates[index]].add(id_param(parts[2]))
     with refusal_shown(request):
-        created = services.class_sessions_add_dates(course=course, dates=dates, by=request.user)
-        messages.success(request, _("Đã thêm %(n)s buổi học; hãy điểm danh rồi lưu cả tháng.") % {"n": len(created)})
+        created = services.class_sessions_add_dates(
+            course=course, dates=list(dates.values()), presence=presence, by=request.user
+        )
+        messages.success(
+            request,
+            _("Đã thêm %(n)s buổi học với điểm danh: %(p)s lượt có mặt.")
+            % {"n": len(created), "p": sum(s.present for s in created)},
+        )
     return redirect(back)
 
 
@@ -308,7 +366,8 @@ def month_grid(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_for_user(request.user, pk)
     if not course.is_roster:
         raise Http404(_("Chuyên đề đếm số người dự không điểm danh từng người."))
-    year, month = parse_month(request.POST.get("thang") or request.GET.get("thang"))
+    chosen = request.POST.get("thang") or request.GET.get("thang")
+    year, month = parse_month(chosen) if chosen else selectors.month_to_open(course, timezone.localdate())
     sessions = selectors.month_sessions(course, year, month)
     if request.method == "POST":
         scoping.require_centre_edit(request.user, course.centre)
@@ -321,17 +380,21 @@ def month_grid(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"n": len(sessions), "month": month, "year": year},
             )
         return redirect(reverse("courses:month", kwargs={"pk": course.pk}) + f"?thang={year}-{month:02d}")
+    read_only = read_only_note(request.user, course.centre, [year])
     first = datetime.date(year, month, 1)
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
     context = {
         "course": course,
         "grid": selectors.attendance_grid(course, sessions),
+        "month_enrolments": selectors.month_enrolments(course, year, month),
+        "new_columns": range(4),
         "month": first,
         "month_value": f"{year}-{month:02d}",
         "previous": f"{previous.year}-{previous.month:02d}",
         "following": f"{following.year}-{following.month:02d}",
-        "can_edit": scoping.can_edit_centre(request.user, course.centre),
+        "can_edit": scoping.can_edit_centre(request.user, course.centre) and not read_only,
+        "read_only": read_only,
     }
     return render(request, "courses/month_grid.html", context)
 
@@ -362,6 +425,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Chuyên đề đếm số người dự không có danh sách học viên."))
     form = EnrolForm(request.POST or None, course=course)
     formset = QuickLearnerFormSet(request.POST or None, prefix="moi")
+    likely_duplicate = False
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         new = [
             {k: v for k, v in line.items() if v not in (None, "")} | {"is_minority": bool(line.get("is_minority"))}
@@ -375,10 +439,39 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
                 new_learners=new,
                 from_date=form.cleaned_data["from_date"],
                 by=request.user,
+                allow_duplicates=form.cleaned_data["confirm_new"],
             )
             messages.success(request, _("Đã ghi danh %(n)s người học.") % {"n": len(added)})
             return redirect("courses:detail", pk=course.pk)
-    return render(request, "courses/enrol.html", {"course": course, "form": form, "formset": formset})
+        # A likely duplicate is refused with its own code: the page then offers "Đây là người khác".
+        likely_duplicate = any(
+            getattr(e, "code", None) == "likely_duplicate" for errors in form.errors.as_data().values() for e in errors
+        )
+    context = {"course": course, "form": form, "formset": formset, "likely_duplicate": likely_duplicate}
+    return render(request, "courses/enrol.html", context)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """A learner leaves a roster class after a date: attendance up to it is kept, later sessions stop counting
+    them."""
+    enrolment = selectors.enrolment_for_user(request.user, pk)
+    course = enrolment.course
+    scoping.require_centre_edit(request.user, course.centre)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nhập ngày thôi học hợp lệ (ngày/tháng/năm)."))
+        return redirect("courses:detail", pk=course.pk)
+    day = form.cleaned_data["until_date"]
+    with refusal_shown(request):
+        recounted = services.enrolment_withdraw(enrolment=enrolment, until_date=day, by=request.user)
+        messages.success(
+            request,
+            _("%(name)s thôi học từ sau ngày %(day)s; điểm danh trước đó được giữ, %(n)s buổi sau đó không còn tính.")
+            % {"name": enrolment.learner.full_name, "day": day.strftime("%d/%m/%Y"), "n": len(recounted)},
+        )
+    return redirect("courses:detail", pk=course.pk)
 
 
 @login_required
@@ -398,7 +491,9 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         scoping.require_centre_edit(user, centre)
         if form.is_valid():
             with refusal_shown(request, form=form):
-                learner = services.learner_create(centre=centre, by=user, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                allow = data.pop("confirm_new")
+                learner = services.learner_create(centre=centre, by=user, allow_duplicate=allow, **data)
                 messages.success(request, _("Đã thêm người học %(name)s.") % {"name": learner.full_name})
                 return redirect(reverse("courses:learners") + f"?trung_tam={centre.pk}")
     context = {
@@ -407,6 +502,9 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         "learners": learners,
         "form": form,
         "can_edit": scoping.can_edit_centre(user, centre),
+        "read_only": read_only_note(user, centre),
+        # "Đây là người khác" is offered only once a likely duplicate was shown.
+        "likely_duplicate": form.is_bound and form.has_error(NON_FIELD_ERRORS, "likely_duplicate"),
     }
     return render(request, "courses/learner_list.html", context)
 
@@ -417,11 +515,8 @@ def learner_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a learner from the centre's list (archived with their enrolments; the province can restore)."""
     learner = selectors.learner_for_user(request.user, pk)
     scoping.require_centre_edit(request.user, learner.centre)
-    try:
+    with refusal_shown(request):
         services.learner_archive(learner=learner, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(
             request,
             _("Đã xóa người học %(name)s khỏi danh sách. Sở GD&ĐT có thể khôi phục nếu xóa nhầm.")
@@ -436,11 +531,8 @@ def enrolment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a learner off a class's roster (archived with their attendance; the province can restore)."""
     enrolment = selectors.enrolment_for_user(request.user, pk)
     scoping.require_centre_edit(request.user, enrolment.course.centre)
-    try:
+    with refusal_shown(request):
         services.enrolment_archive(enrolment=enrolment, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(
             request,
             _("Đã xóa %(name)s khỏi danh sách học viên của lớp.") % {"name": enrolment.learner.full_name},
@@ -524,8 +616,15 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
                 result = parse_class_list(handle, staged["name"], centre=centre)
             if result.errors:
                 raise ValidationError(result.errors)
-            classes, sessions = services.class_list_import(centre=centre, classes=result.classes, by=request.user)
-            messages.success(request, _("Đã nhập %(c)s lớp, %(s)s buổi học.") % {"c": classes, "s": sessions})
+            counts = services.class_list_import(
+                centre=centre, classes=result.classes, by=request.user, update=request.POST.get("cap_nhat") == "1"
+            )
+            text = _("Đã nhập %(c)s lớp, %(s)s buổi học.") % {"c": counts.classes, "s": counts.sessions}
+            if counts.updated:
+                text += " " + _("Đã cập nhật %(n)s buổi đã có.") % {"n": counts.updated}
+            if counts.unchanged:
+                text += " " + _("Giữ nguyên %(n)s buổi đã có trên cổng.") % {"n": counts.unchanged}
+            messages.success(request, text)
             return redirect(reverse("courses:list") + f"?trung_tam={centre.pk}")
     except SpreadsheetError as exc:
         messages.error(request, str(exc))

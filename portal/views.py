@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from courses.models import ClassSession, Course, Enrolment, Learner
 from portal import selectors
 from reminders import selectors as reminder_selectors
 from tthtcd_portal.params import date_param
+from tthtcd_portal.refusal import refusal_shown
 
 
 @login_required
@@ -87,11 +87,8 @@ def archive_restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model, path, restore, keyword = RESTORABLE[kind]
     obj = scoping.get_scoped_or_404(request.user, model.all_objects.archived(), path, pk=pk)  # outsiders: 404
     scoping.require_province_level(request.user)
-    try:
+    with refusal_shown(request):
         restore(**{keyword: obj}, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, _("Đã khôi phục %(what)s.") % {"what": obj})
     return redirect("archive")
 

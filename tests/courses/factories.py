@@ -38,6 +38,9 @@ class LearnerFactory(factory.django.DjangoModelFactory):
 
     full_name = factory.Sequence(lambda n: f"Nguyễn Thị Học Viên {n}")
     gender = Learner.Gender.FEMALE
+    is_minority = False
+    # The ethnicity and the tick agree (constraint learner_minority_matches_ethnicity).
+    ethnicity = factory.LazyAttribute(lambda o: "Tày" if o.is_minority else "Kinh")
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

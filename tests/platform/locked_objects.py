@@ -53,6 +53,7 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("courses:session_edit", "pk"): Obj(lambda f: f.world.session),
     ("courses:session_delete", "pk"): Obj(lambda f: f.world.session),
     ("courses:attendance", "pk"): Obj(lambda f: f.world.session),
+    ("courses:withdraw", "pk"): Obj(lambda f: f.world.enrolment),
     ("courses:kind_edit", "pk"): Value(lambda f: f.world.course.programme_kind_id),
     ("courses:learner_delete", "pk"): Obj(lambda f: f.world.learner),
     ("courses:enrolment_delete", "pk"): Obj(lambda f: f.world.enrolment),
@@ -207,6 +208,7 @@ WRITES: dict[str, Write] = {
     ),
     # The month of the class's session: its grid is the form (another month has no session to tick).
     "courses:month": Write(query=lambda t: {"thang": f"{t.year}-02"}),
+    "courses:withdraw": Write(data=lambda t: {"until_date": _day(t, 2, 1)}),
     "courses:month_add": Write(data=lambda t: {"thang": f"{t.year}-02", "ngay": [_day(t, 2, 9)]}),
     # A quick-add line too: the new learner must not be left behind when the enrolment is refused.
     "courses:enrol": Write(extra=lambda t: {"moi-0-full_name": "Người Học Mới", "moi-0-gender": "female"}),

@@ -84,6 +84,14 @@ def _course_of_b(f):
     return CourseFactory(centre=f.world.centre_b)
 
 
+def _enrolment_of_b(f):
+    from courses.models import Course
+    from tests.courses.factories import CourseFactory, EnrolmentFactory, LearnerFactory
+
+    course = CourseFactory(centre=f.world.centre_b, format=Course.Format.ROSTER)
+    return EnrolmentFactory(course=course, learner=LearnerFactory(centre=f.world.centre_b))
+
+
 def _session_of_b(f):
     from courses.models import Course
     from tests.courses.factories import CourseFactory, SessionFactory
@@ -188,6 +196,7 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("courses:session_edit", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:session_delete", "pk"): Obj(lambda f: _session_of_b(f)),
     ("courses:attendance", "pk"): Obj(lambda f: _session_of_b(f)),
+    ("courses:withdraw", "pk"): Obj(lambda f: _enrolment_of_b(f)),
     # centres: board terms and instructor links of centre B.
     ("centres", "member_pk"): Obj(lambda f: _board_member_of_b(f)),
     ("centres", "link_pk"): Obj(lambda f: _instructor_link_of_b(f)),
