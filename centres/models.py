@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import centre_q
+from tthtcd_portal.concurrency import version_field
 from tthtcd_portal.vietnamese import by_name, person_order
 
 # Vietnamese phone numbers: 10 digits starting with 0 (mobiles and landlines since 2017), optional +84.
@@ -88,6 +89,8 @@ class Centre(models.Model):
 
     history = HistoricalRecords()
     objects = CentreQuerySet.as_manager()
+
+    version = version_field()
 
     class Meta:
         ordering = ["commune__code", by_name()]
@@ -182,6 +185,8 @@ class BoardMember(models.Model):
     history = HistoricalRecords()
     objects = BoardMemberQuerySet.as_manager()
 
+    version = version_field()
+
     class Meta:
         ordering = ["centre", "position", "-term_start", *person_order()]
         verbose_name = _("thành viên Ban Giám đốc")
@@ -233,6 +238,8 @@ class Instructor(models.Model):
 
     history = HistoricalRecords()
 
+    version = version_field()
+
     class Meta:
         ordering = [*person_order(), "id"]
         verbose_name = _("giảng viên")
@@ -270,6 +277,8 @@ class InstructorAssignment(models.Model):
     active = models.BooleanField(_("đang tham gia"), default=True)
 
     history = HistoricalRecords()
+
+    version = version_field()
 
     class Meta:
         ordering = ["centre", "-active", *person_order("instructor__full_name")]

@@ -27,6 +27,7 @@ from centres.forms import (
     MergeForm,
 )
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
+from tthtcd_portal.concurrency import stale_shown
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
@@ -48,6 +49,7 @@ def _editable_centre(request: HttpRequest, pk: int) -> Centre:
 
 
 def _apply_errors(form, error: ValidationError) -> None:
+    stale_shown(form, error)  # a stale save: the form now shows the latest values beside the user's
     form.add_error(None, error)
 
 
@@ -99,7 +101,9 @@ def _edit_centre(request: HttpRequest, pk: int, form_class, title: str) -> HttpR
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.centre_update(centre=centre, fields=fields, by=request.user)
+            services.centre_update(
+                centre=centre, fields=fields, by=request.user, version=form.cleaned_data.get("version")
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -184,7 +188,9 @@ def board_member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in BoardMemberForm.Meta.fields}
         try:
-            services.board_member_update(member=member, fields=fields, by=request.user)
+            services.board_member_update(
+                member=member, fields=fields, by=request.user, version=form.cleaned_data.get("version")
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -298,7 +304,14 @@ def instructor_edit(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.instructor_update(link=link, person=form.person(), assignment=form.assignment(), by=request.user)
+            services.instructor_update(
+                link=link,
+                person=form.person(),
+                assignment=form.assignment(),
+                by=request.user,
+                version=form.cleaned_data.get("version"),
+                person_version=form.cleaned_data.get("person_version"),
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:

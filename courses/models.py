@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tthtcd_portal.concurrency import version_field
 from tthtcd_portal.vietnamese import by_name, person_order
 
 
@@ -105,6 +106,8 @@ class Course(models.Model):
 
     history = HistoricalRecords()
 
+    version = version_field()
+
     class Meta:
         ordering = ["-start_date", by_name("title")]
         verbose_name = _("lớp học")
@@ -158,6 +161,8 @@ class ClassSession(models.Model):
     minorities = models.PositiveIntegerField(_("trong đó dân tộc thiểu số"), default=0)
 
     history = HistoricalRecords()
+
+    version = version_field()
 
     class Meta:
         ordering = ["date", "id"]

@@ -36,6 +36,7 @@ from courses.forms import (
 from courses.models import Course, ProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
 from evaluations.selectors import locked_years
+from tthtcd_portal.concurrency import stale_shown
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import date_param, id_param
 from tthtcd_portal.refusal import refusal_shown
@@ -58,6 +59,7 @@ def _editable_centres(user):
 
 
 def _service_error(form, exc: ValidationError) -> None:
+    stale_shown(form, exc)  # a stale save: the form now shows the latest values beside the user's
     for message in exc.messages:
         form.add_error(None, message)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.dashboard import FIRST_YEAR, GROUP_FORMER, GROUP_THEN, DashboardFilters, default_filters
 from reports.models import ReportSettings
+from tthtcd_portal.concurrency import VersionedForm
 
 MAX_YEARS = 20
 
@@ -102,7 +103,7 @@ def filters_to_params(filters: DashboardFilters) -> dict[str, str]:
     return params
 
 
-class ReportSettingsForm(forms.ModelForm):
+class ReportSettingsForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ReportSettings
         fields = ["parent_body", "issuing_body", "place_name", "signer_title", "signer_name"]
@@ -111,6 +112,9 @@ class ReportSettingsForm(forms.ModelForm):
             "issuing_body": _("Dòng dưới bên trái, ví dụ: SỞ GIÁO DỤC VÀ ĐÀO TẠO"),
             "place_name": _("Dùng trong dòng “Thái Bình, ngày … tháng … năm …”"),
         }
+
+    def versioned_object(self):
+        return self.instance  # unsaved defaults carry version 0: a first save made meanwhile is seen too
 
     def clean(self):
         data = super().clean()

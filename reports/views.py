@@ -27,6 +27,7 @@ from reports.exports.base import scope_label
 from reports.filters import DashboardFilter, ReportSettingsForm, filters_to_params, grouping_label
 from reports.models import ExportJob
 from reports.official import OFFICIAL_REPORTS, report_settings_for
+from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE, filename_for, table_response
 
 # Exports with more rows than this run in the background (a few seconds of work at ~10,000 rows/s).
@@ -300,7 +301,8 @@ def report_settings(request):
     current = report_settings_for(province)
     form = ReportSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.report_settings_update(province=province, by=user, **form.cleaned_data)
-        messages.success(request, _("Đã lưu thiết lập báo cáo."))
-        return redirect(f"{reverse('reports:settings')}?{urlencode({'tinh': province.pk})}")
+        with refusal_shown(request, form=form):
+            services.report_settings_update(province=province, by=user, **form.cleaned_data)
+            messages.success(request, _("Đã lưu thiết lập báo cáo."))
+            return redirect(f"{reverse('reports:settings')}?{urlencode({'tinh': province.pk})}")
     return render(request, "reports/settings.html", {"form": form, "province": province, "provinces": provinces})
