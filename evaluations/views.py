@@ -30,6 +30,7 @@ from evaluations.forms import (
 )
 from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, EvaluationCycle, Rubric
 from evaluations.services import EvaluationError, StaleAssessment
+from tthtcd_portal.params import id_param, int_param, year_param
 from tthtcd_portal.vietnamese import by_name
 
 Status = Assessment.Status
@@ -37,9 +38,9 @@ Status = Assessment.Status
 
 def _year(request: HttpRequest, default: int | None = None) -> int:
     """?nam=2025, else the latest rubric year, else this year."""
-    value = request.GET.get("nam") or request.POST.get("nam")
-    if value and value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
+    value = int_param(request.GET.get("nam") or request.POST.get("nam"), minimum=2000, maximum=2100)
+    if value is not None:
+        return value
     if default is not None:
         return default
     years = selectors.evaluation_years()
@@ -139,7 +140,8 @@ def distribution(request: HttpRequest) -> HttpResponse:
     years = selectors.evaluation_years()
     year = _year(request)
     compare = request.GET.get("so_voi")
-    compare_year = int(compare) if compare and compare.isdigit() and int(compare) < year else None
+    compare_year = year_param(compare)
+    compare_year = compare_year if compare_year is not None and compare_year < year else None
     if compare_year is None and compare is None:
         compare_year = next((y for y in years if y < year), None)
     rows = selectors.rating_distribution(user=request.user, year=year, compare_year=compare_year)
@@ -519,7 +521,8 @@ def assign_offices(request: HttpRequest) -> HttpResponse:
     offices = scoping.visible_offices(request.user).order_by(by_name())
     centres = Centre.objects.visible_to(request.user).active().with_units().order_by("commune__code")
     filter_office = request.GET.get("don_vi", "")
-    shown = centres.filter(review_office_id=filter_office) if filter_office.isdigit() else centres
+    office_id = id_param(filter_office)  # a hand-typed 23-digit id is no office: every centre is shown
+    shown = centres.filter(review_office_id=office_id) if office_id else centres
     if filter_office == "none":
         shown = centres.filter(review_office__isnull=True)
     form = AssignOfficeForm(request.POST or None, offices=offices, centres=centres)

@@ -1,7 +1,9 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import scoping
 from centres.selectors import centre_for_user
@@ -33,7 +35,12 @@ def centre_page(request: HttpRequest, pk: int) -> HttpResponse:
     It is assembled here, in the top layer, because those apps sit above centres."""
     centre = centre_for_user(request.user, pk)
     today = timezone.localdate()
-    board_date = date_param(request.GET.get("ngay")) or today
+    typed = request.GET.get("ngay", "")
+    board_date = date_param(typed) or today
+    if typed and board_date == today and typed != today.isoformat():
+        messages.warning(
+            request, _("Ngày “%(value)s” không hợp lệ; đang hiện Ban Giám đốc hôm nay.") % {"value": typed[:20]}
+        )
     context = {
         "centre": centre,
         "today": today,

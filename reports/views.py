@@ -27,6 +27,7 @@ from reports.exports.base import scope_label
 from reports.filters import DashboardFilter, ReportSettingsForm, filters_to_params, grouping_label
 from reports.models import ExportJob
 from reports.official import OFFICIAL_REPORTS, report_settings_for
+from tthtcd_portal.params import id_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE, filename_for, table_response
 
@@ -295,7 +296,7 @@ def report_settings(request):
     user = request.user
     scoping.require_province_level(user)
     provinces = scoping.visible_provinces(user).order_by("code")
-    province = provinces.filter(pk=request.GET.get("tinh") or user.province_id).first() or provinces.first()
+    province = provinces.filter(pk=id_param(request.GET.get("tinh")) or user.province_id).first() or provinces.first()
     if province is None:
         raise Http404(_("Chưa có tỉnh nào."))
     current = report_settings_for(province)
