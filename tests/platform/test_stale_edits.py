@@ -210,3 +210,36 @@ def test_two_connections_saving_one_version_at_once_keep_the_first_and_refuse_th
     centre.refresh_from_db()
     assert centre.address == "first" and centre.version == version + 1
     assert centre.history.count() == 2  # created, then the first save; the refused one left no trace
+
+
+# --- In the browser -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_demo_xa_saving_over_a_colleagues_change_sees_who_and_the_latest_values(page, demo_base):
+    from tests.conftest import browser_login
+
+    centre = Centre.objects.get(commune__code="12694", status=Centre.Status.ACTIVE)
+    browser_login(page, "demo_xa")
+    page.goto(page.base_url + reverse("centres:edit", args=[centre.pk]))
+    page.get_by_label("Điện thoại").fill("0912345678")
+    # Meanwhile the province's official corrects the address.
+    official = User.objects.get(username="demo_tinh")
+    centre_services.centre_update(
+        centre=Centre.objects.get(pk=centre.pk), fields={"address": "Thôn Nam, xã Đông Phương"}, by=official,
+        version=centre.version,
+    )  # fmt: skip
+    page.get_by_role("button", name="Lưu").click()
+
+    latest = page.locator("[data-latest-values]")
+    latest.wait_for()
+    assert "Thôn Nam, xã Đông Phương" in latest.inner_text()
+    assert official.get_full_name() in page.content()
+    assert page.get_by_label("Điện thoại").input_value() == "0912345678"
+    for width in (360, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"/tmp/relstale/stale-{width}.png", full_page=False)
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(f"**{reverse('centres:detail', args=[centre.pk])}")
+    centre.refresh_from_db()
+    assert centre.phone == "0912345678"
