@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
+from tthtcd_portal.concurrency import VersionedForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CentreForm(forms.ModelForm):
+class CentreForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Centre
         fields = [
@@ -28,7 +29,7 @@ class CentreForm(forms.ModelForm):
         widgets = {"decision_date": DATE_WIDGET}
 
 
-class FacilitiesForm(forms.ModelForm):
+class FacilitiesForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Centre
         fields = [
@@ -62,7 +63,7 @@ class CentreCreateForm(forms.Form):
         self.fields["commune"].queryset = communes
 
 
-class BoardMemberForm(forms.ModelForm):
+class BoardMemberForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = BoardMember
         fields = [
@@ -112,8 +113,11 @@ PERSON_FIELDS = ["full_name", "gender", "birth_year", "ethnicity", "field", "wor
 ASSIGNMENT_FIELDS = ["kind", "engagement", "active"]
 
 
-class InstructorForm(forms.ModelForm):
-    """The person and their role at this centre in one form (two models, one screen)."""
+class InstructorForm(VersionedForm, forms.ModelForm):
+    """The person and their role at this centre in one form (two models, one screen). Its hidden versions: the
+    role's (`version`) and the person's (`person_version`)."""
+
+    extra_versions = {"person_version": lambda form: form.link.instructor}
 
     kind = forms.ChoiceField(label=_("Loại"), choices=InstructorAssignment.Kind.choices)
     engagement = forms.ChoiceField(
@@ -128,6 +132,7 @@ class InstructorForm(forms.ModelForm):
         fields = PERSON_FIELDS
 
     def __init__(self, *args, link: InstructorAssignment | None = None, **kwargs):
+        self.link = link
         super().__init__(*args, instance=link.instructor if link else None, **kwargs)
         if link is not None:
             for name in ASSIGNMENT_FIELDS:
@@ -138,6 +143,9 @@ class InstructorForm(forms.ModelForm):
         if year is not None and not 1900 <= year <= timezone.localdate().year - 15:
             raise forms.ValidationError(_("Năm sinh không hợp lệ."))
         return year
+
+    def versioned_object(self):
+        return self.link
 
     def person(self) -> dict:
         return {name: self.cleaned_data[name] for name in PERSON_FIELDS}

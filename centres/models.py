@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scoping import centre_q
 from tthtcd_portal.archive import Archivable, ArchivableQuerySet, every_row_manager, live_manager
+from tthtcd_portal.concurrency import version_field
 from tthtcd_portal.vietnamese import by_name, person_order
 
 # Vietnamese phone numbers: 10 digits starting with 0 (mobiles and landlines since 2017), optional +84.
@@ -89,6 +90,8 @@ class Centre(models.Model):
 
     history = HistoricalRecords()
     objects = CentreQuerySet.as_manager()
+
+    version = version_field()
 
     class Meta:
         ordering = ["commune__code", by_name()]
@@ -193,6 +196,8 @@ class BoardMember(Archivable):
     objects = live_manager(BoardMemberQuerySet)
     all_objects = every_row_manager(BoardMemberQuerySet)
 
+    version = version_field()
+
     class Meta:
         ordering = ["centre", "position", "-term_start", *person_order()]
         default_manager_name = "objects"
@@ -252,6 +257,8 @@ class Instructor(models.Model):
 
     history = HistoricalRecords()
 
+    version = version_field()
+
     class Meta:
         ordering = [*person_order(), "id"]
         verbose_name = _("giảng viên")
@@ -289,6 +296,8 @@ class InstructorAssignment(models.Model):
     active = models.BooleanField(_("đang tham gia"), default=True)
 
     history = HistoricalRecords()
+
+    version = version_field()
 
     class Meta:
         ordering = ["centre", "-active", *person_order("instructor__full_name")]

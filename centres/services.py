@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.scoping import require_province_level
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, centre_default_name
+from tthtcd_portal.concurrency import version_claim, versions_claim
 from units.models import REFORM_DATE, Commune
 
 if TYPE_CHECKING:
@@ -75,10 +76,12 @@ def centre_create(*, commune: Commune, name: str = "", by: User | None, **fields
 
 
 @transaction.atomic
-def centre_update(*, centre: Centre, fields: dict[str, Any], by: User) -> Centre:
-    """Change the record or facilities of an active centre; only changed fields are written."""
+def centre_update(*, centre: Centre, fields: dict[str, Any], by: User, version: int | None = None) -> Centre:
+    """Change the record or facilities of an active centre; only changed fields are written. `version` is the
+    one the form showed: a save made since refuses this one (StaleEdit)."""
     if not centre.is_active:
         raise ValidationError(_("Trung tâm đã sáp nhập hoặc giải thể, chỉ được xem."))
+    version_claim(centre, version=version)
     changed = _assign(centre, fields)
     if changed:
         _save(centre, by, _("Sửa thông tin trung tâm"), update_fields=[*changed, "updated_at"])
@@ -175,7 +178,11 @@ def board_member_create(*, centre: Centre, fields: dict[str, Any], by: User | No
 
 
 @transaction.atomic
-def board_member_update(*, member: BoardMember, fields: dict[str, Any], by: User) -> BoardMember:
+def board_member_update(
+    *, member: BoardMember, fields: dict[str, Any], by: User, version: int | None = None
+) -> BoardMember:
+    """Change a member's record; a save made since the form showed `version` refuses this one (StaleEdit)."""
+    version_claim(member, version=version)
     _assign(member, fields)
     _save_member(member, by, _("Sửa thông tin thành viên Ban Giám đốc"))
     return member
@@ -245,11 +252,19 @@ def instructor_link(
 
 @transaction.atomic
 def instructor_update(
-    *, link: InstructorAssignment, person: dict[str, Any], assignment: dict[str, Any], by: User
+    *,
+    link: InstructorAssignment,
+    person: dict[str, Any],
+    assignment: dict[str, Any],
+    by: User,
+    version: int | None = None,
+    person_version: int | None = None,
 ) -> InstructorAssignment:
-    """Change the person (seen by every centre they teach at) and their role at this centre."""
+    """Change the person (seen by every centre they teach at) and their role at this centre. `version` is the
+    role's, `person_version` the person's, as the form showed them: a save of either since refuses this one."""
     if not link.centre.is_active:
         raise ValidationError(_("Trung tâm đã sáp nhập hoặc giải thể, chỉ được xem."))
+    versions_claim([(link, version), (link.instructor, person_version)])
     if _assign(link.instructor, person):
         _save(link.instructor, by, _("Sửa thông tin giảng viên"))
     if _assign(link, assignment):

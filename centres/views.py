@@ -98,7 +98,9 @@ def _edit_centre(request: HttpRequest, pk: int, form_class, title: str) -> HttpR
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         with refusal_shown(request, form=form):
-            services.centre_update(centre=centre, fields=fields, by=request.user)
+            services.centre_update(
+                centre=centre, fields=fields, by=request.user, version=form.cleaned_data.get("version")
+            )
             messages.success(request, _("Đã lưu thông tin trung tâm."))
             return redirect("centres:detail", pk=centre.pk)
     return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
@@ -174,7 +176,9 @@ def board_member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in BoardMemberForm.Meta.fields}
         with refusal_shown(request, form=form):
-            services.board_member_update(member=member, fields=fields, by=request.user)
+            services.board_member_update(
+                member=member, fields=fields, by=request.user, version=form.cleaned_data.get("version")
+            )
             messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": member.full_name})
             return redirect("centres:detail", pk=centre.pk)
     title = _("Sửa thành viên Ban Giám đốc: %(name)s") % {"name": member.full_name}
@@ -297,7 +301,14 @@ def instructor_edit(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         with refusal_shown(request, form=form):
-            services.instructor_update(link=link, person=form.person(), assignment=form.assignment(), by=request.user)
+            services.instructor_update(
+                link=link,
+                person=form.person(),
+                assignment=form.assignment(),
+                by=request.user,
+                version=form.cleaned_data.get("version"),
+                person_version=form.cleaned_data.get("person_version"),
+            )
             messages.success(request, _("Đã lưu thông tin giảng viên %(name)s.") % {"name": link.instructor.full_name})
             return redirect("centres:detail", pk=centre.pk)
     title = _("Sửa giảng viên: %(name)s") % {"name": link.instructor.full_name}

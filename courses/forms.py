@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.models import Instructor
 from courses.models import ClassSession, Course, Learner, ProgrammeKind
+from tthtcd_portal.concurrency import VersionedForm
 from tthtcd_portal.params import id_param
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -56,7 +57,7 @@ def _instructor_choices(field, centre_id: int | None, keep=()) -> None:
     field.error_messages["invalid_choice"] = NOT_THE_CENTRES_INSTRUCTOR
 
 
-class CourseForm(CentreDefaultMixin, forms.ModelForm):
+class CourseForm(VersionedForm, CentreDefaultMixin, forms.ModelForm):
     centre = forms.ModelChoiceField(queryset=None, label=_("Trung tâm"))
 
     class Meta:
@@ -111,7 +112,7 @@ class CourseForm(CentreDefaultMixin, forms.ModelForm):
         return wanted if wanted is not None and any(c.pk == wanted for c in centres) else None
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ClassSession
         fields = ["date", "topic", "instructor", "instructor_name", "hours", "place", "present", "women", "minorities"]

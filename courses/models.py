@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tthtcd_portal.archive import Archivable
+from tthtcd_portal.concurrency import version_field
 from tthtcd_portal.vietnamese import by_name, person_order
 
 
@@ -115,6 +116,8 @@ class Course(Archivable):
 
     history = HistoricalRecords()
 
+    version = version_field()
+
     class Meta:
         ordering = ["-start_date", by_name("title")]
         verbose_name = _("lớp học")
@@ -168,6 +171,8 @@ class ClassSession(Archivable):
     minorities = models.PositiveIntegerField(_("trong đó dân tộc thiểu số"), default=0)
 
     history = HistoricalRecords()
+
+    version = version_field()
 
     class Meta:
         ordering = ["date", "id"]

@@ -38,6 +38,7 @@ from courses.models import (
 )
 from courses.selectors import instructors_by_name, likely_duplicates, split_instructor_names
 from evaluations.selectors import centre_year_is_locked, locked_year_message
+from tthtcd_portal.concurrency import version_claim
 from tthtcd_portal.vietnamese import clean_name
 
 
@@ -162,9 +163,13 @@ def _sessions_by_year(course: Course) -> dict[int, dict]:
 
 
 @transaction.atomic
-def course_update(*, course: Course, by, instructors: Iterable[Instructor] | None = None, **fields) -> Course:
+def course_update(
+    *, course: Course, by, instructors: Iterable[Instructor] | None = None, version: int | None = None, **fields
+) -> Course:
     """Change a class. Moving its start year or programme kind moves its figures; its dates must still hold every
-    session; the format cannot change once sessions exist. `instructors` (when given) replaces the links."""
+    session; the format cannot change once sessions exist. `instructors` (when given) replaces the links.
+    `version` is the one the form showed: a save made since refuses this one (StaleEdit)."""
+    version_claim(course, version=version)
     old = Course.objects.select_for_update().get(pk=course.pk)
     list(ClassSession.objects.select_for_update().filter(course=old).values_list("pk", flat=True))
     for f in COURSE_FIELDS:
@@ -369,7 +374,9 @@ def class_session_create(*, course: Course, by, **fields) -> ClassSession:
 
 
 @transaction.atomic
-def class_session_update(*, session: ClassSession, by, **fields) -> ClassSession:
+def class_session_update(*, session: ClassSession, by, version: int | None = None, **fields) -> ClassSession:
+    """Change a session and move its figures; a save made since the form showed `version` refuses this one."""
+    version_claim(session, version=version)
     old = ClassSession.objects.select_for_update().select_related("course__centre").get(pk=session.pk)
     course = old.course
     for f in SESSION_FIELDS:

@@ -32,7 +32,7 @@ from evaluations.forms import (
     ThresholdsForm,
 )
 from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, EvaluationCycle, Rubric
-from tthtcd_portal.params import id_param, int_param
+from tthtcd_portal.params import id_param, int_param, year_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.vietnamese import by_name
 
@@ -141,7 +141,8 @@ def distribution(request: HttpRequest) -> HttpResponse:
     years = selectors.evaluation_years()
     year = _year(request)
     compare = request.GET.get("so_voi")
-    compare_year = int_param(compare, minimum=0, maximum=year - 1)
+    compare_year = year_param(compare)
+    compare_year = compare_year if compare_year is not None and compare_year < year else None
     if compare_year is None and compare is None:
         compare_year = next((y for y in years if y < year), None)
     rows = selectors.rating_distribution(user=request.user, year=year, compare_year=compare_year)

@@ -44,7 +44,12 @@ def centre_page(request: HttpRequest, pk: int) -> HttpResponse:
     It is assembled here, in the top layer, because those apps sit above centres."""
     centre = centre_for_user(request.user, pk)
     today = timezone.localdate()
-    board_date = date_param(request.GET.get("ngay")) or today
+    typed = request.GET.get("ngay", "")
+    board_date = date_param(typed) or today
+    if typed and board_date == today and typed != today.isoformat():
+        messages.warning(
+            request, _("Ngày “%(value)s” không hợp lệ; đang hiện Ban Giám đốc hôm nay.") % {"value": typed[:20]}
+        )
     context = {
         "centre": centre,
         "today": today,

@@ -331,7 +331,10 @@ def data_stamp() -> tuple:
     assessments' count and summed versions (every save and approval moves a version). Equal stamps, equal
     data; the dashboards' cache key, so a session saved now shows on the next load. The sums catch a change
     whose transaction committed after a later one (its updated_at then hides behind the later maximum).
-    Costs a scan of the figures table (~30,000 rows a province-decade: a few ms), not of the sessions."""
+    The scope and the names are in it too (issue 14, item 8): the centres' history (a centre moved to another
+    reviewing office leaves the former reviewer's dashboard at once; a renamed centre shows its new name) and
+    sums over communes and districts. Costs a scan of the figures table (~30,000 rows a province-decade: a few
+    ms), of the centres' history and of the communes (~10,000 in the country), not of the sessions."""
     figures = CentreYearFigure._meta.db_table
     sums = "".join(
         f" || ':' || COALESCE(SUM({CentreYearFigure._meta.get_field(name).column}), 0)" for name in FIGURE_FIELDS
@@ -342,7 +345,14 @@ def data_stamp() -> tuple:
             f"SELECT (SELECT COUNT(*){sums} FROM {figures}),"  # table and column names from the models
             f" (SELECT MAX(updated_at) FROM {figures}),"
             f" (SELECT COUNT(*) FROM {assessments}),"
-            f" (SELECT COALESCE(SUM(version), 0) FROM {assessments})"
+            f" (SELECT COALESCE(SUM(version), 0) FROM {assessments}),"
+            # Who sees which centre, and under which names: every change of a centre (a new reviewing office,
+            # a new name, a merger) adds a history row; communes moving district, province or into another
+            # commune, and renamed communes and districts, move these sums.
+            " (SELECT COUNT(*) || ':' || COALESCE(MAX(history_id), 0) FROM centres_historicalcentre),"
+            " (SELECT COUNT(*) || ':' || COALESCE(SUM(district_id), 0) || ':' || COALESCE(SUM(province_id), 0)"
+            " || ':' || COALESCE(SUM(merged_into_id), 0) || ':' || COALESCE(SUM(LENGTH(name)), 0) FROM units_commune),"
+            " (SELECT COUNT(*) || ':' || COALESCE(SUM(LENGTH(name)), 0) FROM units_district)"
         )
         return tuple(str(value) for value in cursor.fetchone())
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.dashboard import FIRST_YEAR, GROUP_FORMER, GROUP_THEN, DashboardFilters, default_filters
 from reports.models import ReportSettings
+from tthtcd_portal.concurrency import VersionedForm
+from tthtcd_portal.params import DateParamField
 
 MAX_YEARS = 20
 
@@ -102,7 +104,7 @@ def filters_to_params(filters: DashboardFilters) -> dict[str, str]:
     return params
 
 
-class ReportSettingsForm(forms.ModelForm):
+class ReportSettingsForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ReportSettings
         fields = ["parent_body", "issuing_body", "place_name", "signer_title", "signer_name"]
@@ -111,6 +113,9 @@ class ReportSettingsForm(forms.ModelForm):
             "issuing_body": _("Dòng dưới bên trái, ví dụ: SỞ GIÁO DỤC VÀ ĐÀO TẠO"),
             "place_name": _("Dùng trong dòng “Thái Bình, ngày … tháng … năm …”"),
         }
+
+    def versioned_object(self):
+        return self.instance  # unsaved defaults carry version 0: a first save made meanwhile is seen too
 
     def clean(self):
         data = super().clean()
@@ -123,12 +128,8 @@ class ReportSettingsForm(forms.ModelForm):
 class AuditFilter(forms.Form):
     """The audit trail's filters (GET; also the export's parameters). An invalid value is reported and ignored."""
 
-    tu_ngay = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    den_ngay = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    tu_ngay = DateParamField(label=_("Từ ngày"))
+    den_ngay = DateParamField(label=_("Đến ngày"))
     nguoi = forms.CharField(label=_("Người thực hiện"), required=False, max_length=100)
     doi_tuong = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
     trung_tam = forms.ModelChoiceField(label=_("Trung tâm"), queryset=None, required=False, empty_label=_("Tất cả"))

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tthtcd_portal.concurrency import version_field
+
 
 class ReportSettings(models.Model):
     """One per province: what the official reports print in their header, place line and signature."""
@@ -31,6 +33,8 @@ class ReportSettings(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    version = version_field()
 
     class Meta:
         ordering = ["province"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import scoping
 from background.resilience import TRANSIENT, call_with_retry
 from reports.models import ACTIVE_STATUSES, WORKER_STOPPED, ExportJob, ReportSettings, export_params_key
+from tthtcd_portal.concurrency import version_claim
 
 log = logging.getLogger(__name__)
 
@@ -30,21 +31,31 @@ def report_settings_update(
     signer_title: str,
     signer_name: str,
     by,
+    version: int | None = None,
 ) -> ReportSettings:
-    """Create or change the province's report settings (province officials and administrators)."""
+    """Create or change the province's report settings (province officials and administrators). `version` is
+    the one the form showed (0: none were saved yet): a save made since refuses this one (StaleEdit)."""
     scoping.require_province_level(by)
+    values = {
+        "parent_body": parent_body.strip(),
+        "issuing_body": issuing_body.strip(),
+        "place_name": place_name.strip(),
+        "signer_title": signer_title.strip(),
+        "signer_name": signer_name.strip(),
+        "updated_by": by,
+    }
     with transaction.atomic():
-        found, _created = ReportSettings.objects.update_or_create(
-            province=province,
-            defaults={
-                "parent_body": parent_body.strip(),
-                "issuing_body": issuing_body.strip(),
-                "place_name": place_name.strip(),
-                "signer_title": signer_title.strip(),
-                "signer_name": signer_name.strip(),
-                "updated_by": by,
-            },
-        )
+        found = ReportSettings.objects.filter(province=province).first()
+        if found is None:
+            try:
+                with transaction.atomic():
+                    return ReportSettings.objects.create(province=province, **values)
+            except IntegrityError:  # another official saved the first settings meanwhile
+                found = ReportSettings.objects.get(province=province)
+        version_claim(found, version=version)
+        for name, value in values.items():
+            setattr(found, name, value)
+        found.save(update_fields=[*values, "updated_at"])
     return found
 
 

@@ -27,6 +27,8 @@ from reports.filters import DashboardFilter, ReportSettingsForm, filters_to_para
 from reports.models import ExportJob
 from reports.official import OFFICIAL_REPORTS, report_settings_for
 from tthtcd_portal.pagination import paginate
+from tthtcd_portal.params import id_param
+from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE, download_disposition, table_response
 
 # Exports with more rows than this run in the background (a few seconds of work at ~10,000 rows/s).
@@ -295,13 +297,14 @@ def report_settings(request):
     user = request.user
     scoping.require_province_level(user)
     provinces = scoping.visible_provinces(user).order_by("code")
-    province = provinces.filter(pk=request.GET.get("tinh") or user.province_id).first() or provinces.first()
+    province = provinces.filter(pk=id_param(request.GET.get("tinh")) or user.province_id).first() or provinces.first()
     if province is None:
         raise Http404(_("Chưa có tỉnh nào."))
     current = report_settings_for(province)
     form = ReportSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.report_settings_update(province=province, by=user, **form.cleaned_data)
-        messages.success(request, _("Đã lưu thiết lập báo cáo."))
-        return redirect(f"{reverse('reports:settings')}?{urlencode({'tinh': province.pk})}")
+        with refusal_shown(request, form=form):
+            services.report_settings_update(province=province, by=user, **form.cleaned_data)
+            messages.success(request, _("Đã lưu thiết lập báo cáo."))
+            return redirect(f"{reverse('reports:settings')}?{urlencode({'tinh': province.pk})}")
     return render(request, "reports/settings.html", {"form": form, "province": province, "provinces": provinces})

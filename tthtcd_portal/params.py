@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime
 import re
 
+from django import forms
+from django.utils.translation import gettext as _
+
 # Ids and years fit in a 64-bit integer; anything longer is a hand-edited URL (SQLite overflows on it).
 _INTEGER = re.compile(r"^-?[0-9]{1,18}$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -35,12 +38,36 @@ def year_param(value) -> int | None:
     return int_param(value, minimum=1900, maximum=2200)
 
 
+# The dates the portal holds data for, as year_param's years: 0001-01-01 minus a day overflows Python's dates.
+MIN_DATE, MAX_DATE = datetime.date(1900, 1, 1), datetime.date(2200, 12, 31)
+
+
 def date_param(value) -> datetime.date | None:
-    """A date input's value (YYYY-MM-DD), else None — 31/02 included."""
+    """A date input's value (YYYY-MM-DD) between MIN_DATE and MAX_DATE, else None — 31/02 included."""
     text = str(value or "").strip()
     if not _ISO_DATE.match(text):
         return None
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         return None
+    return day if MIN_DATE <= day <= MAX_DATE else None
+
+
+class DateParamField(forms.DateField):
+    """A filter form's date (tu_ngay, den_ngay): what date_param accepts, else the field's error in Vietnamese."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not MIN_DATE <= day <= MAX_DATE:
+            raise forms.ValidationError(
+                _("Ngày phải trong khoảng %(first)s–%(last)s.")
+                % {"first": MIN_DATE.strftime("%d/%m/%Y"), "last": MAX_DATE.strftime("%d/%m/%Y")},
+                code="out_of_range",
+            )
+        return day

@@ -16,6 +16,8 @@ import contextlib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from tthtcd_portal.concurrency import stale_shown
+
 
 def refusal_text(error: ValidationError) -> str:
     return " ".join(error.messages)
@@ -27,6 +29,8 @@ def refusal_shown(request, *, form=None):
     try:
         yield
     except ValidationError as error:
+        if form is not None:
+            stale_shown(form, error)
         if form is not None and set(getattr(error, "error_dict", {})) <= set(form.fields):
             form.add_error(None, error)  # a field's refusal on that field, the others above the form
         elif form is not None:

@@ -281,3 +281,44 @@ def test_a_session_saved_now_shows_on_the_next_load_though_the_dashboard_is_cach
         course=course, by=world.official, date=datetime.date(2026, 1, 12), present=123, women=60
     )
     assert total() == before + 123
+
+
+# --- The cache never outlives a change of scope or of names (issue 14, item 8) -------------------------------
+
+
+def test_a_centre_moved_to_another_office_leaves_the_former_reviewers_cached_dashboard(world, figures, client_for):
+    from centres import services as centre_services
+
+    client = client_for(world.reviewer_x)
+    params = {"tu_nam": 2022, "den_nam": 2024}
+    url = reverse("reports:dashboard")
+    first = client.get(url, params)
+    assert world.centre_a.pk in {c.id for c in first.context["board"].centres}
+    assert world.centre_a.name in first.content.decode()
+
+    centre_services.centres_assign_review_office(centres=[world.centre_a], office=world.office_y, by=world.official)
+
+    again = client.get(url, params)
+    assert world.centre_a.pk not in {c.id for c in again.context["board"].centres}
+    assert world.centre_a.name not in again.content.decode()
+    # Its figures left the totals too: what remains is A2's alone.
+    total = again.context["summary"][-1]["figures"].participations
+    assert total == first.context["summary"][-1]["figures"].participations - raw_sum(
+        "participations", year=2024, centres=[world.centre_a]
+    )
+
+
+def test_a_renamed_centre_shows_its_new_name_on_a_cached_dashboard(world, figures, client_for):
+    from centres import services as centre_services
+
+    client = client_for(world.reviewer_x)
+    params = {"tu_nam": 2022, "den_nam": 2024}
+    url = reverse("reports:dashboard")
+    assert figures.name in client.get(url, params).content.decode()
+
+    centre = Centre.objects.get(pk=figures.pk)
+    centre_services.centre_update(centre=centre, fields={"name": "TTHTCĐ Đông Hợp (tên mới)"}, by=world.official)
+
+    page = client.get(url, params).content.decode()
+    assert "TTHTCĐ Đông Hợp (tên mới)" in page
+    assert figures.name not in page
