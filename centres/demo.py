@@ -1,13 +1,18 @@
-"""Demo registry: a centre for every Thái Bình commune (before the 2025 merger), with facilities, a board and
-instructors whose names are Vietnamese and match their gender. About 1,700 board terms and 3,000
-instructors, all by bulk_create: a second or two."""
+"""Demo registry: a centre for every commune of former Thái Bình and former Hưng Yên (381, to 30/06/2025),
+merged on 01/07/2025 into the centre of its new commune of today's Hưng Yên (104) by the real mapping service
+(centres.services.commune_mapping_apply with units/data/commune_mapping_2025_hung_yen.csv). Facilities, boards
+and instructors with Vietnamese names that match their gender; the former boards' terms end on 30/06/2025 and
+each new centre's board is appointed from July 2025 by the Chủ tịch UBND xã; a new centre keeps some of its
+predecessors' instructors. Bulk inserts: a few seconds."""
 
 from __future__ import annotations
 
 import datetime
 import random
 
+from accounts.demo import cluster_name_for
 from accounts.models import Office
+from centres.mapping import parse_commune_mapping
 from centres.models import (
     BoardMember,
     Centre,
@@ -17,7 +22,9 @@ from centres.models import (
     InstructorAssignment,
     centre_default_name,
 )
-from units.models import Commune
+from centres.services import commune_mapping_apply
+from units.demo import MAPPING_HUNG_YEN
+from units.models import REFORM_DATE, Commune
 
 FAMILY = [
     ("Nguyễn", 30),
@@ -134,6 +141,8 @@ BUILDINGS = [
 ]
 TERM_START = datetime.date(2021, 7, 1)  # the commune People's Committees elected in 2021
 PAST_TERM = (datetime.date(2016, 7, 1), datetime.date(2021, 6, 30))
+# The new communes' People's Committees appointed their centres' boards in the weeks after the reform.
+NEW_TERM_START = REFORM_DATE
 
 
 def _pick(rng: random.Random, weighted):
@@ -149,9 +158,14 @@ def _phone(rng: random.Random) -> str:
 
 
 def seed(*, rng, log) -> None:
-    """A centre for every commune, reviewed by its district's office, with facilities, board and instructors."""
+    """A centre for every former commune, reviewed by its district's office, with facilities, board and
+    instructors; then the 2025 reform applied to them (see _seed_reform)."""
     offices = {o.district_id: o for o in Office.objects.filter(district__isnull=False)}
-    communes = list(Commune.objects.filter(district__isnull=False).select_related("district").order_by("code"))
+    communes = list(
+        Commune.objects.filter(district__isnull=False, valid_from__lt=REFORM_DATE)
+        .select_related("district")
+        .order_by("code")
+    )
     centres = [
         Centre(
             commune=c,
@@ -208,6 +222,84 @@ def seed(*, rng, log) -> None:
         assignments.append(link)
     InstructorAssignment.objects.bulk_create(assignments, batch_size=1000)
     log(f"  centres: {len(centres)}, board terms: {len(members)}, instructors: {len(people)}")
+    _seed_reform(local, log)
+
+
+def _seed_reform(rng: random.Random, log) -> None:
+    """01/07/2025 as the province lived it, through the mapping service an official would run: the former
+    communes end, each new commune gets its centre (reviewed by the Sở), the former centres merge into it and
+    their boards' terms end on 30/06/2025. Then what the province did next: each new centre is reviewed by the
+    cluster office of the former district most of its communes came from (the lower code on a tie), gets its
+    facilities, a board appointed by the Chủ tịch UBND xã and some of its predecessors' instructors."""
+    with MAPPING_HUNG_YEN.open("rb") as handle:
+        rows = parse_commune_mapping(handle, MAPPING_HUNG_YEN.name)
+    result = commune_mapping_apply(rows=rows, by=None)
+    log("  reform: " + result.summary().replace("\n", "; "))
+
+    clusters = {o.name: o for o in Office.objects.filter(kind=Office.Kind.CLUSTER)}
+    predecessors: dict[int, list[Centre]] = {}
+    for old in Centre.objects.filter(merged_into__isnull=False).select_related("commune__district").order_by("pk"):
+        predecessors.setdefault(old.merged_into_id, []).append(old)
+    new_centres = list(
+        Centre.objects.active().filter(commune__valid_from__gte=REFORM_DATE).select_related("commune").order_by("pk")
+    )
+    for centre in new_centres:
+        districts = [c.commune.district for c in predecessors.get(centre.pk, [])]
+        if districts:
+            main = max(sorted({d.code: d for d in districts}.values(), key=lambda d: d.code), key=districts.count)
+            centre.review_office = clusters.get(cluster_name_for(main), centre.review_office)
+            centre.address = f"{centre.commune.name}, khu vực {main.name.lower()} cũ"
+        centre.has_seal = True
+        centre.has_bank_account = rng.random() < 0.9
+        _facilities(rng, centre)
+        centre.decision_number = f"{rng.randint(1, 99)}/QĐ-UBND"
+        centre.decision_date = REFORM_DATE + datetime.timedelta(days=rng.randint(0, 20))
+        centre.decision_issuer = f"UBND {centre.commune.name}"
+    fields = ["review_office", "address", "has_seal", "has_bank_account", "building", "rooms", "seats"]
+    fields += ["computers_with_internet", "has_library", "library_books", "library_readers_per_year", "phone"]
+    fields += ["decision_number", "decision_date", "decision_issuer"]
+    Centre.objects.bulk_update(new_centres, fields, batch_size=500)
+
+    members: list[BoardMember] = []
+    for centre in new_centres:
+        members += _new_board(rng, centre)
+    BoardMember.objects.bulk_create(members, batch_size=1000)
+
+    by_centre: dict[int, list[InstructorAssignment]] = {}
+    for link in InstructorAssignment.objects.filter(active=True).order_by("pk"):
+        by_centre.setdefault(link.centre_id, []).append(link)
+    assignments = []
+    for centre in new_centres:
+        pool = [link for old in predecessors.get(centre.pk, []) for link in by_centre.get(old.pk, [])]
+        for link in rng.sample(pool, min(len(pool), rng.randint(8, 20))):
+            assignments.append(
+                InstructorAssignment(
+                    centre=centre, instructor_id=link.instructor_id, kind=link.kind, engagement=link.engagement
+                )
+            )
+    InstructorAssignment.objects.bulk_create(assignments, batch_size=1000)
+    log(f"  new centres: {len(new_centres)}, board terms: {len(members)}, instructors kept: {len(assignments)}")
+
+
+def _new_board(rng: random.Random, centre: Centre) -> list[BoardMember]:
+    """A new centre's board: appointed from July 2025 by the Chủ tịch UBND of the new commune."""
+    P = BoardMember.Position
+    kind = centre.commune.get_kind_display().lower()
+    start = NEW_TERM_START + datetime.timedelta(days=rng.randint(0, 45))
+    signer = f"Chủ tịch UBND {centre.commune.name}"
+    board = [
+        _member(rng, centre, P.GIAM_DOC, rng.choice([f"Chủ tịch UBND {kind}", f"Phó Chủ tịch UBND {kind}"]), start),
+        _member(rng, centre, P.PHO_GIAM_DOC, f"Chủ tịch Hội Khuyến học {kind}", start),
+    ]
+    if rng.random() < 0.7:
+        board.append(
+            _member(rng, centre, P.PHO_GIAM_DOC, "Giáo viên biệt phái", start, engagement=Engagement.FULL_TIME)
+        )
+    for post in rng.sample(ORGANISATIONS, rng.randint(2, 4)):
+        board.append(_member(rng, centre, P.UY_VIEN, post, start))
+    for member in board:
+        member.decision_signer = signer
+    return board
 
 
 def _facilities(rng: random.Random, centre: Centre) -> None:
@@ -223,7 +315,7 @@ def _facilities(rng: random.Random, centre: Centre) -> None:
     year = rng.randint(2003, 2012)
     centre.decision_number = f"{rng.randint(100, 2999)}/QĐ-UBND"
     centre.decision_date = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
-    centre.decision_issuer = f"UBND {centre.commune.district.name}"
+    centre.decision_issuer = f"UBND {centre.commune.district.name}" if centre.commune.district else ""
 
 
 def _member(rng, centre, position, main_post, start, end=None, engagement=Engagement.PART_TIME, gender=None):

@@ -1,10 +1,11 @@
-"""Demo classes and sessions: every active centre, 2015 to today (2026), at the province's real magnitudes.
+"""Demo classes and sessions across the 2025 reform, at the provinces' real magnitudes.
 
-About 13,000–15,000 sessions and 1.5 million learner-participations a year for the ~240 centres, growing over
-the years, busier in some districts than in others. Almost every class is an open talk with head counts
-(inserted in bulk); the centre of Xã Đông Phương (demo_xa) also gets roster classes with learners and attendance
-so that the grids have something to show. About ten centres have no session in the last 30 days (the dashboard
-lists them). The figures are computed at the end from what was generated (figures_rebuild).
+The 381 former centres (Thái Bình and Hưng Yên) hold classes from 2015 to 30/06/2025 only; the 104 new centres
+from 01/07/2025 to today, each about as busy as its predecessors together. About 20,000 sessions a year, growing
+over the years, busier in some former districts than in others. Almost every class is an open talk with head
+counts (inserted in bulk); the centre of Xã Bắc Đông Hưng (demo_xa) also gets roster classes with learners and
+attendance so that the grids have something to show. About ten new centres have no session in the last 30 days
+(the dashboard lists them). The figures are computed at the end from what was generated (figures_rebuild).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from django.utils import timezone
 from centres.models import Centre, InstructorAssignment
 from courses.figures import figures_rebuild
 from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from units.models import REFORM_DATE
 
 FIRST_YEAR = 2015
-DEMO_COMMUNE_CODE = "12694"  # Xã Đông Phương (demo_xa)
+DEMO_COMMUNE_CODE = "12694"  # Xã Bắc Đông Hưng, which kept the code of the former Xã Đông Phương (demo_xa)
+LAST_OLD_DAY = REFORM_DATE - datetime.timedelta(days=1)
 QUIET_CENTRES = 10  # centres with no session in the last 30 days
 BATCH = 2000
 
@@ -158,35 +161,57 @@ def seed(*, rng, log) -> None:
     kinds = {k.code: k.pk for k in ProgrammeKind.objects.all()}
     kind_codes = [code for code in KIND_TITLES if code in kinds]
     weights = [KIND_TITLES[code][0] for code in kind_codes]
-    centres = list(Centre.objects.active().select_related("commune").order_by("pk"))
+    # The former centres (to 30/06/2025) and the centres open today (from 01/07/2025 for the new communes).
+    centres = list(
+        Centre.objects.filter(commune__valid_from__lt=REFORM_DATE).select_related("commune").order_by("pk")
+    ) + list(
+        Centre.objects.active().filter(commune__valid_from__gte=REFORM_DATE).select_related("commune").order_by("pk")
+    )
     district_factor = {}
     for centre in centres:
-        district_factor.setdefault(centre.commune.district_id, rng.uniform(0.75, 1.3))
-    demo_centre = next((c for c in centres if c.commune.code == DEMO_COMMUNE_CODE), None)
-    quiet = {
-        c.pk for c in rng.sample([c for c in centres if c is not demo_centre], min(QUIET_CENTRES, len(centres) - 1))
-    }
+        if centre.commune.district_id:
+            district_factor.setdefault(centre.commune.district_id, rng.uniform(0.75, 1.3))
+    # A new centre is about as busy as its predecessors were together (a little less: fewer, bigger classes).
+    predecessors: dict[int, list[int]] = defaultdict(list)
+    for centre in centres:
+        if centre.merged_into_id:
+            predecessors[centre.merged_into_id].append(centre.commune.district_id)
+    scale = {}
+    for centre in centres:
+        if centre.commune.district_id:
+            scale[centre.pk] = (district_factor[centre.commune.district_id], 1.0, FIRST_YEAR, LAST_OLD_DAY)
+        else:
+            parts = predecessors.get(centre.pk) or [None]
+            mean = sum(district_factor.get(d, 1.0) for d in parts) / len(parts)
+            scale[centre.pk] = (mean, len(parts) ** 0.9, REFORM_DATE.year, today)
+    demo_centre = next((c for c in centres if c.commune.code == DEMO_COMMUNE_CODE and c.is_active), None)
+    today_centres = [c for c in centres if c.is_active and c is not demo_centre]
+    quiet = {c.pk for c in rng.sample(today_centres, min(QUIET_CENTRES, len(today_centres)))}
 
     picker = _InstructorPicker()
     plan = []  # (Course, instructor id or None, [(date, present, women, minorities)])
     for centre in centres:
-        factor = district_factor[centre.commune.district_id] * rng.uniform(0.85, 1.15)
-        for year in range(FIRST_YEAR, today.year + 1):
+        district, size, first_year, until = scale[centre.pk]
+        factor = district * size * rng.uniform(0.85, 1.15)
+        for year in range(first_year, min(until.year, today.year) + 1):
             first = datetime.date(year, 1, 5)
             last = datetime.date(year, 12, 28)
-            share = 1.0
+            if year == REFORM_DATE.year:
+                first, last = (first, LAST_OLD_DAY) if until == LAST_OLD_DAY else (REFORM_DATE, last)
             if year == today.year:
-                last = today - datetime.timedelta(days=rng.randint(40, 120)) if centre.pk in quiet else today
-                share = (last - first).days / 357
+                last = min(last, today - datetime.timedelta(days=rng.randint(40, 120)) if centre.pk in quiet else today)
+            if last < first:
+                continue
+            share = (last - first).days / 357
             sessions = max(int(56.5 * _growth(year) * factor * share), 1)
-            classes = max(min(round(sessions / 1.3), 68), min(28, sessions))
+            classes = max(min(round(sessions / 1.8), round(68 * size)), min(28, sessions))
             counts = [1] * classes
             for _ in range(sessions - classes):
                 counts[rng.randrange(classes)] += 1
             span = (last - first).days
             for i, k in enumerate(counts):
                 gap = 7 if 7 * (k - 1) < span else 1
-                if year == today.year and centre.pk not in quiet and i == 0:
+                if year == today.year and until == today and centre.pk not in quiet and i == 0:
                     start = today - datetime.timedelta(days=rng.randint(0, 20) + gap * (k - 1))
                 else:
                     start = first + datetime.timedelta(days=rng.randint(0, max(span - gap * (k - 1), 0)))
@@ -246,7 +271,7 @@ def seed(*, rng, log) -> None:
 
 
 def _seed_rosters(*, centre: Centre, kinds: dict, rng, today: datetime.date, log) -> None:
-    """Roster classes with learners and attendance for the demo centre (Xã Đông Phương)."""
+    """Roster classes with learners and attendance for the demo centre (Xã Bắc Đông Hưng), all from 01/07/2025."""
     learners = []
     for _ in range(45):
         woman = rng.random() < 0.6
@@ -271,7 +296,7 @@ def _seed_rosters(*, centre: Centre, kinds: dict, rng, today: datetime.date, log
             datetime.date(2026, 5, 29),
             18,
         ),
-        ("tin-hoc-ngoai-ngu", "Tiếng Anh giao tiếp", datetime.date(2025, 6, 2), datetime.date(2025, 8, 29), 20),
+        ("tin-hoc-ngoai-ngu", "Tiếng Anh giao tiếp", datetime.date(2025, 7, 7), datetime.date(2025, 9, 26), 20),
     ]
     teacher = (
         InstructorAssignment.objects.filter(centre=centre, active=True)

@@ -1,11 +1,15 @@
-"""Demo ratings: every demo centre, 2015–2025.
+"""Demo ratings across the 2025 reform: the 381 former centres 2015–2024, the 104 new centres 2025.
 
-2015–2024 are approved, written by a bulk path that makes the same rows the services make (assessment,
+2015–2024 are approved (reviewed by the former district offices), written by a bulk path that makes the same rows the services make (assessment,
 points per criterion, the six events create → self_save → submit → review_save → propose → approve, version
 6), with distributions like the seeds' (2011: about 55% Tốt, 44% Khá, 1% Trung bình) improving by about
 2,5 points of Tốt a year. The 2025 cycle goes through the services themselves and stops part-way: drafts,
 submitted, proposed, a few approved and a few returned, with deadlines around today so the overdue list
 shows something. demo_xa's centre stays an untouched draft so the whole cycle can be tried by hand.
+
+2025, the transition year (docs/evaluations.md, "The transition year 2025"): only the new centres are rated,
+each for the whole year; its self-assessment says which former centres' first half it counts (their sessions
+and participants to 30/06/2025), as the Sở asks.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.demo import DEMO_COMMUNE_CODE, DEMO_PROVINCE_CODE
+from accounts.demo import DEMO_COMMUNE_CODE
 from centres.models import Centre
 from evaluations import services
 from evaluations.models import (
@@ -29,6 +34,7 @@ from evaluations.models import (
 )
 from evaluations.services import PointsEntry
 from tthtcd_portal.numbers import format_points
+from units.models import REFORM_DATE
 
 FIRST_YEAR, CURRENT_YEAR = 2015, 2025
 HALF = Decimal("0.5")
@@ -78,9 +84,13 @@ def seed(*, rng, log) -> None:
         u.username: u for u in get_user_model().objects.filter(username__in=["demo_xa", "demo_huyen", "demo_tinh"])
     }
     staff, reviewer, official = users.get("demo_xa"), users.get("demo_huyen"), users.get("demo_tinh")
+    # Rated to 2024: the former centres; 2025: the centres of the new communes.
+    former = list(
+        Centre.objects.filter(commune__valid_from__lt=REFORM_DATE).select_related("commune").order_by("commune__code")
+    )
     centres = list(
         Centre.objects.active()
-        .filter(commune__province__code=DEMO_PROVINCE_CODE)
+        .filter(commune__valid_from__gte=REFORM_DATE)
         .select_related("commune")
         .order_by("commune__code")
     )
@@ -94,9 +104,38 @@ def seed(*, rng, log) -> None:
         for a, b, c in [_cycle_dates(y)]
     )
 
-    _seed_past_years(rng=rng, centres=centres, rubrics=rubrics, staff=staff, reviewer=reviewer, official=official)
+    _seed_past_years(rng=rng, centres=former, rubrics=rubrics, staff=staff, reviewer=reviewer, official=official)
     counts = _seed_current_cycle(rng=rng, centres=centres, staff=staff, reviewer=reviewer, official=official)
-    log(f"  assessments: {len(centres)} centres × {CURRENT_YEAR - FIRST_YEAR + 1} years; {CURRENT_YEAR}: {counts}")
+    log(
+        f"  assessments: {len(former)} former centres × {CURRENT_YEAR - FIRST_YEAR} years; "
+        f"{CURRENT_YEAR}: {len(centres)} new centres {counts}"
+    )
+
+
+def transition_note(centre: Centre) -> str:
+    """What the new centre's 2025 self-assessment counts of its predecessors' first half (two queries; the
+    sessions are reached through the centres, since evaluations sits below courses)."""
+    year = REFORM_DATE.year
+    first_half = Q(courses__sessions__date__year=year, courses__sessions__date__lt=REFORM_DATE)
+    rows = (
+        Centre.objects.filter(merged_into=centre)
+        .annotate(
+            sessions=Count("courses__sessions", filter=first_half),
+            present=Sum("courses__sessions__present", filter=first_half),
+        )
+        .order_by("commune__code")
+    )
+    parts = [f"{r.name}: {r.sessions} buổi, {r.present or 0} lượt" for r in rows]
+    second_half = Q(courses__sessions__date__year=year, courses__sessions__date__gte=REFORM_DATE)
+    own = Centre.objects.filter(pk=centre.pk).aggregate(
+        sessions=Count("courses__sessions", filter=second_half),
+        present=Sum("courses__sessions__present", filter=second_half),
+    )
+    return (
+        f"Năm chuyển tiếp 2025: tính cả 6 tháng đầu năm (đến 30/06/2025) của các trung tâm trước sáp nhập "
+        f"({'; '.join(parts) or 'không có lớp'}) và từ 01/07/2025 của trung tâm: {own['sessions']} buổi, "
+        f"{own['present'] or 0} lượt."
+    )
 
 
 def _actor_for(centre, step: str, staff, reviewer, official):
@@ -223,7 +262,9 @@ def _seed_current_cycle(*, rng, centres, staff, reviewer, official) -> dict[str,
             counts[stop] += 1
             continue
         own = {c.pk: PointsEntry(min(review[c.pk] + HALF, c.max_points), "Có biên bản, sổ theo dõi") for c in criteria}
-        services.assessment_self_save(assessment=a, version=a.version, entries=own, comment="", by=by("self_save"))
+        services.assessment_self_save(
+            assessment=a, version=a.version, entries=own, comment=transition_note(centre), by=by("self_save")
+        )
         services.assessment_submit(assessment=a, version=a.version, by=by("submit"))
         if stop != Status.SUBMITTED:
             entries = {c.pk: PointsEntry(review[c.pk], "") for c in criteria}

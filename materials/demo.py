@@ -8,12 +8,11 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.demo import DEMO_COMMUNE_CODE, DEMO_PROVINCE_CODE
+from accounts.demo import DEMO_COMMUNE_CODE, demo_province
 from accounts.models import User
 from centres.models import Centre
 from courses.models import ProgrammeKind
 from materials.models import Material
-from units.models import Province
 
 # (title, programme kind code, topic, audience, author, link or None)
 ITEMS = [
@@ -48,9 +47,12 @@ def _kind(code: str) -> ProgrammeKind:
 
 
 def seed(*, rng, log) -> None:
-    province = Province.objects.get(code=DEMO_PROVINCE_CODE)
+    province = demo_province()
     official = User.objects.filter(role=User.Role.PROVINCE, province=province).order_by("id").first()
-    staff = User.objects.filter(role=User.Role.CENTRE_STAFF, centre__commune__code=DEMO_COMMUNE_CODE).first()
+    staff = (
+        User.objects.filter(role=User.Role.CENTRE_STAFF, username="demo_xa").first()
+        or User.objects.filter(role=User.Role.CENTRE_STAFF, centre__commune__code=DEMO_COMMUNE_CODE).first()
+    )
     if official is None or staff is None:
         log("  materials: no demo accounts, no demo materials.")
         return

@@ -5,15 +5,15 @@ centres (docs/architecture.md, "Layers")."""
 
 from django.conf import settings
 
-from accounts.demo import DEMO_COMMUNE_CODE, DEMO_DISTRICT_CODE, DEMO_PROVINCE_CODE
+from accounts.demo import DEMO_COMMUNE_CODE, DEMO_DISTRICT_CODE, cluster_name_for, demo_province
 from accounts.models import Office, User
 from centres.models import Centre
-from units.models import Province
+from units.models import REFORM_DATE, District
 
 DEMO_ACCOUNTS = [
-    ("demo_tinh", "chuyên viên Sở GD&ĐT Thái Bình (cả tỉnh)"),
-    ("demo_huyen", "chuyên viên Phòng GD&ĐT huyện Đông Hưng"),
-    ("demo_xa", "cán bộ TTHTCĐ xã Đông Phương, huyện Đông Hưng"),
+    ("demo_tinh", "chuyên viên Sở GD&ĐT Hưng Yên (cả tỉnh, cùng lịch sử của Thái Bình và Hưng Yên cũ)"),
+    ("demo_huyen", "chuyên viên đánh giá của Cụm Đông Hưng (các xã mới từ huyện Đông Hưng cũ)"),
+    ("demo_xa", "cán bộ TTHTCĐ xã Bắc Đông Hưng (nhận trung tâm của xã Đông Phương cũ)"),
     ("demo_admin", "quản trị hệ thống"),
 ]
 
@@ -22,9 +22,15 @@ def seed_users(*, rng, log) -> None:
     if not settings.DEBUG:
         log("  DJANGO_DEBUG=0: demo accounts are not created.")
         return
-    province = Province.objects.get(code=DEMO_PROVINCE_CODE)
-    office = Office.objects.get(district__code=DEMO_DISTRICT_CODE)
-    centre = Centre.objects.get(commune__code=DEMO_COMMUNE_CODE, status=Centre.Status.ACTIVE)
+    province = demo_province()
+    district = District.objects.get(code=DEMO_DISTRICT_CODE, valid_from__lt=REFORM_DATE)
+    office = Office.objects.get(province=province, name=cluster_name_for(district))
+    # The new centre that took in the former Xã Đông Phương's.
+    centre = Centre.objects.get(
+        predecessors__commune__code=DEMO_COMMUNE_CODE,
+        predecessors__commune__valid_from__lt=REFORM_DATE,
+        status=Centre.Status.ACTIVE,
+    )
     people = [
         dict(
             username="demo_tinh",
@@ -40,7 +46,7 @@ def seed_users(*, rng, log) -> None:
             last_name="Trần Văn",
             role=User.Role.REVIEWER,
             office=office,
-            position="Chuyên viên Phòng GD&ĐT",
+            position="Chuyên viên Sở GD&ĐT, phụ trách cụm Đông Hưng",
         ),
         dict(
             username="demo_xa",

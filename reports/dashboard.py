@@ -184,6 +184,8 @@ class Dashboard:
         year = year or self.filters.year_to
         out = []
         for row in [*self.rows, self.totals]:
+            if row is not self.totals and self.row_level == "group" and year not in row.by_year:
+                continue  # a unit with no figure and no rating that year (a former district after the reform)
             now = row.at(year)
             before = row.by_year.get(year - 1)
             base = row.by_year.get(self.filters.base_year) if self.filters.base_year else None

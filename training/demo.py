@@ -8,15 +8,14 @@ import datetime
 
 from django.utils import timezone
 
-from accounts.demo import DEMO_DISTRICT_CODE, DEMO_PROVINCE_CODE
+from accounts.demo import DEMO_DISTRICT_CODE, demo_province
 from accounts.models import User
 from centres.models import BoardMember, Centre, InstructorAssignment
 from training.models import TrainingAttendance, TrainingCourse, TrainingInvitation
-from units.models import Province
 
 
 def seed(*, rng, log) -> None:
-    province = Province.objects.get(code=DEMO_PROVINCE_CODE)
+    province = demo_province()
     official = User.objects.filter(role=User.Role.PROVINCE, province=province).order_by("id").first()
     if official is None:
         log("  training: no provincial account, no demo course.")
@@ -29,7 +28,7 @@ def seed(*, rng, log) -> None:
         topic="Lập kế hoạch, quản lý tài chính và tự đánh giá trung tâm",
         organiser=TrainingCourse.Organiser.JOINT,
         audience=TrainingCourse.Audience.BOTH,
-        place="Hội trường Sở GD&ĐT Thái Bình",
+        place="Hội trường Sở GD&ĐT Hưng Yên",
         start_date=held,
         end_date=held + datetime.timedelta(days=1),
         created_by=official,
@@ -45,7 +44,13 @@ def seed(*, rng, log) -> None:
         end_date=today + datetime.timedelta(days=31),
         created_by=official,
     )
-    centres = list(Centre.objects.active().filter(commune__district__code=DEMO_DISTRICT_CODE).order_by("commune__code"))
+    # The new centres of the communes formed from the former Huyện Đông Hưng (demo_huyen's cluster).
+    centres = list(
+        Centre.objects.active()
+        .filter(predecessors__commune__district__code=DEMO_DISTRICT_CODE)
+        .distinct()
+        .order_by("commune__code")
+    )
     TrainingInvitation.objects.bulk_create([TrainingInvitation(course=past, centre=c) for c in centres])
     rows = []
     for member in BoardMember.objects.filter(centre__in=centres).on_date(past.end_date).order_by("id"):

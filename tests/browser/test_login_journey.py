@@ -14,7 +14,7 @@ def test_demo_xa_logs_in_in_vietnamese_and_reaches_home(page, demo_base):
     browser_login(page, "demo_xa")
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name=re.compile("Xin chào"))).to_be_visible()
-    expect(page.get_by_text("Trung tâm học tập cộng đồng xã Đông Phương").first).to_be_attached()
+    expect(page.get_by_text("Trung tâm học tập cộng đồng xã Bắc Đông Hưng").first).to_be_attached()
 
 
 def test_all_four_demo_accounts_log_in(page, demo_base):

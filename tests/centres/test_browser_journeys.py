@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_demo_xa_adds_a_board_member_and_sees_it_in_the_board_and_its_history(page, demo_base):
     browser_login(page, "demo_xa")
     page.get_by_role("link", name="Trung tâm của tôi").first.click()
-    expect(page.get_by_role("heading", name="Trung tâm học tập cộng đồng xã Đông Phương")).to_be_visible()
+    expect(page.get_by_role("heading", name="Trung tâm học tập cộng đồng xã Bắc Đông Hưng")).to_be_visible()
     page.get_by_test_id("board-add").click()
     page.get_by_label("Họ và tên").fill("Lương Thị Hạnh")
     page.get_by_label("Giới tính").select_option(label="Nữ")
@@ -45,7 +45,7 @@ def test_demo_huyen_views_a_centre_but_cannot_edit_it(page, demo_base):
     page.get_by_role("link", name="Trung tâm", exact=True).click()
     page.get_by_label("Tìm theo tên hoặc mã xã").fill("12694")
     page.get_by_role("button", name="Lọc").click()
-    page.get_by_role("link", name="Trung tâm học tập cộng đồng xã Đông Phương").click()
+    page.get_by_role("link", name="Trung tâm học tập cộng đồng xã Bắc Đông Hưng").click()
     expect(page.get_by_test_id("board")).to_contain_text("Giám đốc")
     expect(page.get_by_test_id("edit-centre")).to_have_count(0)
     expect(page.get_by_test_id("board-add")).to_have_count(0)
@@ -61,4 +61,4 @@ def test_demo_huyen_views_a_centre_but_cannot_edit_it(page, demo_base):
     assert response.status == 403
     assert "Bạn chỉ được xem, không được sửa" in response.text()
     centre.refresh_from_db()
-    assert centre.name == "Trung tâm học tập cộng đồng xã Đông Phương"
+    assert centre.name == "Trung tâm học tập cộng đồng xã Bắc Đông Hưng"

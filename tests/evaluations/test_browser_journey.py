@@ -42,7 +42,7 @@ def test_whole_cycle_with_the_three_demo_roles(page, cycle_2025):
     # 2. The district reviewer scores every criterion, sees the rating the thresholds give, and proposes it.
     browser_login(page, "demo_huyen")
     page.goto(page.base_url + "/danh-gia/?nam=2025")
-    page.get_by_test_id("overview").get_by_role("link", name="Xã Đông Phương").click()
+    page.get_by_test_id("overview").get_by_role("link", name="Xã Bắc Đông Hưng").click()
     fill_all_points(page, "review-form", "5")  # 5 on each of 14 criteria, capped by the maxima: 70 → Khá
     page.get_by_role("button", name="Lưu điểm thẩm định").click()
     expect(page.get_by_role("alert").filter(has_text="Đã lưu điểm thẩm định")).to_be_visible()

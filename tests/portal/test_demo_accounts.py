@@ -23,10 +23,11 @@ def test_demo_accounts_have_the_documented_roles_and_units(settings):
     seed_base(rng)
     portal_demo.seed_users(rng=rng, log=lambda *_: None)
     users = {u.username: u for u in User.objects.select_related("centre__commune", "office__district", "province")}
-    assert users["demo_tinh"].role == User.Role.PROVINCE and users["demo_tinh"].province.name == "Tỉnh Thái Bình"
+    assert users["demo_tinh"].role == User.Role.PROVINCE and users["demo_tinh"].province.name == "Tỉnh Hưng Yên"
+    assert users["demo_tinh"].province.merged_into_id is None  # today's province, not the former one
     assert users["demo_huyen"].role == User.Role.REVIEWER
-    assert users["demo_huyen"].office.district.name == "Huyện Đông Hưng"
-    assert users["demo_xa"].centre.commune.district.name == "Huyện Đông Hưng"
+    assert users["demo_huyen"].office.kind == "cluster" and users["demo_huyen"].office.district is None
+    assert users["demo_xa"].centre.commune.name == "Xã Bắc Đông Hưng" and users["demo_xa"].centre.is_active
     assert users["demo_admin"].role == User.Role.ADMIN
     assert all(u.check_password(settings.DEMO_PASSWORD) for u in users.values())
 

@@ -111,5 +111,7 @@ def test_demo_tinh_downloads_the_2024_rating_summary_by_district(page, demo_figu
 def test_demo_huyen_gets_only_dong_hung_in_the_same_export(page, demo_figures):
     values = _download_rating_summary(page, "demo_huyen")
     assert "TỔNG HỢP KẾT QUẢ XẾP LOẠI TRUNG TÂM HỌC TẬP CỘNG ĐỒNG NĂM 2024" in values
-    assert "Huyện Đông Hưng" in values
+    # demo_huyen reviews the new centres of the cluster of former Đông Hưng (the fixture rates demo_xa's);
+    # the former district's centres were reviewed by the former Phòng GD&ĐT, not by this office.
+    assert any("Bắc Đông Hưng" in str(v) for v in values)
     assert "Huyện Thái Thụy" not in values and "Toàn tỉnh" not in values

@@ -1,4 +1,4 @@
-"""Load the demo province (Thái Bình, before the 2025 merger) and the demo accounts.
+"""Load the demo province (Hưng Yên today, with the history of former Thái Bình and Hưng Yên) and the demo accounts.
 
 Each app seeds its own part through its `demo.seed(*, rng, log)`; the steps run in order, each in its
 own transaction, with bulk inserts so the whole demo loads in under a minute. The benchmark's scale data
@@ -28,7 +28,10 @@ DEMO_STEPS = [
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu mẫu: tỉnh Thái Bình, các trung tâm, lớp học, xếp loại và tài khoản demo."
+    help = (
+        "Nạp dữ liệu mẫu: tỉnh Hưng Yên hiện nay cùng lịch sử của Thái Bình và Hưng Yên cũ, các trung tâm, "
+        "lớp học, xếp loại và tài khoản demo."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Chỉ nạp khi cơ sở dữ liệu còn trống.")

@@ -1,0 +1,76 @@
+"""The whole demo (seed_demo's steps, with fewer classes and years so that it runs in seconds) as its users
+see it: Tỉnh Hưng Yên today, with the history of former Thái Bình and former Hưng Yên."""
+
+import datetime
+import random
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import scoping
+from accounts.models import User
+from evaluations.models import Assessment
+from portal.management.commands.seed_demo import DEMO_STEPS
+from reports.dashboard import DashboardFilters, dashboard
+
+REFORM = datetime.date(2025, 7, 1)
+
+
+@pytest.fixture
+def demo(db, settings, monkeypatch):
+    from django.utils.module_loading import import_string
+
+    from courses import demo as courses_demo
+    from evaluations import demo as evaluations_demo
+
+    settings.DEBUG = True
+    monkeypatch.setattr(courses_demo, "_growth", lambda year: 0.04)  # a class or two a year per centre
+    monkeypatch.setattr(courses_demo, "FIRST_YEAR", timezone.localdate().year - 2)
+    monkeypatch.setattr(evaluations_demo, "FIRST_YEAR", timezone.localdate().year - 3)
+    rng = random.Random(2026)
+    for dotted in DEMO_STEPS:
+        import_string(dotted)(rng=rng, log=lambda *_: None)
+
+
+def test_every_demo_account_logs_in_and_sees_its_home_page_of_hung_yen_today(demo):
+    users = {u.username: u for u in User.objects.select_related("centre__commune", "office", "province")}
+    assert users["demo_tinh"].province.name == "Tỉnh Hưng Yên" and users["demo_tinh"].province.valid_from == REFORM
+    assert users["demo_huyen"].office.name == "Cụm Đông Hưng (khu vực huyện Đông Hưng cũ)"
+    assert users["demo_xa"].centre.commune.name == "Xã Bắc Đông Hưng"
+    assert users["demo_xa"].centre.predecessors.filter(commune__name="Xã Đông Phương").exists()
+    expected = {
+        "demo_tinh": "Tỉnh Hưng Yên",
+        "demo_huyen": "Cụm Đông Hưng",
+        "demo_xa": "Bắc Đông Hưng",
+        "demo_admin": "Quản trị",
+    }
+    for username, text in expected.items():
+        client = Client()
+        login = client.post(reverse("accounts:login"), {"username": username, "password": settings.DEMO_PASSWORD})
+        assert login.status_code == 302, username
+        response = client.get(reverse("home"), follow=True)
+        assert response.status_code == 200, username
+        assert text in response.content.decode(), username
+
+
+def test_the_province_sees_both_former_provinces_before_the_reform_and_no_rows_of_zeros_after(demo):
+    official = User.objects.get(username="demo_tinh")
+    today = timezone.localdate()
+    board = dashboard(scope=scoping.centre_q(official), filters=DashboardFilters(today.year - 2, today.year))
+    for year in (REFORM.year, today.year):
+        rows = [e for e in board.summary(year) if not e["is_total"]]
+        assert rows, year
+        zeros = [e["row"].label for e in rows if e["figures"].sessions == 0]
+        assert zeros == [], (year, zeros)
+    before = [e["row"].label for e in board.summary(REFORM.year - 1) if not e["is_total"]]
+    assert "Huyện Đông Hưng" in before and "Huyện Khoái Châu" in before and len(before) == 18
+    # The transition year: the new centres are rated for 2025 and their self-assessment counts the first half
+    # of their predecessors; the former centres are rated to 2024 only.
+    assert not Assessment.objects.filter(year=REFORM.year, centre__status="merged").exists()
+    assert Assessment.objects.filter(year=REFORM.year, centre__status="active").count() == 104
+    noted = Assessment.objects.filter(year=REFORM.year).exclude(self_comment="").first()
+    assert noted.self_comment.startswith("Năm chuyển tiếp 2025: tính cả 6 tháng đầu năm")
+    assert not Assessment.objects.filter(year=REFORM.year - 1, centre__status="active").exists()
