@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from courses.services import figures_rebuild
+from courses.figures import figures_rebuild
 from tests.factories import UserFactory
 from tests.platform.test_url_scoping import checked_routes, walk
 from tests.platform.url_objects import Filler
@@ -30,7 +30,7 @@ from tests.platform.url_objects import Filler
 PARAMS = [
     "q", "huyen", "xa", "loai_xa", "tinh_trang", "thu_vien", "xep_loai", "trung_tam", "lop", "don_vi", "tinh",
     "nam", "tu_nam", "den_nam", "nam_goc", "so_voi", "nhom", "loai", "trang_thai", "doi_tuong", "nguoi",
-    "ngay", "tu_ngay", "den_ngay", "thang", "trang", "tat_ca", "dien_thoai", "next",
+    "ngay", "tu_ngay", "den_ngay", "thang", "trang", "tat_ca", "dien_thoai", "next", "vai_tro", "chu_de",
 ]  # fmt: skip
 # Values that broke pages before (issue 14, item 7) and their neighbours, tried on every parameter.
 NASTY = [
@@ -38,8 +38,11 @@ NASTY = [
     "-12345678901234567890123", "99999999999999999999", "9223372036854775808", "-1", "0", "1e3", "abc", "",
     "<script>", "Nguyễn", "1,5", "²", "\x00", "%00", "x" * 300,
 ]  # fmt: skip
-# The few that each break a different parser, tried on each parameter a page reads by itself.
-EACH = ["2026-02-31", "9999-12", "0001-01-01", "1" * 23, "-1", "abc", "²", "\x00", "x" * 300]
+# The few that each break a different parser (an impossible date, a year-1 date, an id beyond 64 bits, a digit
+# that int() refuses), tried on each parameter a page reads by itself.
+EACH = ["2026-02-31", "0001-01-01", "1" * 23, "²"]
+# Every parameter at once: these (the whole NASTY list on every route made the suite too slow for CI).
+AT_ONCE = ["9999-12", "-12345678901234567890123", "\x00", "x" * 300, "<script>", ""]
 VALUES = st.one_of(
     st.sampled_from(NASTY),
     st.integers(min_value=-(10**25), max_value=10**25).map(str),
@@ -103,7 +106,7 @@ def test_no_query_parameter_breaks_a_page(route, world):
     # every parameter at once (reads the recorder cannot see: a dict made of the query); then mixtures.
     # (One parameter alone as the administrator, who is offered every choice; all at once as both.)
     tried = [("admin_fuzz", {name: value}) for name in sorted(read) for value in EACH]
-    tried += [(user, dict.fromkeys(PARAMS, value)) for value in NASTY for user in clients]
+    tried += [(user, dict.fromkeys(PARAMS, value)) for value in AT_ONCE for user in clients]
     broken = [
         f"GET {url}?{params if len(params) == 1 else '…=' + repr(next(iter(params.values())))} as {user} "
         f"→ {response.status_code}"
@@ -113,7 +116,7 @@ def test_no_query_parameter_breaks_a_page(route, world):
     ]
     assert not broken, "\n".join(broken)
 
-    @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(st.dictionaries(st.sampled_from(sorted(read) or PARAMS), VALUES, max_size=6))
     def fuzz(params):
         for client in clients.values():
