@@ -32,3 +32,20 @@ def so(value, decimals=None):
     elif isinstance(number, Decimal) and number == number.to_integral_value():
         number = int(number)
     return number_format(number, decimal_pos=None, use_l10n=True, force_grouping=True)
+
+
+@register.filter(is_safe=True)
+def plain(value):
+    """A number as a machine reads it, for HTML attributes and inputs (`max`, `value` of a number field): never
+    localized, trailing zeros dropped — Decimal("5.00") → "5", Decimal("2.50") → "2.5". Text (what a user typed
+    into a bound form) and None come back as they are ("" for None)."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format(Decimal(str(value)).normalize(), "f")
+    return value

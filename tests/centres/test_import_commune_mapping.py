@@ -22,9 +22,9 @@ def run(command, *args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def thai_binh(db):
-    """The legacy list with a centre per commune (the demo's step) and the 2-tier Hưng Yên list."""
+def thai_binh_before_the_reform(*, with_new_communes: bool) -> None:
+    """Former Thái Bình only, before the reform: the demo's centres step without its own reform step (the demo is
+    today's Hưng Yên, with both former provinces already merged; these tests apply the Thái Bình file themselves)."""
     import random
 
     from accounts import demo as accounts_demo
@@ -32,9 +32,22 @@ def thai_binh(db):
     from units import demo as units_demo
 
     rng = random.Random(1)
-    for step in (units_demo.seed, accounts_demo.seed_offices, centres_demo.seed):
-        step(rng=rng, log=lambda *_: None)
-    run("import_admin_units", DATA / "gso_2025_hung_yen.csv")
+    run("import_admin_units", units_demo.LEGACY_THAI_BINH)
+    run("import_admin_units", units_demo.HUNG_YEN_2025)
+    accounts_demo.seed_offices(rng=rng, log=lambda *_: None)
+    reform, centres_demo._seed_reform = centres_demo._seed_reform, lambda *args, **kwargs: None
+    try:
+        centres_demo.seed(rng=rng, log=lambda *_: None)
+    finally:
+        centres_demo._seed_reform = reform
+    if not with_new_communes:
+        Commune.objects.filter(valid_from__gte=datetime.date(2025, 7, 1)).delete()
+
+
+@pytest.fixture
+def thai_binh(db):
+    """The legacy list with a centre per commune (the demo's step) and the 2-tier Hưng Yên list."""
+    thai_binh_before_the_reform(with_new_communes=True)
 
 
 def test_the_real_mapping_merges_242_old_centres_into_65_new_ones(thai_binh):
@@ -66,13 +79,7 @@ def test_importing_twice_changes_nothing(thai_binh):
 
 
 def test_without_the_new_communes_it_says_which_code_is_missing_and_writes_nothing(db):
-    import random
-
-    from centres import demo as centres_demo
-    from units import demo as units_demo
-
-    for step in (units_demo.seed, centres_demo.seed):
-        step(rng=random.Random(1), log=lambda *_: None)
+    thai_binh_before_the_reform(with_new_communes=False)
     with pytest.raises(CommandError, match=r"Dòng 2, cột «new_ward_code»: chưa có xã mới mã 13225.*import_admin_units"):
         run("import_commune_mapping", MAPPING)
     assert not Centre.objects.exclude(status="active").exists()

@@ -18,8 +18,13 @@ def draft(demo_base):
     from evaluations import services
     from tests.evaluations.factories import last_year
 
-    services.rubric_create_default(year=last_year())
+    from evaluations.models import Assessment, Rubric
+
     staff = User.objects.get(username="demo_xa")
+    # The demo's 2025 cycle is under way (demo_xa's sheet may be submitted already): start again from a draft.
+    Assessment.objects.filter(centre=staff.centre, year=last_year()).delete()
+    if not Rubric.objects.filter(year=last_year()).exists():
+        services.rubric_create_default(year=last_year())
     return services.assessment_start(centre=staff.centre, year=last_year(), by=staff)
 
 

@@ -48,6 +48,8 @@ def plant_everywhere() -> set[str]:
                     text = f"{next(plants)} {model.__name__[:6]}{pk}{f.name[:6]}"[: f.max_length or 200]
                     values[f.name] = text
                     planted.add(text)
+                if model.__name__ == "Learner" and "ethnicity" in values:
+                    values["is_minority"] = True  # any people but the Kinh is a minority (constraint)
                 if values:
                     model._default_manager.filter(pk=pk).update(**values)
     return planted

@@ -56,7 +56,7 @@ def test_a_digit_that_is_not_a_number_as_a_version_asks_to_reload(world, client_
 def test_imports_and_attachments_refuse_an_oversize_file_alike(world, settings):
     settings.MAX_UPLOAD_BYTES = 1024 * 1024
     big = SimpleUploadedFile("a.xlsx", b"x" * (1024 * 1024 + 200 * 1024))
-    expected = "Tệp quá lớn (1.2 MB); giới hạn là 1.0 MB."
+    expected = "Tệp quá lớn (1,2 MB); giới hạn là 1,0 MB."
     assert uploads.upload_too_large(big) == expected
     with pytest.raises(SpreadsheetError) as refused:
         check_upload(big)

@@ -21,7 +21,7 @@ def test_the_province_runs_a_training_course_end_to_end(page, demo_base):
     browser_login(page, "demo_tinh")
     page.get_by_role("link", name="Tập huấn").first.click()
     page.get_by_role("link", name="Người chưa tập huấn").click()
-    page.get_by_label("Trung tâm").select_option(label="Xã Đông Phương")
+    page.get_by_label("Trung tâm").select_option(label=centre.commune.name)
     expect(page.get_by_test_id("untrained-table")).to_contain_text(director.full_name)
 
     page.get_by_role("link", name="Tập huấn").first.click()
@@ -35,7 +35,7 @@ def test_the_province_runs_a_training_course_end_to_end(page, demo_base):
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_role("alert").filter(has_text="Đã tạo lớp tập huấn")).to_be_visible()
 
-    page.get_by_test_id("invite-centres").get_by_label("Xã Đông Phương", exact=False).first.check()
+    page.get_by_test_id("invite-centres").get_by_label(centre.commune.name, exact=False).first.check()
     page.get_by_role("button", name="Mời").click()
     expect(page.get_by_role("alert").filter(has_text="Đã mời thêm 1 trung tâm")).to_be_visible()
 
@@ -47,5 +47,5 @@ def test_the_province_runs_a_training_course_end_to_end(page, demo_base):
 
     page.get_by_role("link", name="Tập huấn").first.click()
     page.get_by_role("link", name="Người chưa tập huấn").click()
-    page.get_by_label("Trung tâm").select_option(label="Xã Đông Phương")
+    page.get_by_label("Trung tâm").select_option(label=centre.commune.name)
     expect(page.get_by_test_id("untrained-table")).not_to_contain_text(director.full_name)
