@@ -16,9 +16,8 @@ pytestmark = pytest.mark.browser
 def draft(demo_base):
     from accounts.models import User
     from evaluations import services
-    from tests.evaluations.factories import last_year
-
     from evaluations.models import Assessment, Rubric
+    from tests.evaluations.factories import last_year
 
     staff = User.objects.get(username="demo_xa")
     # The demo's 2025 cycle is under way (demo_xa's sheet may be submitted already): start again from a draft.
