@@ -32,7 +32,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n 2
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 ## make test-fast: everything but the browser journeys, for quick rounds
 test-fast: $(STAMP)
@@ -44,7 +44,7 @@ test-fast: $(STAMP)
 AT ?= 2028-02-29 23:30:00
 test-at: $(STAMP)
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
-	TZ=Asia/Ho_Chi_Minh faketime "$(AT)" $(VENV)/bin/pytest -n 2
+	TZ=Asia/Ho_Chi_Minh faketime "$(AT)" $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -29,7 +29,7 @@ from centres.forms import (
 )
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
 from tthtcd_portal.pagination import paginate
-from tthtcd_portal.params import id_param
+from tthtcd_portal.params import id_param, text_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
@@ -228,7 +228,7 @@ def board_member_delete(request: HttpRequest, pk: int, member_pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
     centre = _editable_centre(request, pk)
-    phone = re.sub(r"[\s.\-]", "", request.GET.get("dien_thoai", ""))
+    phone = re.sub(r"[\s.\-]", "", text_param(request.GET.get("dien_thoai"), max_length=20))
     found = (
         list(
             Instructor.objects.filter(scoping.findable_instructors_q(request.user, centre), phone=phone)

@@ -16,6 +16,7 @@ from staff_accounts import selectors, services
 from staff_accounts.forms import AccountForm, AccountImportForm
 from staff_accounts.importer import EXAMPLE_ROWS, HEADERS, parse_accounts
 from tthtcd_portal.pagination import paginate
+from tthtcd_portal.params import text_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.spreadsheets import SpreadsheetError, discard_staged, stage_upload, staged_path
 from tthtcd_portal.xlsx import TEXT, Column, Sheet, write_workbook
@@ -41,7 +42,7 @@ def _passwords_page(request, issued, *, title):
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
     scoping.require_province_level(request.user)
-    params = {k: request.GET.get(k, "").strip() for k in ("q", selectors.ROLE_PARAM, selectors.ACTIVE_PARAM)}
+    params = {k: text_param(request.GET.get(k)) for k in ("q", selectors.ROLE_PARAM, selectors.ACTIVE_PARAM)}
     accounts = selectors.managed_accounts(
         user=request.user, q=params["q"], role=params[selectors.ROLE_PARAM], active=params[selectors.ACTIVE_PARAM]
     )

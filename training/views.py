@@ -20,7 +20,7 @@ from training.filters import untrained_filtered
 from training.forms import AttendanceForm, InviteForm, TrainingCourseForm
 from training.models import TrainingCourse
 from tthtcd_portal.pagination import paginate
-from tthtcd_portal.params import year_param
+from tthtcd_portal.params import text_param, year_param
 from tthtcd_portal.refusal import refusal_shown
 
 PAGE_SIZE = 50
@@ -39,7 +39,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     year = year_param(request.GET.get("nam"))
     if year:
         courses = courses.filter(start_date__year=year)
-    q = (request.GET.get("q") or "").strip()[:100]
+    q = text_param(request.GET.get("q"))
     if q:
         courses = courses.filter(Q(title__icontains=q) | Q(topic__icontains=q) | Q(place__icontains=q))
     context = {

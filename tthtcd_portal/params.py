@@ -71,3 +71,9 @@ class DateParamField(forms.DateField):
                 code="out_of_range",
             )
         return day
+
+
+def text_param(value, *, max_length: int = 100) -> str:
+    """Search text typed into a URL: stripped, cut to `max_length`, without NUL characters (PostgreSQL refuses them
+    in a query: a 500 otherwise; a form's CharField drops them the same way)."""
+    return (value or "").replace("\x00", "").strip()[:max_length]
