@@ -272,6 +272,11 @@ def synced_entry_record(*, entry: SyncEntry, by) -> dict:
                 key=entry.key, kind=entry.kind, user=by, course=course, session=session, result=result
             )
     except _Conflict as conflict:
+        # The same entry, recorded meanwhile by a request running at the same time (its session is what this one
+        # took for someone else's): answer as that one did.
+        known = SyncedEntry.objects.filter(key=entry.key).first()
+        if known is not None:
+            return _replayed(known, key, by)
         return {"key": key, "status": "conflict", "message": conflict.message, "current": conflict.current}
     except ValidationError as exc:
         return {"key": key, "status": "refused", "message": " ".join(exc.messages)}
