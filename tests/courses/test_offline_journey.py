@@ -30,6 +30,15 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
         page.wait_for_timeout(100)
 
 
+def wait_for_worker(page) -> None:
+    """The service worker is installed and controls the page. A worker that activated after the page loaded
+    controls it only from the next load (when clients.claim() lost the race), so reload once if needed."""
+    wait_until(page, "navigator.serviceWorker.ready.then(() => true)", timeout=60)
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=60)
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -58,7 +67,7 @@ def open_offline_page(page):
     page.goto(page.base_url + "/ngoai-tuyen/")
     expect(page.locator("#snapshot-info")).to_contain_text("Danh sách lớp của trung tâm tải lúc")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_worker(page)
 
 
 def go_offline(page):
@@ -194,7 +203,7 @@ def test_logout_forgets_the_classes_entries_and_caches_the_phone_kept(page, worl
 def test_a_phone_that_opened_the_portal_once_records_offline_from_any_address(page, world):
     current_class(world, "Chuyên đề phòng chống lũ")
     browser_login(page, "staff_a")  # the home page only: the offline page was never opened
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_worker(page)
     wait_until(
         page,
         "new Promise(r => { const q = indexedDB.open('tthtcd-offline'); q.onsuccess = () => { const db = q.result;"

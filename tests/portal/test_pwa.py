@@ -26,6 +26,15 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
         page.wait_for_timeout(100)
 
 
+def wait_for_worker(page) -> None:
+    """The service worker is installed and controls the page. A worker that activated after the page loaded
+    controls it only from the next load (when clients.claim() lost the race), so reload once if needed."""
+    wait_until(page, "navigator.serviceWorker.ready.then(() => true)", timeout=60)
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=60)
+
+
 def png_size(path) -> tuple[int, int]:
     with open(path, "rb") as handle:
         data = handle.read(24)
@@ -95,7 +104,7 @@ def test_logout_tells_the_browser_to_forget_caches_and_storage(client, world):
 def test_chromium_finds_the_portal_installable(page, world):
     browser_login(page, "staff_a")
     page.goto(page.base_url + "/ngoai-tuyen/")
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_worker(page)
     expect(page.locator("#net-status")).to_have_text("Đang có mạng.")
     cdp = page.context.new_cdp_session(page)
     manifest = cdp.send("Page.getAppManifest")
