@@ -31,6 +31,7 @@ from django.utils.translation import get_language, gettext
 from centres.models import Centre
 from courses.figures import FIGURE_FIELDS, Counts, figure_sums
 from courses.models import CentreYearFigure
+from courses.selectors import period_by_centre, same_day_a_year_before
 from evaluations.models import Assessment, Rating
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, percent_change, share
@@ -144,6 +145,9 @@ class Row:
     url: str | None
     by_year: dict[int, Figures]
     centre_ids: list[int] = field(default_factory=list)
+    # Last year from 1/1 to the same day (centres with a session, sessions, participations), when the last year
+    # shown is in progress.
+    before_period: Figures = field(default_factory=lambda: Figures())
 
     def at(self, year: int | None) -> Figures:
         return self.by_year.get(year, Figures()) if year else Figures()
@@ -159,6 +163,9 @@ class Dashboard:
     totals: Row
     row_level: str  # "group" (by district/commune) or "centre"
     centres: list[CentreInfo] = field(default_factory=list)  # the centres of the rows (missing-data lists)
+    # Today, when the last year shown is the year in progress: that year is shown "đến dd/mm" and its change is
+    # on the same days of the year before (Row.before_period), never on the whole year.
+    period_end: datetime.date | None = None
     # Set by dashboard(): the cache key of this computation, and its tables computed once (see derived()).
     cache_key: str = ""
     tables: dict = field(default_factory=dict)
@@ -179,6 +186,24 @@ class Dashboard:
     def years(self) -> list[int]:
         return self.filters.years
 
+    def in_progress(self, year: int) -> bool:
+        """The year is the current one: its figures run to today."""
+        return self.period_end is not None and year == self.period_end.year
+
+    def year_label(self, year: int) -> str:
+        """ "2026, đến 01/12" for the year in progress, else the year."""
+        if self.in_progress(year):
+            return gettext("%(year)s, đến %(day)s") % {"year": year, "day": self.period_end.strftime("%d/%m")}
+        return str(year)
+
+    @property
+    def summary_year_label(self) -> str:
+        return self.year_label(self.filters.year_to)
+
+    @property
+    def year_labels(self) -> list[str]:
+        return [self.year_label(y) for y in self.years]
+
     def summary(self, year: int | None = None) -> list[dict]:
         """The main table for `year` (the last year shown): one dict per row, then the totals."""
         year = year or self.filters.year_to
@@ -188,6 +213,8 @@ class Dashboard:
                 continue  # a unit with no figure and no rating that year (a former district after the reform)
             now = row.at(year)
             before = row.by_year.get(year - 1)
+            if self.in_progress(year):
+                before = row.before_period
             base = row.by_year.get(self.filters.base_year) if self.filters.base_year else None
             out.append(
                 {
@@ -251,7 +278,7 @@ class Dashboard:
                 {"label": gettext("Khác"), "values": [sum(v) for v in zip(*(s["values"] for s in rest), strict=True)]}
             ]
         return {
-            "years": self.years,
+            "years": self.year_labels,
             "participation": series,
             "tot_share": [float(t["share"]) if t["share"] is not None else None for t in self.tot_share_trend()],
             "tot_label": gettext("Tốt (%)"),
@@ -365,15 +392,17 @@ def dashboard(
     filters: DashboardFilters,
     by_centre: bool = False,
     only_group: tuple[str, int] | None = None,
+    today: datetime.date | None = None,
 ) -> Dashboard:
     """The dashboard, from the cache when nothing it depends on changed (one query: data_stamp), else computed
     (dashboard_compute) and kept for DASHBOARD_CACHE_SECONDS. The key holds the scope, the filters, the
-    language and the data stamp, so one user's figures never reach another scope and are never stale."""
-    key_source = repr((str(scope), filters, by_centre, only_group, get_language(), data_stamp()))
+    language, the day and the data stamp, so one user's figures never reach another scope and are never stale."""
+    today = today or timezone.localdate()
+    key_source = repr((str(scope), filters, by_centre, only_group, get_language(), today, data_stamp()))
     key = "reports:dashboard:" + hashlib.sha256(key_source.encode()).hexdigest()
     board = cache.get(key)
     if board is None:
-        board = dashboard_compute(scope=scope, filters=filters, by_centre=by_centre, only_group=only_group)
+        board = dashboard_compute(scope=scope, filters=filters, by_centre=by_centre, only_group=only_group, today=today)
         board.cache_key = key
         board.derived()
         cache.set(key, board, settings.DASHBOARD_CACHE_SECONDS)
@@ -386,9 +415,12 @@ def dashboard_compute(
     filters: DashboardFilters,
     by_centre: bool = False,
     only_group: tuple[str, int] | None = None,
+    today: datetime.date | None = None,
 ) -> Dashboard:
     """Figures by district (or by centre) and year, with totals and rating distributions. Three queries:
-    the centres in scope with their units, the figures summed per centre and year, the approved ratings.
+    the centres in scope with their units, the figures summed per centre and year, the approved ratings; a
+    fourth when the last year shown is in progress (`today`'s year): last year's participations up to the same
+    day, per centre, which that year's change compares with.
 
     `scope` is a Q on Centre (centre_q(user) or, without a request, Q(commune__province_id=…)).
     `only_group` keeps the centres whose group under the chosen grouping is (kind, id): the district page.
@@ -432,12 +464,27 @@ def dashboard_compute(
             continue
         row.by_year.setdefault(year, Figures()).ratings[rating] += 1
         totals.by_year.setdefault(year, Figures()).ratings[rating] += 1
+    period_end = today if today is not None and filters.year_to == today.year else None
+    if period_end is not None:
+        before = period_by_centre(
+            centre_scope=scope,
+            start=datetime.date(today.year - 1, 1, 1),
+            end=same_day_a_year_before(today),
+            programme_kind_id=filters.programme_kind_id,
+        )
+        for centre_id, p in before.items():
+            row = row_of_centre.get(centre_id)
+            if row is not None:
+                f = Figures(centres=p.centres, sessions=p.sessions, participations=p.participations)
+                row.before_period.add(f)
+                totals.before_period.add(f)
     return Dashboard(
         filters=filters,
         rows=list(rows.values()),
         totals=totals,
         row_level="centre" if by_centre else "group",
         centres=[c for c in centres if c.id in row_of_centre],
+        period_end=period_end,
     )
 
 
