@@ -174,6 +174,29 @@ def browser():
         instance.close()
 
 
+def _live_server_one_request_at_a_time() -> None:
+    """On SQLite the test database lives in memory and the live server's threads share the test's one
+    connection; with Django's threaded live server, Chromium's parallel requests (a page, its service worker,
+    its offline snapshot) ran on that connection at once and deadlocked inside SQLite (seen: three request
+    threads waiting in SQLiteCursorWrapper.execute, the journey hung for good). One request at a time there:
+    Django then answers each with "Connection: close", so the browser's other requests wait their turn."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The live server's own thread serves every request, with the test's connection (LiveServerThread.run
+            # installs it there), so there is nothing to hand to request threads.
+            super().__init__(*args, **kwargs)
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        LiveServerThread.server_class = OneAtATime
+
+
+_live_server_one_request_at_a_time()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
