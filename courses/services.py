@@ -35,6 +35,7 @@ from courses.models import (
     Enrolment,
     Learner,
     ProgrammeKind,
+    ProvinceProgrammeKind,
 )
 from courses.selectors import instructors_by_name, likely_duplicates, split_instructor_names
 from evaluations.selectors import centre_year_is_locked, locked_year_message
@@ -89,12 +90,29 @@ def check_session_date(*, course: Course, day: datetime.date) -> None:
 def programme_kind_save(
     *, kind: ProgrammeKind | None, name: str, code: str, order: int, is_active: bool, by
 ) -> ProgrammeKind:
-    """Create (kind=None) or change a programme kind. Views check require_province_level first."""
+    """Create (kind=None) or change a kind of the national list. Views check require_administrator first."""
     kind = kind or ProgrammeKind()
     kind.name, kind.code, kind.order, kind.is_active = name, code, order, is_active
     kind.full_clean()
     kind.save()
     return kind
+
+
+@transaction.atomic
+def province_kinds_save(*, province, used_ids: set[int], by) -> int:
+    """The nationally active kinds a province uses: every other active kind gets a hide row
+    (ProvinceProgrammeKind), a ticked one loses it. Returns how many kinds the province hides now. Views
+    check that `province` is the official's own (accounts.scoping.require_province_settings_edit)."""
+    active = set(ProgrammeKind.objects.filter(is_active=True).values_list("pk", flat=True))
+    if not active & used_ids:
+        raise ValidationError(_("Tỉnh phải dùng ít nhất một loại chương trình."))
+    hide = active - used_ids
+    ProvinceProgrammeKind.objects.filter(province=province).exclude(programme_kind_id__in=hide).delete()
+    have = set(ProvinceProgrammeKind.objects.filter(province=province).values_list("programme_kind_id", flat=True))
+    ProvinceProgrammeKind.objects.bulk_create(
+        ProvinceProgrammeKind(province=province, programme_kind_id=k, hidden_by=by) for k in sorted(hide - have)
+    )
+    return len(hide)
 
 
 # --- Classes ---------------------------------------------------------------------------------------------------

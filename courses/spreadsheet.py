@@ -246,8 +246,10 @@ def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
             % {"columns": " | ".join(COLUMNS)}
         )
         return result
+    from courses.selectors import kinds_for_province
+
     kinds = {}
-    for kind in ProgrammeKind.objects.filter(is_active=True):
+    for kind in kinds_for_province(centre.commune.province_id):  # a kind the province hides is refused
         kinds[kind.name.casefold()] = kind
         kinds[kind.code.casefold()] = kind
     today = timezone.localdate()
