@@ -155,11 +155,23 @@ def _check_instructors(*, centre_id: int, instructors: Iterable[Instructor]) -> 
 
 
 @transaction.atomic
+def _check_kind_used(*, centre_id: int, kind_id: int | None) -> None:
+    """Refuse a programme kind the centre's province hides (ProvinceProgrammeKind). One query."""
+    if (
+        kind_id
+        and ProvinceProgrammeKind.objects.filter(
+            province__communes__centres=centre_id, programme_kind_id=kind_id
+        ).exists()
+    ):
+        raise ValidationError(_("Tỉnh không dùng loại chương trình này; chọn loại khác."))
+
+
 def course_create(*, centre, by, instructors: Iterable[Instructor] = (), **fields) -> Course:
     """Create a class linked to `instructors` of its centre (instructor_names: guests, as text)."""
     course = Course(centre=centre, **{f: fields[f] for f in COURSE_FIELDS if f in fields})
     instructors = list(instructors)
     _check_course_dates(course.start_date, course.end_date)
+    _check_kind_used(centre_id=centre.pk, kind_id=course.programme_kind_id)
     _guard(by=by, centre=centre, years=[course.start_date.year])
     _check_instructors(centre_id=centre.pk, instructors=instructors)
     course.save()
@@ -206,6 +218,8 @@ def course_update(
         if course.format != old.format:
             raise ValidationError(_("Lớp đã có buổi học nên không đổi được hình thức."))
     kind_changed = course.programme_kind_id != old.programme_kind_id
+    if kind_changed:  # a class keeps a kind hidden since; it cannot move to one
+        _check_kind_used(centre_id=old.centre_id, kind_id=course.programme_kind_id)
     years = {old.start_date.year, course.start_date.year}
     if kind_changed:
         years |= set(by_year)

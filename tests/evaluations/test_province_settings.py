@@ -6,6 +6,7 @@ POST; A's change does not touch B."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -230,3 +231,32 @@ def test_a_hidden_kind_leaves_the_class_form_but_a_class_recorded_with_it_keeps_
     assert hidden in CourseForm(instance=course).fields["programme_kind"].queryset
     page = client_for(world.staff_a).get(reverse("courses:create")).content.decode()
     assert f'<option value="{hidden.pk}"' not in page
+
+
+def test_a_hidden_kind_is_refused_by_the_import_and_the_service_but_still_counts(world, client_for):
+    from courses import services as course_services
+    from courses.models import Course
+    from tests.courses.factories import CourseFactory
+    from tests.courses.test_excel import GOOD, filled_template, upload
+
+    hidden = ProgrammeKind.objects.get(code="khuyen-nong")  # the third row of GOOD names it by code
+    recorded = CourseFactory(centre=world.centre_a, programme_kind=hidden)
+    ProvinceProgrammeKind.objects.create(province=world.province, programme_kind=hidden)
+    client = client_for(world.staff_a)
+    page = upload(client, filled_template(client, GOOD)).content.decode()
+    assert "«khuyen-nong» không có trong danh sách loại chương trình." in page
+    assert Course.objects.count() == 1
+    with pytest.raises(ValidationError, match="Tỉnh không dùng loại chương trình này"):
+        course_services.course_create(
+            centre=world.centre_a,
+            by=world.staff_a,
+            programme_kind=hidden,
+            title="Lớp mới",
+            format=Course.Format.TALK,
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate(),
+        )
+    # Another province's centre may still use it; the recorded class still shows and counts.
+    assert hidden in kinds_for_province(world.other_province)
+    assert client.get(reverse("courses:detail", args=[recorded.pk])).status_code == 200
+    assert Course.objects.filter(programme_kind=hidden).count() == 1

@@ -1,4 +1,4 @@
-"""Rubrics and deadlines become a province's (issue 16.1): unique per (province, year).
+"""Rubrics and deadlines become a province's (issue 16.1), step 2 of 3: the data.
 
 The data step gives every existing rubric and cycle the province of the deployment's centres. When the centres
 lie in several provinces (a deployment that holds former provinces' history, like the demo's Thái Bình and
@@ -10,7 +10,6 @@ province keeps its own rubric from then on.
 
 import datetime
 
-import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -128,89 +127,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("centres", "0006_merge_versions_and_archive"),
         ("units", "0003_vietnamese_name_order"),
-        ("evaluations", "0004_rubric_total_points_and_vietnamese_refusals"),
+        ("evaluations", "0005_rubric_and_cycle_province_field"),
     ]
 
-    operations = [
-        migrations.AlterField(
-            model_name="rubric",
-            name="year",
-            field=models.PositiveSmallIntegerField(verbose_name="năm"),
-        ),
-        migrations.AlterField(
-            model_name="evaluationcycle",
-            name="year",
-            field=models.PositiveSmallIntegerField(verbose_name="năm"),
-        ),
-        migrations.AddField(
-            model_name="rubric",
-            name="province",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="rubrics",
-                to="units.province",
-                verbose_name="tỉnh",
-            ),
-        ),
-        migrations.AddField(
-            model_name="evaluationcycle",
-            name="province",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="evaluation_cycles",
-                to="units.province",
-                verbose_name="tỉnh",
-            ),
-        ),
-        migrations.RunPython(per_province, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="rubric",
-            name="province",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="rubrics",
-                to="units.province",
-                verbose_name="tỉnh",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evaluationcycle",
-            name="province",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="evaluation_cycles",
-                to="units.province",
-                verbose_name="tỉnh",
-            ),
-        ),
-        migrations.AlterModelOptions(
-            name="rubric",
-            options={
-                "ordering": ["-year", "province"],
-                "verbose_name": "bộ tiêu chí đánh giá",
-                "verbose_name_plural": "bộ tiêu chí đánh giá",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="evaluationcycle",
-            options={"ordering": ["-year", "province"], "verbose_name": "kỳ đánh giá", "verbose_name_plural": "kỳ đánh giá"},
-        ),
-        migrations.AddConstraint(
-            model_name="rubric",
-            constraint=models.UniqueConstraint(
-                fields=("province", "year"),
-                name="rubric_one_per_province_year",
-                violation_error_message="Tỉnh đã có bộ tiêu chí của năm này.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="evaluationcycle",
-            constraint=models.UniqueConstraint(
-                fields=("province", "year"),
-                name="cycle_one_per_province_year",
-                violation_error_message="Tỉnh đã có các hạn của năm này.",
-            ),
-        ),
-    ]
+    operations = [migrations.RunPython(per_province, migrations.RunPython.noop)]
