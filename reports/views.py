@@ -297,10 +297,10 @@ def report_settings(request):
     user = request.user
     scoping.require_province_level(user)
     provinces = scoping.visible_provinces(user).order_by("code")
-    asked = request.GET.get("tinh")
+    asked = id_param(request.GET.get("tinh"))  # not a number: the user's own, as every bad parameter
     if asked is not None:
         # Another province's settings do not exist for this official (404), as any other unit's object.
-        province = provinces.filter(pk=id_param(asked)).first()
+        province = provinces.filter(pk=asked).first()
         if province is None:
             raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
     else:
