@@ -260,3 +260,19 @@ def test_a_hidden_kind_is_refused_by_the_import_and_the_service_but_still_counts
     assert hidden in kinds_for_province(world.other_province)
     assert client.get(reverse("courses:detail", args=[recorded.pk])).status_code == 200
     assert Course.objects.filter(programme_kind=hidden).count() == 1
+
+
+def test_a_hidden_kind_leaves_the_dashboard_filter_and_the_import_template_of_that_province_only(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    hidden = ProgrammeKind.objects.filter(is_active=True).first()
+    ProvinceProgrammeKind.objects.create(province=world.province, programme_kind=hidden)
+    offered = client_for(world.official).get(reverse("reports:dashboard")).context["form"].fields["loai"].choices
+    assert hidden.pk not in [value for value, _label in offered]
+    other = client_for(world.other_official).get(reverse("reports:dashboard")).context["form"].fields["loai"].choices
+    assert hidden.pk in [value for value, _label in other]
+    template = client_for(world.staff_a).get(reverse("courses:import_template")).content
+    names = [row[0].value for row in load_workbook(io.BytesIO(template)).worksheets[1].iter_rows(min_row=2)]
+    assert hidden.name not in names and len(names) == ProgrammeKind.objects.filter(is_active=True).count() - 1
