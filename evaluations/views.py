@@ -431,10 +431,14 @@ def assessment_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_provinces(user):
-    """The provinces whose rubric the user may create: their own (an official), every current one (an
-    administrator)."""
-    if user.is_superuser or user.is_administrator:
-        return Province.objects.filter(merged_into__isnull=True).order_by("code")
+    """The provinces whose rubric the user may create: their own (an official), every current one with centres
+    (an administrator)."""
+    if user.is_superuser or user.is_administrator:  # the current provinces that hold centres
+        return (
+            Province.objects.filter(merged_into__isnull=True, communes__centres__isnull=False)
+            .distinct()
+            .order_by("code")
+        )
     return Province.objects.filter(pk=user.province_id) if user.is_province_official else Province.objects.none()
 
 
@@ -477,7 +481,7 @@ def rubric_list(request: HttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     for section in sections.values():
         years = [r.year for r in section["rubrics"]]
-        section["next_year"] = (max(years) + 1) if years else this_year - 1
+        section["next_year"] = (max(years) + 1) if years else this_year
     ordered = sorted(sections.values(), key=lambda x: (not x["editable"], x["province"].code, x["province"].valid_from))
     return render(request, "evaluations/rubric_list.html", {"sections": ordered})
 

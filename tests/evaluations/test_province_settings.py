@@ -276,3 +276,19 @@ def test_a_hidden_kind_leaves_the_dashboard_filter_and_the_import_template_of_th
     template = client_for(world.staff_a).get(reverse("courses:import_template")).content
     names = [row[0].value for row in load_workbook(io.BytesIO(template)).worksheets[1].iter_rows(min_row=2)]
     assert hidden.name not in names and len(names) == ProgrammeKind.objects.filter(is_active=True).count() - 1
+
+
+def test_an_administrator_sees_and_edits_every_provinces_rubric(world, rubrics, client_for):
+    from tests.factories import UserFactory
+
+    a, b = rubrics
+    CentreFactory(commune=CommuneFactory(district=DistrictFactory(province=world.other_province)))
+    admin = client_for(UserFactory(username="admin_r", role="admin"))
+    listing = admin.get(reverse("evaluations:rubrics")).content.decode()
+    assert (
+        reverse("evaluations:rubric", args=[a.pk]) in listing and reverse("evaluations:rubric", args=[b.pk]) in listing
+    )
+    admin.post(reverse("evaluations:rubric_settings", args=[b.pk]), {"title": "Bộ của B", "total_points": "100"})
+    assert Rubric.objects.get(pk=b.pk).title == "Bộ của B" and Rubric.objects.get(pk=a.pk).title != "Bộ của B"
+    admin.post(reverse("evaluations:rubrics"), {"nam": b.year + 1, "tinh": world.other_province.pk})
+    assert list(Rubric.objects.filter(year=b.year + 1).values_list("province", flat=True)) == [world.other_province.pk]
