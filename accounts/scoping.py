@@ -127,6 +127,23 @@ def require_province_level(user: User) -> None:
         raise PermissionDenied(_("Chức năng này dành cho chuyên viên Sở GD&ĐT."))
 
 
+def can_edit_province_settings(user: User, province_id: int | None) -> bool:
+    """A province's settings (rubric, thresholds, deadlines, report header and signer, the programme kinds it
+    uses) are changed by its own officials and by administrators. Those of a province merged into the
+    official's are history: they see them (province_level_q), read-only."""
+    if not user.is_authenticated or not user.is_active or province_id is None:
+        return False
+    if user.is_superuser or user.is_administrator:
+        return True
+    return user.is_province_official and province_id == user.province_id
+
+
+def require_province_settings_edit(user: User, province_id: int | None) -> None:
+    """403 for a user who sees a province's settings but may not change them (call after the 404 lookup)."""
+    if not can_edit_province_settings(user, province_id):
+        raise PermissionDenied(_("Thiết lập của tỉnh cũ (đã sáp nhập) chỉ được xem, không được sửa."))
+
+
 def can_review_centre(user: User, centre: Centre) -> bool:
     """The reviewer of the centre's review office scores and proposes its rating."""
     return user.is_reviewer and centre.review_office_id is not None and centre.review_office_id == user.office_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from centres.models import Instructor
 from courses.models import ClassSession, Course, Learner, ProgrammeKind
 from tthtcd_portal.concurrency import VersionedForm
 from tthtcd_portal.params import id_param
+from tthtcd_portal.vietnamese import by_name
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,6 +59,22 @@ def _instructor_choices(field, centre_id: int | None, keep=()) -> None:
     field.error_messages["invalid_choice"] = NOT_THE_CENTRES_INSTRUCTOR
 
 
+def _province_kinds(course: Course, centres):
+    """The kinds the centre's province uses (not hidden, courses.selectors.kinds_for_province), and the edited
+    class's own kind even when hidden since: a class already recorded with it keeps it."""
+    from courses.selectors import kinds_for_province
+    from units.models import Province
+
+    if course.pk:
+        provinces = Province.objects.filter(communes__centres=course.centre_id).values("pk")
+    else:
+        provinces = Province.objects.filter(communes__centres__in=centres.values("pk")).values("pk")
+    offered = Q(pk__in=kinds_for_province(provinces).values("pk"))
+    if course.pk:
+        offered |= Q(pk=course.programme_kind_id)
+    return ProgrammeKind.objects.filter(offered).order_by("order", by_name())
+
+
 class CourseForm(VersionedForm, CentreDefaultMixin, forms.ModelForm):
     centre = forms.ModelChoiceField(queryset=None, label=_("Trung tâm"))
 
@@ -84,7 +102,7 @@ class CourseForm(VersionedForm, CentreDefaultMixin, forms.ModelForm):
 
     def __init__(self, *args, centres=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme_kind"].queryset = ProgrammeKind.objects.filter(is_active=True)
+        self.fields["programme_kind"].queryset = _province_kinds(self.instance, centres)
         instructors = self.fields["instructors"]
         if centres is None:  # editing: the centre does not change
             del self.fields["centre"]

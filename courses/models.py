@@ -18,7 +18,9 @@ from tthtcd_portal.vietnamese import by_name, person_order
 
 
 class ProgrammeKind(models.Model):
-    """Reference data the province edits (DOMAIN.md: Xóa mù chữ, Khuyến nông, …)."""
+    """One national reference list kept by administrators (DOMAIN.md: Xóa mù chữ, Khuyến nông, …).
+    `is_active` means nationally in use; a province hides the kinds it does not use (ProvinceProgrammeKind),
+    and `courses.selectors.kinds_for_province` gives what its forms offer."""
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=200, unique=True)
@@ -32,6 +34,42 @@ class ProgrammeKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProvinceProgrammeKind(models.Model):
+    """A programme kind a province does not use: hidden from its staff's class forms, the class-list import and
+    its dashboards' filter. Classes already recorded with it still show and count."""
+
+    province = models.ForeignKey(
+        "units.Province", verbose_name=_("tỉnh"), on_delete=models.CASCADE, related_name="hidden_programme_kinds"
+    )
+    programme_kind = models.ForeignKey(
+        ProgrammeKind, verbose_name=_("loại chương trình"), on_delete=models.CASCADE, related_name="hidden_in"
+    )
+    hidden_at = models.DateTimeField(_("ẩn lúc"), auto_now_add=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ẩn"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["province", "programme_kind"]
+        verbose_name = _("loại chương trình tỉnh không dùng")
+        verbose_name_plural = _("loại chương trình tỉnh không dùng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "programme_kind"],
+                name="province_programme_kind_hidden_once",
+                violation_error_message=_("Loại chương trình này đã được ẩn ở tỉnh."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} – {self.programme_kind}"
 
 
 class FigureCounts(models.Model):

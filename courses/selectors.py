@@ -14,7 +14,16 @@ from django.db.models.functions import Coalesce
 
 from accounts import scoping
 from centres.models import Centre, Instructor
-from courses.models import Attendance, CentreYearFigure, ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from courses.models import (
+    Attendance,
+    CentreYearFigure,
+    ClassSession,
+    Course,
+    Enrolment,
+    Learner,
+    ProgrammeKind,
+    ProvinceProgrammeKind,
+)
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.vietnamese import by_name, clean_name, person_order
 
@@ -234,6 +243,30 @@ def learners_not_in(course: Course) -> QuerySet:
 
 def courses_with_sessions_prefetch(courses: QuerySet) -> QuerySet:
     return courses.prefetch_related(Prefetch("sessions", queryset=ClassSession.objects.order_by("date")))
+
+
+def kinds_for_province(province) -> QuerySet:
+    """The nationally active programme kinds a province uses (those it did not hide), in list order.
+    `province` is a Province or its id (or a subquery of ids). No query (a queryset)."""
+    hidden = ProvinceProgrammeKind.objects.filter(
+        province__in=province if isinstance(province, QuerySet) else [province]
+    ).values("programme_kind_id")
+    return ProgrammeKind.objects.filter(is_active=True).exclude(pk__in=hidden).order_by("order", by_name())
+
+
+def kinds_for_user(user) -> QuerySet:
+    """The kinds a user's forms and filters offer: their province's (an official's), their centre's province's
+    (staff), their office's province's (a reviewer's); every nationally active kind for administrators.
+    No query (a queryset)."""
+    from units.models import Province
+
+    if user.is_province_official:
+        return kinds_for_province(user.province_id)
+    if user.is_centre_staff:
+        return kinds_for_province(Province.objects.filter(communes__centres=user.centre_id).values("pk"))
+    if user.is_reviewer:
+        return kinds_for_province(Province.objects.filter(office=user.office_id).values("pk"))
+    return ProgrammeKind.objects.filter(is_active=True).order_by("order", by_name())
 
 
 def programme_kinds() -> list[ProgrammeKind]:

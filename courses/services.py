@@ -35,6 +35,7 @@ from courses.models import (
     Enrolment,
     Learner,
     ProgrammeKind,
+    ProvinceProgrammeKind,
 )
 from courses.selectors import instructors_by_name, likely_duplicates, split_instructor_names
 from evaluations.selectors import centre_year_is_locked, locked_year_message
@@ -89,12 +90,29 @@ def check_session_date(*, course: Course, day: datetime.date) -> None:
 def programme_kind_save(
     *, kind: ProgrammeKind | None, name: str, code: str, order: int, is_active: bool, by
 ) -> ProgrammeKind:
-    """Create (kind=None) or change a programme kind. Views check require_province_level first."""
+    """Create (kind=None) or change a kind of the national list. Views check require_administrator first."""
     kind = kind or ProgrammeKind()
     kind.name, kind.code, kind.order, kind.is_active = name, code, order, is_active
     kind.full_clean()
     kind.save()
     return kind
+
+
+@transaction.atomic
+def province_kinds_save(*, province, used_ids: set[int], by) -> int:
+    """The nationally active kinds a province uses: every other active kind gets a hide row
+    (ProvinceProgrammeKind), a ticked one loses it. Returns how many kinds the province hides now. Views
+    check that `province` is the official's own (accounts.scoping.require_province_settings_edit)."""
+    active = set(ProgrammeKind.objects.filter(is_active=True).values_list("pk", flat=True))
+    if not active & used_ids:
+        raise ValidationError(_("Tỉnh phải dùng ít nhất một loại chương trình."))
+    hide = active - used_ids
+    ProvinceProgrammeKind.objects.filter(province=province).exclude(programme_kind_id__in=hide).delete()
+    have = set(ProvinceProgrammeKind.objects.filter(province=province).values_list("programme_kind_id", flat=True))
+    ProvinceProgrammeKind.objects.bulk_create(
+        ProvinceProgrammeKind(province=province, programme_kind_id=k, hidden_by=by) for k in sorted(hide - have)
+    )
+    return len(hide)
 
 
 # --- Classes ---------------------------------------------------------------------------------------------------
@@ -137,11 +155,23 @@ def _check_instructors(*, centre_id: int, instructors: Iterable[Instructor]) -> 
 
 
 @transaction.atomic
+def _check_kind_used(*, centre_id: int, kind_id: int | None) -> None:
+    """Refuse a programme kind the centre's province hides (ProvinceProgrammeKind). One query."""
+    if (
+        kind_id
+        and ProvinceProgrammeKind.objects.filter(
+            province__communes__centres=centre_id, programme_kind_id=kind_id
+        ).exists()
+    ):
+        raise ValidationError(_("Tỉnh không dùng loại chương trình này; chọn loại khác."))
+
+
 def course_create(*, centre, by, instructors: Iterable[Instructor] = (), **fields) -> Course:
     """Create a class linked to `instructors` of its centre (instructor_names: guests, as text)."""
     course = Course(centre=centre, **{f: fields[f] for f in COURSE_FIELDS if f in fields})
     instructors = list(instructors)
     _check_course_dates(course.start_date, course.end_date)
+    _check_kind_used(centre_id=centre.pk, kind_id=course.programme_kind_id)
     _guard(by=by, centre=centre, years=[course.start_date.year])
     _check_instructors(centre_id=centre.pk, instructors=instructors)
     course.save()
@@ -188,6 +218,8 @@ def course_update(
         if course.format != old.format:
             raise ValidationError(_("Lớp đã có buổi học nên không đổi được hình thức."))
     kind_changed = course.programme_kind_id != old.programme_kind_id
+    if kind_changed:  # a class keeps a kind hidden since; it cannot move to one
+        _check_kind_used(centre_id=old.centre_id, kind_id=course.programme_kind_id)
     years = {old.start_date.year, course.start_date.year}
     if kind_changed:
         years |= set(by_year)

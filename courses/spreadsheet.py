@@ -53,10 +53,12 @@ WIDTHS = [36, 30, 22, 22, 22, 14, 14, 14, 30, 8, 12, 12, 14]
 KINDS = [TEXT, TEXT, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, DECIMAL, NUMBER, NUMBER, NUMBER]
 
 
-def template_workbook() -> bytes:
-    """The empty template: the data sheet (a drop-down of programme kinds on column B), the list of kinds and
-    how to fill it in. Written by the one sheet writer, so a kind's name is text, never a formula."""
-    names = list(ProgrammeKind.objects.filter(is_active=True).values_list("name", flat=True))
+def template_workbook(kinds=None) -> bytes:
+    """The empty template: the data sheet (a drop-down of programme kinds on column B: `kinds`, those the
+    user's province uses, else every nationally active one), the list of kinds and how to fill it in. Written
+    by the one sheet writer, so a kind's name is text, never a formula."""
+    kinds = ProgrammeKind.objects.filter(is_active=True) if kinds is None else kinds
+    names = list(kinds.values_list("name", flat=True))
     return write_workbook(
         [
             Sheet(
@@ -246,8 +248,10 @@ def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
             % {"columns": " | ".join(COLUMNS)}
         )
         return result
+    from courses.selectors import kinds_for_province
+
     kinds = {}
-    for kind in ProgrammeKind.objects.filter(is_active=True):
+    for kind in kinds_for_province(centre.commune.province_id):  # a kind the province hides is refused
         kinds[kind.name.casefold()] = kind
         kinds[kind.code.casefold()] = kind
     today = timezone.localdate()

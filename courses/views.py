@@ -36,7 +36,7 @@ from courses.forms import (
     WithdrawForm,
     parse_month,
 )
-from courses.models import Course, ProgrammeKind
+from courses.models import Course, ProgrammeKind, ProvinceProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
 from evaluations.selectors import locked_years
 from tthtcd_portal.pagination import paginate
@@ -545,8 +545,16 @@ def enrolment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def kind_list(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """The province's list of programme kinds, with a form to add one or change the one chosen."""
-    scoping.require_province_level(request.user)
+    """Programme kinds. Administrators keep the national list (add one, or change the one chosen: `pk`); a
+    provincial official ticks the kinds their province uses (an untick hides a kind from its class forms, the
+    class-list import and its dashboards' filter; classes already recorded with it still show and count)."""
+    user = request.user
+    scoping.require_province_level(user)
+    administrator = user.is_superuser or user.is_administrator
+    if pk is not None or (request.method == "POST" and administrator):
+        scoping.require_administrator(user)
+    if not administrator:
+        return _province_kinds(request)
     kind = None
     if pk is not None:
         kind = ProgrammeKind.objects.filter(pk=pk).first()
@@ -554,11 +562,26 @@ def kind_list(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             raise Http404(_("Không tìm thấy loại chương trình."))
     form = ProgrammeKindForm(request.POST or None, instance=kind)
     if request.method == "POST" and form.is_valid():
-        services.programme_kind_save(kind=kind, by=request.user, **form.cleaned_data)
+        services.programme_kind_save(kind=kind, by=user, **form.cleaned_data)
         messages.success(request, _("Đã lưu loại chương trình."))
         return redirect("courses:kinds")
     context = {"kinds": ProgrammeKind.objects.all(), "form": form, "kind": kind}
     return render(request, "courses/kind_list.html", context)
+
+
+def _province_kinds(request: HttpRequest) -> HttpResponse:
+    """The official's own province: which national kinds it uses (a tick each)."""
+    user = request.user
+    province = user.province
+    if request.method == "POST":
+        used = {i for i in (id_param(v) for v in request.POST.getlist("dung")) if i is not None}
+        with refusal_shown(request):
+            services.province_kinds_save(province=province, used_ids=used, by=user)
+            messages.success(request, _("Đã lưu các loại chương trình tỉnh dùng."))
+        return redirect("courses:kinds")
+    hidden = set(ProvinceProgrammeKind.objects.filter(province=province).values_list("programme_kind_id", flat=True))
+    kinds = [(k, k.pk not in hidden) for k in ProgrammeKind.objects.filter(is_active=True)]
+    return render(request, "courses/province_kinds.html", {"kinds": kinds, "province": province})
 
 
 # --- Excel ----------------------------------------------------------------------------------------------------
@@ -567,7 +590,8 @@ def kind_list(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        template_workbook(selectors.kinds_for_user(request.user)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-lop-hoc.xlsx"'
     return response

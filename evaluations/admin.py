@@ -15,13 +15,17 @@ class ThresholdInline(admin.TabularInline):
 
 @admin.register(Rubric)
 class RubricAdmin(admin.ModelAdmin):
-    list_display = ["year", "title", "is_starter", "frozen_at"]
+    list_display = ["year", "province", "title", "is_starter", "frozen_at"]
+    list_filter = ["province", "year"]
+    list_select_related = ["province"]
     inlines = [CriterionInline, ThresholdInline]
 
 
 @admin.register(EvaluationCycle)
 class EvaluationCycleAdmin(admin.ModelAdmin):
-    list_display = ["year", "self_assessment_due", "review_due", "approval_due"]
+    list_display = ["year", "province", "self_assessment_due", "review_due", "approval_due"]
+    list_filter = ["province", "year"]
+    list_select_related = ["province"]
 
 
 class EventInline(admin.TabularInline):

@@ -1,5 +1,8 @@
 """Demo ratings across the 2025 reform: the 381 former centres 2015–2024, the 104 new centres 2025.
 
+Rubrics and deadlines are each province's: former Thái Bình and former Hưng Yên keep their own for 2015–2024
+(their centres were rated with them), today's Hưng Yên has its own from 2025 (copied from a predecessor's).
+
 2015–2024 are approved (reviewed by the former district offices), written by a bulk path that makes the same rows the services make (assessment,
 points per criterion, the six events create → self_save → submit → review_save → propose → approve, version
 6), with distributions like the seeds' (2011: about 55% Tốt, 44% Khá, 1% Trung bình) improving by about
@@ -21,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.demo import DEMO_COMMUNE_CODE
+from accounts.demo import DEMO_COMMUNE_CODE, demo_province
 from centres.models import Centre
 from evaluations import services
 from evaluations.models import (
@@ -34,7 +37,7 @@ from evaluations.models import (
 )
 from evaluations.services import PointsEntry
 from tthtcd_portal.numbers import format_points
-from units.models import REFORM_DATE
+from units.models import REFORM_DATE, Province
 
 FIRST_YEAR, CURRENT_YEAR = 2015, 2025
 HALF = Decimal("0.5")
@@ -95,12 +98,32 @@ def seed(*, rng, log) -> None:
         .order_by("commune__code")
     )
 
-    rubrics = {FIRST_YEAR: services.rubric_create_default(year=FIRST_YEAR, by=official)}
-    for year in range(FIRST_YEAR + 1, CURRENT_YEAR + 1):
-        rubrics[year] = services.rubric_create_for_year(year=year, by=official)
+    # Each province keeps its own rubrics (docs/evaluations.md, "A province's settings"): the two former
+    # provinces 2015–2024, today's Hưng Yên from 2025 (its first a copy of a predecessor's latest).
+    today_province = demo_province()
+    rubrics: dict[tuple[int, int], Rubric] = {}
+    for old in Province.objects.filter(merged_into=today_province).order_by("code"):
+        first = services.rubric_create_default(province=old, year=FIRST_YEAR, by=official)
+        services.rubric_settings_save(
+            rubric=first,
+            title=f"Bộ tiêu chí đánh giá TTHTCĐ {old.name} (trước sắp xếp)",
+            total_points=first.total_points,
+            by=official,
+        )
+        rubrics[old.pk, FIRST_YEAR] = first
+        for year in range(FIRST_YEAR + 1, CURRENT_YEAR):
+            rubrics[old.pk, year] = services.rubric_create_for_year(province=old, year=year, by=official)
+    current = services.rubric_create_for_year(province=today_province, year=CURRENT_YEAR, by=official)
+    services.rubric_settings_save(
+        rubric=current,
+        title=f"Bộ tiêu chí đánh giá TTHTCĐ {today_province.name} năm {CURRENT_YEAR}",
+        total_points=current.total_points,
+        by=official,
+    )
+    rubrics[today_province.pk, CURRENT_YEAR] = current
     EvaluationCycle.objects.bulk_create(
-        EvaluationCycle(year=y, self_assessment_due=a, review_due=b, approval_due=c)
-        for y in rubrics
+        EvaluationCycle(province_id=p, year=y, self_assessment_due=a, review_due=b, approval_due=c)
+        for p, y in rubrics
         for a, b, c in [_cycle_dates(y)]
     )
 
@@ -150,12 +173,14 @@ def _actor_for(centre, step: str, staff, reviewer, official):
 def _seed_past_years(*, rng, centres, rubrics, staff, reviewer, official) -> None:
     """The bulk path: the rows the services would write for an approved year, written in a few inserts."""
     assessments, plans = [], []
+    parts: dict[int, tuple[list, list]] = {}  # rubric id → (criteria, thresholds), read once each
     for year in range(FIRST_YEAR, CURRENT_YEAR):
-        rubric = rubrics[year]
-        criteria = list(rubric.criteria.all())
-        thresholds = list(rubric.thresholds.all())
         submitted = _aware(datetime.date(year + 1, 3, 1) + datetime.timedelta(days=rng.randrange(14)))
         for centre in centres:
+            rubric = rubrics[centre.commune.province_id, year]  # the centre's former province's
+            if rubric.pk not in parts:
+                parts[rubric.pk] = (list(rubric.criteria.all()), list(rubric.thresholds.all()))
+            criteria, thresholds = parts[rubric.pk]
             review = _points(rng, criteria, _target_rating(rng, year))
             own = {
                 k: min(v + HALF * rng.randrange(3), c.max_points) for c in criteria for k, v in [(c.pk, review[c.pk])]
@@ -221,7 +246,7 @@ def _seed_past_years(*, rng, centres, rubrics, staff, reviewer, official) -> Non
             )
     CriterionScore.objects.bulk_create(scores, batch_size=2000)
     AssessmentEvent.objects.bulk_create(events, batch_size=2000)
-    for year, rubric in rubrics.items():
+    for (_province, year), rubric in rubrics.items():
         if year < CURRENT_YEAR:
             Rubric.objects.filter(pk=rubric.pk).update(frozen_at=_aware(datetime.date(year + 1, 3, 1)))
 

@@ -25,7 +25,9 @@ class YearResultsFilter(ListFilter):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["don_vi"].queryset = scoping.visible_offices(user)
-        self.year = year_param((data or {}).get("nam")) or next(iter(evaluation_years()), timezone.localdate().year)
+        self.year = year_param((data or {}).get("nam")) or next(
+            iter(evaluation_years(user=user)), timezone.localdate().year
+        )
 
     def described(self) -> list[tuple[str, str]]:
         return [(str(_("Năm")), str(self.year)), *super().described()]

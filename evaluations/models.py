@@ -4,7 +4,8 @@ Contract other apps rely on: one Assessment per centre and year; `status == APPR
 province approved and locked it, and `rating` is then the official rating of that year. Courses asks
 evaluations.selectors.centre_year_is_locked() before any write to a year's classes and sessions.
 
-The rubric (criteria, maximum points, thresholds) is data the province edits per year; an assessment keeps
+The rubric (criteria, maximum points, thresholds) and the deadlines are data each province edits per year
+(unique per province and year); an assessment is made with the rubric of its centre's province for its year; an assessment keeps
 the rubric it was made with. Every write goes through evaluations/services/ (rubric.py, workflow.py), which records an
 AssessmentEvent or RubricEvent; `Assessment.version` is the optimistic lock for concurrent saves.
 """
@@ -29,7 +30,13 @@ class CriterionGroup(models.IntegerChoices):
 
 
 class Rubric(models.Model):
-    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    """A province's criteria and thresholds of one year (one per province and year). A former province keeps
+    its own rubrics after the 2025 reform: its centres' assessments of those years were made with them."""
+
+    province = models.ForeignKey(
+        "units.Province", verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="rubrics"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
     title = models.CharField(_("tên bộ tiêu chí"), max_length=255)
     # The points the criteria add up to (100 in the national model); a criterion that would pass it is refused.
     total_points = models.DecimalField(_("tổng điểm của bộ tiêu chí"), max_digits=6, decimal_places=2, default=100)
@@ -43,10 +50,15 @@ class Rubric(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-year"]
+        ordering = ["-year", "province"]
         verbose_name = _("bộ tiêu chí đánh giá")
         verbose_name_plural = _("bộ tiêu chí đánh giá")
         constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="rubric_one_per_province_year",
+                violation_error_message=_("Tỉnh đã có bộ tiêu chí của năm này."),
+            ),
             models.CheckConstraint(
                 condition=Q(total_points__gt=0),
                 name="rubric_total_points_positive",
@@ -125,18 +137,26 @@ class RatingThreshold(models.Model):
 
 
 class EvaluationCycle(models.Model):
-    """The year's deadlines, one per step. Overdue lists compare them with today."""
+    """A province's deadlines of one year, one per step. Overdue lists compare them with today."""
 
-    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    province = models.ForeignKey(
+        "units.Province", verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="evaluation_cycles"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
     self_assessment_due = models.DateField(_("hạn nộp tự đánh giá"))
     review_due = models.DateField(_("hạn thẩm định, đề xuất"))
     approval_due = models.DateField(_("hạn phê duyệt"))
 
     class Meta:
-        ordering = ["-year"]
+        ordering = ["-year", "province"]
         verbose_name = _("kỳ đánh giá")
         verbose_name_plural = _("kỳ đánh giá")
         constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="cycle_one_per_province_year",
+                violation_error_message=_("Tỉnh đã có các hạn của năm này."),
+            ),
             models.CheckConstraint(
                 condition=Q(review_due__gte=F("self_assessment_due")) & Q(approval_due__gte=F("review_due")),
                 name="cycle_deadlines_in_order",

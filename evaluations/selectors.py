@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts import scoping
@@ -100,12 +101,14 @@ def assessment_history(assessment: Assessment) -> list:
 
 
 def staff_assessments(*, user: User):
-    """The user's centre's assessments by year (newest first) and the rubric years without one. Two queries."""
+    """The user's centre's assessments by year (newest first) and the years its province has a rubric for but
+    the centre no assessment (of the latest two). Two queries."""
     assessments = list(
         scoping.scoped(user, Assessment.objects.all(), "centre").select_related("rubric").order_by("-year")
     )
     have = {a.year for a in assessments}
-    open_years = [y for y in Rubric.objects.order_by("-year").values_list("year", flat=True)[:2] if y not in have]
+    years = Rubric.objects.filter(province__communes__centres=user.centre_id).order_by("-year")
+    open_years = [y for y in years.values_list("year", flat=True)[:2] if y not in have]
     return assessments, open_years
 
 
@@ -119,9 +122,43 @@ def centre_assessments(*, centre) -> list[Assessment]:
     )
 
 
-def evaluation_cycle(*, year: int) -> EvaluationCycle | None:
-    """The year's deadlines, if the province set them. One query."""
-    return EvaluationCycle.objects.filter(year=year).first()
+def evaluation_cycle(*, province_id: int, year: int) -> EvaluationCycle | None:
+    """A province's deadlines of the year, if it set them. One query."""
+    return EvaluationCycle.objects.filter(province_id=province_id, year=year).first()
+
+
+def user_cycle(*, user: User, year: int) -> EvaluationCycle | None:
+    """The deadlines of the year that concern the user: those of their province (an official's), of their
+    office's province (a reviewer's) or of their centre's province (staff); None for administrators. One
+    query."""
+    cycles = EvaluationCycle.objects.filter(year=year)
+    if user.is_province_official:
+        return cycles.filter(province_id=user.province_id).first()
+    if user.is_reviewer:
+        return cycles.filter(province__office=user.office_id).first()
+    if user.is_centre_staff:
+        return cycles.filter(province__communes__centres=user.centre_id).first()
+    return None
+
+
+# --- A province's rubrics (the settings pages) -----------------------------------------------------
+
+
+def rubrics_for_user(user: User):
+    """The rubrics a provincial official sees: their province's (editable) and those of the provinces merged
+    into it (read-only history); every province's for administrators; none for others. No query (a
+    queryset)."""
+    q = scoping.province_level_q(user)
+    return Rubric.objects.filter(q) if q is not None else Rubric.objects.none()
+
+
+def rubric_for_user(*, user: User, pk: int) -> Rubric:
+    """One rubric the user sees, with its province, or 404 (another province's rubric does not exist for
+    them). One query."""
+    try:
+        return rubrics_for_user(user).select_related("province").get(pk=pk)
+    except Rubric.DoesNotExist:
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem.")) from None
 
 
 def latest_approved_ratings(*, centre_ids) -> dict[int, tuple[int, str]]:
@@ -232,18 +269,29 @@ class OverdueRow:
 
 def overdue(*, user: User, year: int, today: datetime.date) -> tuple[EvaluationCycle | None, list[OverdueRow]]:
     """Centres behind the year's deadlines: not submitted after the self-assessment due date, not proposed
-    after the review due date, not approved after the approval due date. Three queries (cycle, centres,
-    assessments prefetch)."""
-    cycle = EvaluationCycle.objects.filter(year=year).first()
-    if cycle is None:
+    after the review due date, not approved after the approval due date, each by the deadlines of the centre's
+    province. The cycle returned is the user's own: their province's (an official's), that of the province
+    of the centres they see (a reviewer's), the first province's (an administrator's). Three queries (cycles, centres, assessments prefetch)."""
+    cycles = {c.province_id: c for c in EvaluationCycle.objects.filter(year=year).order_by("province__code")}
+    if not cycles:
         return None, []
-    steps = [
-        (cycle.self_assessment_due, {None, Status.DRAFT, Status.RETURNED}, _("Nộp tự đánh giá")),
-        (cycle.review_due, {Status.SUBMITTED}, _("Thẩm định, đề xuất")),
-        (cycle.approval_due, {Status.PROPOSED}, _("Phê duyệt")),
-    ]
+    rows = office_overview(user=user, year=year)
+    if user.is_province_official:
+        cycle = cycles.get(user.province_id)
+    elif rows and not (user.is_superuser or user.is_administrator):
+        cycle = cycles.get(rows[0].centre.commune.province_id)
+    else:
+        cycle = next(iter(cycles.values()))
     result = []
-    for row in office_overview(user=user, year=year):
+    for row in rows:
+        centre_cycle = cycles.get(row.centre.commune.province_id)
+        if centre_cycle is None:
+            continue
+        steps = [
+            (centre_cycle.self_assessment_due, {None, Status.DRAFT, Status.RETURNED}, _("Nộp tự đánh giá")),
+            (centre_cycle.review_due, {Status.SUBMITTED}, _("Thẩm định, đề xuất")),
+            (centre_cycle.approval_due, {Status.PROPOSED}, _("Phê duyệt")),
+        ]
         status = row.assessment.status if row.assessment else None
         for due, waiting, label in steps:
             if status in waiting and today > due:
@@ -312,9 +360,14 @@ def rating_distribution(*, user: User, year: int, compare_year: int | None) -> l
     return rows
 
 
-def evaluation_years() -> list[int]:
-    """Years that have a rubric, newest first. One query."""
-    return list(Rubric.objects.order_by("-year").values_list("year", flat=True))
+def evaluation_years(*, user: User | None = None) -> list[int]:
+    """Years that have a rubric (in a province the user answers for or sees centres of, when given), newest
+    first. One query."""
+    rubrics = Rubric.objects.all()
+    if user is not None and not (user.is_superuser or user.is_administrator):
+        q = scoping.province_level_q(user)
+        rubrics = rubrics.filter(q if q is not None else scoping.centre_q(user, "province__communes__centres__"))
+    return list(rubrics.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def assessments_for_list(*, user: User, year_from: int, year_to: int, status: str = "", office=None):

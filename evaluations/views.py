@@ -31,10 +31,11 @@ from evaluations.forms import (
     ScoreSheetForm,
     ThresholdsForm,
 )
-from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, EvaluationCycle, Rubric
+from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, Rubric
 from tthtcd_portal.params import id_param, int_param, year_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.vietnamese import by_name
+from units.models import Province
 
 Status = Assessment.Status
 
@@ -46,7 +47,7 @@ def _year(request: HttpRequest, default: int | None = None) -> int:
         return value
     if default is not None:
         return default
-    years = selectors.evaluation_years()
+    years = selectors.evaluation_years(user=request.user)
     return years[0] if years else timezone.localdate().year
 
 
@@ -57,7 +58,7 @@ def _year(request: HttpRequest, default: int | None = None) -> int:
 def home(request: HttpRequest) -> HttpResponse:
     """Centre staff: their centre's years. Reviewer: their office's centres for a year. Province: by office."""
     user = request.user
-    years = selectors.evaluation_years()
+    years = selectors.evaluation_years(user=request.user)
     if user.is_centre_staff:
         assessments, open_years = selectors.staff_assessments(user=user)
         can_start = scoping.can_edit_centre(user, user.centre)
@@ -99,7 +100,7 @@ def office_overview(request: HttpRequest, office_id: int) -> HttpResponse:
         {
             "rows": rows,
             "year": year,
-            "years": selectors.evaluation_years(),
+            "years": selectors.evaluation_years(user=request.user),
             "office": rows[0].centre.review_office,
             "proposed_count": proposed,
             "bulk": True,
@@ -130,7 +131,13 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evaluations/overdue.html",
-        {"cycle": cycle, "rows": rows, "year": year, "years": selectors.evaluation_years(), "today": today},
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "year": year,
+            "years": selectors.evaluation_years(user=request.user),
+            "today": today,
+        },
     )
 
 
@@ -138,7 +145,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 def distribution(request: HttpRequest) -> HttpResponse:
     """Approved ratings by district: counts, percentages adding to 100,0%, change on an earlier year."""
     scoping.require_reviewer_or_above(request.user)
-    years = selectors.evaluation_years()
+    years = selectors.evaluation_years(user=request.user)
     year = _year(request)
     compare = request.GET.get("so_voi")
     compare_year = year_param(compare)
@@ -423,32 +430,74 @@ def assessment_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Rubric and deadlines (province) --------------------------------------------------------------
 
 
+def _editable_provinces(user):
+    """The provinces whose rubric the user may create: their own (an official), every current one with centres
+    (an administrator)."""
+    if user.is_superuser or user.is_administrator:  # the current provinces that hold centres
+        return (
+            Province.objects.filter(merged_into__isnull=True, communes__centres__isnull=False)
+            .distinct()
+            .order_by("code")
+        )
+    return Province.objects.filter(pk=user.province_id) if user.is_province_official else Province.objects.none()
+
+
 @login_required
 def rubric_list(request: HttpRequest) -> HttpResponse:
-    """Rubric years; POST creates the next year as a copy of the latest."""
-    scoping.require_province_level(request.user)
+    """The rubrics of the user's province by year (and, read-only, those of the provinces merged into it); POST
+    creates the province's next year as a copy of its latest (`tinh` picks the province for administrators)."""
+    user = request.user
+    scoping.require_province_level(user)
+    editable = _editable_provinces(user)
     if request.method == "POST":
         year = _year(request)
+        province = editable.filter(pk=id_param(request.POST.get("tinh")) or user.province_id).first()
+        if province is None:
+            raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
         with refusal_shown(request):
-            services.rubric_create_for_year(year=year, by=request.user)
+            rubric = services.rubric_create_for_year(province=province, year=year, by=user)
             messages.success(request, _("Đã tạo bộ tiêu chí năm %(year)s.") % {"year": year})
-            return redirect("evaluations:rubric", year=year)
+            return redirect("evaluations:rubric", pk=rubric.pk)
         return redirect("evaluations:rubrics")
-    rubrics = list(Rubric.objects.annotate(n_criteria=Count("criteria", distinct=True)).order_by("-year"))
-    years = [r.year for r in rubrics]
-    next_year = (max(years) + 1) if years else timezone.localdate().year
-    return render(request, "evaluations/rubric_list.html", {"rubrics": rubrics, "next_year": next_year})
+    rubrics = list(
+        selectors.rubrics_for_user(user)
+        .select_related("province")
+        .annotate(n_criteria=Count("criteria", distinct=True))
+        .order_by("province__merged_into_id", "province__code", "-year")
+    )
+    sections: dict[int, dict] = {}
+    for province in editable:
+        sections[province.pk] = {"province": province, "rubrics": [], "editable": True}
+    for r in rubrics:
+        section = sections.setdefault(
+            r.province_id,
+            {
+                "province": r.province,
+                "rubrics": [],
+                "editable": scoping.can_edit_province_settings(user, r.province_id),
+            },
+        )
+        section["rubrics"].append(r)
+    this_year = timezone.localdate().year
+    for section in sections.values():
+        years = [r.year for r in section["rubrics"]]
+        section["next_year"] = (max(years) + 1) if years else this_year
+    ordered = sorted(sections.values(), key=lambda x: (not x["editable"], x["province"].code, x["province"].valid_from))
+    return render(request, "evaluations/rubric_list.html", {"sections": ordered})
 
 
-def _rubric_context(rubric: Rubric, **forms) -> dict:
+def _rubric_context(rubric: Rubric, user, **forms) -> dict:
     criteria = list(rubric.criteria.all())
     thresholds = {t.rating: t for t in rubric.thresholds.all()}
-    cycle = EvaluationCycle.objects.filter(year=rubric.year).first()
+    cycle = selectors.evaluation_cycle(province_id=rubric.province_id, year=rubric.year)
     groups: dict[int, list[Criterion]] = {}
     for c in criteria:
         groups.setdefault(c.group, []).append(c)
+    editable = scoping.can_edit_province_settings(user, rubric.province_id)
     return {
         "rubric": rubric,
+        "can_edit": editable,
+        "rubric_open": editable and not rubric.is_frozen,
         "groups": [
             (g, groups[g][0].get_group_display(), groups[g], sum(c.max_points for c in groups[g]))
             for g in sorted(groups)
@@ -465,23 +514,36 @@ def _rubric_context(rubric: Rubric, **forms) -> dict:
         "settings_form": forms.get("settings_form") or RubricSettingsForm(instance=rubric),
         "used_points": sum((c.max_points for c in criteria), Decimal(0)),
         "thresholds_form": forms.get("thresholds_form") or ThresholdsForm(thresholds=thresholds),
+        "cycle": cycle,
         "cycle_form": forms.get("cycle_form") or CycleForm(instance=cycle),
         "events": rubric.events.select_related("actor").order_by("-at")[:30],
     }
 
 
-@login_required
-def rubric_detail(request: HttpRequest, year: int) -> HttpResponse:
+def _rubric_to_change(request: HttpRequest, pk: int) -> Rubric:
+    """The rubric of a write: 404 outside the user's provinces, 403 for a former province's (history)."""
     scoping.require_province_level(request.user)
-    rubric = get_object_or_404(Rubric, year=year)
-    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric))
+    rubric = selectors.rubric_for_user(user=request.user, pk=pk)
+    scoping.require_province_settings_edit(request.user, rubric.province_id)
+    return rubric
+
+
+def _rubric_page(request: HttpRequest, rubric: Rubric, status: int = 200, **forms) -> HttpResponse:
+    return render(
+        request, "evaluations/rubric_detail.html", _rubric_context(rubric, request.user, **forms), status=status
+    )
+
+
+@login_required
+def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require_province_level(request.user)
+    return _rubric_page(request, selectors.rubric_for_user(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
-def rubric_criterion_save(request: HttpRequest, year: int, criterion_id: int | None = None) -> HttpResponse:
-    scoping.require_province_level(request.user)
-    rubric = get_object_or_404(Rubric, year=year)
+def rubric_criterion_save(request: HttpRequest, pk: int, criterion_id: int | None = None) -> HttpResponse:
+    rubric = _rubric_to_change(request, pk)
     criterion = get_object_or_404(Criterion, rubric=rubric, pk=criterion_id) if criterion_id else None
     prefix = f"c{criterion.pk}" if criterion else "new"
     form = CriterionForm(
@@ -492,70 +554,66 @@ def rubric_criterion_save(request: HttpRequest, year: int, criterion_id: int | N
         with refusal_shown(request, form=None if rubric.is_frozen else form):  # a frozen rubric shows no form
             services.rubric_criterion_save(rubric=rubric, criterion=criterion, by=request.user, **form.cleaned_data)
             messages.success(request, _("Đã lưu tiêu chí."))
-            return redirect("evaluations:rubric", year=year)
+            return redirect("evaluations:rubric", pk=rubric.pk)
     messages.error(request, _("Chưa lưu tiêu chí: xem lời nhắn ở tiêu chí."))
-    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, **shown), status=400)
+    return _rubric_page(request, rubric, status=400, **shown)
 
 
 @login_required
 @require_POST
-def rubric_criterion_delete(request: HttpRequest, year: int, criterion_id: int) -> HttpResponse:
-    scoping.require_province_level(request.user)
-    criterion = get_object_or_404(Criterion, rubric__year=year, pk=criterion_id)
+def rubric_criterion_delete(request: HttpRequest, pk: int, criterion_id: int) -> HttpResponse:
+    rubric = _rubric_to_change(request, pk)
+    criterion = get_object_or_404(Criterion, rubric=rubric, pk=criterion_id)
     with refusal_shown(request):
         services.rubric_criterion_delete(criterion=criterion, by=request.user)
         messages.success(request, _("Đã xóa tiêu chí."))
-    return redirect("evaluations:rubric", year=year)
+    return redirect("evaluations:rubric", pk=rubric.pk)
 
 
 @login_required
 @require_POST
-def rubric_thresholds(request: HttpRequest, year: int) -> HttpResponse:
-    scoping.require_province_level(request.user)
-    rubric = get_object_or_404(Rubric, year=year)
+def rubric_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
+    rubric = _rubric_to_change(request, pk)
     form = ThresholdsForm(request.POST, thresholds={})
     if not form.is_valid():
         messages.error(request, _("Chưa lưu ngưỡng: kiểm tra các ô báo lỗi."))
-        return render(
-            request, "evaluations/rubric_detail.html", _rubric_context(rubric, thresholds_form=form), status=400
-        )
+        return _rubric_page(request, rubric, status=400, thresholds_form=form)
     with refusal_shown(request, form=form):
         services.rubric_thresholds_save(rubric=rubric, values=form.values(), by=request.user)
         messages.success(request, _("Đã lưu ngưỡng xếp loại."))
-        return redirect("evaluations:rubric", year=year)
+        return redirect("evaluations:rubric", pk=rubric.pk)
     messages.error(request, _("Chưa lưu ngưỡng: xem lời nhắn ở bảng ngưỡng."))
-    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, thresholds_form=form), status=400)
+    return _rubric_page(request, rubric, status=400, thresholds_form=form)
 
 
 @login_required
 @require_POST
-def rubric_settings(request: HttpRequest, year: int) -> HttpResponse:
+def rubric_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """The rubric's title and total points, until the year's first submission freezes it."""
-    scoping.require_province_level(request.user)
-    rubric = get_object_or_404(Rubric, year=year)
+    rubric = _rubric_to_change(request, pk)
     form = RubricSettingsForm(request.POST, instance=Rubric.objects.get(pk=rubric.pk))
     if form.is_valid():
         # A frozen rubric shows no settings form: its refusal is the page's message.
         with refusal_shown(request, form=None if rubric.is_frozen else form):
             services.rubric_settings_save(rubric=rubric, by=request.user, **form.cleaned_data)
             messages.success(request, _("Đã lưu tên và tổng điểm của bộ tiêu chí."))
-            return redirect("evaluations:rubric", year=year)
+            return redirect("evaluations:rubric", pk=rubric.pk)
     messages.error(request, _("Chưa lưu: kiểm tra các ô báo lỗi."))
-    return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, settings_form=form), status=400)
+    return _rubric_page(request, rubric, status=400, settings_form=form)
 
 
 @login_required
 @require_POST
-def cycle_save(request: HttpRequest, year: int) -> HttpResponse:
-    scoping.require_province_level(request.user)
-    rubric = get_object_or_404(Rubric, year=year)
+def cycle_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deadlines of the rubric's province and year."""
+    rubric = _rubric_to_change(request, pk)
     form = CycleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chưa lưu hạn: kiểm tra các ô báo lỗi."))
-        return render(request, "evaluations/rubric_detail.html", _rubric_context(rubric, cycle_form=form), status=400)
-    services.cycle_save(year=year, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Đã lưu các hạn của năm %(year)s.") % {"year": year})
-    return redirect("evaluations:rubric", year=year)
+        return _rubric_page(request, rubric, status=400, cycle_form=form)
+    services.cycle_save(province=rubric.province, year=rubric.year, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Đã lưu các hạn của năm %(year)s.") % {"year": rubric.year})
+    return redirect("evaluations:rubric", pk=rubric.pk)
 
 
 # --- Reviewing offices (province) -----------------------------------------------------------------

@@ -63,7 +63,7 @@ def staff_home(*, user, today: datetime.date) -> StaffHome:
         recent_classes=course_selectors.centre_recent_courses(user=user, centre=centre, limit=4),
         roster_classes=course_selectors.centre_open_roster_courses(centre=centre, today=today),
         assessment=next((a for a in assessments if a.year == cycle_year), None),
-        cycle=evaluation_selectors.evaluation_cycle(year=cycle_year),
+        cycle=evaluation_selectors.evaluation_cycle(province_id=centre.commune.province_id, year=cycle_year),
         this_year=comparison.own.get(today.year, report_dashboard.Figures()),
         same_period=course_selectors.centre_period_figures(
             centre=centre,

@@ -24,7 +24,8 @@ from django.utils.translation import ngettext
 from accounts import scoping
 from centres.models import Centre
 from courses.models import CentreYearFigure
-from evaluations.models import Assessment, EvaluationCycle
+from evaluations.models import Assessment
+from evaluations.selectors import user_cycle
 from materials.selectors import pending_count
 
 REMIND_DAYS = 14
@@ -68,7 +69,7 @@ def reminders_for(*, user, today: datetime.date) -> list[Reminder]:
     if not user.is_authenticated or not (user.is_centre_staff or user.is_reviewer or user.is_province_official):
         return []
     cycle_year = today.year - 1  # centres assess year Y early in Y+1 (reports.dashboard.current_cycle_year)
-    cycle = EvaluationCycle.objects.filter(year=cycle_year).first()
+    cycle = user_cycle(user=user, year=cycle_year)  # the deadlines of the user's province
     items: list[Reminder] = []
     if user.is_centre_staff:
         assessment = Assessment.objects.filter(centre_id=user.centre_id, year=cycle_year).first()

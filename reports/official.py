@@ -21,7 +21,7 @@ from accounts import scoping
 from centres.models import RATING_ORDER
 from centres.selectors import with_board_and_instructor_counts
 from courses.models import ProgrammeKind
-from courses.selectors import programme_kinds
+from courses.selectors import kinds_for_user
 from reports import dashboard as engine
 from reports.exports import centres as centre_exports
 from reports.exports.base import headed, query_rows, scope_label
@@ -87,12 +87,13 @@ class OfficialReport:
 # --- (a) Annual rating summary by district ----------------------------------------------------------
 
 
-def _dashboard_filters(params: dict) -> engine.DashboardFilters:
-    return DashboardFilter(params, kinds=programme_kinds()).filters()
+def _dashboard_filters(user, params: dict) -> engine.DashboardFilters:
+    """The dashboard's filters, with the programme kinds the user's province uses (as the page offers)."""
+    return DashboardFilter(params, kinds=list(kinds_for_user(user))).filters()
 
 
 def rating_summary(user, params: dict) -> tuple[str, bytes]:
-    filters = _dashboard_filters(params)
+    filters = _dashboard_filters(user, params)
     year, base = filters.year_to, filters.base_year
     board = engine.dashboard(
         scope=scoping.centre_q(user),
@@ -142,7 +143,7 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
 
 
 def participation_report(user, params: dict) -> tuple[str, bytes]:
-    filters = _dashboard_filters(params)
+    filters = _dashboard_filters(user, params)
     kinds = list(ProgrammeKind.objects.order_by("order", by_name()))
     data = engine.participation_by_kind(scope=scoping.centre_q(user), filters=filters)
     columns = [Column(_("Đơn vị"), TEXT, 24), Column(_("Năm"), YEAR, 7)]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import scoping
 from centres.selectors import centre_for_user
-from courses.selectors import centre_recent_courses, programme_kinds
+from courses.selectors import centre_recent_courses, kinds_for_user
 from reports import audit, services
 from reports import dashboard as engine
 from reports.exports import EXPORTS
@@ -36,7 +36,7 @@ BACKGROUND_ROWS = 20000
 
 
 def _filters(request):
-    form = DashboardFilter(request.GET or None, kinds=programme_kinds())
+    form = DashboardFilter(request.GET or None, kinds=list(kinds_for_user(request.user)))
     filters = form.filters()
     if request.GET and not form.is_valid():
         messages.warning(
@@ -297,14 +297,31 @@ def report_settings(request):
     user = request.user
     scoping.require_province_level(user)
     provinces = scoping.visible_provinces(user).order_by("code")
-    province = provinces.filter(pk=id_param(request.GET.get("tinh")) or user.province_id).first() or provinces.first()
+    asked = id_param(request.GET.get("tinh"))  # not a number: the user's own, as every bad parameter
+    if asked is not None:
+        # Another province's settings do not exist for this official (404), as any other unit's object.
+        province = provinces.filter(pk=asked).first()
+        if province is None:
+            raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
+    else:
+        province = provinces.filter(pk=user.province_id).first() or provinces.first()
     if province is None:
         raise Http404(_("Chưa có tỉnh nào."))
+    can_edit = scoping.can_edit_province_settings(user, province.pk)
+    if request.method == "POST":
+        scoping.require_province_settings_edit(user, province.pk)  # a former province's header: history
     current = report_settings_for(province)
     form = ReportSettingsForm(request.POST or None, instance=current)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST" and form.is_valid():
         with refusal_shown(request, form=form):
             services.report_settings_update(province=province, by=user, **form.cleaned_data)
             messages.success(request, _("Đã lưu thiết lập báo cáo."))
             return redirect(f"{reverse('reports:settings')}?{urlencode({'tinh': province.pk})}")
-    return render(request, "reports/settings.html", {"form": form, "province": province, "provinces": provinces})
+    return render(
+        request,
+        "reports/settings.html",
+        {"form": form, "province": province, "provinces": provinces, "can_edit": can_edit},
+    )

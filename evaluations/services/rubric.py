@@ -29,6 +29,7 @@ from tthtcd_portal.numbers import format_points
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from units.models import Province
 
 STARTER_TITLE = "Mẫu khởi đầu — cần Sở chỉnh sửa"
 
@@ -65,12 +66,18 @@ def _record_rubric(rubric: Rubric, action: str, by: User | None, **detail) -> No
     RubricEvent.objects.create(rubric=rubric, actor=by, at=timezone.now(), action=action, detail=detail)
 
 
-def rubric_create_default(*, year: int, by: User | None = None) -> Rubric:
-    """The shipped 100-point rubric, marked as a starting point the Sở must edit."""
+def _refuse_existing(province: Province, year: int) -> None:
+    if Rubric.objects.filter(province=province, year=year).exists():
+        raise EvaluationError(
+            _("%(province)s đã có bộ tiêu chí năm %(year)s.") % {"province": province.name, "year": year}
+        )
+
+
+def rubric_create_default(*, province: Province, year: int, by: User | None = None) -> Rubric:
+    """The shipped 100-point rubric of a province's year, marked as a starting point the Sở must edit."""
     with transaction.atomic():
-        if Rubric.objects.filter(year=year).exists():
-            raise EvaluationError(_("Năm %(year)s đã có bộ tiêu chí.") % {"year": year})
-        rubric = Rubric.objects.create(year=year, title=STARTER_TITLE, is_starter=True)
+        _refuse_existing(province, year)
+        rubric = Rubric.objects.create(province=province, year=year, title=STARTER_TITLE, is_starter=True)
         order: dict[int, int] = {}
         criteria = []
         for group, title, description, points in DEFAULT_CRITERIA:
@@ -99,15 +106,18 @@ def rubric_create_default(*, year: int, by: User | None = None) -> Rubric:
         return rubric
 
 
-def rubric_create_for_year(*, year: int, by: User | None) -> Rubric:
-    """A new year starts as a copy of the latest earlier year's rubric (the default when there is none)."""
+def rubric_create_for_year(*, province: Province, year: int, by: User | None) -> Rubric:
+    """A province's new year starts as a copy of its latest earlier year's rubric; a province formed in the 2025
+    reform, with none of its own yet, copies the latest of the provinces merged into it; the default when
+    there is none."""
     with transaction.atomic():
-        if Rubric.objects.filter(year=year).exists():
-            raise EvaluationError(_("Năm %(year)s đã có bộ tiêu chí.") % {"year": year})
-        source = Rubric.objects.filter(year__lt=year).order_by("-year").first()
+        _refuse_existing(province, year)
+        earlier = Rubric.objects.filter(year__lt=year).order_by("-year", "province__code")
+        source = earlier.filter(province=province).first() or earlier.filter(province__merged_into=province).first()
         if source is None:
-            return rubric_create_default(year=year, by=by)
+            return rubric_create_default(province=province, year=year, by=by)
         rubric = Rubric.objects.create(
+            province=province,
             year=year,
             title=source.title,
             total_points=source.total_points,
@@ -137,7 +147,7 @@ def rubric_create_for_year(*, year: int, by: User | None) -> Rubric:
             )
             for t in source.thresholds.all()
         )
-        _record_rubric(rubric, RubricEvent.Action.CREATE, by, source=source.year)
+        _record_rubric(rubric, RubricEvent.Action.CREATE, by, source=source.year, source_province=source.province_id)
         return rubric
 
 
@@ -319,6 +329,7 @@ def rubric_settings_save(*, rubric: Rubric, title: str, total_points: Decimal, b
 
 def cycle_save(
     *,
+    province: Province,
     year: int,
     self_assessment_due: datetime.date,
     review_due: datetime.date,
@@ -329,6 +340,7 @@ def cycle_save(
         raise EvaluationError(_("Các hạn phải theo thứ tự: nộp tự đánh giá ≤ thẩm định ≤ phê duyệt."))
     with transaction.atomic():
         cycle, _created = EvaluationCycle.objects.update_or_create(
+            province=province,
             year=year,
             defaults={
                 "self_assessment_due": self_assessment_due,

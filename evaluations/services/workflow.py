@@ -88,9 +88,10 @@ def _advance(assessment: Assessment, *, version: int, allowed: Iterable[str], **
 
 
 def assessment_start(*, centre: Centre, year: int, by: User | None) -> Assessment:
-    """Open the centre's self-assessment for a year against that year's rubric."""
+    """Open the centre's self-assessment for a year against the rubric of its province for that year (a former
+    province's centre: its former province's, docs/evaluations.md)."""
     with transaction.atomic():
-        rubric = Rubric.objects.filter(year=year).first()
+        rubric = Rubric.objects.filter(province_id=centre.commune.province_id, year=year).first()
         if rubric is None:
             raise EvaluationError(_("Sở chưa ban hành bộ tiêu chí năm %(year)s.") % {"year": year})
         if not centre.is_active:

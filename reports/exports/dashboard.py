@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import scoping
 from centres.models import RATING_ORDER
-from courses.selectors import programme_kinds
+from courses.selectors import kinds_for_user
 from reports import dashboard as engine
 from reports.exports.base import Export, TableSpec, everyone, export_context, headed, object_rows, scope_label
 from reports.filters import DashboardFilter
@@ -22,7 +22,7 @@ from tthtcd_portal.xlsx import NUMBER, PERCENT, TEXT, Column
 def dashboard_for(user, params: dict):
     """The dashboard the user's page shows for these params: by district for the province, by centre for a
     reviewer or centre staff; `huyen` narrows to one district the user sees (404 otherwise)."""
-    form = DashboardFilter(params, kinds=programme_kinds())
+    form = DashboardFilter(params, kinds=list(kinds_for_user(user)))
     filters = form.filters()
     only_group, unit = None, scope_label(user)
     if params.get("huyen") not in (None, ""):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from centres.models import Centre, Rating
-from courses.selectors import programme_kinds
+from courses.selectors import kinds_for_user
 from evaluations.filters import YearResultsFilter
 from evaluations.models import Assessment
 from evaluations.selectors import assessments_for_list
@@ -97,7 +97,7 @@ ASSESSMENT_COLUMNS = [
 def build_assessments(user, params: dict) -> TableSpec:
     """Assessments in scope over `tu_nam`–`den_nam` (the dashboard's years) or of one year `nam`, optionally of
     one status `trang_thai` and one reviewing office `don_vi`."""
-    filters = DashboardFilter(params, kinds=programme_kinds()).filters()
+    filters = DashboardFilter(params, kinds=list(kinds_for_user(user))).filters()
     year = year_param(params.get("nam"))
     if year:
         filters = dataclasses.replace(filters, year_from=year, year_to=year)

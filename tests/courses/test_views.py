@@ -238,10 +238,16 @@ def test_register_prints_learners_and_centre_header(client_for, world, roster_a)
     assert "SỔ ĐIỂM DANH" in page and "Học viên 2" in page and "XÃ ĐÔNG PHƯƠNG" in page
 
 
-def test_province_official_edits_programme_kinds(client_for, world):
-    client = client_for(world.official)
+def test_an_administrator_edits_the_national_programme_kinds_an_official_cannot(client_for, world):
+    from tests.factories import UserFactory
+
     kind_ = kind("khac")
-    client.post(reverse("courses:kind_edit", args=[kind_.pk]), {"name": "Khác (ghi rõ)", "code": "khac", "order": 10})
+    data = {"name": "Khác (ghi rõ)", "code": "khac", "order": 10}
+    url = reverse("courses:kind_edit", args=[kind_.pk])
+    assert client_for(world.official).post(url, data).status_code == 403
+    assert client_for(world.official).post(reverse("courses:kinds"), {**data, "code": "moi"}).status_code == 302
+    assert ProgrammeKind.objects.count() == 10  # an official's POST is the province's ticks, never a new kind
+    client_for(UserFactory(username="admin_k", role="admin")).post(url, data)
     kind_.refresh_from_db()
     assert kind_.name == "Khác (ghi rõ)" and not kind_.is_active
     assert ProgrammeKind.objects.count() == 10

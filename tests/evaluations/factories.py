@@ -13,8 +13,40 @@ def last_year() -> int:
     return this_year() - 1
 
 
-def rubric(year: int | None = None):
-    return services.rubric_create_default(year=year or last_year())
+def rubric(year: int | None = None, province=None):
+    """The default rubric of a year (the cycle year by default) for `province`, or else for every province that
+    holds a centre (an assessment takes the rubric of its centre's province); returns the first made."""
+    from units.models import Province
+
+    year = year or last_year()
+    if province is not None:
+        return services.rubric_create_default(province=province, year=year)
+    provinces = list(Province.objects.filter(communes__centres__isnull=False).distinct().order_by("pk"))
+    if not provinces:
+        from tests.factories import ProvinceFactory
+
+        provinces = [Province.objects.order_by("pk").first() or ProvinceFactory()]
+    made = [
+        services.rubric_create_default(province=p, year=year)
+        for p in provinces
+        if not p.rubrics.filter(year=year).exists()
+    ]
+    return made[0] if made else provinces[0].rubrics.get(year=year)
+
+
+def cycle(year: int | None = None, province=None, **due):
+    """A province's deadlines (the province of the centres, as `rubric`), through the model."""
+    from evaluations.models import EvaluationCycle
+    from units.models import Province
+
+    year = year or last_year()
+    provinces = (
+        [province]
+        if province is not None
+        else list(Province.objects.filter(communes__centres__isnull=False).distinct().order_by("pk"))
+    )
+    made = [EvaluationCycle.objects.create(province=p, year=year, **due) for p in provinces]
+    return made[0]
 
 
 def full_points(assessment: Assessment, share: Decimal = Decimal("0.9")) -> dict[int, PointsEntry]:

@@ -16,8 +16,8 @@ def cycle_2025(demo_base):
     from accounts.models import User
     from evaluations import services
 
-    services.rubric_create_default(year=2025)
     staff = User.objects.get(username="demo_xa")
+    services.rubric_create_default(province=staff.centre.commune.province, year=2025)
     return services.assessment_start(centre=staff.centre, year=2025, by=staff)
 
 

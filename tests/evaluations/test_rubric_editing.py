@@ -28,7 +28,7 @@ def thresholds_post(**override) -> dict:
 
 
 def test_a_criterion_that_would_pass_the_rubrics_total_is_refused_naming_the_points(world, rubric, client_for):
-    url = reverse("evaluations:criterion_add", args=[rubric.year])
+    url = reverse("evaluations:criterion_add", args=[rubric.pk])
     data = {"new-group": "4", "new-title": "Thêm", "new-description": "", "new-max_points": "10"}
     response = client_for(world.official).post(url, data)
     assert response.status_code == 400
@@ -40,7 +40,7 @@ def test_a_criterion_that_would_pass_the_rubrics_total_is_refused_naming_the_poi
 
 def test_an_edit_that_would_pass_the_total_is_refused_and_keeps_what_was_typed(world, rubric, client_for):
     criterion = rubric.criteria.get(group=1, order=1)
-    url = reverse("evaluations:criterion_edit", args=[rubric.year, criterion.pk])
+    url = reverse("evaluations:criterion_edit", args=[rubric.pk, criterion.pk])
     prefix = f"c{criterion.pk}"
     data = {
         f"{prefix}-group": "1",
@@ -57,7 +57,7 @@ def test_an_edit_that_would_pass_the_total_is_refused_and_keeps_what_was_typed(w
 
 
 def test_zero_points_are_refused_in_vietnamese_not_with_the_constraint_name(world, rubric, client_for):
-    url = reverse("evaluations:criterion_add", args=[rubric.year])
+    url = reverse("evaluations:criterion_add", args=[rubric.pk])
     data = {"new-group": "4", "new-title": "Thêm", "new-description": "", "new-max_points": "0"}
     html = client_for(world.official).post(url, data).content.decode()
     assert "Điểm tối đa phải lớn hơn 0." in html
@@ -65,7 +65,7 @@ def test_zero_points_are_refused_in_vietnamese_not_with_the_constraint_name(worl
 
 
 def test_a_threshold_above_the_maximum_is_refused_naming_the_rating(world, rubric, client_for):
-    url = reverse("evaluations:thresholds", args=[rubric.year])
+    url = reverse("evaluations:thresholds", args=[rubric.pk])
     response = client_for(world.official).post(url, thresholds_post(tot_min_total="120"))
     assert response.status_code == 400
     html = response.content.decode()
@@ -74,7 +74,7 @@ def test_a_threshold_above_the_maximum_is_refused_naming_the_rating(world, rubri
 
 
 def test_a_group_threshold_above_the_groups_maximum_is_refused_naming_the_group(world, rubric, client_for):
-    url = reverse("evaluations:thresholds", args=[rubric.year])
+    url = reverse("evaluations:thresholds", args=[rubric.pk])
     response = client_for(world.official).post(url, thresholds_post(tot_min_group_4="35"))
     html = response.content.decode()
     assert response.status_code == 400
@@ -83,7 +83,7 @@ def test_a_group_threshold_above_the_groups_maximum_is_refused_naming_the_group(
 
 
 def test_deadlines_out_of_order_are_refused_on_the_field_in_vietnamese(world, rubric, client_for):
-    url = reverse("evaluations:cycle", args=[rubric.year])
+    url = reverse("evaluations:cycle", args=[rubric.pk])
     client = client_for(world.official)
     due = datetime.date(rubric.year + 1, 3, 31)
     earlier = due - datetime.timedelta(days=10)
@@ -113,7 +113,7 @@ def test_deadlines_out_of_order_are_refused_on_the_field_in_vietnamese(world, ru
 
 
 def test_threshold_columns_name_the_groups(world, rubric, client_for):
-    html = client_for(world.official).get(reverse("evaluations:rubric", args=[rubric.year])).content.decode()
+    html = client_for(world.official).get(reverse("evaluations:rubric", args=[rubric.pk])).content.decode()
     thead = html.split('<thead><tr><th scope="col">Xếp loại')[1].split("</thead>")[0]
     for name in (
         "1. Bộ máy quản lý",
@@ -126,7 +126,7 @@ def test_threshold_columns_name_the_groups(world, rubric, client_for):
 
 def test_the_title_and_total_are_editable_until_the_rubric_freezes(world, rubric, client_for):
     client = client_for(world.official)
-    url = reverse("evaluations:rubric_settings", args=[rubric.year])
+    url = reverse("evaluations:rubric_settings", args=[rubric.pk])
     response = client.post(url, {"title": "Bộ tiêu chí của Sở", "total_points": "100"})
     assert response.status_code == 302
     rubric.refresh_from_db()
@@ -136,7 +136,7 @@ def test_the_title_and_total_are_editable_until_the_rubric_freezes(world, rubric
     assert "Tổng điểm của bộ tiêu chí (90) nhỏ hơn điểm tối đa các tiêu chí đang cộng lại (100)." in html
 
     factories.submitted(world.centre_a, world.staff_a, year=rubric.year)  # the first submission freezes it
-    html = client.get(reverse("evaluations:rubric", args=[rubric.year])).content.decode()
+    html = client.get(reverse("evaluations:rubric", args=[rubric.pk])).content.decode()
     assert 'data-testid="rubric-settings"' not in html
     response = client.post(url, {"title": "Muộn", "total_points": "100"}, follow=True)
     assert "đã khóa vì đã có trung tâm nộp tự đánh giá" in response.content.decode()

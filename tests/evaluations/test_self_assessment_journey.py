@@ -22,8 +22,9 @@ def draft(demo_base):
     staff = User.objects.get(username="demo_xa")
     # The demo's 2025 cycle is under way (demo_xa's sheet may be submitted already): start again from a draft.
     Assessment.objects.filter(centre=staff.centre, year=last_year()).delete()
-    if not Rubric.objects.filter(year=last_year()).exists():
-        services.rubric_create_default(year=last_year())
+    province = staff.centre.commune.province
+    if not Rubric.objects.filter(province=province, year=last_year()).exists():
+        services.rubric_create_default(province=province, year=last_year())
     return services.assessment_start(centre=staff.centre, year=last_year(), by=staff)
 
 

@@ -195,6 +195,7 @@ def test_overdue_lists_centres_past_their_deadline(world, client_for):
 
     factories.rubric()
     services.cycle_save(
+        province=world.province,
         year=2025,
         self_assessment_due=datetime.date(2020, 1, 1),
         review_due=datetime.date(2020, 2, 1),
@@ -227,20 +228,20 @@ def test_province_assigns_a_reviewing_office_in_bulk(world, client_for):
 def test_rubric_editor_records_edits_and_refuses_when_frozen(world, client_for):
     rubric = factories.rubric()
     client = client_for(world.official)
-    page = client.get(reverse("evaluations:rubric", args=[2025])).content.decode()
+    page = client.get(reverse("evaluations:rubric", args=[rubric.pk])).content.decode()
     assert "Mẫu khởi đầu — cần Sở chỉnh sửa" in page
     client.post(
-        reverse("evaluations:rubric_settings", args=[2025]), {"title": "Bộ tiêu chí 2025", "total_points": "105"}
+        reverse("evaluations:rubric_settings", args=[rubric.pk]), {"title": "Bộ tiêu chí 2025", "total_points": "105"}
     )
     client.post(
-        reverse("evaluations:criterion_add", args=[2025]),
+        reverse("evaluations:criterion_add", args=[rubric.pk]),
         {"new-group": 4, "new-title": "Thư viện số", "new-description": "", "new-max_points": "5"},
     )
     assert rubric.criteria.filter(title="Thư viện số").exists()
     assert rubric.events.filter(action="criterion_add", actor=world.official).exists()
     factories.submitted(world.centre_a, world.staff_a)
     response = client.post(
-        reverse("evaluations:criterion_add", args=[2025]),
+        reverse("evaluations:criterion_add", args=[rubric.pk]),
         {"new-group": 4, "new-title": "Muộn", "new-description": "", "new-max_points": "5"},
         follow=True,
     )

@@ -7,13 +7,14 @@ from evaluations.models import Assessment, AssessmentEvent, Rating, Rubric, Rubr
 from evaluations.selectors import centre_year_is_locked
 from evaluations.services import EvaluationError, PointsEntry, StaleAssessment
 from tests.evaluations import factories
+from tests.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 Status = Assessment.Status
 
 
 def test_default_rubric_is_100_points_in_four_groups_and_marked_as_a_starting_point():
-    rubric = services.rubric_create_default(year=2025)
+    rubric = services.rubric_create_default(province=ProvinceFactory(), year=2025)
     assert sum(c.max_points for c in rubric.criteria.all()) == 100
     assert set(rubric.criteria.values_list("group", flat=True)) == {1, 2, 3, 4}
     assert rubric.is_starter and "cần Sở chỉnh sửa" in rubric.title
@@ -32,7 +33,7 @@ def test_new_year_copies_the_last_rubric_and_past_assessments_keep_theirs(world)
         max_points=Decimal(5),
         by=world.official,
     )
-    new = services.rubric_create_for_year(year=2025, by=world.official)
+    new = services.rubric_create_for_year(province=world.province, year=2025, by=world.official)
     assert new.copied_from == old and new.total_points == 105
     assert new.criteria.filter(title="Tiêu chí riêng 2024").exists()
     a = services.assessment_start(centre=world.centre_a, year=2024, by=world.staff_a)

@@ -69,6 +69,19 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("*", "office_id"): Obj(lambda f: f.world.office),
     ("*", "year"): Value(lambda f: f.world.year),
     ("evaluations", "criterion_id"): Value(lambda f: f.world.assessment.rubric.criteria.first().pk),
+    # The rubric routes' "pk" is the rubric the target's assessment was made with (its province's).
+    **{
+        (f"evaluations:{name}", "pk"): Value(lambda f: f.world.assessment.rubric_id)
+        for name in (
+            "rubric",
+            "criterion_add",
+            "criterion_edit",
+            "criterion_delete",
+            "rubric_settings",
+            "thresholds",
+            "cycle",
+        )
+    },
     ("reports:district", "pk"): Obj(lambda f: f.world.centre.commune.district),
     ("reports:centre", "pk"): Obj(lambda f: f.world.centre),
     ("reports", "pk"): Obj(lambda f: _job(f.world)),
@@ -251,7 +264,7 @@ NOT_A_CENTRES_DATA = {
     "evaluations:criterion_delete": "the province's rubric of a year, frozen by its own rule",
     "evaluations:thresholds": "the province's rubric of a year, frozen by its own rule",
     "evaluations:rubric_settings": "the province's rubric of a year, frozen by its own rule",
-    "evaluations:cycle": "the year's deadlines",
+    "evaluations:cycle": "the province's deadlines of a year",
     "evaluations:assign_offices": "who reviews a centre is configuration, not the centre's data",
     "reports:export_start": "an export reads; the job row it makes is the user's",
     "reports:job_restart": "an export reads; the job row it makes is the user's",

@@ -63,8 +63,9 @@ def _assessment_of_b(f):
     from evaluations import services
     from evaluations.models import Rubric
 
-    if not Rubric.objects.filter(year=2025).exists():
-        services.rubric_create_default(year=2025)
+    province = f.world.centre_b.commune.province
+    if not Rubric.objects.filter(province=province, year=2025).exists():
+        services.rubric_create_default(province=province, year=2025)
     return services.assessment_start(centre=f.world.centre_b, year=2025, by=f.world.staff_b)
 
 
@@ -174,11 +175,13 @@ def _material_use_of_b(f):
     return CourseMaterial.objects.create(course=f.get("course_pk"), material=published, added_by=f.world.official)
 
 
-def _criterion(f):
-    from evaluations.models import Rubric
+def _rubric_of_p(f):
+    """The 2025 rubric of province P (centre B's): other_official's province is another one."""
+    return _assessment_of_b(f).rubric
 
-    rubric = Rubric.objects.filter(year=2025).first() or _assessment_of_b(f).rubric
-    return rubric.criteria.first().pk
+
+def _criterion(f):
+    return f.get("pk").criteria.first().pk  # the criterion routes' "pk" is the rubric
 
 
 OBJECTS: dict[tuple[str, str], Obj | Value] = {
@@ -213,8 +216,20 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("reports:official", "code"): Value(lambda f: "bc-xep-loai"),
     # Programme kinds are the province's reference data, not a centre's (province-level page, 403 for others).
     ("courses:kind_edit", "pk"): Value(lambda f: __import__("courses.models").models.ProgrammeKind.objects.first().pk),
-    # The rubric is the deployment's (one province per deployment, docs/evaluations.md): not an object of a
-    # centre. Its pages are province-level and tested in tests/evaluations (403 for everyone else).
+    # A rubric (and its thresholds, deadlines) is province P's: another province's official gets 404
+    # (tests/evaluations/test_province_settings.py); staff and reviewers are refused by role (403).
+    **{
+        (f"evaluations:{name}", "pk"): Obj(_rubric_of_p)
+        for name in (
+            "rubric",
+            "criterion_add",
+            "criterion_edit",
+            "criterion_delete",
+            "rubric_settings",
+            "thresholds",
+            "cycle",
+        )
+    },
     ("evaluations", "criterion_id"): Value(_criterion),
     # staff_accounts: an account of another province's centre is outside other_official's scope; staff and
     # reviewers are refused the whole app (403, tests/staff_accounts).
@@ -259,6 +274,14 @@ READ_DENIED_WITH_403: set[str] = {
     # an official of another province gets 404 for an office outside their province.
     "evaluations:office",
     "evaluations:bulk_approve",
+    # A province's rubric pages: staff and reviewers are refused by role (403); another province's official 404.
+    "evaluations:rubric",
+    "evaluations:criterion_add",
+    "evaluations:criterion_edit",
+    "evaluations:criterion_delete",
+    "evaluations:rubric_settings",
+    "evaluations:thresholds",
+    "evaluations:cycle",
     # District dashboards are for reviewers and the province: centre staff are refused by role (403) for every
     # district, their own included, so the answer reveals nothing; outsiders among reviewers get 404.
     "reports:district",

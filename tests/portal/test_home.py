@@ -25,7 +25,10 @@ def _home(client):
 def _cycle(**days_ago):
     """The cycle year's deadlines, each `n` days ago (negative: still to come)."""
     due = {k: TODAY - datetime.timedelta(days=v) for k, v in days_ago.items()}
-    return EvaluationCycle.objects.create(year=CYCLE, **due)
+    from units.models import Province
+
+    province = Province.objects.filter(communes__centres__isnull=False).order_by("pk").first()
+    return EvaluationCycle.objects.create(province=province, year=CYCLE, **due)
 
 
 def _staff_data(world, n):

@@ -23,6 +23,7 @@ def cycle(world):
     today = timezone.localdate()
     rubric()
     return EvaluationCycle.objects.create(
+        province=world.province,
         year=last_year(),
         self_assessment_due=today + datetime.timedelta(days=5),
         review_due=today + datetime.timedelta(days=20),

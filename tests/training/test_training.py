@@ -202,7 +202,7 @@ def test_training_counts_as_evidence_in_the_self_assessment(world, client_for):
     from evaluations import services as ev
 
     year = timezone.localdate().year
-    ev.rubric_create_default(year=year)
+    ev.rubric_create_default(province=world.province, year=year)
     assessment = ev.assessment_start(centre=world.centre_a, year=year, by=world.staff_a)
     member = BoardMemberFactory(centre=world.centre_a, full_name="Phạm Văn Giang")
     course = _course(world, world.centre_a, title="Tập huấn quản lý TTHTCĐ")
