@@ -28,7 +28,8 @@ class TallyForm(VersionedForm, forms.Form):
             for group, label in NeedGroup.choices:
                 self.fields[cell_name(kind.pk, group)] = forms.IntegerField(
                     label=f"{kind.name} – {label}", min_value=0, max_value=MAX_COUNT, required=False,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control form-control-sm"}),
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control form-control-sm",
+                                                    "aria-label": f"{kind.name} – {label}"}),
                 )  # fmt: skip
         self.kinds = kinds
 
