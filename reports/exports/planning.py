@@ -26,10 +26,10 @@ PLAN_COLUMNS = [
     Column(gettext_lazy("Số quyết định"), TEXT, 14, lambda r: r.plan.decision_number),
     Column(gettext_lazy("Lớp kế hoạch"), NUMBER, 12, lambda r: r.figures.planned),
     Column(gettext_lazy("Lớp thực hiện"), NUMBER, 12, lambda r: r.figures.actual),
-    Column(gettext_lazy("% hoàn thành (lớp)"), PERCENT, 12, lambda r: r.figures.done),
+    Column(gettext_lazy("Tỷ lệ hoàn thành số lớp (%)"), PERCENT, 12, lambda r: r.figures.done),
     Column(gettext_lazy("Lượt người học kế hoạch"), NUMBER, 14, lambda r: r.figures.expected),
     Column(gettext_lazy("Lượt người học thực hiện"), NUMBER, 14, lambda r: r.figures.participations),
-    Column(gettext_lazy("% hoàn thành (lượt)"), PERCENT, 12, lambda r: r.figures.participations_done),
+    Column(gettext_lazy("Tỷ lệ hoàn thành lượt người học (%)"), PERCENT, 12, lambda r: r.figures.participations_done),
 ]
 
 
