@@ -167,3 +167,23 @@ def test_a_locked_year_in_the_file_is_a_row_error(world, client_for):
     AssessmentFactory(centre=world.centre_a, year=this_year() - 1)
     response = upload(client_for(world.staff_a), world.centre_a, [[this_year() - 1, "tin-hoc-ngoai-ngu", "phu_nu", 3]])
     assert "đã được Sở phê duyệt và khóa" in response.context["result"].errors[0]
+
+
+def test_the_template_filled_in_excel_imports(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = client_for(world.staff_a)
+    book = load_workbook(io.BytesIO(client.get(reverse("planning:needs_import_template")).content))
+    sheet = book["Nhu cầu học tập"]
+    assert [c.value for c in sheet[1]] == NEEDS_COLUMNS
+    assert "Nông dân" in [row[0] for row in book["Nhóm đối tượng"].iter_rows(min_row=2, values_only=True)]
+    sheet.append([this_year(), "Sức khỏe cộng đồng", "Người cao tuổi (từ 60 tuổi)", 35])
+    out = io.BytesIO()
+    book.save(out)
+    file = SimpleUploadedFile("nhu-cau.xlsx", out.getvalue())
+    preview = client.post(reverse("planning:needs_import"), {"centre": world.centre_a.pk, "file": file})
+    assert preview.context["result"].errors == [] and preview.context["result"].new_count == 1
+    client.post(reverse("planning:needs_import_confirm"))
+    assert NeedTally.objects.get().group == "cao_tuoi"
