@@ -24,6 +24,7 @@ NAV_ITEMS = [
     (_("Đánh giá xếp loại"), "evaluations:home", ANY),
     (_("Tập huấn"), "training:list", ANY),
     (_("Học liệu"), "materials:list", ANY),
+    (_("Nhu cầu, kế hoạch"), "planning:plans", ANY),
     (_("Nhắc việc"), "reminders:list", ANY),
     (_("Số liệu"), "reports:dashboard", ANY),
     (_("Báo cáo"), "reports:exports", REVIEWER_OR_ABOVE),

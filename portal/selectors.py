@@ -14,6 +14,7 @@ from centres import selectors as centre_selectors
 from centres.models import Rating
 from courses import selectors as course_selectors
 from evaluations import selectors as evaluation_selectors
+from planning import selectors as planning_selectors
 from reports import audit
 from reports import dashboard as report_dashboard
 from tthtcd_portal.numbers import percent_change
@@ -206,7 +207,8 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
     """Everything the centre page shows besides the centre itself, as template variables. Queries, whatever
     the number of rows: the registry's three (board, instructors, predecessors); the figures' two (the
     centre's, its district's sums); the latest classes (one); the assessments (one, also the figures table's
-    ratings); the change history through the audit trail's reader (one for the keys, one per kind shown)."""
+    ratings); this year's plan against actual (four: the plan, its lines by kind, the figures, the kinds); the
+    change history through the audit trail's reader (one for the keys, one per kind shown)."""
     assessments = evaluation_selectors.centre_assessments(centre=centre)
     # The last five years including this one: centre staff want this year's figures so far.
     filters = report_dashboard.DashboardFilters(year_from=today.year - 5, year_to=today.year)
@@ -222,6 +224,8 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
         "recent_classes": course_selectors.centre_recent_courses(user=user, centre=centre),
         "can_add_class": scoping.can_edit_centre(user, centre),
         "assessments": assessments,
+        "plan_year": today.year,
+        "plan_actual": planning_selectors.plan_vs_actual(centre=centre, year=today.year),
         "history": audit.recent_entries(
             user=user, filters=audit.AuditFilters(centre=centre, kinds=CENTRE_HISTORY_KINDS), limit=CENTRE_HISTORY_SHOWN
         ),

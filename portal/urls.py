@@ -20,6 +20,7 @@ urlpatterns = [
     path("danh-gia/", include("evaluations.urls")),
     path("tap-huan/", include("training.urls")),
     path("hoc-lieu/", include("materials.urls")),
+    path("ke-hoach/", include("planning.urls")),
     path("nhac-viec/", include("reminders.urls")),
     path("bao-cao/", include("reports.urls")),
     path("da-xoa/", views.archive_list, name="archive"),

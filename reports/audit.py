@@ -3,12 +3,13 @@ history of the registry, the classes and the evaluations — for provincial offi
 
 Sources: the django-simple-history tables of centres (Centre, BoardMember, Instructor, InstructorAssignment)
 and courses (Course, ClassSession, Learner, Enrolment), plus courses.AttendanceAudit (counts before → after
-each attendance save) and evaluations.AssessmentEvent (status from → to, the changed scores).
+each attendance save), evaluations.AssessmentEvent (status from → to, the changed scores), and planning's
+surveys, their cells, plans and plan lines (history tables).
 
 Cost, whatever the number of changes: one query counts the entries, one UNION ALL of every source's
 (kind, id, time) in scope and filtered reads the page's keys, then one query per kind present on the page
 fetches its rows together with each row's previous history row (a correlated subquery), from which the old →
-new values are computed with simple_history's diff_against. So a page costs at most 2 + 10 queries (one
+new values are computed with simple_history's diff_against. So a page costs at most 2 + 15 queries (one
 more for the province ids of an official), and the export reads it chunk by chunk the same way.
 """
 
@@ -30,6 +31,7 @@ from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
 from courses.models import AttendanceAudit, ClassSession, Course, Enrolment, Learner
 from evaluations.history import event_changes
 from evaluations.models import Assessment, AssessmentEvent
+from planning.models import ActivityPlan, NeedSurvey, NeedTally, PlanLine
 from staff_accounts.models import AccountChange
 from tthtcd_portal.db_router import read_db
 
@@ -90,6 +92,20 @@ def _session_label(record) -> str:
     if record is None:
         return _("(đã xóa)")
     return f"{_named(record.course, 'title')} – {record.date:%d/%m/%Y}"
+
+
+def _need_label(record) -> str:
+    """ "Khuyến nông – Nông dân (2026)": the cell of a survey."""
+    survey = record.survey
+    year = survey.year if survey is not None else "?"
+    return f"{_named(record.programme_kind, 'name')} – {record.get_group_display()} ({year})"
+
+
+def _plan_line_label(record) -> str:
+    plan = record.plan
+    year = plan.year if plan is not None else "?"
+    kind = _named(record.programme_kind, "name")
+    return _("%(kind)s, tháng %(month)s/%(year)s") % {"kind": kind, "month": record.month, "year": year}
 
 
 SOURCES: dict[str, Source] = {
@@ -196,6 +212,46 @@ SOURCES: dict[str, Source] = {
             ("actor", "assessment__centre"),
             lambda r: (_("Đánh giá năm %(year)s") % {"year": r.assessment.year}, r.assessment.centre),
             history=False,
+        ),
+        Source(
+            "khao-sat",
+            gettext_lazy("Khảo sát nhu cầu học tập"),
+            NeedSurvey.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (_("Khảo sát nhu cầu năm %(year)s") % {"year": r.year}, r.centre),
+        ),
+        Source(
+            "nhu-cau",
+            gettext_lazy("Số người có nhu cầu học"),
+            NeedTally.history.model,
+            "survey__centre",
+            "history_date",
+            "history_user",
+            ("history_user", "survey__centre", "programme_kind"),
+            lambda r: (_need_label(r), _centre_of(r.survey)),
+        ),
+        Source(
+            "ke-hoach",
+            gettext_lazy("Kế hoạch hoạt động năm"),
+            ActivityPlan.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (_("Kế hoạch năm %(year)s") % {"year": r.year}, r.centre),
+        ),
+        Source(
+            "dong-ke-hoach",
+            gettext_lazy("Dòng kế hoạch"),
+            PlanLine.history.model,
+            "plan__centre",
+            "history_date",
+            "history_user",
+            ("history_user", "plan__centre", "programme_kind"),
+            lambda r: (_plan_line_label(r), _centre_of(r.plan)),
         ),
         Source(
             "tai-khoan",

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "evaluations",
     "training",
     "materials",
+    "planning",
     "reports",
     "reminders",
     "portal",

@@ -144,8 +144,9 @@ def test_centre_page_runs_a_fixed_number_of_queries(world, client_for, django_as
     # district's sums per year, 7 board, 8 instructors with their person, 9 predecessors, 10 its latest classes
     # with session and participation subqueries, 11 the history's keys (the audit trail's UNION of the registry's
     # four history tables), 12-15 the entries of each of those four kinds with their previous rows and users,
-    # 16 the user's centre (menu in base.html).
-    with django_assert_num_queries(16):
+    # 16-19 this year's plan against actual (planning.selectors.plan_vs_actual: the plan, its lines by kind, the
+    # figures, the kinds), 20 the user's centre (menu in base.html).
+    with django_assert_num_queries(20):
         response = client.get(url("detail", world.centre_a.pk))
     assert len(response.context["data"].past_board) == n
     assert len(response.context["recent_classes"]) == min(n, 8)

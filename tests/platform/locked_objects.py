@@ -207,7 +207,45 @@ def _stage_class_list(client, t: Target) -> None:
     session.save()
 
 
+def planning_csv(t: Target, what: str) -> bytes:
+    """A needs file (one cell) or a plan file (one line) of the target's year (planning.spreadsheet's columns)."""
+    from planning.spreadsheet import NEEDS_COLUMNS, PLAN_COLUMNS
+
+    kind = t.course.programme_kind.name
+    rows = [[t.year, kind, "Nông dân", 40]] if what == "needs" else [[t.year, kind, "Lớp học", 3, 2, 200]]
+    out = io.StringIO()
+    csv.writer(out).writerows([NEEDS_COLUMNS if what == "needs" else PLAN_COLUMNS, *rows])
+    return out.getvalue().encode()
+
+
+def _stage_planning(what: str):
+    def prepare(client, t: Target) -> None:
+        from planning.views import IMPORTERS
+        from tthtcd_portal.spreadsheets import stage_upload
+
+        session = client.session
+        token = stage_upload(SimpleUploadedFile(f"{what}.csv", planning_csv(t, what)))
+        session[IMPORTERS[what].key] = {"token": token, "name": f"{what}.csv", "centre": t.centre.pk}
+        session.save()
+
+    return prepare
+
+
 WRITES: dict[str, Write] = {
+    "planning:needs_import": Write(
+        data=lambda t: {
+            "centre": t.centre.pk,
+            "file": SimpleUploadedFile("n.csv", planning_csv(t, "needs"), "text/csv"),
+        }
+    ),
+    "planning:needs_import_confirm": Write(prepare=_stage_planning("needs")),
+    "planning:plans_import": Write(
+        data=lambda t: {
+            "centre": t.centre.pk,
+            "file": SimpleUploadedFile("p.csv", planning_csv(t, "plans"), "text/csv"),
+        }
+    ),
+    "planning:plans_import_confirm": Write(prepare=_stage_planning("plans")),
     "courses:create": Write(
         data=lambda t: {
             "centre": t.centre.pk,

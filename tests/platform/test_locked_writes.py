@@ -54,6 +54,7 @@ SNAPSHOT_APPS = [
     "evaluations",
     "training",
     "materials",
+    "planning",
     "reports",
     "background",
 ]

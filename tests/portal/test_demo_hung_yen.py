@@ -74,3 +74,17 @@ def test_the_province_sees_both_former_provinces_before_the_reform_and_no_rows_o
     noted = Assessment.objects.filter(year=REFORM.year).exclude(self_comment="").first()
     assert noted.self_comment.startswith("Năm chuyển tiếp 2025: tính cả 6 tháng đầu năm")
     assert not Assessment.objects.filter(year=REFORM.year - 1, centre__status="active").exists()
+
+
+def test_every_current_centre_has_a_needs_survey_and_a_plan_each_year_with_gaps_to_see(demo):
+    from centres.models import Centre
+    from planning.selectors import plans_overview
+
+    years = range(REFORM.year, timezone.localdate().year + 1)
+    active = Centre.objects.filter(status="active")
+    for year in years:
+        assert active.exclude(need_surveys__year=year).count() == 0, year
+        assert active.exclude(activity_plans__year=year).count() == 0, year
+    overview = plans_overview(user=User.objects.get(username="demo_tinh"), year=timezone.localdate().year)
+    done = [row.figures.done for row in overview.centres if row.figures.done is not None]
+    assert min(done) < 100 < max(done)  # some centres short of their plan, some beyond it
