@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ProgrammeKind
+from courses.selectors import kinds_for_province
 from planning.models import NeedGroup, PlanLine
 from tthtcd_portal.concurrency import VersionedForm
 from tthtcd_portal.params import DateParamField
@@ -52,9 +53,10 @@ class PlanLineForm(forms.Form):
         help_text=_("Cộng số người dự của các buổi, như số liệu báo cáo."),
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, province_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme_kind"].queryset = ProgrammeKind.objects.filter(is_active=True)
+        # The kinds the centre's province uses (a hidden kind is not offered: issue 16 item 1).
+        self.fields["programme_kind"].queryset = kinds_for_province(province_id)
 
 
 class PlanApproveForm(VersionedForm, forms.Form):

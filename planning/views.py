@@ -153,7 +153,7 @@ def plan_centre(request: HttpRequest, centre_pk: int, year: int) -> HttpResponse
     plan = comparison.plan
     can_edit = scoping.can_edit_centre(request.user, centre)
     refusal = selectors.write_refusal(centre=centre, year=year, plan=plan) if can_edit or not centre.is_active else ""
-    form = PlanLineForm(request.POST or None)
+    form = PlanLineForm(request.POST or None, province_id=centre.commune.province_id)
     if request.method == "POST":
         scoping.require_centre_edit(request.user, centre)
         with refusal_shown(request, form=form):
