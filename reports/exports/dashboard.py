@@ -30,8 +30,15 @@ def dashboard_for(user, params: dict):
         if district is None:
             raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
         only_group, unit = ("district", district.pk), district.name
-    by_centre = bool(only_group) or not scoping.is_province_level(user)
-    board = engine.dashboard(scope=scoping.centre_q(user), filters=filters, by_centre=by_centre, only_group=only_group)
+    is_province = scoping.is_province_level(user)
+    by_centre = bool(only_group) or not is_province
+    board = engine.dashboard(
+        scope=scoping.centre_q(user),
+        filters=filters,
+        by_centre=by_centre,
+        only_group=only_group,
+        with_history=not is_province and not only_group,
+    )
     return form, filters, board, unit
 
 
