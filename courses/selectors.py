@@ -17,6 +17,7 @@ from centres.models import Instructor
 from courses.models import Attendance, CentreYearFigure, ClassSession, Course, Enrolment, Learner, ProgrammeKind
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.vietnamese import by_name, clean_name, person_order
+from units.models import REFORM_DATE
 
 NAME_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
@@ -255,6 +256,7 @@ class PeriodFigures:
     centres: int  # with at least one session in the period
     sessions: int
     participations: int
+    new_centres: int = 0  # of them, centres of the 2-tier communes (from 01/07/2025); the others are former ones
 
 
 def centre_totals(*, centre_ids: Iterable[int]) -> dict[int, CentreTotals]:
@@ -393,8 +395,11 @@ def period_figures(*, user, start: datetime.date, end: datetime.date) -> PeriodF
         centres=Count("course__centre", distinct=True),
         sessions=Count("id"),
         participations=Coalesce(Sum("present"), 0),
+        new_centres=Count(
+            "course__centre", distinct=True, filter=Q(course__centre__commune__valid_from__gte=REFORM_DATE)
+        ),
     )
-    return PeriodFigures(found["centres"], found["sessions"], found["participations"])
+    return PeriodFigures(found["centres"], found["sessions"], found["participations"], found["new_centres"])
 
 
 def same_day_a_year_before(day: datetime.date) -> datetime.date:

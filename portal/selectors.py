@@ -108,6 +108,10 @@ class Headline:
     label: str
     now: int
     before: int
+    # Centres across the reform: (former centres, to 30/06/2025; new centres, from 01/07/2025) when a period has
+    # both, so that "485" reads "381 đến 30/06, 104 từ 01/07" (a centre is never counted twice).
+    now_split: tuple[int, int] | None = None
+    before_split: tuple[int, int] | None = None
 
     @property
     def change(self) -> Decimal | None:
@@ -123,7 +127,8 @@ class ProvinceHome:
     rated_now: report_dashboard.Figures  # the current cycle year's approved ratings
     rated_before: report_dashboard.Figures
     proposed: int
-    centres_total: int = 0  # the centres the official sees: what the shares of Tốt are a part of
+    centres_total: int = 0  # the official's centres open on 31/12 of the cycle year: what its share of Tốt is a part of
+    centres_total_before: int = 0  # the same for the year before (2024: the former centres; 2025: the new ones)
     today: datetime.date | None = None
 
     @property
@@ -131,6 +136,10 @@ class ProvinceHome:
         """Change of the share of Tốt in points."""
         now, before = self.rated_now.tot_share, self.rated_before.tot_share
         return None if now is None or before is None else now - before
+
+
+def _split(old: int, new: int) -> tuple[int, int] | None:
+    return (old, new) if old and new else None
 
 
 def province_home(*, user, today: datetime.date) -> ProvinceHome:
@@ -150,19 +159,27 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
         user=user, start=datetime.date(today.year - 1, 1, 1), end=course_selectors.same_day_a_year_before(today)
     )
     rated_now, rated_before = board.totals.at(cycle_year), board.totals.at(cycle_year - 1)
+    by_era = board.centres_with_figures(today.year)
     offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
     return ProvinceHome(
         year=today.year,
         cycle_year=cycle_year,
         headlines=[
-            Headline(_("Trung tâm"), now.centres, before.centres),
+            Headline(
+                _("Trung tâm"),
+                now.centres,
+                before.centres,
+                now_split=_split(by_era["old"], by_era["new"]),
+                before_split=_split(before.centres - before.new_centres, before.new_centres),
+            ),
             Headline(_("Buổi học"), now.sessions, before.sessions),
             Headline(_("Lượt người học"), now.participations, before.participations),
         ],
         rated_now=rated_now,
         rated_before=rated_before,
         proposed=sum(o.proposed for o in offices),
-        centres_total=len(board.centres),
+        centres_total=len(board.centres_in(cycle_year)),
+        centres_total_before=len(board.centres_in(cycle_year - 1)),
         today=today,
     )
 

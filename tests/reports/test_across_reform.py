@@ -314,3 +314,14 @@ def test_a_new_communes_centre_takes_no_class_or_session_before_its_commune_bega
     course = Course.objects.filter(centre=centre).first()
     with pytest.raises(ValidationError, match="trung tâm cũ đã sáp nhập"):
         course_services.class_session_create(course=course, by=reform.official, date=LAST_OLD_DAY, present=3)
+
+
+def test_the_province_home_counts_the_centres_of_2025_in_their_two_halves(reform, client_for):
+    response = client_for(reform.official).get(reverse("home"))
+    home = response.context["province"]
+    centres = home.headlines[0]
+    assert (centres.before, centres.before_split) == (8, (5, 3))  # last year, same period: both halves
+    assert centres.now_split is None  # this year: the new centres only
+    assert "5 đến 30/06, 3 từ 01/07" in response.content.decode()
+    # Shares of Tốt: 2025 is a part of the new centres (only they are rated for it), 2024 of the former ones.
+    assert (home.centres_total, home.centres_total_before) == (3, 5)
