@@ -115,7 +115,10 @@ class Headline:
 
     @property
     def change(self) -> Decimal | None:
-        """Change on last year in percent (None without last year)."""
+        """Change on last year in percent (None without last year, and for centres counted across the merger:
+        485 centres of 2025 against 104 of 2026 is the reform, not a fall of 78,6 %)."""
+        if self.before_split and not self.now_split:
+            return None
         return percent_change(self.now, self.before)
 
 

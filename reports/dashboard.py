@@ -417,8 +417,8 @@ def history_scope(scope: Q) -> Q:
 
 def half_label(era: str) -> str:
     if era == ERA_OLD:
-        return gettext("01/01–30/06/2025: trung tâm cũ, theo đơn vị trước sắp xếp")
-    return gettext("01/07–31/12/2025: trung tâm xã, phường mới")
+        return gettext("01/01–30/06/2025 (đơn vị cũ)")
+    return gettext("01/07–31/12/2025 (xã, phường mới)")
 
 
 def _today_of(info: dict, by_id: dict[int, dict]) -> tuple[int | None, str, int | None, str, str]:

@@ -43,7 +43,12 @@ def dashboard_for(user, params: dict):
 
 
 def _row_label(board) -> Column:
-    header = _("Trung tâm") if board.row_level == "centre" else _("Huyện / xã, phường")
+    if board.row_level == "centre":
+        header = _("Trung tâm")
+    elif board.filters.grouping == engine.GROUP_TODAY:
+        header = _("Xã, phường hiện nay")
+    else:
+        header = _("Huyện / xã, phường")
     return Column(header, TEXT, 40, lambda e: _("Tổng cộng") if e["is_total"] else e["row"].label)
 
 

@@ -322,6 +322,7 @@ def test_the_province_home_counts_the_centres_of_2025_in_their_two_halves(reform
     centres = home.headlines[0]
     assert (centres.before, centres.before_split) == (8, (5, 3))  # last year, same period: both halves
     assert centres.now_split is None  # this year: the new centres only
+    assert centres.change is None  # 8 centres then, 3 now: the merger, not a fall
     assert "5 đến 30/06, 3 từ 01/07" in response.content.decode()
     # Shares of Tốt: 2025 is a part of the new centres (only they are rated for it), 2024 of the former ones.
     assert (home.centres_total, home.centres_total_before) == (3, 5)
