@@ -198,6 +198,9 @@ class Row:
     province_id: int | None = None
     province_label: str = ""
     sort_code: str = ""
+    # Years whose figures are half a year (2025 of a line of former centres merged on 01/07/2025, or of new
+    # centres, under `then`): never compared with a whole year.
+    half_years: set[int] = field(default_factory=set)
 
     def at(self, year: int | None) -> Figures:
         return self.by_year.get(year, Figures()) if year else Figures()
@@ -209,7 +212,8 @@ def _sum_row(kind: str, label: str, rows: list[Row], **extra) -> Row:
     for row in rows:
         for year, f in row.by_year.items():
             by_year.setdefault(year, Figures()).add(f)
-    return Row(kind, 0, label, None, by_year, **extra)
+    half_years = set().union(*(row.half_years for row in rows))
+    return Row(kind, 0, label, None, by_year, half_years=half_years, **extra)
 
 
 CHART_SERIES = 10  # lines in one chart at most: the largest nine and "Khác"
@@ -297,9 +301,12 @@ class Dashboard:
         out = []
         for kind, row in lines:
             now = row.at(year)
-            # A half of 2025 compared with a whole year would mislead: no change shown for it.
-            before = row.by_year.get(year - 1) if kind != "half" else None
-            base = row.by_year.get(self.filters.base_year) if self.filters.base_year and kind != "half" else None
+            # A half of 2025 compared with a whole year (or a whole year with a half) would mislead: no change.
+            halves = row.half_years
+            before = row.by_year.get(year - 1) if kind != "half" and not {year, year - 1} & halves else None
+            base_year = self.filters.base_year
+            comparable = base_year and kind != "half" and not {year, base_year} & halves
+            base = row.by_year.get(base_year) if comparable else None
             out.append(
                 {
                     "row": row,
@@ -682,8 +689,11 @@ def dashboard_compute(
         ):
             continue
         key, row = _row_for(c, filters, by_centre)
-        rows.setdefault(key, row).centre_ids.append(c.id)
-        row_of_centre[c.id] = rows[key]
+        row = rows.setdefault(key, row)
+        row.centre_ids.append(c.id)
+        if filters.grouping == GROUP_THEN and (c.is_new or c.status_date == REFORM_DATE):
+            row.half_years.add(REFORM_YEAR)
+        row_of_centre[c.id] = row
     for row in rows.values():
         if row.kind == "commune" and len(row.centre_ids) == 1 and filters.grouping != GROUP_TODAY:
             row.url = reverse("reports:centre", args=[row.centre_ids[0]])  # the centre's figures, same filters

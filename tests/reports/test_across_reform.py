@@ -211,7 +211,12 @@ def test_each_year_by_its_units_with_2025_in_two_halves_and_no_rows_of_zeros(ref
     assert (halves[0]["figures"].participations, halves[1]["figures"].participations) == (before, after)
     assert (halves[0]["figures"].centres, halves[1]["figures"].centres) == (5, 3)
     assert summary[-1]["figures"].participations == before + after
-    assert halves[0]["change_previous"] is None  # a half is never compared with a whole year
+    # A half is never compared with a whole year: not a half's subtotal, nor its lines, nor a new commune's next
+    # year; the whole year's total is.
+    assert all(e["change_previous"] is None for e in summary if not e["is_total"])
+    assert summary[-1]["change_previous"] is not None
+    assert all(e["change_previous"] is None for e in board.summary(today().year) if not e["is_total"])
+    assert all(e["change_previous"] is not None for e in board.summary(REFORM_YEAR - 1))
     assert board.centres_with_figures(REFORM_YEAR) == {"old": 5, "new": 3}
     # After: communes only. Never a line of zeros for a unit without a centre that year.
     after_labels = {e["row"].label for e in board.summary(today().year) if not e["is_total"]}
