@@ -263,6 +263,17 @@ class Dashboard:
         info = self.info_of.get(row.id) if row.kind == "centre" else None
         return info is not None and info.direct and info.existed_in(year)
 
+    def rated_shown(self, row: Row, year: int) -> bool:
+        """Whether `row` has a line in `year`'s rating table: approved ratings that year, or a centre of the user's
+        open on 31/12 (rated for that year, or still to be). A former district has no line for 2025: only the
+        new centres are rated for the transition year."""
+        if row.at(year).rated:
+            return True
+        info = self.info_of
+        return any(
+            c is not None and c.direct and c.existed_at_end_of(year) for c in (info.get(i) for i in row.centre_ids)
+        )
+
     def halves_shown(self, year: int | None = None) -> bool:
         """2025 under `then`: the former units' half (01/01–30/06) and the new communes' half (01/07–31/12)."""
         year = year or self.filters.year_to
@@ -327,7 +338,7 @@ class Dashboard:
     def rating_table(self, year: int | None = None) -> list[dict]:
         year = year or self.filters.year_to
         out = []
-        for row in [*[r for r in self.rows if self.shown(r, year)], self.totals]:
+        for row in [*[r for r in self.rows if self.rated_shown(r, year)], self.totals]:
             f = row.at(year)
             out.append(
                 {

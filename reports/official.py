@@ -122,7 +122,7 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
             ]
         return values
 
-    shown = [r for r in board.rows if board.shown(r, year)]  # no line for a unit that had no centre that year
+    shown = [r for r in board.rows if board.rated_shown(r, year)]  # no line for a unit with no centre rated that year
     rows = [line(i, r.label, r) for i, r in enumerate(shown, start=1)]
     total_label = _("Toàn tỉnh") if scoping.is_province_level(user) else _("Tổng cộng")
     totals = line(None, total_label, board.totals)

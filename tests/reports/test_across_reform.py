@@ -225,7 +225,10 @@ def test_each_year_by_its_units_with_2025_in_two_halves_and_no_rows_of_zeros(ref
         assert e["is_total"] or e["figures"].participations > 0
     trend = {e["row"].label: e["values"] for e in board.participation_trend() if not e["is_total"]}
     assert trend["Huyện Đông Hưng"][-1] is None and trend["Xã Bắc Đông Hưng"][0] is None
-    # Ratings of 2025 are a part of the new centres (only they are rated for the transition year).
+    # Ratings of 2025 are a part of the new centres (only they are rated for the transition year): no line for a
+    # former district in 2025's rating table, nor for a new commune in 2024's.
+    assert {e["row"].label for e in board.rating_table(REFORM_YEAR) if not e["is_total"]} == set(reform.new_communes)
+    assert "Xã Vũ Thư" not in {e["row"].label for e in board.rating_table(REFORM_YEAR - 1)}
     assert len(board.centres_in(REFORM_YEAR)) == 3 and len(board.centres_in(REFORM_YEAR - 1)) == 5
 
 
