@@ -7,14 +7,13 @@ province: the demo's 242 Thái Bình centres × N years × 62 classes × 8 sessi
 nation:   a tenth-scale national sample: 1,000 centres (the 242 and 758 in a synthetic province), same pace.
 multiply: `sessions_multiply(factor)` copies every session (factor − 1) times in SQL, for the 4× check.
 
-On PostgreSQL classes and sessions go in with COPY (a few hundred thousand rows a second); elsewhere with
-bulk_create. The figures are then rebuilt from the raw rows with courses.figures.figures_rebuild.
+Classes and sessions go in through tthtcd_portal.bulk (COPY on PostgreSQL, a few hundred thousand rows a second;
+executemany elsewhere). The figures are then rebuilt from the raw rows with courses.figures.figures_rebuild.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 import random
 
 from django.db import connection, transaction
@@ -25,6 +24,7 @@ from bench.data import BENCH_COMMUNE_CODE, BENCH_ROSTER_TITLE
 from centres.models import Centre, centre_default_name
 from courses.figures import figures_rebuild
 from courses.models import ClassSession, Course, ProgrammeKind
+from tthtcd_portal.bulk import insert_rows, next_id, reset_sequence
 from units.models import LEGACY_VALID_FROM, Commune, District, Province
 
 CLASSES_PER_CENTRE_YEAR = 62
@@ -39,36 +39,6 @@ SESSION_COLUMNS = [
     "id", "course_id", "date", "topic", "instructor_id", "instructor_name", "hours", "place", "present", "women",
     "minorities",
 ]  # fmt: skip
-
-
-def _next_id(model) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")
-        return cursor.fetchone()[0]
-
-
-def _reset_sequence(model) -> None:
-    if connection.vendor == "postgresql":
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-
-
-def _copy(model, columns: list[str], rows: list[tuple]) -> None:
-    """COPY on PostgreSQL; bulk_create elsewhere. `rows` hold values in `columns` order (None → NULL)."""
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join("\\N" if value is None else str(value) for value in row))
-            buffer.write("\n")
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer, size=1 << 20
-            )
-        return
-    fields = [model._meta.get_field(c[:-3] if c.endswith("_id") and c != "id" else c).attname for c in columns]
-    model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000)
 
 
 def _nation_centres(count: int, log) -> None:
@@ -116,8 +86,8 @@ def generate(*, scale: str, years: int, log, seed: int = 2026) -> None:
     kind_ids = list(ProgrammeKind.objects.values_list("pk", flat=True))
     last_year = timezone.localdate().year - 1
     now = timezone.now().isoformat()
-    course_id = _next_id(Course)
-    session_id = _next_id(ClassSession)
+    course_id = next_id(Course)
+    session_id = next_id(ClassSession)
     courses, sessions = 0, 0
     for year in range(last_year - years + 1, last_year + 1):
         course_rows, session_rows = [], []
@@ -138,20 +108,20 @@ def generate(*, scale: str, years: int, log, seed: int = 2026) -> None:
                     )  # fmt: skip
                     session_id += 1
                 course_id += 1
-        _copy(Course, COURSE_COLUMNS, course_rows)
-        _copy(ClassSession, SESSION_COLUMNS, session_rows)
+        insert_rows(Course, COURSE_COLUMNS, course_rows)
+        insert_rows(ClassSession, SESSION_COLUMNS, session_rows)
         courses += len(course_rows)
         sessions += len(session_rows)
         log(f"  {year}: {len(course_rows)} classes, {len(session_rows)} sessions")
-    _reset_sequence(Course)
-    _reset_sequence(ClassSession)
+    reset_sequence(Course)
+    reset_sequence(ClassSession)
     log(f"  scale {scale}: {courses} classes and {sessions} sessions added; figures: {figures_rebuild()} rows")
 
 
 @transaction.atomic
 def sessions_multiply(*, factor: int, log) -> int:
     """Copy every session (factor − 1) times, same class and day: the data grows, the figures follow."""
-    columns = ", ".join(c for c in SESSION_COLUMNS if c != "id")
+    columns = ", ".join(f.column for f in ClassSession._meta.concrete_fields if not f.primary_key)
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM courses_classsession")
         original_max = cursor.fetchone()[0]

@@ -20,13 +20,22 @@ from django.utils import timezone
 from centres.models import Centre, InstructorAssignment
 from courses.figures import figures_rebuild
 from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from tthtcd_portal.bulk import insert_rows, next_id, reset_sequence
 from units.models import REFORM_DATE
 
 FIRST_YEAR = 2015
 DEMO_COMMUNE_CODE = "12694"  # Xã Bắc Đông Hưng, which kept the code of the former Xã Đông Phương (demo_xa)
 LAST_OLD_DAY = REFORM_DATE - datetime.timedelta(days=1)
 QUIET_CENTRES = 10  # centres with no session in the last 30 days
-BATCH = 2000
+# Rows go in as plain tuples (tthtcd_portal.bulk): the ORM's bulk_create spent most of the demo's load time.
+COURSE_COLUMNS = [
+    "id", "centre_id", "programme_kind_id", "title", "format", "instructor_names", "partner", "place",
+    "start_date", "end_date", "planned_sessions",
+]  # fmt: skip
+SESSION_COLUMNS = [
+    "id", "course_id", "date", "topic", "instructor_id", "instructor_name", "hours", "place", "present", "women",
+    "minorities",
+]  # fmt: skip
 
 # Programme kind → (weight, titles).
 KIND_TITLES = {
@@ -189,7 +198,8 @@ def seed(*, rng, log) -> None:
     quiet = {c.pk for c in rng.sample(today_centres, min(QUIET_CENTRES, len(today_centres)))}
 
     picker = _InstructorPicker()
-    plan = []  # (Course, instructor id or None, [(date, present, women, minorities)])
+    course_id = next_id(Course)
+    plan = []  # (course row in COURSE_COLUMNS order, instructor id or None, [(date, present, women, minorities)])
     for centre in centres:
         district, size, first_year, until = scale[centre.pk]
         factor = district * size * rng.uniform(0.85, 1.15)
@@ -219,18 +229,20 @@ def seed(*, rng, log) -> None:
                 title = rng.choice(KIND_TITLES[code][1])
                 rng.choice(INSTRUCTORS)  # the draw the free-text names used to take: later steps see the same rng
                 instructor_id, guest = picker.pick(centre.pk, code)
-                course = Course(
-                    centre_id=centre.pk,
-                    programme_kind_id=kinds[code],
-                    title=title,
-                    format=Course.Format.TALK,
-                    instructor_names=guest,
-                    partner=rng.choice(PARTNERS),
-                    place=rng.choice(PLACES),
-                    start_date=start,
-                    end_date=start + datetime.timedelta(days=gap * (k - 1)),
-                    planned_sessions=k,
+                course = (
+                    course_id,
+                    centre.pk,
+                    kinds[code],
+                    title,
+                    Course.Format.TALK.value,
+                    guest,
+                    rng.choice(PARTNERS),
+                    rng.choice(PLACES),
+                    start,
+                    start + datetime.timedelta(days=gap * (k - 1)),
+                    k,
                 )
+                course_id += 1
                 rows = []
                 for j in range(k):
                     present = int(rng.triangular(30, 200, 90))
@@ -243,27 +255,22 @@ def seed(*, rng, log) -> None:
                         )
                     )
                 plan.append((course, instructor_id, rows))
-    Course.objects.bulk_create([course for course, _, _ in plan], batch_size=BATCH)
-    Link = Course.instructors.through
-    links = [Link(course_id=course.pk, instructor_id=i) for course, i, _ in plan if i is not None]
-    Link.objects.bulk_create(links, batch_size=BATCH)
-    sessions = [
-        ClassSession(
-            course_id=course.pk,
-            date=day,
-            topic=course.title,
-            instructor_id=instructor_id,
-            instructor_name=course.instructor_names,
-            hours=HOURS[present % 4],
-            place=course.place,
-            present=present,
-            women=women,
-            minorities=minorities,
-        )
-        for course, instructor_id, rows in plan
-        for day, present, women, minorities in rows
-    ]
-    ClassSession.objects.bulk_create(sessions, batch_size=BATCH)
+    insert_rows(Course, COURSE_COLUMNS, (course for course, _, _ in plan))
+    links = [(course[0], i) for course, i, _ in plan if i is not None]
+    insert_rows(Course.instructors.through, ["course_id", "instructor_id"], links)
+    session_id = next_id(ClassSession)
+    sessions = []
+    for course, instructor_id, rows in plan:
+        course_id, title, guest, place = course[0], course[3], course[5], course[7]
+        for day, present, women, minorities in rows:
+            hours = HOURS[present % 4]
+            sessions.append(
+                (session_id, course_id, day, title, instructor_id, guest, hours, place, present, women, minorities)
+            )
+            session_id += 1
+    insert_rows(ClassSession, SESSION_COLUMNS, sessions)
+    for model in (Course, Course.instructors.through, ClassSession):
+        reset_sequence(model)
     log(f"  courses: {len(plan)} classes ({len(links)} taught by the centre's instructors), {len(sessions)} sessions")
     if demo_centre is not None:
         _seed_rosters(centre=demo_centre, kinds=kinds, rng=rng, today=today, log=log)

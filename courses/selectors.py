@@ -13,11 +13,10 @@ from django.db.models import Count, IntegerField, Max, Min, OuterRef, Prefetch, 
 from django.db.models.functions import Coalesce
 
 from accounts import scoping
-from centres.models import Instructor
+from centres.models import Centre, Instructor
 from courses.models import Attendance, CentreYearFigure, ClassSession, Course, Enrolment, Learner, ProgrammeKind
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.vietnamese import by_name, clean_name, person_order
-from units.models import REFORM_DATE
 
 NAME_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
@@ -256,7 +255,7 @@ class PeriodFigures:
     centres: int  # with at least one session in the period
     sessions: int
     participations: int
-    new_centres: int = 0  # of them, centres of the 2-tier communes (from 01/07/2025); the others are former ones
+    classes: int | None = None  # started in the period (centre_period_figures)
 
 
 def centre_totals(*, centre_ids: Iterable[int]) -> dict[int, CentreTotals]:
@@ -387,19 +386,30 @@ def offline_snapshot(*, user, today: datetime.date) -> list[dict]:
     return snapshot
 
 
-def period_figures(*, user, start: datetime.date, end: datetime.date) -> PeriodFigures:
-    """Centres with a session, sessions and learner-participations of the centres the user sees, from `start` to
-    `end` (inclusive), read from the sessions themselves: the yearly figures cannot say what happened up to a
-    day, which comparing a year in progress with the same period of the year before needs. One query."""
-    found = ClassSession.objects.filter(scoping.centre_q(user, "course__centre__"), date__range=(start, end)).aggregate(
-        centres=Count("course__centre", distinct=True),
-        sessions=Count("id"),
-        participations=Coalesce(Sum("present"), 0),
-        new_centres=Count(
-            "course__centre", distinct=True, filter=Q(course__centre__commune__valid_from__gte=REFORM_DATE)
-        ),
+def centre_period_figures(*, centre, start: datetime.date, end: datetime.date) -> PeriodFigures:
+    """One centre's classes started, sessions and learner-participations from `start` to `end` (inclusive),
+    counted as the yearly figures count them (a class in the year of its start, a session on its date): the
+    staff home compares the year so far with the same days of last year. Two queries."""
+    found = ClassSession.objects.filter(course__centre=centre, date__range=(start, end)).aggregate(
+        sessions=Count("id"), participations=Coalesce(Sum("present"), 0)
     )
-    return PeriodFigures(found["centres"], found["sessions"], found["participations"], found["new_centres"])
+    classes = Course.objects.filter(centre=centre, start_date__range=(start, end)).count()
+    return PeriodFigures(int(found["sessions"] > 0), found["sessions"], found["participations"], classes)
+
+
+def period_by_centre(
+    *, centre_scope: Q, start: datetime.date, end: datetime.date, programme_kind_id: int | None = None
+) -> dict[int, PeriodFigures]:
+    """Centre id → its sessions and learner-participations from `start` to `end` (inclusive), for the centres
+    `centre_scope` (a Q on Centre) selects: a year in progress is compared with the same days of the year
+    before, which the yearly figures cannot give. One query; centres without a session are absent."""
+    sessions = ClassSession.objects.using(read_db()).filter(
+        course__centre__in=Centre.objects.filter(centre_scope).values("pk"), date__range=(start, end)
+    )
+    if programme_kind_id:
+        sessions = sessions.filter(course__programme_kind_id=programme_kind_id)
+    rows = sessions.order_by().values("course__centre_id").annotate(n=Count("id"), p=Coalesce(Sum("present"), 0))
+    return {r["course__centre_id"]: PeriodFigures(1, r["n"], r["p"]) for r in rows}
 
 
 def same_day_a_year_before(day: datetime.date) -> datetime.date:

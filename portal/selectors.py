@@ -30,8 +30,9 @@ class StaffHome:
     roster_classes: list
     assessment: object | None
     cycle: object | None
-    this_year: report_dashboard.Figures
-    last_year: report_dashboard.Figures
+    this_year: report_dashboard.Figures  # 1/1 to today
+    same_period: course_selectors.PeriodFigures  # last year, 1/1 to the same day
+    last_year: report_dashboard.Figures  # the whole of last year
     area_average: dict
     area_label: str
     can_edit: bool
@@ -46,9 +47,10 @@ class StaffHome:
 
 def staff_home(*, user, today: datetime.date) -> StaffHome:
     """Centre staff: their centre, its latest classes (for "add a session" / attendance), the self-assessment
-    of the current cycle year and its deadline, this year's figures against last year and the district's
-    average. Seven queries: the centre with its units, latest classes, roster classes open for attendance,
-    its assessments, the cycle's deadlines, its figures, the district's sums."""
+    of the current cycle year and its deadline, this year's figures so far against the same days of last year
+    and the whole of last year, and the district's average. Nine queries: the centre with its units, latest
+    classes, roster classes open for attendance, its assessments, the cycle's deadlines, its figures, the
+    district's sums, last year's sessions and classes up to today's date."""
     centre = centre_selectors.centre_for_user(user, user.centre_id)
     cycle_year = report_dashboard.current_cycle_year(today)
     assessments = evaluation_selectors.centre_assessments(centre=centre)
@@ -63,6 +65,11 @@ def staff_home(*, user, today: datetime.date) -> StaffHome:
         assessment=next((a for a in assessments if a.year == cycle_year), None),
         cycle=evaluation_selectors.evaluation_cycle(year=cycle_year),
         this_year=comparison.own.get(today.year, report_dashboard.Figures()),
+        same_period=course_selectors.centre_period_figures(
+            centre=centre,
+            start=datetime.date(today.year - 1, 1, 1),
+            end=course_selectors.same_day_a_year_before(today),
+        ),
         last_year=comparison.own.get(today.year - 1, report_dashboard.Figures()),
         area_average=comparison.area_average.get(today.year, {}),
         area_label=comparison.area_label,
@@ -158,11 +165,9 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
     board = report_dashboard.dashboard(scope=scoping.centre_q(user), filters=filters)
     now = board.totals.at(today.year)
     # The year in progress against the same days of last year (1/1 to the same date), never a whole year.
-    before = course_selectors.period_figures(
-        user=user, start=datetime.date(today.year - 1, 1, 1), end=course_selectors.same_day_a_year_before(today)
-    )
+    before = board.totals.before_period
     rated_now, rated_before = board.totals.at(cycle_year), board.totals.at(cycle_year - 1)
-    by_era = board.centres_with_figures(today.year)
+    by_era, before_by_era = board.centres_with_figures(today.year), board.period_centres_by_era()
     offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
     return ProvinceHome(
         year=today.year,
@@ -173,7 +178,7 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
                 now.centres,
                 before.centres,
                 now_split=_split(by_era["old"], by_era["new"]),
-                before_split=_split(before.centres - before.new_centres, before.new_centres),
+                before_split=_split(before_by_era["old"], before_by_era["new"]),
             ),
             Headline(_("Buổi học"), now.sessions, before.sessions),
             Headline(_("Lượt người học"), now.participations, before.participations),

@@ -40,6 +40,7 @@ from django.utils.translation import get_language, gettext
 from centres.models import Centre
 from courses.figures import FIGURE_FIELDS, Counts, figure_sums
 from courses.models import CentreYearFigure
+from courses.selectors import period_by_centre, same_day_a_year_before
 from evaluations.models import Assessment, Rating
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, percent_change, share
@@ -194,6 +195,9 @@ class Row:
     url: str | None
     by_year: dict[int, Figures]
     centre_ids: list[int] = field(default_factory=list)
+    # Last year from 1/1 to the same day (centres with a session, sessions, participations), when the last year
+    # shown is in progress.
+    before_period: Figures = field(default_factory=lambda: Figures())
     era: str = ERA_OLD
     province_id: int | None = None
     province_label: str = ""
@@ -213,7 +217,10 @@ def _sum_row(kind: str, label: str, rows: list[Row], **extra) -> Row:
         for year, f in row.by_year.items():
             by_year.setdefault(year, Figures()).add(f)
     half_years = set().union(*(row.half_years for row in rows))
-    return Row(kind, 0, label, None, by_year, half_years=half_years, **extra)
+    total = Row(kind, 0, label, None, by_year, half_years=half_years, **extra)
+    for row in rows:
+        total.before_period.add(row.before_period)
+    return total
 
 
 CHART_SERIES = 10  # lines in one chart at most: the largest nine and "Khác"
@@ -226,7 +233,11 @@ class Dashboard:
     totals: Row
     row_level: str  # "group" (by district/commune) or "centre"
     centres: list[CentreInfo] = field(default_factory=list)  # the centres of the rows (missing-data lists)
+    # Today, when the last year shown is the year in progress: that year is shown "đến dd/mm" and its change is
+    # on the same days of the year before (Row.before_period), never on the whole year.
+    period_end: datetime.date | None = None
     figure_centres: dict[int, set[int]] = field(default_factory=dict)  # year → centres with figures that year
+    period_centres: set[int] = field(default_factory=set)  # centres with a session in Row.before_period's days
     # Set by dashboard(): the cache key of this computation, and its tables computed once (see derived()).
     cache_key: str = ""
     tables: dict = field(default_factory=dict)
@@ -249,6 +260,24 @@ class Dashboard:
     @property
     def years(self) -> list[int]:
         return self.filters.years
+
+    def in_progress(self, year: int) -> bool:
+        """The year is the current one: its figures run to today."""
+        return self.period_end is not None and year == self.period_end.year
+
+    def year_label(self, year: int) -> str:
+        """ "2026, đến 01/12" for the year in progress, else the year."""
+        if self.in_progress(year):
+            return gettext("%(year)s, đến %(day)s") % {"year": year, "day": self.period_end.strftime("%d/%m")}
+        return str(year)
+
+    @property
+    def summary_year_label(self) -> str:
+        return self.year_label(self.filters.year_to)
+
+    @property
+    def year_labels(self) -> list[str]:
+        return [self.year_label(y) for y in self.years]
 
     @functools.cached_property
     def info_of(self) -> dict[int, CentreInfo]:
@@ -313,8 +342,12 @@ class Dashboard:
         for kind, row in lines:
             now = row.at(year)
             # A half of 2025 compared with a whole year (or a whole year with a half) would mislead: no change.
+            # The year in progress is compared with the same days of the year before (Row.before_period).
             halves = row.half_years
-            before = row.by_year.get(year - 1) if kind != "half" and not {year, year - 1} & halves else None
+            previous_comparable = kind != "half" and not {year, year - 1} & halves
+            before = row.by_year.get(year - 1) if previous_comparable else None
+            if previous_comparable and self.in_progress(year):
+                before = row.before_period
             base_year = self.filters.base_year
             comparable = base_year and kind != "half" and not {year, base_year} & halves
             base = row.by_year.get(base_year) if comparable else None
@@ -359,7 +392,13 @@ class Dashboard:
     def centres_with_figures(self, year: int | None = None) -> dict[str, int]:
         """Centres with figures in `year` per era: {"old": 381, "new": 104} for 2025 in the demo."""
         year = year or self.filters.year_to
-        counted = self.figure_centres.get(year, set())
+        return self._by_era(self.figure_centres.get(year, set()))
+
+    def period_centres_by_era(self) -> dict[str, int]:
+        """The centres of last year's same period (Row.before_period) per era."""
+        return self._by_era(self.period_centres)
+
+    def _by_era(self, counted: set[int]) -> dict[str, int]:
         out = {ERA_OLD: 0, ERA_NEW: 0}
         for c in self.centres:
             if c.id in counted:
@@ -405,7 +444,7 @@ class Dashboard:
             ]
             series = series[: CHART_SERIES - 1] + [{"label": gettext("Khác"), "values": summed}]
         return {
-            "years": self.years,
+            "years": self.year_labels,
             "participation": series,
             "tot_share": [float(t["share"]) if t["share"] is not None else None for t in self.tot_share_trend()],
             "tot_label": gettext("Tốt (%)"),
@@ -622,16 +661,23 @@ def dashboard(
     by_centre: bool = False,
     only_group: tuple[str, int] | None = None,
     with_history: bool = False,
+    today: datetime.date | None = None,
 ) -> Dashboard:
     """The dashboard, from the cache when nothing it depends on changed (one query: data_stamp), else computed
     (dashboard_compute) and kept for DASHBOARD_CACHE_SECONDS. The key holds the scope, the filters, the
-    language and the data stamp, so one user's figures never reach another scope and are never stale."""
-    key_source = repr((str(scope), filters, by_centre, only_group, with_history, get_language(), data_stamp()))
+    language, the day and the data stamp, so one user's figures never reach another scope and are never stale."""
+    today = today or timezone.localdate()
+    key_source = repr((str(scope), filters, by_centre, only_group, with_history, get_language(), today, data_stamp()))
     key = "reports:dashboard:" + hashlib.sha256(key_source.encode()).hexdigest()
     board = cache.get(key)
     if board is None:
         board = dashboard_compute(
-            scope=scope, filters=filters, by_centre=by_centre, only_group=only_group, with_history=with_history
+            scope=scope,
+            filters=filters,
+            by_centre=by_centre,
+            only_group=only_group,
+            with_history=with_history,
+            today=today,
         )
         board.cache_key = key
         board.derived()
@@ -647,18 +693,19 @@ def _row_for(c: CentreInfo, filters: DashboardFilters, by_centre: bool) -> tuple
     grouping = filters.grouping
     today = grouping == GROUP_TODAY
     era = ERA_NEW if today else c.era
-    province = (None, "") if today else (c.province_id, _province_label(c))
+    province_id, province_label = (None, "") if today else (c.province_id, _province_label(c))
     sort_code = c.today_sort_code if today else c.sort_code
+    extra = {"era": era, "province_id": province_id, "province_label": province_label, "sort_code": sort_code}
     if by_centre:
         centre_id, name = c.centre_key(grouping)
         linked = c.direct and (centre_id == c.id or today)
         url = reverse("reports:centre", args=[centre_id]) if linked else None
-        return ("centre", centre_id), Row("centre", centre_id, name, url, {}, [], era, *province, sort_code)
+        return ("centre", centre_id), Row("centre", centre_id, name, url, {}, [], **extra)
     kind, gid, label = c.group_key(grouping)
     if kind == "district" and grouping == GROUP_FORMER:
         era = ERA_OLD  # a former district with the new communes rolled up to it: units before the reform
     url = reverse("reports:district", args=[gid]) if kind == "district" else None
-    return (kind, gid), Row(kind, gid, label, url, {}, [], era, *province, sort_code)
+    return (kind, gid), Row(kind, gid, label, url, {}, [], **{**extra, "era": era})
 
 
 def _province_label(c: CentreInfo) -> str:
@@ -674,9 +721,12 @@ def dashboard_compute(
     by_centre: bool = False,
     only_group: tuple[str, int] | None = None,
     with_history: bool = False,
+    today: datetime.date | None = None,
 ) -> Dashboard:
     """Figures by district (or by centre) and year, with totals and rating distributions. Three queries:
-    the centres in scope with their units, the figures summed per centre and year, the approved ratings.
+    the centres in scope with their units, the figures summed per centre and year, the approved ratings; a
+    fourth when the last year shown is in progress (`today`'s year): last year's participations up to the same
+    day, per centre, which that year's change compares with.
 
     `scope` is a Q on Centre (centre_q(user) or, without a request, Q(commune__province_id=…)).
     `only_group` keeps the centres whose group under the chosen grouping is (kind, id): the district page.
@@ -724,6 +774,22 @@ def dashboard_compute(
             continue
         row.by_year.setdefault(year, Figures()).ratings[rating] += 1
         totals.by_year.setdefault(year, Figures()).ratings[rating] += 1
+    period_end = today if today is not None and filters.year_to == today.year else None
+    period_centres: set[int] = set()
+    if period_end is not None:
+        before = period_by_centre(
+            centre_scope=scope,
+            start=datetime.date(today.year - 1, 1, 1),
+            end=same_day_a_year_before(today),
+            programme_kind_id=filters.programme_kind_id,
+        )
+        for centre_id, p in before.items():
+            row = row_of_centre.get(centre_id)
+            if row is not None:
+                f = Figures(centres=p.centres, sessions=p.sessions, participations=p.participations)
+                row.before_period.add(f)
+                totals.before_period.add(f)
+                period_centres.add(centre_id)
     ordered = sorted(rows.values(), key=lambda r: (ERA_RANK[r.era], r.sort_code, r.label))
     return Dashboard(
         filters=filters,
@@ -731,7 +797,9 @@ def dashboard_compute(
         totals=totals,
         row_level="centre" if by_centre else "group",
         centres=[c for c in centres if c.id in row_of_centre],
+        period_end=period_end,
         figure_centres=dict(figure_centres),
+        period_centres=period_centres,
     )
 
 

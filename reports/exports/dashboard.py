@@ -56,6 +56,7 @@ def _figure(header, name: str, width=None) -> Column:
     return Column(header, NUMBER, width, lambda e: getattr(e["figures"], name))
 
 
+PREVIOUS = Column(gettext_lazy("So với năm trước (%)"), PERCENT, 14, lambda e: e["change_previous"])
 SUMMARY_COLUMNS = [
     _figure(gettext_lazy("Số trung tâm"), "centres"),
     _figure(gettext_lazy("Số lớp"), "classes"),
@@ -64,7 +65,7 @@ SUMMARY_COLUMNS = [
     _figure(gettext_lazy("Lượt nữ"), "women"),
     _figure(gettext_lazy("Lượt dân tộc thiểu số"), "minorities", 16),
     _figure(gettext_lazy("Lượt người học / trung tâm"), "per_centre", 16),
-    Column(gettext_lazy("So với năm trước (%)"), PERCENT, 14, lambda e: e["change_previous"]),
+    PREVIOUS,
     Column(gettext_lazy("So với năm gốc (%)"), PERCENT, 14, lambda e: e["change_base"]),
 ]
 
@@ -84,8 +85,17 @@ def _spec(user, title, board, unit, years, form, filters, columns, entries) -> T
 def build_figures(user, params: dict) -> TableSpec:
     form, filters, board, unit = dashboard_for(user, params)
     year = filters.year_to
-    title = _("Số liệu hoạt động năm %(year)s") % {"year": year}
-    return _spec(user, title, board, unit, str(year), form, filters, SUMMARY_COLUMNS, board.summary(year))
+    title = _("Số liệu hoạt động năm %(year)s") % {"year": board.year_label(year)}
+    columns = SUMMARY_COLUMNS
+    if board.in_progress(year):
+        # The year in progress is compared with the same days of the year before, as the page says.
+        columns = [
+            Column(_("So với cùng kỳ năm trước (%)"), PERCENT, 14, lambda e: e["change_previous"])
+            if c is PREVIOUS
+            else c
+            for c in SUMMARY_COLUMNS
+        ]
+    return _spec(user, title, board, unit, board.year_label(year), form, filters, columns, board.summary(year))
 
 
 def build_trend(user, params: dict) -> TableSpec:

@@ -11,28 +11,8 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.waiting import wait_for_worker
 from tests.conftest import browser_login
-
-
-def wait_until(page, expression: str, timeout: float = 30.0) -> None:
-    """Poll a JavaScript expression (it may be a promise) until it is truthy. page.wait_for_function compiles its
-    predicate with eval inside the page, which the portal's CSP (script-src 'self') refuses; evaluate does not."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout} s: {expression[:80]}")
-        page.wait_for_timeout(100)
-
-
-def wait_for_worker(page) -> None:
-    """The service worker is installed and controls the page. A worker that activated after the page loaded
-    controls it only from the next load (when clients.claim() lost the race), so reload once if needed."""
-    wait_until(page, "navigator.serviceWorker.ready.then(() => true)", timeout=60)
-    if not page.evaluate("navigator.serviceWorker.controller !== null"):
-        page.reload()
-    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=60)
 
 
 def png_size(path) -> tuple[int, int]:

@@ -157,7 +157,7 @@ def test_province_dashboard_page_shows_vietnamese_numbers_and_links(world, figur
     assert reverse("reports:district", args=[world.district_x.pk]) in html
     assert "66,7%" in html  # 2023 share of Tốt
     data = json.loads(re.search(r'id="dashboard-chart-data" type="application/json">(.*?)</script>', html).group(1))
-    assert data["years"] == [2022, 2023, 2024]
+    assert data["years"] == ["2022", "2023", "2024"]  # labels: the year in progress reads "2026, đến 01/12"
     assert "Số liệu năm 2024" in html and "2.024" not in html
     assert "<script>" not in html  # no inline script (CSP)
 
