@@ -73,7 +73,23 @@ def check_counts(*, present: int, women: int, minorities: int) -> None:
         )
 
 
+def check_centre_open_on(*, centre, day: datetime.date) -> None:
+    """A new commune's centre (valid from 01/07/2025) holds no class or session dated before its commune began:
+    the first half of 2025 belongs to the former centres it took in, so that a year's figures of a former centre
+    are its months to the merger and a new centre's its months from it (reports/dashboard.py)."""
+    start = centre.commune.valid_from
+    if day < start:
+        raise ValidationError(
+            _(
+                "Ngày %(day)s trước ngày %(commune)s bắt đầu (%(start)s): lớp học, buổi học trước ngày đó thuộc "
+                "trung tâm cũ đã sáp nhập vào trung tâm này."
+            )
+            % {"day": _d(day), "commune": centre.commune.name, "start": _d(start)}
+        )
+
+
 def check_session_date(*, course: Course, day: datetime.date) -> None:
+    check_centre_open_on(centre=course.centre, day=day)
     if day > timezone.localdate():
         raise ValidationError(_("Ngày học %(day)s chưa đến: chỉ ghi buổi học đã diễn ra.") % {"day": _d(day)})
     if not course.start_date <= day <= course.end_date:
@@ -172,6 +188,7 @@ def course_create(*, centre, by, instructors: Iterable[Instructor] = (), **field
     instructors = list(instructors)
     _check_course_dates(course.start_date, course.end_date)
     _check_kind_used(centre_id=centre.pk, kind_id=course.programme_kind_id)
+    check_centre_open_on(centre=centre, day=course.start_date)
     _guard(by=by, centre=centre, years=[course.start_date.year])
     _check_instructors(centre_id=centre.pk, instructors=instructors)
     course.save()
@@ -206,6 +223,7 @@ def course_update(
         if f in fields:
             setattr(course, f, fields[f])
     _check_course_dates(course.start_date, course.end_date)
+    check_centre_open_on(centre=course.centre, day=course.start_date)
     by_year = _sessions_by_year(old)
     if by_year:
         first = min(item["first"] for item in by_year.values())
@@ -389,7 +407,7 @@ def class_sessions_add_dates(
 @transaction.atomic
 def class_session_create(*, course: Course, by, **fields) -> ClassSession:
     """Record a session. For a roster class the counts start at zero and come from the attendance grid."""
-    course = Course.objects.select_for_update().select_related("centre").get(pk=course.pk)
+    course = Course.objects.select_for_update().select_related("centre__commune").get(pk=course.pk)
     session = ClassSession(course=course, **{f: fields[f] for f in SESSION_FIELDS if f in fields})
     if course.is_roster:
         session.present = session.women = session.minorities = 0
@@ -409,7 +427,7 @@ def class_session_create(*, course: Course, by, **fields) -> ClassSession:
 def class_session_update(*, session: ClassSession, by, version: int | None = None, **fields) -> ClassSession:
     """Change a session and move its figures; a save made since the form showed `version` refuses this one."""
     version_claim(session, version=version)
-    old = ClassSession.objects.select_for_update().select_related("course__centre").get(pk=session.pk)
+    old = ClassSession.objects.select_for_update().select_related("course__centre__commune").get(pk=session.pk)
     course = old.course
     for f in SESSION_FIELDS:
         if f in fields and not (course.is_roster and f in ("present", "women", "minorities")):
@@ -448,7 +466,7 @@ def class_session_archive(*, session: ClassSession, by) -> None:
 def class_session_restore(*, session: ClassSession, by) -> ClassSession:
     """Bring back a session deleted on its own; one archived with its class comes back with the class."""
     require_province_level(by)
-    old = ClassSession.all_objects.select_for_update().select_related("course__centre").get(pk=session.pk)
+    old = ClassSession.all_objects.select_for_update().select_related("course__centre__commune").get(pk=session.pk)
     course = old.course
     if old.archived_at is None:
         raise ValidationError(_("Buổi học này không ở trong lưu trữ."))

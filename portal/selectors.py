@@ -116,10 +116,17 @@ class Headline:
     label: str
     now: int
     before: int
+    # Centres across the reform: (former centres, to 30/06/2025; new centres, from 01/07/2025) when a period has
+    # both, so that "485" reads "381 đến 30/06, 104 từ 01/07" (a centre is never counted twice).
+    now_split: tuple[int, int] | None = None
+    before_split: tuple[int, int] | None = None
 
     @property
     def change(self) -> Decimal | None:
-        """Change on last year in percent (None without last year)."""
+        """Change on last year in percent (None without last year, and for centres counted across the merger:
+        485 centres of 2025 against 104 of 2026 is the reform, not a fall of 78,6 %)."""
+        if self.before_split and not self.now_split:
+            return None
         return percent_change(self.now, self.before)
 
 
@@ -131,7 +138,8 @@ class ProvinceHome:
     rated_now: report_dashboard.Figures  # the current cycle year's approved ratings
     rated_before: report_dashboard.Figures
     proposed: int
-    centres_total: int = 0  # the centres the official sees: what the shares of Tốt are a part of
+    centres_total: int = 0  # the official's centres open on 31/12 of the cycle year: what its share of Tốt is a part of
+    centres_total_before: int = 0  # the same for the year before (2024: the former centres; 2025: the new ones)
     today: datetime.date | None = None
 
     @property
@@ -139,6 +147,10 @@ class ProvinceHome:
         """Change of the share of Tốt in points."""
         now, before = self.rated_now.tot_share, self.rated_before.tot_share
         return None if now is None or before is None else now - before
+
+
+def _split(old: int, new: int) -> tuple[int, int] | None:
+    return (old, new) if old and new else None
 
 
 def province_home(*, user, today: datetime.date) -> ProvinceHome:
@@ -156,19 +168,27 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
     # The year in progress against the same days of last year (1/1 to the same date), never a whole year.
     before = board.totals.before_period
     rated_now, rated_before = board.totals.at(cycle_year), board.totals.at(cycle_year - 1)
+    by_era, before_by_era = board.centres_with_figures(today.year), board.period_centres_by_era()
     offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
     return ProvinceHome(
         year=today.year,
         cycle_year=cycle_year,
         headlines=[
-            Headline(_("Trung tâm"), now.centres, before.centres),
+            Headline(
+                _("Trung tâm"),
+                now.centres,
+                before.centres,
+                now_split=_split(by_era["old"], by_era["new"]),
+                before_split=_split(before_by_era["old"], before_by_era["new"]),
+            ),
             Headline(_("Buổi học"), now.sessions, before.sessions),
             Headline(_("Lượt người học"), now.participations, before.participations),
         ],
         rated_now=rated_now,
         rated_before=rated_before,
         proposed=sum(o.proposed for o in offices),
-        centres_total=len(board.centres),
+        centres_total=len(board.centres_in(cycle_year)),
+        centres_total_before=len(board.centres_in(cycle_year - 1)),
         today=today,
     )
 

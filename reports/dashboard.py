@@ -8,12 +8,21 @@ from `accounts.scoping.centre_q`, so a request-free caller (the benchmark) passe
 History: a centre never changes commune and a commune never changes district, so grouping a year's figures
 by the centre's commune's district counts them under the units as they were that year. Centres of the
 2-tier communes (from 1 July 2025, no district) are grouped by their commune, or — with the "former district"
-grouping — by the district of the communes (or centres) they were merged from.
+grouping — by the district of the communes (or centres) they were merged from, or — with the same-territory
+grouping (`today`) — every centre of every year under the commune of today that took it in (its successor
+centre's commune through `Centre.merged_into`, else its commune's `Commune.merged_into`), so a commune's or the
+province's series runs continuously across the reform (docs/reports.md, "Across the 2025 reform").
+
+The figures are yearly rows per centre: a former centre (of a commune that ended on 30/06/2025) has sessions only
+to 30/06/2025 (merged on 01/07/2025, its record is read-only), a new centre (of a 2-tier commune, valid from
+01/07/2025) only from 01/07/2025, so a year-2025 row is the first half for the one and the second half for the
+other: the `then` grouping shows 2025 in these two halves and in total.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -22,7 +31,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Case, Count, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -36,11 +45,14 @@ from evaluations.models import Assessment, Rating
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, percent_change, share
 from tthtcd_portal.vietnamese import by_name
-from units.models import Commune
+from units.models import REFORM_DATE, Commune
 
 GROUP_THEN = "then"  # units as they were that year (districts; 2-tier communes after the reform)
 GROUP_FORMER = "former"  # 2-tier communes rolled up to the district they came from
-GROUPINGS = (GROUP_THEN, GROUP_FORMER)
+GROUP_TODAY = "today"  # same territory: every year re-aggregated onto today's communes
+GROUPINGS = (GROUP_THEN, GROUP_FORMER, GROUP_TODAY)
+REFORM_YEAR = REFORM_DATE.year
+ERA_OLD, ERA_NEW = "old", "new"  # units before 01/07/2025 (province → district → commune), the 2-tier communes
 RATINGS = [value for value, _label in Rating.choices]
 FIRST_YEAR = 2010
 MISSING_SESSION_DAYS = 30
@@ -127,19 +139,57 @@ class CentreInfo:
     district_name: str | None
     former_district_id: int | None
     former_district_name: str | None
+    province_id: int | None = None
+    province_name: str = ""
+    province_ended: bool = False  # a former province (merged into today's on 01/07/2025)
+    sort_code: str = ""  # district code + commune code: the statistics office's order
+    is_new: bool = False  # a centre of a 2-tier commune (valid from 01/07/2025)
+    status_date: datetime.date | None = None
+    direct: bool = True  # in the user's own scope (not only a predecessor of a centre in it)
+    # Same territory: the centre and commune of today that took this centre in (itself when it is today's).
+    today_centre_id: int | None = None
+    today_centre_name: str = ""
+    today_commune_id: int | None = None
+    today_commune_name: str = ""
+    today_sort_code: str = ""
+
+    @property
+    def era(self) -> str:
+        return ERA_NEW if self.is_new else ERA_OLD
+
+    def existed_in(self, year: int) -> bool:
+        """Open some day of `year` (a former centre until its merger, a new one from 01/07/2025)."""
+        if self.is_new and year < REFORM_YEAR:
+            return False
+        return self.status_date is None or self.status_date.year >= year
+
+    def existed_at_end_of(self, year: int) -> bool:
+        """Open on 31/12 of `year`: the centres rated for that year (a former centre's last rating is 2024)."""
+        if self.is_new and year < REFORM_YEAR:
+            return False
+        return self.status_date is None or self.status_date.year > year
 
     def group_key(self, grouping: str) -> tuple[str, int, str]:
         """(kind, id, label) of the row this centre's figures count under."""
+        if grouping == GROUP_TODAY and self.today_commune_id:
+            return ("commune", self.today_commune_id, self.today_commune_name)
         if self.district_id:
             return ("district", self.district_id, self.district_name or "")
         if grouping == GROUP_FORMER and self.former_district_id:
             return ("district", self.former_district_id, self.former_district_name or "")
         return ("commune", self.commune_id, self.commune_name)
 
+    def centre_key(self, grouping: str) -> tuple[int, str]:
+        """(centre id, name) of the centre row its figures count under: today's centre in the same-territory
+        view, else itself."""
+        if grouping == GROUP_TODAY and self.today_centre_id:
+            return (self.today_centre_id, self.today_centre_name)
+        return (self.id, self.name)
+
 
 @dataclass
 class Row:
-    kind: str  # district, commune or centre
+    kind: str  # district, commune or centre; province and half for the subtotals of the summary
     id: int
     label: str
     url: str | None
@@ -148,9 +198,29 @@ class Row:
     # Last year from 1/1 to the same day (centres with a session, sessions, participations), when the last year
     # shown is in progress.
     before_period: Figures = field(default_factory=lambda: Figures())
+    era: str = ERA_OLD
+    province_id: int | None = None
+    province_label: str = ""
+    sort_code: str = ""
+    # Years whose figures are half a year (2025 of a line of former centres merged on 01/07/2025, or of new
+    # centres, under `then`): never compared with a whole year.
+    half_years: set[int] = field(default_factory=set)
 
     def at(self, year: int | None) -> Figures:
         return self.by_year.get(year, Figures()) if year else Figures()
+
+
+def _sum_row(kind: str, label: str, rows: list[Row], **extra) -> Row:
+    """A subtotal: the rows' figures added year by year."""
+    by_year: dict[int, Figures] = {}
+    for row in rows:
+        for year, f in row.by_year.items():
+            by_year.setdefault(year, Figures()).add(f)
+    half_years = set().union(*(row.half_years for row in rows))
+    total = Row(kind, 0, label, None, by_year, half_years=half_years, **extra)
+    for row in rows:
+        total.before_period.add(row.before_period)
+    return total
 
 
 CHART_SERIES = 10  # lines in one chart at most: the largest nine and "Khác"
@@ -166,6 +236,8 @@ class Dashboard:
     # Today, when the last year shown is the year in progress: that year is shown "đến dd/mm" and its change is
     # on the same days of the year before (Row.before_period), never on the whole year.
     period_end: datetime.date | None = None
+    figure_centres: dict[int, set[int]] = field(default_factory=dict)  # year → centres with figures that year
+    period_centres: set[int] = field(default_factory=set)  # centres with a session in Row.before_period's days
     # Set by dashboard(): the cache key of this computation, and its tables computed once (see derived()).
     cache_key: str = ""
     tables: dict = field(default_factory=dict)
@@ -179,6 +251,9 @@ class Dashboard:
                 "trend": self.participation_trend(),
                 "tot_trend": self.tot_share_trend(),
                 "chart_data": self.chart_data(),
+                "rating_base": len(self.centres_in()),
+                "halves": self.halves_shown(),
+                "centres_by_era": self.centres_with_figures(),
             }
         return self.tables
 
@@ -204,22 +279,83 @@ class Dashboard:
     def year_labels(self) -> list[str]:
         return [self.year_label(y) for y in self.years]
 
-    def summary(self, year: int | None = None) -> list[dict]:
-        """The main table for `year` (the last year shown): one dict per row, then the totals."""
+    @functools.cached_property
+    def info_of(self) -> dict[int, CentreInfo]:
+        return {c.id: c for c in self.centres}
+
+    def shown(self, row: Row, year: int) -> bool:
+        """Whether `row` has a line in `year`: a unit or centre with figures or a rating that year, or a centre of
+        the user's that was open that year (a quiet centre is news). Never a line of zeros for a unit that had no
+        centre that year (a former district after the reform, a new commune before it)."""
+        if year in row.by_year:
+            return True
+        info = self.info_of.get(row.id) if row.kind == "centre" else None
+        return info is not None and info.direct and info.existed_in(year)
+
+    def rated_shown(self, row: Row, year: int) -> bool:
+        """Whether `row` has a line in `year`'s rating table: approved ratings that year, or a centre of the user's
+        open on 31/12 (rated for that year, or still to be). A former district has no line for 2025: only the
+        new centres are rated for the transition year."""
+        if row.at(year).rated:
+            return True
+        info = self.info_of
+        return any(
+            c is not None and c.direct and c.existed_at_end_of(year) for c in (info.get(i) for i in row.centre_ids)
+        )
+
+    def halves_shown(self, year: int | None = None) -> bool:
+        """2025 under `then`: the former units' half (01/01–30/06) and the new communes' half (01/07–31/12)."""
         year = year or self.filters.year_to
+        if self.filters.grouping != GROUP_THEN or year != REFORM_YEAR:
+            return False
+        return len({r.era for r in self.rows if self.shown(r, year)}) > 1
+
+    def _lines(self, year: int) -> list[tuple[str, Row]]:
+        """(kind, row) in the summary's order: in 2025 under `then`, the former units' half then the new
+        communes', each headed by its subtotal; within it, a subtotal per province when there are several
+        (former Thái Bình and former Hưng Yên before the reform)."""
+        shown = [r for r in self.rows if self.shown(r, year)]
+        split = self.halves_shown(year)
+        out: list[tuple[str, Row]] = []
+        for era in (ERA_OLD, ERA_NEW):
+            part = [r for r in shown if r.era == era]
+            if not part:
+                continue
+            if split:
+                out.append(("half", _sum_row("half", half_label(era), part, era=era)))
+            provinces = list(dict.fromkeys(r.province_id for r in part))
+            if self.row_level != "group" or len(provinces) < 2:
+                out += [("row", r) for r in part]
+                continue
+            for province_id in provinces:
+                members = [r for r in part if r.province_id == province_id]
+                out.append(("province", _sum_row("province", members[0].province_label, members, era=era)))
+                out += [("row", r) for r in members]
+        return out
+
+    def summary(self, year: int | None = None) -> list[dict]:
+        """The main table for `year` (the last year shown): one dict per line (subtotals of a half of 2025 and
+        of a former province among them, `is_subtotal`), then the totals."""
+        year = year or self.filters.year_to
+        lines = [*self._lines(year), ("total", self.totals)]
         out = []
-        for row in [*self.rows, self.totals]:
-            if row is not self.totals and self.row_level == "group" and year not in row.by_year:
-                continue  # a unit with no figure and no rating that year (a former district after the reform)
+        for kind, row in lines:
             now = row.at(year)
-            before = row.by_year.get(year - 1)
-            if self.in_progress(year):
+            # A half of 2025 compared with a whole year (or a whole year with a half) would mislead: no change.
+            # The year in progress is compared with the same days of the year before (Row.before_period).
+            halves = row.half_years
+            previous_comparable = kind != "half" and not {year, year - 1} & halves
+            before = row.by_year.get(year - 1) if previous_comparable else None
+            if previous_comparable and self.in_progress(year):
                 before = row.before_period
-            base = row.by_year.get(self.filters.base_year) if self.filters.base_year else None
+            base_year = self.filters.base_year
+            comparable = base_year and kind != "half" and not {year, base_year} & halves
+            base = row.by_year.get(base_year) if comparable else None
             out.append(
                 {
                     "row": row,
-                    "is_total": row is self.totals,
+                    "is_total": kind == "total",
+                    "is_subtotal": kind in ("half", "province"),
                     "figures": now,
                     "change_previous": percent_change(now.participations, before.participations if before else None),
                     "change_base": percent_change(now.participations, base.participations if base else None),
@@ -235,7 +371,7 @@ class Dashboard:
     def rating_table(self, year: int | None = None) -> list[dict]:
         year = year or self.filters.year_to
         out = []
-        for row in [*self.rows, self.totals]:
+        for row in [*[r for r in self.rows if self.rated_shown(r, year)], self.totals]:
             f = row.at(year)
             out.append(
                 {
@@ -247,11 +383,39 @@ class Dashboard:
             )
         return out
 
+    def centres_in(self, year: int | None = None) -> list[CentreInfo]:
+        """The user's centres open on 31/12 of `year`: what a share of ratings of that year is a part of (2025:
+        the new centres, which alone are rated for the transition year; 2024: the former ones)."""
+        year = year or self.filters.year_to
+        return [c for c in self.centres if c.direct and c.existed_at_end_of(year)]
+
+    def centres_with_figures(self, year: int | None = None) -> dict[str, int]:
+        """Centres with figures in `year` per era: {"old": 381, "new": 104} for 2025 in the demo."""
+        year = year or self.filters.year_to
+        return self._by_era(self.figure_centres.get(year, set()))
+
+    def period_centres_by_era(self) -> dict[str, int]:
+        """The centres of last year's same period (Row.before_period) per era."""
+        return self._by_era(self.period_centres)
+
+    def _by_era(self, counted: set[int]) -> dict[str, int]:
+        out = {ERA_OLD: 0, ERA_NEW: 0}
+        for c in self.centres:
+            if c.id in counted:
+                out[c.era] += 1
+        return out
+
     def participation_trend(self) -> list[dict]:
-        return [
-            {"row": row, "is_total": row is self.totals, "values": [row.at(y).participations for y in self.years]}
-            for row in [*self.rows, self.totals]
-        ]
+        """Participations by row and year; None (shown "–") in a year the row's unit had no line."""
+        out = []
+        for row in self.rows:
+            values = [row.at(y).participations if self.shown(row, y) else None for y in self.years]
+            if any(v is not None for v in values):
+                out.append({"row": row, "is_total": False, "values": values})
+        out.append(
+            {"row": self.totals, "is_total": True, "values": [self.totals.at(y).participations for y in self.years]}
+        )
+        return out
 
     def tot_share_trend(self) -> list[dict]:
         return [
@@ -272,11 +436,13 @@ class Dashboard:
             {"label": r["row"].label, "values": r["values"]} for r in self.participation_trend() if not r["is_total"]
         ]
         if len(series) > CHART_SERIES:
-            series.sort(key=lambda s: -sum(s["values"]))
+            series.sort(key=lambda s: -sum(v or 0 for v in s["values"]))
             rest = series[CHART_SERIES - 1 :]
-            series = series[: CHART_SERIES - 1] + [
-                {"label": gettext("Khác"), "values": [sum(v) for v in zip(*(s["values"] for s in rest), strict=True)]}
+            summed = [
+                None if all(v is None for v in column) else sum(v or 0 for v in column)
+                for column in zip(*(s["values"] for s in rest), strict=True)
             ]
+            series = series[: CHART_SERIES - 1] + [{"label": gettext("Khác"), "values": summed}]
         return {
             "years": self.year_labels,
             "participation": series,
@@ -298,9 +464,86 @@ def _in_scope(scope: Q, **extra) -> Q:
     return Q(centre__in=Centre.objects.filter(scope, **extra).values("pk"))
 
 
-def centres_info(*, scope: Q) -> list[CentreInfo]:
-    """Centres in scope with their commune, district and former district. One query (correlated
-    subqueries find the former district through the merged communes, else through the merged centres)."""
+def history_scope(scope: Q) -> Q:
+    """The centres of `scope` and their predecessors (the centres merged into them, two generations back): whose
+    figures a reviewer's dashboard shows as the history of the centres they review (a cluster office of today
+    reviews new centres whose predecessors were reviewed by the former district offices)."""
+    own = Centre.objects.filter(scope).values("pk")
+    return scope | Q(merged_into__in=own) | Q(merged_into__merged_into__in=own)
+
+
+def half_label(era: str) -> str:
+    if era == ERA_OLD:
+        return gettext("01/01–30/06/2025 (đơn vị cũ)")
+    return gettext("01/07–31/12/2025 (xã, phường mới)")
+
+
+def _today_of(info: dict, by_id: dict[int, dict]) -> tuple[int | None, str, int | None, str, str]:
+    """(centre id, centre name, commune id, commune name, commune code) of today that took this centre in: its successor
+    centre's (following Centre.merged_into through the centres read, then one join beyond them), else — a
+    centre that ended unmerged in a commune that was merged — the commune its commune became part of; a centre
+    neither merged nor in a merged commune is its own. A split commune's centre goes whole to the new commune
+    its centre was merged into (docs/units.md, "Split communes"): its figures are never apportioned."""
+    current, seen = info, set()
+    while current["merged_into_id"] in by_id and current["id"] not in seen:
+        seen.add(current["id"])
+        current = by_id[current["merged_into_id"]]
+    if current["merged_into_id"]:
+        return (
+            current["merged_into_id"],
+            current["merged_into_name"],
+            current["merged_into_commune_id"],
+            current["merged_into_commune_name"],
+            current["merged_into_commune_code"],
+        )
+    if current["commune_merged_into_id"] and current["status"] != Centre.Status.ACTIVE:
+        return (
+            None,
+            "",
+            current["commune_merged_into_id"],
+            current["commune_merged_into_name"],
+            current["commune_merged_into_code"],
+        )
+    return (current["id"], current["name"], current["commune_id"], current["commune_name"], current["commune_code"])
+
+
+CENTRE_INFO_FIELDS = {
+    "id": "id",
+    "name": "name",
+    "status": "status",
+    "status_date": "status_date",
+    "commune_id": "commune_id",
+    "commune_name": "commune__name",
+    "commune_code": "commune__code",
+    "commune_valid_from": "commune__valid_from",
+    "commune_merged_into_id": "commune__merged_into_id",
+    "commune_merged_into_name": "commune__merged_into__name",
+    "commune_merged_into_code": "commune__merged_into__code",
+    "district_id": "commune__district_id",
+    "district_name": "commune__district__name",
+    "district_code": "commune__district__code",
+    "province_id": "commune__province_id",
+    "province_name": "commune__province__name",
+    "province_code": "commune__province__code",
+    "province_valid_until": "commune__province__valid_until",
+    "merged_into_id": "merged_into_id",
+    "merged_into_name": "merged_into__name",
+    "merged_into_commune_id": "merged_into__commune_id",
+    "merged_into_commune_name": "merged_into__commune__name",
+    "merged_into_commune_code": "merged_into__commune__code",
+    "former_id": "former_id",
+    "former_name": "former_name",
+    "direct": "direct",
+}
+
+
+def centres_info(*, scope: Q, direct: Q | None = None) -> list[CentreInfo]:
+    """Centres in scope with their commune, district, province, former district and the centre and commune of
+    today that took them in. One query (correlated subqueries find the former district through the merged
+    communes, else through the merged centres; joins name the successor centre and commune).
+
+    `direct`: the user's own scope when `scope` adds predecessors (history_scope): a predecessor outside it is
+    shown in the figures but not linked (its pages stay the province's)."""
     pred_commune = Commune.objects.filter(merged_into=OuterRef("commune_id"), district__isnull=False).order_by(
         "district__code"
     )
@@ -319,21 +562,46 @@ def centres_info(*, scope: Q) -> list[CentreInfo]:
                 Subquery(pred_commune.values("district__name")[:1]),
                 Subquery(pred_centre.values("commune__district__name")[:1]),
             ),
+            direct=(
+                Value(True)
+                if direct is None
+                else Case(When(direct, then=Value(True)), default=Value(False), output_field=BooleanField())
+            ),
         )
         .order_by("commune__district__code", "commune__code", by_name())
-        .values_list(
-            "id",
-            "name",
-            "status",
-            "commune_id",
-            "commune__name",
-            "commune__district_id",
-            "commune__district__name",
-            "former_id",
-            "former_name",
-        )
+        .values(*CENTRE_INFO_FIELDS.values())
     )
-    return [CentreInfo(*r) for r in rows]
+    raw = [{key: r[path] for key, path in CENTRE_INFO_FIELDS.items()} for r in rows]
+    by_id = {r["id"]: r for r in raw}
+    out = []
+    for r in raw:
+        today = _today_of(r, by_id)
+        out.append(
+            CentreInfo(
+                id=r["id"],
+                name=r["name"],
+                status=r["status"],
+                commune_id=r["commune_id"],
+                commune_name=r["commune_name"],
+                district_id=r["district_id"],
+                district_name=r["district_name"],
+                former_district_id=r["former_id"],
+                former_district_name=r["former_name"],
+                province_id=r["province_id"],
+                province_name=r["province_name"] or "",
+                province_ended=r["province_valid_until"] is not None,
+                sort_code=f"{r['province_code'] or ''}{r['district_code'] or ''}{r['commune_code']}",
+                is_new=r["commune_valid_from"] >= REFORM_DATE,
+                status_date=r["status_date"],
+                direct=bool(r["direct"]),
+                today_centre_id=today[0],
+                today_centre_name=today[1] or "",
+                today_commune_id=today[2],
+                today_commune_name=today[3] or "",
+                today_sort_code=today[4] or "",
+            )
+        )
+    return out
 
 
 def _figures_by_centre_year(*, scope_prefixed: Q, filters: DashboardFilters) -> dict[tuple[int, int], Figures]:
@@ -392,21 +660,58 @@ def dashboard(
     filters: DashboardFilters,
     by_centre: bool = False,
     only_group: tuple[str, int] | None = None,
+    with_history: bool = False,
     today: datetime.date | None = None,
 ) -> Dashboard:
     """The dashboard, from the cache when nothing it depends on changed (one query: data_stamp), else computed
     (dashboard_compute) and kept for DASHBOARD_CACHE_SECONDS. The key holds the scope, the filters, the
     language, the day and the data stamp, so one user's figures never reach another scope and are never stale."""
     today = today or timezone.localdate()
-    key_source = repr((str(scope), filters, by_centre, only_group, get_language(), today, data_stamp()))
+    key_source = repr((str(scope), filters, by_centre, only_group, with_history, get_language(), today, data_stamp()))
     key = "reports:dashboard:" + hashlib.sha256(key_source.encode()).hexdigest()
     board = cache.get(key)
     if board is None:
-        board = dashboard_compute(scope=scope, filters=filters, by_centre=by_centre, only_group=only_group, today=today)
+        board = dashboard_compute(
+            scope=scope,
+            filters=filters,
+            by_centre=by_centre,
+            only_group=only_group,
+            with_history=with_history,
+            today=today,
+        )
         board.cache_key = key
         board.derived()
         cache.set(key, board, settings.DASHBOARD_CACHE_SECONDS)
     return board
+
+
+ERA_RANK = {ERA_OLD: 0, ERA_NEW: 1}
+
+
+def _row_for(c: CentreInfo, filters: DashboardFilters, by_centre: bool) -> tuple[tuple[str, int], Row]:
+    """The key and a new row for the line centre `c` counts under."""
+    grouping = filters.grouping
+    today = grouping == GROUP_TODAY
+    era = ERA_NEW if today else c.era
+    province_id, province_label = (None, "") if today else (c.province_id, _province_label(c))
+    sort_code = c.today_sort_code if today else c.sort_code
+    extra = {"era": era, "province_id": province_id, "province_label": province_label, "sort_code": sort_code}
+    if by_centre:
+        centre_id, name = c.centre_key(grouping)
+        linked = c.direct and (centre_id == c.id or today)
+        url = reverse("reports:centre", args=[centre_id]) if linked else None
+        return ("centre", centre_id), Row("centre", centre_id, name, url, {}, [], **extra)
+    kind, gid, label = c.group_key(grouping)
+    if kind == "district" and grouping == GROUP_FORMER:
+        era = ERA_OLD  # a former district with the new communes rolled up to it: units before the reform
+    url = reverse("reports:district", args=[gid]) if kind == "district" else None
+    return (kind, gid), Row(kind, gid, label, url, {}, [], **{**extra, "era": era})
+
+
+def _province_label(c: CentreInfo) -> str:
+    if c.province_ended:
+        return gettext("%(province)s (đến 30/06/2025)") % {"province": c.province_name}
+    return c.province_name
 
 
 def dashboard_compute(
@@ -415,6 +720,7 @@ def dashboard_compute(
     filters: DashboardFilters,
     by_centre: bool = False,
     only_group: tuple[str, int] | None = None,
+    with_history: bool = False,
     today: datetime.date | None = None,
 ) -> Dashboard:
     """Figures by district (or by centre) and year, with totals and rating distributions. Three queries:
@@ -424,8 +730,12 @@ def dashboard_compute(
 
     `scope` is a Q on Centre (centre_q(user) or, without a request, Q(commune__province_id=…)).
     `only_group` keeps the centres whose group under the chosen grouping is (kind, id): the district page.
+    `with_history` adds the predecessors of the centres in scope (history_scope): a reviewer's dashboard.
     """
-    centres = centres_info(scope=scope)
+    direct = scope if with_history else None
+    if with_history:
+        scope = history_scope(scope)
+    centres = centres_info(scope=scope, direct=direct)
     scope_prefixed = _in_scope(scope)
     figures = _figures_by_centre_year(scope_prefixed=scope_prefixed, filters=filters)
     ratings = _approved_ratings(scope_prefixed=scope_prefixed, years=filters.years_to_read)
@@ -433,31 +743,31 @@ def dashboard_compute(
     rows: dict[tuple[str, int], Row] = {}
     row_of_centre: dict[int, Row] = {}
     for c in centres:
-        kind, gid, label = c.group_key(filters.grouping)
-        if only_group and (kind, gid) != only_group:
+        # The district page in the same-territory view: the district's centres of every year and their successors.
+        if (
+            only_group
+            and c.group_key(GROUP_FORMER if filters.grouping == GROUP_TODAY else filters.grouping)[:2] != only_group
+        ):
             continue
-        if by_centre:
-            key = ("centre", c.id)
-            if key not in rows:
-                rows[key] = Row("centre", c.id, c.name, reverse("reports:centre", args=[c.id]), {}, [c.id])
-        else:
-            key = (kind, gid)
-            if key not in rows:
-                url = reverse("reports:district", args=[gid]) if kind == "district" else None
-                rows[key] = Row(kind, gid, label, url, {})
-            rows[key].centre_ids.append(c.id)
-        row_of_centre[c.id] = rows[key]
+        key, row = _row_for(c, filters, by_centre)
+        row = rows.setdefault(key, row)
+        row.centre_ids.append(c.id)
+        if filters.grouping == GROUP_THEN and (c.is_new or c.status_date == REFORM_DATE):
+            row.half_years.add(REFORM_YEAR)
+        row_of_centre[c.id] = row
     for row in rows.values():
-        if row.kind == "commune" and len(row.centre_ids) == 1:
+        if row.kind == "commune" and len(row.centre_ids) == 1 and filters.grouping != GROUP_TODAY:
             row.url = reverse("reports:centre", args=[row.centre_ids[0]])  # the centre's figures, same filters
 
     totals = Row("total", 0, "", None, {})
+    figure_centres: dict[int, set[int]] = defaultdict(set)
     for (centre_id, year), f in figures.items():
         row = row_of_centre.get(centre_id)
         if row is None:
             continue
         row.by_year.setdefault(year, Figures()).add(f)
         totals.by_year.setdefault(year, Figures()).add(f)
+        figure_centres[year].add(centre_id)
     for centre_id, year, rating in ratings:
         row = row_of_centre.get(centre_id)
         if row is None:
@@ -465,6 +775,7 @@ def dashboard_compute(
         row.by_year.setdefault(year, Figures()).ratings[rating] += 1
         totals.by_year.setdefault(year, Figures()).ratings[rating] += 1
     period_end = today if today is not None and filters.year_to == today.year else None
+    period_centres: set[int] = set()
     if period_end is not None:
         before = period_by_centre(
             centre_scope=scope,
@@ -478,19 +789,25 @@ def dashboard_compute(
                 f = Figures(centres=p.centres, sessions=p.sessions, participations=p.participations)
                 row.before_period.add(f)
                 totals.before_period.add(f)
+                period_centres.add(centre_id)
+    ordered = sorted(rows.values(), key=lambda r: (ERA_RANK[r.era], r.sort_code, r.label))
     return Dashboard(
         filters=filters,
-        rows=list(rows.values()),
+        rows=ordered,
         totals=totals,
         row_level="centre" if by_centre else "group",
         centres=[c for c in centres if c.id in row_of_centre],
         period_end=period_end,
+        figure_centres=dict(figure_centres),
+        period_centres=period_centres,
     )
 
 
 def province_dashboard(*, province_id: int, filters: DashboardFilters) -> Dashboard:
-    """The province dashboard without a request (the benchmark calls this). Three queries."""
-    return dashboard(scope=Q(commune__province_id=province_id), filters=filters)
+    """The province dashboard without a request (the benchmark calls this), with the former provinces merged
+    into it (their history). Three queries."""
+    scope = Q(commune__province_id=province_id) | Q(commune__province__merged_into_id=province_id)
+    return dashboard(scope=scope, filters=filters)
 
 
 # --- Missing data ------------------------------------------------------------------------------------

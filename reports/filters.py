@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.dashboard import FIRST_YEAR, GROUP_FORMER, GROUP_THEN, DashboardFilters, default_filters
+from reports.dashboard import FIRST_YEAR, GROUP_FORMER, GROUP_THEN, GROUP_TODAY, DashboardFilters, default_filters
 from reports.models import ReportSettings
 from tthtcd_portal.concurrency import VersionedForm
 from tthtcd_portal.params import DateParamField
@@ -35,6 +35,7 @@ class DashboardFilter(forms.Form):
         choices=[
             (GROUP_THEN, _("Đơn vị hành chính của từng năm")),
             (GROUP_FORMER, _("Huyện cũ (cả sau sáp nhập 2025)")),
+            (GROUP_TODAY, _("Cùng địa bàn: xã, phường hiện nay (mọi năm)")),
         ],
     )
 
@@ -89,6 +90,13 @@ class DashboardFilter(forms.Form):
 
 
 def grouping_label(grouping: str) -> str:
+    if grouping == GROUP_TODAY:
+        return str(
+            _(
+                "cùng địa bàn: xã, phường hiện nay (số liệu mọi năm cộng về xã, phường mới đã nhận trung tâm của "
+                "các xã cũ)"
+            )
+        )
     if grouping == GROUP_FORMER:
         return str(_("huyện cũ (các xã, phường sau 01/7/2025 tính về huyện trước sáp nhập)"))
     return str(_("đơn vị hành chính của từng năm (sau 01/7/2025: theo xã, phường mới)"))

@@ -95,9 +95,11 @@ def _dashboard_filters(user, params: dict) -> engine.DashboardFilters:
 def rating_summary(user, params: dict) -> tuple[str, bytes]:
     filters = _dashboard_filters(user, params)
     year, base = filters.year_to, filters.base_year
+    is_province = scoping.is_province_level(user)
     board = engine.dashboard(
         scope=scoping.centre_q(user),
         filters=engine.DashboardFilters(year, year, None, base, filters.grouping),
+        with_history=not is_province,
     )
     columns = [headed([NUMBERED])[0], Column(_("Đơn vị"), TEXT, 28), Column(_("Số TT xếp loại"), NUMBER, 11)]
     for rating in RATING_ORDER:
@@ -121,7 +123,8 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
             ]
         return values
 
-    rows = [line(i, r.label, r) for i, r in enumerate(board.rows, start=1)]
+    shown = [r for r in board.rows if board.rated_shown(r, year)]  # no line for a unit with no centre rated that year
+    rows = [line(i, r.label, r) for i, r in enumerate(shown, start=1)]
     total_label = _("Toàn tỉnh") if scoping.is_province_level(user) else _("Tổng cộng")
     totals = line(None, total_label, board.totals)
     title = _("Tổng hợp kết quả xếp loại trung tâm học tập cộng đồng năm %(year)s") % {"year": year}
@@ -131,7 +134,7 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
     }
     notes = [
         _("Tính trên %(rated)s/%(total)s trung tâm đã được phê duyệt xếp loại năm %(year)s.")
-        % {"rated": board.totals.at(year).rated, "total": len(board.centres), "year": year},
+        % {"rated": board.totals.at(year).rated, "total": len(board.centres_in(year)), "year": year},
         _("Tỷ lệ phần trăm làm tròn theo phương pháp phần dư lớn nhất, tổng mỗi dòng bằng 100,0%."),
     ]
     return title, write_document(
@@ -145,7 +148,10 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
 def participation_report(user, params: dict) -> tuple[str, bytes]:
     filters = _dashboard_filters(user, params)
     kinds = list(ProgrammeKind.objects.order_by("order", by_name()))
-    data = engine.participation_by_kind(scope=scoping.centre_q(user), filters=filters)
+    scope = scoping.centre_q(user)
+    if not scoping.is_province_level(user):
+        scope = engine.history_scope(scope)  # a reviewer's centres with their predecessors, as on the dashboard
+    data = engine.participation_by_kind(scope=scope, filters=filters)
     columns = [Column(_("Đơn vị"), TEXT, 24), Column(_("Năm"), YEAR, 7)]
     columns += [Column(k.name, NUMBER, 13) for k in kinds]
     columns += [
@@ -168,7 +174,9 @@ def participation_report(user, params: dict) -> tuple[str, bytes]:
     rows = []
     for group in sorted(data, key=lambda g: (g[0] != "district", sort_key(g[2]))):
         for year in filters.years:
-            by_kind = data[group].get(year, {})
+            by_kind = data[group].get(year)
+            if not by_kind:
+                continue  # no line of zeros for a unit that had no centre (or no figures) that year
             values, total = line(group[2], year, by_kind)
             rows.append(values)
             for kind_id, f in by_kind.items():

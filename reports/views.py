@@ -71,7 +71,9 @@ def dashboard(request):
         return centre(request, user.centre_id)
     form, filters = _filters(request)
     scope = scoping.centre_q(user)
-    board = engine.dashboard(scope=scope, filters=filters, by_centre=not scoping.is_province_level(user))
+    is_province = scoping.is_province_level(user)
+    # A reviewer's centres with their predecessors' history (a cluster office reviews new centres only).
+    board = engine.dashboard(scope=scope, filters=filters, by_centre=not is_province, with_history=not is_province)
     today = timezone.localdate()
     # Called by the template only when its cached fragment (keyed by the dashboard's data stamp and the day)
     # is missing: a cached page runs none of these queries.
@@ -86,7 +88,7 @@ def dashboard(request):
             "missing": missing,
             "today": today,
             "unit": scope_label(user),
-            "is_province": scoping.is_province_level(user),
+            "is_province": is_province,
         }
     )
     return render(request, "reports/dashboard.html", context)

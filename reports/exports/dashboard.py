@@ -30,13 +30,25 @@ def dashboard_for(user, params: dict):
         if district is None:
             raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
         only_group, unit = ("district", district.pk), district.name
-    by_centre = bool(only_group) or not scoping.is_province_level(user)
-    board = engine.dashboard(scope=scoping.centre_q(user), filters=filters, by_centre=by_centre, only_group=only_group)
+    is_province = scoping.is_province_level(user)
+    by_centre = bool(only_group) or not is_province
+    board = engine.dashboard(
+        scope=scoping.centre_q(user),
+        filters=filters,
+        by_centre=by_centre,
+        only_group=only_group,
+        with_history=not is_province and not only_group,
+    )
     return form, filters, board, unit
 
 
 def _row_label(board) -> Column:
-    header = _("Trung tâm") if board.row_level == "centre" else _("Huyện / xã, phường")
+    if board.row_level == "centre":
+        header = _("Trung tâm")
+    elif board.filters.grouping == engine.GROUP_TODAY:
+        header = _("Xã, phường hiện nay")
+    else:
+        header = _("Huyện / xã, phường")
     return Column(header, TEXT, 40, lambda e: _("Tổng cộng") if e["is_total"] else e["row"].label)
 
 

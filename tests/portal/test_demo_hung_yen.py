@@ -65,8 +65,16 @@ def test_the_province_sees_both_former_provinces_before_the_reform_and_no_rows_o
         assert rows, year
         zeros = [e["row"].label for e in rows if e["figures"].sessions == 0]
         assert zeros == [], (year, zeros)
-    before = [e["row"].label for e in board.summary(REFORM.year - 1) if not e["is_total"]]
+    lines = [e for e in board.summary(REFORM.year - 1) if not e["is_total"]]
+    before = [e["row"].label for e in lines if not e["is_subtotal"]]
     assert "Huyện Đông Hưng" in before and "Huyện Khoái Châu" in before and len(before) == 18
+    # Each former province heads its districts (GSO order: Hưng Yên 33 before Thái Bình 34).
+    assert [e["row"].label for e in lines if e["is_subtotal"]] == [
+        "Tỉnh Hưng Yên (đến 30/06/2025)",
+        "Tỉnh Thái Bình (đến 30/06/2025)",
+    ]
+    # 2025 in its two halves: the 381 former centres to 30/06, the 104 new ones from 01/07.
+    assert board.centres_with_figures(REFORM.year) == {"old": 381, "new": 104}
     # The transition year: the new centres are rated for 2025 and their self-assessment counts the first half
     # of their predecessors; the former centres are rated to 2024 only.
     assert not Assessment.objects.filter(year=REFORM.year, centre__status="merged").exists()
