@@ -866,8 +866,13 @@ class CentreComparison:
 
     def year_rows(self) -> list[dict]:
         """One dict per year for the table (the reports page and the registry's centre page share it):
-        the centre's figures, the area's average per centre and the approved rating's label."""
+        the centre's figures, the area's average per centre and the approved rating's label. Years before the
+        centre's first figure or rating are left out (a centre formed on 01/07/2025 shows no lines of zeros for
+        the years before it existed: its predecessors' record is theirs)."""
         labels = dict(Rating.choices)
+        years = list(self.years)
+        while years and years[0] not in self.own and years[0] not in self.ratings:
+            years.pop(0)
         return [
             {
                 "year": year,
@@ -875,7 +880,7 @@ class CentreComparison:
                 "avg": self.area_average.get(year, {}),
                 "rating": labels.get(self.ratings.get(year, ""), ""),
             }
-            for year in self.years
+            for year in years
         ]
 
 

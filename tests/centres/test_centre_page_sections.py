@@ -99,3 +99,13 @@ def test_a_merged_centre_keeps_showing_its_past_classes_and_ratings(world, clien
     assert "Lớp xóa mù chữ 2019" in html
     assert _row(html, "centre-ratings", "2019")[-1] == "Tốt"
     assert reverse("courses:create") not in html  # read-only
+
+
+def test_a_new_centre_shows_no_lines_of_zeros_for_the_years_before_it_existed(world, client_for):
+    """Before: a centre formed in the middle of last year listed four earlier years of zeros."""
+    FigureFactory(centre=world.centre_a, year=THIS_YEAR - 1, classes=3, sessions=5, participations=400, women=200)
+    html = _page(client_for(world.staff_a), world.centre_a)
+    assert _row(html, "centre-table", str(THIS_YEAR - 1))[3] == "400"
+    for year in range(THIS_YEAR - 5, THIS_YEAR - 1):
+        with pytest.raises(AssertionError):
+            _row(html, "centre-table", str(year))
