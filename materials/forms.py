@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ProgrammeKind
+from courses.selectors import kinds_for_user
 from materials.models import Material
 
 ACCEPT = ".pdf,.doc,.docx,.ppt,.pptx,.jpg,.jpeg,.png"
@@ -28,6 +29,11 @@ class MaterialForm(forms.Form):
     url = forms.URLField(
         label=_("Hoặc liên kết (video, trang web)"), required=False, max_length=500, assume_scheme="https"
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds the uploader's province uses (a hidden kind is not offered: docs/evaluations.md).
+        self.fields["programme_kind"].queryset = kinds_for_user(user)
 
     def clean(self):
         data = super().clean()

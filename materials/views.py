@@ -58,6 +58,7 @@ def material_upload(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         request.FILES or None,
         initial={"issued_on": timezone.localdate()},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -161,3 +161,16 @@ def test_a_class_lists_the_materials_it_used(world, client_for):
     assert client_for(world.reviewer_x).post(f"/hoc-lieu/lop/{course.pk}/", {"material": item.pk}).status_code == 403
     client_for(world.staff_a).post(f"/hoc-lieu/lop/{course.pk}/bo/{use.pk}/")
     assert not CourseMaterial.objects.exists()
+
+
+def test_a_kind_the_province_hides_is_not_offered_for_a_material(world, client_for):
+    from courses.models import ProvinceProgrammeKind
+
+    hidden = programme_kind("khuyen-nong")
+    ProvinceProgrammeKind.objects.create(province=world.province, programme_kind=hidden)
+    client = client_for(world.staff_a)
+    assert f'value="{hidden.pk}"' not in client.get("/hoc-lieu/tai-len/").content.decode()
+    response = client.post("/hoc-lieu/tai-len/", _form(file=SimpleUploadedFile("lon.pdf", PDF, "application/pdf")))
+    assert response.status_code == 200 and not Material.objects.exists()
+    # The other province still has it.
+    assert f'value="{hidden.pk}"' in client_for(world.other_official).get("/hoc-lieu/tai-len/").content.decode()
