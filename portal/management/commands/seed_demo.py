@@ -24,6 +24,7 @@ DEMO_STEPS = [
     "evaluations.demo.seed",
     "training.demo.seed",
     "materials.demo.seed",
+    "portal.demo.seed_library_and_resources",
 ]
 
 
