@@ -46,7 +46,9 @@ def seed(*, rng, log) -> None:
         .select_related("commune")
         .order_by("pk")
     ]
-    demo_ids = set(Centre.objects.active().filter(predecessors__commune__code=DEMO_COMMUNE_CODE).values_list("pk", flat=True))
+    demo_ids = set(
+        Centre.objects.active().filter(predecessors__commune__code=DEMO_COMMUNE_CODE).values_list("pk", flat=True)
+    )
     libraries, months, holdings, events = [], [], [], []
     for centre, first, last in periods:
         demo_centre = centre.pk in demo_ids

@@ -54,8 +54,8 @@ class MonthGridForm(forms.Form):
                 )
 
     def rows(self):
-        """(month, readers field, loans field) for the template."""
-        return [(m, self[f"m{m}_readers"], self[f"m{m}_loans"]) for m in range(1, 13)]
+        """(month, [readers field, loans field]) for the template."""
+        return [(m, [self[f"m{m}_readers"], self[f"m{m}_loans"]]) for m in range(1, 13)]
 
     def figures(self) -> dict[int, tuple[int, int] | None]:
         data, found = self.cleaned_data, {}

@@ -174,6 +174,34 @@ def _material_use_of_b(f):
     return CourseMaterial.objects.create(course=f.get("course_pk"), material=published, added_by=f.world.official)
 
 
+def _holding_of_b(f):
+    from library.models import Holding
+    from tests.clock import this_year
+
+    return Holding.objects.create(
+        centre=f.world.centre_b, as_of=__import__("datetime").date(this_year(), 1, 31), books=9
+    )
+
+
+def _reading_event_of_b(f):
+    from library.models import ReadingEvent
+    from tests.clock import this_year
+
+    return ReadingEvent.objects.create(
+        centre=f.world.centre_b, date=__import__("datetime").date(this_year(), 2, 1), title="Ngày hội đọc sách"
+    )
+
+
+def _contribution_of_b(f):
+    from resources.models import Contribution
+    from tests.clock import this_year
+
+    return Contribution.objects.create(
+        centre=f.world.centre_b, date=__import__("datetime").date(this_year(), 2, 1), source="ca_nhan", kind="sach",
+        description="Sách pháp luật",
+    )  # fmt: skip
+
+
 def _criterion(f):
     from evaluations.models import Rubric
 
@@ -228,6 +256,10 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("materials", "pk"): Obj(_material_of_b),
     ("materials", "course_pk"): Obj(lambda f: _course_of_b(f)),
     ("materials", "use_pk"): Obj(_material_use_of_b),
+    # library and resources: centre B's holdings count, reading event and contribution ("centre_pk" is "*").
+    ("*", "holding_pk"): Obj(_holding_of_b),
+    ("*", "event_pk"): Obj(_reading_event_of_b),
+    ("*", "contribution_pk"): Obj(_contribution_of_b),
     # --- exports branch: reports:audit (/bao-cao/nhat-ky/) takes no URL keyword (filters are GET parameters;
     # a centre of another unit there is a 404, tested in tests/reports/test_audit.py). The list exports run
     # through reports:export, whose code the entry above fills. Nothing new to fill.
