@@ -285,7 +285,7 @@ def test_the_province_page_runs_a_fixed_number_of_queries(world, client_for, dja
         ReadingEvent.objects.create(centre=centre, date=D(year, 3, 1), title="A")
     client = client_for(world.official)
     # 1 session, 2 user, 3 the official's province ids (once per request), 4-5 the years' months and events,
-    # 6 the centres with their figures (correlated subqueries), 7 the user's province for the heading.
+    # 6 the centres with their figures (correlated subqueries), 7 the user's province (the page's header).
     with django_assert_num_queries(7):
         response = client.get(reverse("library:overview"), {"nam": year})
     assert len(response.context["rows"]) == n + 2
