@@ -155,3 +155,11 @@ def centre_equipment(*, centre: Centre) -> list[Equipment]:
         .select_related("contribution")
         .order_by("-received_on", "-id")[:EQUIPMENT_SHOWN]
     )
+
+
+def commune_in_year_q(year: int, prefix: str = "") -> Q:
+    """Centres whose commune existed at some time in `year` (units keep their validity: docs/units.md)."""
+    return Q(**{f"{prefix}commune__valid_from__lte": datetime.date(year, 12, 31)}) & (
+        Q(**{f"{prefix}commune__valid_until__isnull": True})
+        | Q(**{f"{prefix}commune__valid_until__gte": datetime.date(year, 1, 1)})
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.demo import DEMO_COMMUNE_CODE
@@ -46,6 +47,13 @@ def seed(*, rng, log) -> None:
         .select_related("commune")
         .order_by("pk")
     ]
+    # A new centre took in several former ones: its library is about as busy as theirs were together (a little less).
+    merged_from = dict(
+        Centre.objects.active()
+        .filter(predecessors__isnull=False)
+        .annotate(n=Count("predecessors"))
+        .values_list("pk", "n")
+    )
     demo_ids = set(
         Centre.objects.active().filter(predecessors__commune__code=DEMO_COMMUNE_CODE).values_list("pk", flat=True)
     )
@@ -60,7 +68,7 @@ def seed(*, rng, log) -> None:
         libraries.append(Library(centre=centre, kind=kind, place=f"Nhà văn hóa {centre.commune.name}"))
         size = {Library.Kind.THU_VIEN: 2.0, Library.Kind.TU_SACH: 1.0, Library.Kind.DIEM_DOC: 0.6}[kind]
         books = int(rng.randrange(300, 1500, 10) * size)
-        base = rng.uniform(40, 160) * size
+        base = rng.uniform(40, 160) * size * merged_from.get(centre.pk, 1) ** 0.8
         for year, month in _months(first, last):
             if (year, month) == (today.year, today.month):
                 break  # this month is not over

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from accounts import scoping
 from centres.models import Centre
+from centres.selectors import commune_in_year_q
 from library.models import Holding, Library, LibraryMonth, ReadingEvent
 from tthtcd_portal.vietnamese import by_name
 
@@ -121,8 +122,8 @@ def _sum_of(queryset: QuerySet, field_name: str) -> Subquery:
 
 def library_activity(*, user, year: int) -> QuerySet[Centre]:
     """The centres in the user's scope for `year`, each with the year's readers, loans, reading events and their
-    participants, and its holdings as last counted by 31/12 of the year: centres active today, and those (merged
-    since) with figures that year. One query (one more for an official's province ids): correlated subqueries."""
+    participants, and its holdings as last counted by 31/12 of the year: the centres of the communes that existed
+    that year (before or after the 2025 reform), and any other with figures that year. One query (one more for an official's province ids): correlated subqueries."""
     months = LibraryMonth.objects.filter(centre=OuterRef("pk"), year=year)
     events = ReadingEvent.objects.filter(centre=OuterRef("pk"), date__year=year)
     held = Holding.objects.filter(centre=OuterRef("pk"), as_of__lte=datetime.date(year, 12, 31)).order_by("-as_of")
@@ -144,7 +145,7 @@ def library_activity(*, user, year: int) -> QuerySet[Centre]:
             magazines=Coalesce(Subquery(held.values("magazines")[:1]), Value(0)),
         )
     )
-    return qs.filter(Q(status=Centre.Status.ACTIVE) | Q(month_count__gt=0) | Q(events__gt=0)).order_by(
+    return qs.filter(commune_in_year_q(year) | Q(month_count__gt=0) | Q(events__gt=0)).order_by(
         "commune__district__code", "commune__code", by_name()
     )
 

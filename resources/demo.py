@@ -9,6 +9,7 @@ import datetime
 
 from django.utils import timezone
 
+from accounts.demo import DEMO_COMMUNE_CODE
 from centres.models import Centre, Equipment
 from resources.models import Contribution, Kind, Source
 from units.models import REFORM_DATE
@@ -48,10 +49,13 @@ def seed(*, rng, log) -> None:
     ]
     sources, source_weights = zip(*SOURCES, strict=True)
     kinds, kind_weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
+    demo_ids = set(
+        Centre.objects.active().filter(predecessors__commune__code=DEMO_COMMUNE_CODE).values_list("pk", flat=True)
+    )
     planned = []  # (Contribution, Equipment or None)
     for centre, first, last in periods:
         for year in range(first.year, last.year + 1):
-            if rng.random() < 0.25:  # a year without any
+            if centre.pk not in demo_ids and rng.random() < 0.25:  # a year without any
                 continue
             start, end = max(first, datetime.date(year, 1, 1)), min(last, datetime.date(year, 12, 31))
             used = set()

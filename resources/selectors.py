@@ -9,6 +9,7 @@ from django.db.models.functions import ExtractYear
 
 from accounts import scoping
 from centres.models import Centre
+from centres.selectors import commune_in_year_q
 from resources.models import Contribution, Source
 from tthtcd_portal.vietnamese import by_name, clean_name
 
@@ -83,8 +84,8 @@ def centre_totals_by_year(*, centre: Centre) -> list[tuple[int, SourceTotals]]:
 
 
 def contributions_by_centre(*, user, year: int) -> list[Centre]:
-    """The province's page for a year: the centres in the user's scope (active today, or with contributions that
-    year), each with `.totals` (SourceTotals of the year). Two queries (plus one for an official's province ids)."""
+    """The province's page for a year: the centres in the user's scope (of the communes that existed that year,
+    or with contributions that year), each with `.totals` (SourceTotals of the year). Two queries (plus one for an official's province ids)."""
     scope = scoping.centre_q(user, "centre__")
     totals = _totals(
         Contribution.objects.filter(scope, date__year=year)
@@ -96,7 +97,7 @@ def contributions_by_centre(*, user, year: int) -> list[Centre]:
     centres = list(
         Centre.objects.visible_to(user)
         .with_units()
-        .filter(Q(status=Centre.Status.ACTIVE) | Q(pk__in=list(totals)))
+        .filter(commune_in_year_q(year) | Q(pk__in=list(totals)))
         .order_by("commune__district__code", "commune__code", by_name())
     )
     for centre in centres:
