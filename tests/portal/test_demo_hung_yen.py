@@ -25,11 +25,15 @@ def demo(db, settings, monkeypatch):
 
     from courses import demo as courses_demo
     from evaluations import demo as evaluations_demo
+    from library import demo as library_demo
+    from resources import demo as resources_demo
 
     settings.DEBUG = True
     monkeypatch.setattr(courses_demo, "_growth", lambda year: 0.04)  # a class or two a year per centre
     monkeypatch.setattr(courses_demo, "FIRST_YEAR", timezone.localdate().year - 2)
     monkeypatch.setattr(evaluations_demo, "FIRST_YEAR", timezone.localdate().year - 3)
+    monkeypatch.setattr(library_demo, "FIRST_YEAR", timezone.localdate().year - 2)
+    monkeypatch.setattr(resources_demo, "FIRST_YEAR", timezone.localdate().year - 2)
     rng = random.Random(2026)
     for dotted in DEMO_STEPS:
         import_string(dotted)(rng=rng, log=lambda *_: None)
@@ -74,3 +78,18 @@ def test_the_province_sees_both_former_provinces_before_the_reform_and_no_rows_o
     noted = Assessment.objects.filter(year=REFORM.year).exclude(self_comment="").first()
     assert noted.self_comment.startswith("Năm chuyển tiếp 2025: tính cả 6 tháng đầu năm")
     assert not Assessment.objects.filter(year=REFORM.year - 1, centre__status="active").exists()
+
+
+def test_the_demo_has_libraries_in_some_centres_with_monthly_readers_and_contributions(demo):
+    from centres.models import Centre
+    from library.models import Library, LibraryMonth
+    from resources.models import Contribution
+
+    mine = User.objects.get(username="demo_xa").centre
+    centres = Centre.objects.count()
+    with_library = Library.objects.exclude(kind="").count()
+    assert 0.4 * centres < with_library < 0.8 * centres
+    assert Library.objects.get(centre=mine).kind  # demo_xa's centre has one, with its months
+    assert LibraryMonth.objects.filter(centre=mine).exists()
+    assert Contribution.objects.filter(centre=mine).exists()
+    assert Contribution.objects.filter(kind="thiet_bi", equipment__isnull=False).exists()
