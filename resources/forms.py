@@ -9,7 +9,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ContributionForm(forms.Form):
     date = forms.DateField(label=gettext_lazy("Ngày nhận"), widget=DATE_WIDGET)
-    source = forms.ChoiceField(label=gettext_lazy("Nguồn"), choices=Source.choices)
+    source = forms.ChoiceField(label=gettext_lazy("Nguồn"), choices=[("", "---------"), *Source.choices])
     kind = forms.ChoiceField(label=gettext_lazy("Hình thức"), choices=Kind.choices)
     value = forms.IntegerField(
         label=gettext_lazy("Giá trị (đồng)"),
