@@ -289,3 +289,49 @@ def test_the_province_page_runs_a_fixed_number_of_queries(world, client_for, dja
     with django_assert_num_queries(7):
         response = client.get(reverse("library:overview"), {"nam": year})
     assert len(response.context["rows"]) == n + 2
+
+
+def test_a_stale_library_edit_is_refused_naming_who_saved(world, client_for):
+    library = services.library_save(centre=world.centre_a, kind=Library.Kind.TU_SACH, place="", by=world.staff_a)
+    opened = library.version
+    services.library_save(
+        centre=world.centre_a, kind=Library.Kind.THU_VIEN, place="", by=world.official, version=opened
+    )
+    response = client_for(world.staff_a).post(
+        reverse("library:edit", args=[world.centre_a.pk]), {"kind": "diem_doc", "place": "Thôn Đông", "version": opened}
+    )
+    assert "đã lưu thay đổi lúc" in response.content.decode()
+    assert Library.objects.get(centre=world.centre_a).kind == Library.Kind.THU_VIEN
+
+
+def test_the_data_migration_moves_the_registrys_library_fields_and_back(transactional_db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.factories import CommuneFactory as Communes
+
+    commune = Communes()
+    before = [("centres", "0007_equipment"), ("library", "0001_library_and_reading")]
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets or executor.loader.graph.leaf_nodes())
+        return executor.loader.project_state(targets).apps if targets else None
+
+    try:
+        Centre = migrate(before).get_model("centres", "Centre")
+        Centre.objects.create(
+            commune_id=commune.pk, name="TT cũ", has_library=True, library_books=900, library_readers_per_year=300
+        )
+        Centre.objects.create(commune_id=Communes().pk, name="TT không có", has_library=False)
+        migrate(None)
+        library = Library.objects.get()
+        assert (library.centre.name, library.kind, library.declared_readers_per_year) == ("TT cũ", "tu_sach", 300)
+        assert list(Holding.objects.values_list("books", flat=True)) == [900]
+        back = migrate(before).get_model("centres", "Centre")
+        assert list(back.objects.order_by("name").values_list("name", "has_library", "library_books")) == [
+            ("TT cũ", True, 900),
+            ("TT không có", False, 0),
+        ]
+    finally:
+        migrate(None)  # the next tests need the latest schema, whatever happened
