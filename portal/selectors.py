@@ -14,8 +14,8 @@ from centres import selectors as centre_selectors
 from centres.models import Rating
 from courses import selectors as course_selectors
 from evaluations import selectors as evaluation_selectors
-from planning import selectors as planning_selectors
 from library import selectors as library_selectors
+from planning import selectors as planning_selectors
 from reports import audit
 from reports import dashboard as report_dashboard
 from resources import selectors as resource_selectors
