@@ -256,7 +256,7 @@ def _seed_reform(rng: random.Random, log) -> None:
         centre.decision_date = REFORM_DATE + datetime.timedelta(days=rng.randint(0, 20))
         centre.decision_issuer = f"UBND {centre.commune.name}"
     fields = ["review_office", "address", "has_seal", "has_bank_account", "building", "rooms", "seats"]
-    fields += ["computers_with_internet", "has_library", "library_books", "library_readers_per_year", "phone"]
+    fields += ["computers_with_internet", "phone"]
     fields += ["decision_number", "decision_date", "decision_issuer"]
     Centre.objects.bulk_update(new_centres, fields, batch_size=500)
 
@@ -307,10 +307,9 @@ def _facilities(rng: random.Random, centre: Centre) -> None:
     centre.rooms = rng.randint(1, 4)
     centre.seats = centre.rooms * rng.choice([30, 40, 50])
     centre.computers_with_internet = rng.choice([0, 0, 1, 2, 3, 5, 10])
-    centre.has_library = rng.random() < 0.75
-    if centre.has_library:
-        centre.library_books = rng.randrange(200, 3000, 10)
-        centre.library_readers_per_year = rng.randrange(100, 2500, 5)
+    # The library is the library app's now (library/demo.py); these draws stay so the rest of the demo is the same.
+    if rng.random() < 0.75:
+        rng.randrange(200, 3000, 10), rng.randrange(100, 2500, 5)
     centre.phone = "0227" + f"{rng.randrange(3_000_000, 3_999_999):07d}" if rng.random() < 0.6 else ""
     year = rng.randint(2003, 2012)
     centre.decision_number = f"{rng.randint(100, 2999)}/QĐ-UBND"

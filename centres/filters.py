@@ -57,7 +57,7 @@ class CentreFilter(ListFilter):
         return queryset.filter(Q(name__icontains=value) | Q(commune__name__icontains=value) | Q(commune__code=value))
 
     def by_library(self, queryset, name, value):
-        return queryset.filter(has_library=value == "1")
+        return queryset.filter(has_library=value == "1")  # centre_list's annotation (selectors.library_flag)
 
     def by_rating(self, queryset, name, value):
         if value == NOT_RATED:

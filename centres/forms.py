@@ -37,16 +37,7 @@ class FacilitiesForm(VersionedForm, forms.ModelForm):
             "rooms",
             "seats",
             "computers_with_internet",
-            "has_library",
-            "library_books",
-            "library_readers_per_year",
         ]
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("has_library") and (data.get("library_books") or data.get("library_readers_per_year")):
-            self.add_error("has_library", _("Có số sách hoặc lượt bạn đọc thì phải đánh dấu «có thư viện/tủ sách»."))
-        return data
 
 
 class CentreCreateForm(forms.Form):

@@ -81,9 +81,7 @@ class Centre(models.Model):
     rooms = models.PositiveSmallIntegerField(_("số phòng học"), default=0)
     seats = models.PositiveIntegerField(_("số chỗ ngồi"), default=0)
     computers_with_internet = models.PositiveSmallIntegerField(_("máy tính nối mạng"), default=0)
-    has_library = models.BooleanField(_("có thư viện/tủ sách"), default=False)
-    library_books = models.PositiveIntegerField(_("số đầu sách"), default=0)
-    library_readers_per_year = models.PositiveIntegerField(_("lượt bạn đọc mỗi năm"), default=0)
+    # The library (thư viện, tủ sách, điểm đọc) is the library app's: Centre.library (docs/library.md).
 
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -309,3 +307,33 @@ class InstructorAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instructor} – {self.centre}"
+
+
+class Equipment(Archivable):
+    """An item of the centre's equipment (thiết bị), part of its facilities. Equipment given to the centre is
+    recorded by the resources app's contribution, which adds the item here in the same transaction and links
+    to it (`Equipment.contribution`, declared there)."""
+
+    centre = models.ForeignKey(Centre, verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="equipment")
+    name = models.CharField(_("tên thiết bị"), max_length=255)
+    quantity = models.PositiveIntegerField(_("số lượng"), default=1)
+    received_on = models.DateField(_("ngày nhận"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["centre", "-received_on", "id"]
+        default_manager_name = "objects"
+        verbose_name = _("thiết bị")
+        verbose_name_plural = _("thiết bị")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1),
+                name="equipment_quantity_positive",
+                violation_error_message=_("Số lượng thiết bị ít nhất là 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.quantity})"

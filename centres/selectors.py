@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -16,12 +17,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import scoping
-from centres.models import BoardMember, Centre, InstructorAssignment
+from centres.models import BoardMember, Centre, Equipment, InstructorAssignment
 from tthtcd_portal.vietnamese import by_name
 
 
@@ -38,7 +40,6 @@ def centre_list(
     district: int | None = None,
     commune_kind: str = "",
     status: str = "",
-    has_library: bool | None = None,
     rating: str = "",
     search: str = "",
 ) -> QuerySet[Centre]:
@@ -66,6 +67,7 @@ def centre_list(
             instructor_count=Coalesce(Subquery(instructors), Value(0)),
             rated=rated,
             last_rating=F("rated__rating"),
+            has_library=library_flag(),
         )
     )
     if district:
@@ -74,8 +76,6 @@ def centre_list(
         qs = qs.filter(commune__kind=commune_kind)
     if status:
         qs = qs.filter(status=status)
-    if has_library is not None:
-        qs = qs.filter(has_library=has_library)
     if rating == "none":
         qs = qs.filter(last_rating__isnull=True)
     elif rating:
@@ -83,6 +83,13 @@ def centre_list(
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(commune__name__icontains=search) | Q(commune__code=search))
     return qs.order_by("commune__district__code", "commune__code", by_name())
+
+
+def library_flag() -> Case:
+    """Whether a centre has a library, bookshelf or reading point, read through `Centre.library`, the relation the
+    library app declares (its kind "" says "no library"; no row: none recorded). The centres list's column and
+    its `thu_vien` filter (centres.filters), and the list's export, all read this one expression."""
+    return Case(When(library__kind__gt="", then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 @dataclass
@@ -134,4 +141,25 @@ def with_board_and_instructor_counts(centres: QuerySet[Centre], *, day: datetime
             "board_members", filter=BoardMember.in_office_q(day, prefix="board_members__"), distinct=True
         ),
         teaching_count=Count("instructor_assignments", filter=Q(instructor_assignments__active=True), distinct=True),
+    )
+
+
+EQUIPMENT_SHOWN = 20
+
+
+def centre_equipment(*, centre: Centre) -> list[Equipment]:
+    """The centre's equipment (part of its facilities), latest received first, with the contribution that gave
+    each item (the relation resources.Contribution declares, `Equipment.contribution`). One query."""
+    return list(
+        Equipment.objects.filter(centre=centre)
+        .select_related("contribution")
+        .order_by("-received_on", "-id")[:EQUIPMENT_SHOWN]
+    )
+
+
+def commune_in_year_q(year: int, prefix: str = "") -> Q:
+    """Centres whose commune existed at some time in `year` (units keep their validity: docs/units.md)."""
+    return Q(**{f"{prefix}commune__valid_from__lte": datetime.date(year, 12, 31)}) & (
+        Q(**{f"{prefix}commune__valid_until__isnull": True})
+        | Q(**{f"{prefix}commune__valid_until__gte": datetime.date(year, 1, 1)})
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import require_province_level
-from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, centre_default_name
+from centres.models import BoardMember, Centre, Equipment, Instructor, InstructorAssignment, centre_default_name
 from tthtcd_portal.concurrency import version_claim, versions_claim
 from units.models import REFORM_DATE, Commune
 
@@ -215,6 +215,29 @@ def board_member_restore(*, member: BoardMember, by: User) -> BoardMember:
     member.archived_at, member.archived_by = None, None
     _save_member(member, by, _("Khôi phục thành viên Ban Giám đốc"))
     return member
+
+
+# --- Equipment (part of the facilities) --------------------------------------------------------------
+
+
+@transaction.atomic
+def equipment_add(
+    *, centre: Centre, name: str, quantity: int, received_on: datetime.date, note: str = "", by: User | None
+) -> Equipment:
+    """Add an item to an active centre's equipment (the resources app calls it for equipment given to the
+    centre, inside its own transaction, and links the contribution to the item)."""
+    if not centre.is_active:
+        raise ValidationError(_("Trung tâm đã sáp nhập hoặc giải thể, chỉ được xem."))
+    item = Equipment(centre=centre, name=name[:255], quantity=max(quantity, 1), received_on=received_on, note=note)
+    _save(item, by, _("Thêm thiết bị"))
+    return item
+
+
+@transaction.atomic
+def equipment_archive(*, item: Equipment, by: User | None, at: datetime.datetime | None = None) -> None:
+    """Take an item off the centre's equipment: archived with its history (restorable), never destroyed."""
+    item.archived_at, item.archived_by = at or timezone.now(), by
+    _save(item, by, _("Xóa thiết bị"), update_fields=["archived_at", "archived_by"])
 
 
 # --- Instructors -----------------------------------------------------------------------------------

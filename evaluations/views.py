@@ -31,7 +31,8 @@ from evaluations.forms import (
     ScoreSheetForm,
     ThresholdsForm,
 )
-from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, Rubric
+from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, CriterionGroup, Rubric
+from resources.selectors import contributions_evidence
 from tthtcd_portal.params import id_param, int_param, year_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.vietnamese import by_name
@@ -224,6 +225,9 @@ def _render_detail(request: HttpRequest, assessment: Assessment, status: int = 2
         "attachments": list(assessment.attachments.select_related("uploaded_by", "criterion")),
         "computed_rating": services.assessment_computed_rating(assessment=assessment) if perms["can_review"] else None,
         "training_evidence": selectors.assessment_training_evidence(assessment),
+        # Beside group 3 (Huy động sự tham gia của xã hội): the centre's contributions of the year, read-only.
+        "resources_evidence": contributions_evidence(centre_id=assessment.centre_id, year=assessment.year),
+        "resources_evidence_group": CriterionGroup.HUY_DONG,
         "read_only_reason": _read_only_reason(request.user, assessment, perms),
         **perms,
     }

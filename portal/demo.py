@@ -72,3 +72,13 @@ def seed_users(*, rng, log) -> None:
         user.set_password(settings.DEMO_PASSWORD)
         user.save()
     log(f"  users: {len(people)}")
+
+
+def seed_library_and_resources(*, rng, log) -> None:
+    """Libraries with their monthly readers, and contributions with the equipment they brought (seed_demo's last
+    step: the earlier steps' random draws stay as they were)."""
+    from library import demo as library_demo
+    from resources import demo as resources_demo
+
+    library_demo.seed(rng=rng, log=log)
+    resources_demo.seed(rng=rng, log=log)

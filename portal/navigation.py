@@ -22,6 +22,8 @@ NAV_ITEMS = [
     (_("Lớp học"), "courses:list", ANY),
     (_("Ghi khi mất mạng"), "offline", STAFF),
     (_("Đánh giá xếp loại"), "evaluations:home", ANY),
+    (_("Thư viện"), "library:home", ANY),
+    (_("Nguồn lực"), "resources:home", ANY),
     (_("Tập huấn"), "training:list", ANY),
     (_("Học liệu"), "materials:list", ANY),
     (_("Nhu cầu, kế hoạch"), "planning:plans", ANY),

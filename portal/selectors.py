@@ -14,9 +14,11 @@ from centres import selectors as centre_selectors
 from centres.models import Rating
 from courses import selectors as course_selectors
 from evaluations import selectors as evaluation_selectors
+from library import selectors as library_selectors
 from planning import selectors as planning_selectors
 from reports import audit
 from reports import dashboard as report_dashboard
+from resources import selectors as resource_selectors
 from tthtcd_portal.numbers import percent_change
 
 OVERDUE_SHOWN = 5
@@ -219,8 +221,11 @@ def predecessor_rows(predecessors: list) -> list[PredecessorRow]:
 
 
 # The registry's own kinds of change: the centre page's history section (the audit trail has them all).
-CENTRE_HISTORY_KINDS = ("trung-tam", "ban-giam-doc", "giang-vien", "phan-cong")
+CENTRE_HISTORY_KINDS = ("trung-tam", "ban-giam-doc", "giang-vien", "phan-cong", "thiet-bi")
 CENTRE_HISTORY_SHOWN = 40
+
+
+RESOURCE_YEARS_SHOWN = 3  # the centre page's contributions: the latest years (the resources page has every year)
 
 
 def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date) -> dict:
@@ -228,7 +233,8 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
     the number of rows: the registry's three (board, instructors, predecessors); the figures' two (the
     centre's, its district's sums); the latest classes (one); the assessments (one, also the figures table's
     ratings); this year's plan against actual (four: the plan, its lines by kind, the figures, the kinds); the
-    change history through the audit trail's reader (one for the keys, one per kind shown)."""
+    change history through the audit trail's reader (one for the keys, one per kind shown); the equipment (one);
+    the library's section (four); the contributions by source and year (one)."""
     assessments = evaluation_selectors.centre_assessments(centre=centre)
     # The last five years including this one: centre staff want this year's figures so far.
     filters = report_dashboard.DashboardFilters(year_from=today.year - 5, year_to=today.year)
@@ -246,6 +252,9 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
         "assessments": assessments,
         "plan_year": today.year,
         "plan_actual": planning_selectors.plan_vs_actual(centre=centre, year=today.year),
+        "equipment": centre_selectors.centre_equipment(centre=centre),
+        "library": library_selectors.centre_library_summary(centre=centre, year=today.year),
+        "totals_by_year": resource_selectors.centre_totals_by_year(centre=centre)[:RESOURCE_YEARS_SHOWN],
         "history": audit.recent_entries(
             user=user, filters=audit.AuditFilters(centre=centre, kinds=CENTRE_HISTORY_KINDS), limit=CENTRE_HISTORY_SHOWN
         ),

@@ -18,6 +18,8 @@ urlpatterns = [
     path("trung-tam/", include((centre_patterns, centre_urls.app_name))),
     path("lop-hoc/", include("courses.urls")),
     path("danh-gia/", include("evaluations.urls")),
+    path("thu-vien/", include("library.urls")),
+    path("nguon-luc/", include("resources.urls")),
     path("tap-huan/", include("training.urls")),
     path("hoc-lieu/", include("materials.urls")),
     path("ke-hoach/", include("planning.urls")),

@@ -1,5 +1,5 @@
 """The audit trail (issue 9 item 3): who changed what and when, with old and new values, across the change
-history of the registry, the classes and the evaluations — for provincial officials, within their province.
+history of the registry, the classes, the evaluations, the library and the resources mobilised — for provincial officials, within their province.
 
 Sources: the django-simple-history tables of centres (Centre, BoardMember, Instructor, InstructorAssignment)
 and courses (Course, ClassSession, Learner, Enrolment), plus courses.AttendanceAudit (counts before → after
@@ -9,7 +9,7 @@ surveys, their cells, plans and plan lines (history tables).
 Cost, whatever the number of changes: one query counts the entries, one UNION ALL of every source's
 (kind, id, time) in scope and filtered reads the page's keys, then one query per kind present on the page
 fetches its rows together with each row's previous history row (a correlated subquery), from which the old →
-new values are computed with simple_history's diff_against. So a page costs at most 2 + 15 queries (one
+new values are computed with simple_history's diff_against. So a page costs at most 2 + 21 queries (one
 more for the province ids of an official), and the export reads it chunk by chunk the same way.
 """
 
@@ -27,11 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import scoping
-from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
+from centres.models import BoardMember, Centre, Equipment, Instructor, InstructorAssignment
 from courses.models import AttendanceAudit, ClassSession, Course, Enrolment, Learner
 from evaluations.history import event_changes
 from evaluations.models import Assessment, AssessmentEvent
+from library.models import Holding, Library, LibraryMonth, ReadingEvent
 from planning.models import ActivityPlan, NeedSurvey, NeedTally, PlanLine
+from resources.models import Contribution
 from staff_accounts.models import AccountChange
 from tthtcd_portal.db_router import read_db
 
@@ -252,6 +254,66 @@ SOURCES: dict[str, Source] = {
             "history_user",
             ("history_user", "plan__centre", "programme_kind"),
             lambda r: (_plan_line_label(r), _centre_of(r.plan)),
+        ),
+        Source(
+            "thiet-bi",
+            gettext_lazy("Thiết bị"),
+            Equipment.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (r.name, r.centre),
+        ),
+        Source(
+            "thu-vien",
+            gettext_lazy("Thư viện"),
+            Library.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (r.get_kind_display(), r.centre),
+        ),
+        Source(
+            "von-tai-lieu",
+            gettext_lazy("Vốn tài liệu"),
+            Holding.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (f"{r.as_of:%d/%m/%Y}", r.centre),
+        ),
+        Source(
+            "ban-doc",
+            gettext_lazy("Bạn đọc theo tháng"),
+            LibraryMonth.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (f"{r.month:02d}/{r.year}", r.centre),
+        ),
+        Source(
+            "doc-sach",
+            gettext_lazy("Hoạt động đọc sách"),
+            ReadingEvent.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (r.title, r.centre),
+        ),
+        Source(
+            "nguon-luc",
+            gettext_lazy("Huy động nguồn lực"),
+            Contribution.history.model,
+            "centre",
+            "history_date",
+            "history_user",
+            ("history_user", "centre"),
+            lambda r: (r.description, r.centre),
         ),
         Source(
             "tai-khoan",

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "accounts",
     "units",
     "centres",
+    "library",
+    "resources",
     "staff_accounts",
     "courses",
     "evaluations",

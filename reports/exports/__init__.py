@@ -7,7 +7,7 @@ A list's export reads the page's own filter (<app>/filters.py), so it holds exac
 module) and to this list; link it from the page with templates/reports/partials/export_button.html.
 """
 
-from reports.exports import audit_trail, centres, classes, dashboard, evaluations, planning, training
+from reports.exports import audit_trail, centres, classes, dashboard, evaluations, library, planning, training
 from reports.exports.base import Export, TableSpec
 
 EXPORTS: dict[str, Export] = {
@@ -19,6 +19,7 @@ EXPORTS: dict[str, Export] = {
         *evaluations.EXPORTS,
         *training.EXPORTS,
         *planning.EXPORTS,
+        *library.EXPORTS,
         audit_trail.EXPORT,
     ]
 }

@@ -48,8 +48,7 @@ CENTRE_COLUMNS = [
     Column(gettext_lazy("Số phòng học"), NUMBER, 10, "rooms"),
     Column(gettext_lazy("Số chỗ ngồi"), NUMBER, 10, "seats"),
     Column(gettext_lazy("Máy tính nối mạng"), NUMBER, 10, "computers_with_internet"),
-    Column(gettext_lazy("Số đầu sách"), NUMBER, 10, "library_books"),
-    Column(gettext_lazy("Lượt bạn đọc/năm"), NUMBER, 12, "library_readers_per_year"),
+    Column(gettext_lazy("Thư viện, tủ sách, điểm đọc"), TEXT, 16, "library__kind"),
 ]
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from centres import services
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment
 from evaluations.models import Assessment
+from library.models import Library
 from tests import clock
 from tests.centres.factories import AssignmentFactory, BoardMemberFactory
 from tests.courses.factories import CourseFactory
@@ -38,8 +39,7 @@ def test_official_lists_the_province_and_centre_staff_are_refused(world, client_
 
 
 def test_list_filters_and_search(world, client_for):
-    world.centre_b.has_library = True
-    world.centre_b.save()
+    Library.objects.create(centre=world.centre_b, kind=Library.Kind.THU_VIEN)  # the library app's row
     client = client_for(world.official)
     year = clock.this_year() - 1
     Assessment.objects.create(centre=world.centre_a, year=year, rating="tot", status="approved")
@@ -50,6 +50,7 @@ def test_list_filters_and_search(world, client_for):
 
     assert names(huyen=world.district_y.pk) == [world.centre_b.name]
     assert names(thu_vien="1") == [world.centre_b.name]
+    assert names(thu_vien="0") == [world.centre_a.name]
     assert names(xep_loai="tot") == [world.centre_a.name]
     assert names(xep_loai="none") == [world.centre_b.name]
     assert names(q="12694") == [world.centre_a.name]
@@ -145,8 +146,9 @@ def test_centre_page_runs_a_fixed_number_of_queries(world, client_for, django_as
     # with session and participation subqueries, 11 the history's keys (the audit trail's UNION of the registry's
     # four history tables), 12-15 the entries of each of those four kinds with their previous rows and users,
     # 16-19 this year's plan against actual (planning.selectors.plan_vs_actual: the plan, its lines by kind, the
-    # figures, the kinds), 20 the user's centre (menu in base.html).
-    with django_assert_num_queries(20):
+    # figures, the kinds), 20 its equipment, 21-24 the library section (library, the year's months, reading events,
+    # latest holdings), 25 its contributions by source and year, 26 the user's centre (menu in base.html).
+    with django_assert_num_queries(26):
         response = client.get(url("detail", world.centre_a.pk))
     assert len(response.context["data"].past_board) == n
     assert len(response.context["recent_classes"]) == min(n, 8)
@@ -177,12 +179,11 @@ def test_bad_phone_is_refused_in_vietnamese_and_nothing_saved(world, client_for)
 def test_facilities_are_edited_by_the_official(world, client_for):
     response = client_for(world.official).post(
         url("facilities", world.centre_b.pk),
-        {"building": "school", "rooms": 2, "seats": 80, "computers_with_internet": 4, "has_library": "on",
-         "library_books": 1500, "library_readers_per_year": 600},
+        {"building": "school", "rooms": 2, "seats": 80, "computers_with_internet": 4},
     )  # fmt: skip
     assert response.status_code == 302
     world.centre_b.refresh_from_db()
-    assert (world.centre_b.building, world.centre_b.library_books) == ("school", 1500)
+    assert (world.centre_b.building, world.centre_b.seats) == ("school", 80)
 
 
 @pytest.mark.parametrize("name", ["edit", "facilities", "board_add", "instructor_add", "merge"])

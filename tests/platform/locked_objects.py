@@ -93,7 +93,63 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("materials", "pk"): Obj(lambda f: _material(f.world)),
     ("materials", "course_pk"): Obj(lambda f: f.world.course),
     ("materials", "use_pk"): Obj(lambda f: _material_use(f.world)),
+    ("*", "holding_pk"): Obj(lambda f: _library_rows(f.world)[0]),
+    ("*", "event_pk"): Obj(lambda f: _library_rows(f.world)[1]),
+    ("*", "contribution_pk"): Obj(lambda f: _contribution(f.world)),
 }
+
+
+def _library_rows(target):
+    """A holdings count and a reading event of the target's year (once per target)."""
+    from library.models import Holding, ReadingEvent
+
+    if not hasattr(target, "_library_rows"):
+        target._library_rows = (
+            Holding.objects.create(centre=target.centre, as_of=datetime.date(target.year, 1, 31), books=9),
+            ReadingEvent.objects.create(centre=target.centre, date=datetime.date(target.year, 2, 1), title="Đọc sách"),
+        )
+    return target._library_rows
+
+
+def _contribution(target):
+    from resources.models import Contribution
+
+    return Contribution.objects.create(
+        centre=target.centre, date=datetime.date(target.year, 2, 1), source="ca_nhan", kind="sach",
+        description="Sách pháp luật",
+    )  # fmt: skip
+
+
+def library_months_csv(t) -> bytes:
+    from library.spreadsheet import COLUMNS
+
+    out = io.StringIO()
+    csv.writer(out).writerows([COLUMNS, [t.year, 3, 120, 40]])
+    return out.getvalue().encode()
+
+
+def contributions_csv(t) -> bytes:
+    from resources.spreadsheet import DESCRIPTION_COLUMN, REQUIRED
+
+    assert REQUIRED[-1] == DESCRIPTION_COLUMN
+    out = io.StringIO()
+    csv.writer(out).writerows([REQUIRED, [f"05/03/{t.year}", "Doanh nghiệp", "Tiền", "5000000", "Hỗ trợ lớp học"]])
+    return out.getvalue().encode()
+
+
+def _stage(key: str, name: str, content: Callable):
+    def prepare(client, t) -> None:
+        from tthtcd_portal.spreadsheets import stage_upload
+
+        session = client.session
+        session[key] = {
+            "token": stage_upload(SimpleUploadedFile(name, content(t))),
+            "name": name,
+            "centre": t.centre.pk,
+        }
+        session.save()
+
+    return prepare
 
 
 def _material(target):
@@ -272,6 +328,24 @@ WRITES: dict[str, Write] = {
     ),
     "courses:import_confirm": Write(prepare=_stage_class_list),
     "evaluations:start": Write(data=lambda t: {"nam": t.year}),
+    "library:holding_add": Write(data=lambda t: {"as_of": _day(t, 3, 1), "books": 10, "newspapers": 1, "magazines": 1}),
+    "library:months": Write(data=lambda t: {"nam": t.year, "m3_readers": 120, "m3_loans": 40}),
+    "library:event_add": Write(
+        data=lambda t: {"date": _day(t, 3, 2), "title": "Ngày hội đọc sách", "participants": 50}
+    ),
+    "library:import": Write(data=lambda t: {"file": SimpleUploadedFile("bd.csv", library_months_csv(t), "text/csv")}),
+    "library:import_confirm": Write(prepare=_stage("library_import", "bd.csv", library_months_csv)),
+    "resources:centre": Write(
+        data=lambda t: {
+            "date": _day(t, 3, 5),
+            "source": "doanh_nghiep",
+            "kind": "tien",
+            "value": 5000000,
+            "description": "Hỗ trợ lớp học",
+        }  # fmt: skip
+    ),
+    "resources:import": Write(data=lambda t: {"file": SimpleUploadedFile("nl.csv", contributions_csv(t), "text/csv")}),
+    "resources:import_confirm": Write(prepare=_stage("resources_import", "nl.csv", contributions_csv)),
     "evaluations:self_save": Write(data=lambda t: {"version": t.assessment.version, "comment": "Sửa"}),
     "evaluations:review_save": Write(data=lambda t: {"version": t.assessment.version, "comment": "Sửa"}),
     "evaluations:attach": Write(
@@ -326,6 +400,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     | {
         "centres:edit": "the registry is the centre's current record, not a year's figures",
         "centres:facilities": "the registry is the centre's current record, not a year's figures",
+        "library:edit": "what the centre has (library, bookshelf, none) is its current record, not a year's figure",
         "centres:merge": "merging keeps every locked year with the old centre (docs/centres.md)",
         "centres:board_add": "the board is the registry, with its own history of terms",
         "centres:board_edit": "the board is the registry, with its own history of terms",

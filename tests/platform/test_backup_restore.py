@@ -17,7 +17,7 @@ from accounts.models import User
 from tests.conftest import is_postgres
 from tests.factories import CentreFactory, UserFactory
 
-PROJECT_APPS = ["accounts", "units", "centres", "courses", "evaluations", "reports"]
+PROJECT_APPS = ["accounts", "units", "centres", "library", "resources", "courses", "evaluations", "reports"]
 
 pytestmark = pytest.mark.postgres
 needs_postgres = pytest.mark.skipif(

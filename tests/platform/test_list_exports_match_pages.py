@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Office
 from centres.models import BoardMember
+from library.models import Library
 from tests import clock
 from tests.centres.factories import AssignmentFactory, BoardMemberFactory, InstructorFactory
 from tests.courses.factories import CourseFactory, LearnerFactory, SessionFactory
@@ -145,8 +146,7 @@ def lists(world):
     instructor, a session) so that every row of a page has its rows in the exports. Names are distinct."""
     today = clock.today()
     year = clock.this_year()
-    world.centre_b.has_library = True
-    world.centre_b.save()
+    Library.objects.create(centre=world.centre_b, kind=Library.Kind.TU_SACH)
     for centre, who in ((world.centre_a, "Lan"), (world.centre_b, "Huệ")):
         BoardMemberFactory(centre=centre, full_name=f"Giám đốc {who}", position=BoardMember.Position.GIAM_DOC)
         AssignmentFactory(centre=centre, instructor=InstructorFactory(full_name=f"Giáo viên {who}"))

@@ -50,6 +50,8 @@ SNAPSHOT_APPS = [
     "accounts",
     "units",
     "centres",
+    "library",
+    "resources",
     "courses",
     "evaluations",
     "training",

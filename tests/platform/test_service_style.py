@@ -10,7 +10,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "units", "centres", "evaluations", "courses", "planning", "reports", "portal", "background"]
+APPS = [
+    "accounts",
+    "units",
+    "centres",
+    "library",
+    "resources",
+    "evaluations",
+    "courses",
+    "planning",
+    "reports",
+    "portal",
+    "background",
+]
 REFUSALS = {"ValidationError", "EvaluationError", "StaleAssessment"}
 
 

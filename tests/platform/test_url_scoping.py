@@ -27,6 +27,8 @@ PROJECT_APPS = [
     "accounts",
     "units",
     "centres",
+    "library",
+    "resources",
     "courses",
     "evaluations",
     "training",

@@ -180,6 +180,33 @@ def _rubric_of_p(f):
     return _assessment_of_b(f).rubric
 
 
+def _holding_of_b(f):
+    from library.models import Holding
+    from tests.clock import this_year
+
+    day = __import__("datetime").date(this_year(), 1, 31)
+    return Holding.objects.get_or_create(centre=f.world.centre_b, as_of=day, defaults={"books": 9})[0]
+
+
+def _reading_event_of_b(f):
+    from library.models import ReadingEvent
+    from tests.clock import this_year
+
+    return ReadingEvent.objects.create(
+        centre=f.world.centre_b, date=__import__("datetime").date(this_year(), 2, 1), title="Ngày hội đọc sách"
+    )
+
+
+def _contribution_of_b(f):
+    from resources.models import Contribution
+    from tests.clock import this_year
+
+    return Contribution.objects.get_or_create(
+        centre=f.world.centre_b, date=__import__("datetime").date(this_year(), 2, 1), source="ca_nhan", kind="sach",
+        description="Sách pháp luật",
+    )[0]  # fmt: skip
+
+
 def _criterion(f):
     return f.get("pk").criteria.first().pk  # the criterion routes' "pk" is the rubric
 
@@ -243,6 +270,10 @@ OBJECTS: dict[tuple[str, str], Obj | Value] = {
     ("materials", "pk"): Obj(_material_of_b),
     ("materials", "course_pk"): Obj(lambda f: _course_of_b(f)),
     ("materials", "use_pk"): Obj(_material_use_of_b),
+    # library and resources: centre B's holdings count, reading event and contribution ("centre_pk" is "*").
+    ("*", "holding_pk"): Obj(_holding_of_b),
+    ("*", "event_pk"): Obj(_reading_event_of_b),
+    ("*", "contribution_pk"): Obj(_contribution_of_b),
     # --- exports branch: reports:audit (/bao-cao/nhat-ky/) takes no URL keyword (filters are GET parameters;
     # a centre of another unit there is a 404, tested in tests/reports/test_audit.py). The list exports run
     # through reports:export, whose code the entry above fills. Nothing new to fill.

@@ -25,11 +25,15 @@ def demo(db, settings, monkeypatch):
 
     from courses import demo as courses_demo
     from evaluations import demo as evaluations_demo
+    from library import demo as library_demo
+    from resources import demo as resources_demo
 
     settings.DEBUG = True
     monkeypatch.setattr(courses_demo, "_growth", lambda year: 0.04)  # a class or two a year per centre
     monkeypatch.setattr(courses_demo, "FIRST_YEAR", timezone.localdate().year - 2)
     monkeypatch.setattr(evaluations_demo, "FIRST_YEAR", timezone.localdate().year - 3)
+    monkeypatch.setattr(library_demo, "FIRST_YEAR", timezone.localdate().year - 2)
+    monkeypatch.setattr(resources_demo, "FIRST_YEAR", timezone.localdate().year - 2)
     rng = random.Random(2026)
     for dotted in DEMO_STEPS:
         import_string(dotted)(rng=rng, log=lambda *_: None)
@@ -96,3 +100,18 @@ def test_every_current_centre_has_a_needs_survey_and_a_plan_each_year_with_gaps_
     overview = plans_overview(user=User.objects.get(username="demo_tinh"), year=timezone.localdate().year)
     done = [row.figures.done for row in overview.centres if row.figures.done is not None]
     assert min(done) < 100 < max(done)  # some centres short of their plan, some beyond it
+
+
+def test_the_demo_has_libraries_in_some_centres_with_monthly_readers_and_contributions(demo):
+    from centres.models import Centre
+    from library.models import Library, LibraryMonth
+    from resources.models import Contribution
+
+    mine = User.objects.get(username="demo_xa").centre
+    centres = Centre.objects.count()
+    with_library = Library.objects.exclude(kind="").count()
+    assert 0.4 * centres < with_library < 0.8 * centres
+    assert Library.objects.get(centre=mine).kind  # demo_xa's centre has one, with its months
+    assert LibraryMonth.objects.filter(centre=mine).exists()
+    assert Contribution.objects.filter(centre=mine).exists()
+    assert Contribution.objects.filter(kind="thiet_bi", equipment__isnull=False).exists()

@@ -86,6 +86,9 @@ def test_no_main_page_of_any_role_is_wider_than_a_phone(page, demo_base):
             "/lop-hoc/nhap-excel/",
             "/danh-gia/",
             f"/bao-cao/trung-tam/{c}/",
+            "/thu-vien/",
+            f"/thu-vien/trung-tam/{c}/nhap/",
+            "/nguon-luc/",
         ],
         "demo_huyen": [
             "/",
@@ -110,6 +113,8 @@ def test_no_main_page_of_any_role_is_wider_than_a_phone(page, demo_base):
             "/bao-cao/xuat/",
             "/bao-cao/nhat-ky/",
             "/lop-hoc/loai-chuong-trinh/",
+            "/thu-vien/tong-hop/",
+            "/nguon-luc/tong-hop/",
         ],
         "demo_admin": ["/", "/don-vi/nhap/"],
     }

@@ -25,6 +25,7 @@ DEMO_STEPS = [
     "training.demo.seed",
     "materials.demo.seed",
     "planning.demo.seed",
+    "portal.demo.seed_library_and_resources",
 ]
 
 
