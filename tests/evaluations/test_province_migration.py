@@ -6,8 +6,21 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("evaluations", "0004_rubric_total_points_and_vietnamese_refusals")]
-AFTER = [("evaluations", "0007_rubric_and_cycle_unique_per_province_year")]
+EVALUATIONS_BEFORE = ("evaluations", "0004_rubric_total_points_and_vietnamese_refusals")
+EVALUATIONS_AFTER = ("evaluations", "0007_rubric_and_cycle_unique_per_province_year")
+
+
+def _with_other_apps_at_their_leaves(node: tuple[str, str]) -> list[tuple[str, str]]:
+    """`node` and every other app's latest migration (those that do not depend on a later evaluations
+    migration): the models read through the historical state must match the tables as they are (a later
+    migration of another app — centres 0008 removed the library fields — would otherwise be missing from it)."""
+    executor = MigrationExecutor(connection)
+    graph = executor.loader.graph
+    later = {n for n in graph.nodes if n[0] == "evaluations" and n > node}
+    leaves = [
+        leaf for leaf in graph.leaf_nodes() if leaf[0] != "evaluations" and not (set(graph.forwards_plan(leaf)) & later)
+    ]
+    return [node, *leaves]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -15,9 +28,10 @@ def test_a_rubric_used_in_two_provinces_is_copied_for_each(world):
     from tests.factories import CentreFactory, CommuneFactory, DistrictFactory
 
     other_centre = CentreFactory(commune=CommuneFactory(district=DistrictFactory(province=world.other_province)))
+    before = _with_other_apps_at_their_leaves(EVALUATIONS_BEFORE)
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    apps = executor.loader.project_state(BEFORE).apps
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
     Rubric, Criterion = apps.get_model("evaluations", "Rubric"), apps.get_model("evaluations", "Criterion")
     Threshold, Cycle = (
         apps.get_model("evaluations", "RatingThreshold"),
@@ -36,8 +50,9 @@ def test_a_rubric_used_in_two_provinces_is_copied_for_each(world):
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(AFTER)
-    apps = executor.loader.project_state(AFTER).apps
+    after = _with_other_apps_at_their_leaves(EVALUATIONS_AFTER)
+    executor.migrate(after)
+    apps = executor.loader.project_state(after).apps
     Rubric = apps.get_model("evaluations", "Rubric")
     Assessment = apps.get_model("evaluations", "Assessment")
     rubrics = {r.province_id: r for r in Rubric.objects.all()}
