@@ -70,11 +70,12 @@ def centre_q(user: User, prefix: str = "") -> Q:
 def province_level_q(user: User, province_path: str = "province") -> Q | None:
     """For what a province owns (training courses, learning materials): a Q on `province_path` selecting the
     provinces a provincial official answers for (theirs and those merged into it), everything for
-    administrators and (to read) Ministry officials; None for reviewers and centre staff, who see such things
-    only through their centres."""
+    administrators; None for reviewers, centre staff and Ministry officials, who see such things only through
+    the centres they see (the apps' selectors; a Ministry official sees every centre, so all of them). Callers
+    use it to decide who runs these things too (materials, training): it never answers for the Ministry."""
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
-    if user.is_superuser or user.is_administrator or user.is_ministry_official:
+    if user.is_superuser or user.is_administrator:
         return Q()
     if user.is_province_official:
         return Q(**{f"{province_path}_id__in": province_ids(user)})
@@ -130,14 +131,20 @@ def require_province_level(user: User) -> None:
     """403 for anyone but provincial officials and administrators: the province's writes (approvals, settings,
     imports, accounts, new centres). A Ministry official reads every province but changes none."""
     if not is_province_level(user):
-        if is_ministry(user):
-            raise PermissionDenied(_("Tài khoản của Bộ GD&ĐT chỉ xem số liệu, không dùng được chức năng này."))
+        require_not_ministry(user)
         raise PermissionDenied(_("Chức năng này dành cho chuyên viên Sở GD&ĐT."))
 
 
 def is_ministry(user: User) -> bool:
     """A Ministry official (Bộ GD&ĐT): every province, read-only."""
     return user.is_authenticated and user.is_active and user.is_ministry_official
+
+
+def require_not_ministry(user: User) -> None:
+    """403 for a Ministry official at the door of a write whose own check comes later or answers otherwise (a
+    staged import's confirmation, the offline sync API, an account the official does not manage: 404)."""
+    if is_ministry(user):
+        raise PermissionDenied(_("Tài khoản của Bộ GD&ĐT chỉ xem số liệu, không dùng được chức năng này."))
 
 
 def is_national_or_province_level(user: User) -> bool:

@@ -111,7 +111,7 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
     filters = _dashboard_filters(user, params)
     year, base = filters.year_to, filters.base_year
     chosen = board_scope(user, params)  # the Ministry: by province (one province's with `tinh`)
-    board = chosen.board(engine.DashboardFilters(year, year, None, base, filters.grouping))
+    board = chosen.board(engine.DashboardFilters(year, year, None, base, filters.grouping), by_unit=True)
     columns = [headed([NUMBERED])[0], Column(_("Đơn vị"), TEXT, 28), Column(_("Số TT xếp loại"), NUMBER, 11)]
     for rating in RATING_ORDER:
         columns += [Column(f"{rating.label}\n({_('số TT')})", NUMBER, 10), Column(f"{rating.label}\n(%)", PERCENT, 10)]

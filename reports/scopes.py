@@ -35,14 +35,16 @@ class BoardScope:
         """What the page's links, filter form and export buttons carry along."""
         return {"tinh": str(self.province.pk)} if self.province is not None else {}
 
-    def board(self, filters: engine.DashboardFilters) -> engine.Dashboard:
-        """The dashboard of this scope (engine.dashboard: cached, three or four queries)."""
+    def board(self, filters: engine.DashboardFilters, *, by_unit: bool = False) -> engine.Dashboard:
+        """The dashboard of this scope (engine.dashboard: cached, three or four queries): by province nationally,
+        by district and commune for a province, by centre for a reviewer's or staff's page — by unit for them too
+        with `by_unit` (the official reports)."""
         if self.national:
             return engine.national_dashboard(filters=filters, scope=self.scope)
         return engine.dashboard(
             scope=self.scope,
             filters=filters,
-            by_centre=not self.province_level,
+            by_centre=not self.province_level and not by_unit,
             with_history=not self.province_level,
         )
 

@@ -37,9 +37,11 @@ BACKGROUND_ROWS = 20000
 
 
 def _filters(request):
-    form = DashboardFilter(request.GET or None, kinds=list(kinds_for_user(request.user)))
+    # Bound only when a filter is given: `?tinh=<id>` alone shows the defaults in the form, as the bare page does.
+    asked = any(request.GET.get(name) for name in DashboardFilter.base_fields)
+    form = DashboardFilter(request.GET if asked else None, kinds=list(kinds_for_user(request.user)))
     filters = form.filters()
-    if request.GET and not form.is_valid():
+    if asked and not form.is_valid():
         messages.warning(
             request,
             _("Bộ lọc không hợp lệ, đang hiện số liệu mặc định: %(e)s")

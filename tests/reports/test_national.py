@@ -161,3 +161,10 @@ def test_the_national_dashboard_runs_a_fixed_number_of_queries(
     # units, 6 figures per centre and year, 7 approved ratings, 8 the provinces
     with django_assert_num_queries(8):
         assert client.get(reverse("reports:dashboard"), YEARS).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["2026-02-31", "1" * 23, "²", "-1", "<script>", ""])
+def test_a_bad_province_parameter_is_a_404_or_the_national_page_never_a_500(world, client_for, value):
+    client = client_for(world.ministry)
+    for url in (reverse("reports:dashboard"), reverse("reports:export", args=["so-lieu"])):
+        assert client.get(url, {"tinh": value}).status_code in (200, 404), (url, value)
