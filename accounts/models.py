@@ -60,6 +60,8 @@ class User(AbstractUser):
         CENTRE_STAFF = "centre_staff", _("Cán bộ TTHTCĐ")
         REVIEWER = "reviewer", _("Chuyên viên đánh giá (Phòng GD&ĐT)")
         PROVINCE = "province", _("Chuyên viên Sở GD&ĐT")
+        # The Ministry (Vụ Giáo dục thường xuyên): every province, read-only (docs/accounts.md, "The Ministry").
+        MINISTRY = "ministry", _("Chuyên viên Bộ GD&ĐT")
         ADMIN = "admin", _("Quản trị hệ thống")
 
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.CENTRE_STAFF)
@@ -112,6 +114,7 @@ class User(AbstractUser):
                     Q(role="centre_staff", centre__isnull=False, office__isnull=True, province__isnull=True)
                     | Q(role="reviewer", centre__isnull=True, office__isnull=False, province__isnull=True)
                     | Q(role="province", centre__isnull=True, office__isnull=True, province__isnull=False)
+                    | Q(role="ministry", centre__isnull=True, office__isnull=True, province__isnull=True)
                     | Q(role="admin", centre__isnull=True, office__isnull=True)
                 ),
             ),
@@ -144,6 +147,10 @@ class User(AbstractUser):
     @property
     def is_province_official(self) -> bool:
         return self.role == self.Role.PROVINCE
+
+    @property
+    def is_ministry_official(self) -> bool:
+        return self.role == self.Role.MINISTRY
 
     @property
     def is_administrator(self) -> bool:

@@ -8,6 +8,9 @@ model that hangs off a centre is filtered the same way:
 
 Rules:
 - administrator: everything;
+- Ministry official (Bộ GD&ĐT): every centre of every province, read-only — can_edit_centre is False, every
+  province-level write (require_province_level) and every account or settings change is a 403; reads open to
+  provincial officials are open to them through is_national_or_province_level (docs/accounts.md);
 - provincial official: centres of their province and of the provinces merged into it (history);
 - reviewer: centres whose review office is theirs (configuration, not a hard-coded district);
 - centre staff: their own centre.
@@ -53,7 +56,7 @@ def centre_q(user: User, prefix: str = "") -> Q:
     """A Q selecting the centres (through `prefix`, e.g. "course__centre__") the user may see."""
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
-    if user.is_superuser or user.is_administrator:
+    if user.is_superuser or user.is_administrator or user.is_ministry_official:
         return Q()
     if user.is_province_official:
         return Q(**{f"{prefix}commune__province_id__in": province_ids(user)})
@@ -67,7 +70,9 @@ def centre_q(user: User, prefix: str = "") -> Q:
 def province_level_q(user: User, province_path: str = "province") -> Q | None:
     """For what a province owns (training courses, learning materials): a Q on `province_path` selecting the
     provinces a provincial official answers for (theirs and those merged into it), everything for
-    administrators; None for reviewers and centre staff, who see such things only through their centres."""
+    administrators; None for reviewers, centre staff and Ministry officials, who see such things only through
+    the centres they see (the apps' selectors; a Ministry official sees every centre, so all of them). Callers
+    use it to decide who runs these things too (materials, training): it never answers for the Ministry."""
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
     if user.is_superuser or user.is_administrator:
@@ -123,7 +128,34 @@ def is_province_level(user: User) -> bool:
 
 
 def require_province_level(user: User) -> None:
+    """403 for anyone but provincial officials and administrators: the province's writes (approvals, settings,
+    imports, accounts, new centres). A Ministry official reads every province but changes none."""
     if not is_province_level(user):
+        require_not_ministry(user)
+        raise PermissionDenied(_("Chức năng này dành cho chuyên viên Sở GD&ĐT."))
+
+
+def is_ministry(user: User) -> bool:
+    """A Ministry official (Bộ GD&ĐT): every province, read-only."""
+    return user.is_authenticated and user.is_active and user.is_ministry_official
+
+
+def require_not_ministry(user: User) -> None:
+    """403 for a Ministry official at the door of a write whose own check comes later or answers otherwise (a
+    staged import's confirmation, the offline sync API, an account the official does not manage: 404)."""
+    if is_ministry(user):
+        raise PermissionDenied(_("Tài khoản của Bộ GD&ĐT chỉ xem số liệu, không dùng được chức năng này."))
+
+
+def is_national_or_province_level(user: User) -> bool:
+    """Who reads the province-wide pages (province dashboard, overviews, official reports): provincial
+    officials and administrators, and Ministry officials for every province. Never a write check: writes ask
+    is_province_level / require_province_level."""
+    return is_province_level(user) or is_ministry(user)
+
+
+def require_national_or_province_level(user: User) -> None:
+    if not is_national_or_province_level(user):
         raise PermissionDenied(_("Chức năng này dành cho chuyên viên Sở GD&ĐT."))
 
 
@@ -150,7 +182,9 @@ def can_review_centre(user: User, centre: Centre) -> bool:
 
 
 def is_reviewer_or_above(user: User) -> bool:
-    return is_province_level(user) or (user.is_authenticated and user.is_reviewer)
+    """Reviewers, provincial officials, administrators and Ministry officials: the pages that list many
+    centres (reads; a write asks can_edit_centre or is_province_level)."""
+    return is_national_or_province_level(user) or (user.is_authenticated and user.is_reviewer)
 
 
 def require_reviewer_or_above(user: User) -> None:
@@ -167,7 +201,7 @@ def require_administrator(user: User) -> None:
 def visible_provinces(user: User):
     from units.models import Province
 
-    if user.is_superuser or user.is_administrator:
+    if user.is_superuser or user.is_administrator or user.is_ministry_official:
         return Province.objects.all()
     if user.is_province_official:
         return Province.objects.filter(id__in=province_ids(user))

@@ -627,6 +627,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Step 2: read the staged file again and write everything or nothing."""
+    scoping.require_not_ministry(request.user)
     staged = request.session.pop(IMPORT_SESSION_KEY, None)
     path = staged_path(staged["token"]) if staged else None
     if path is None:
@@ -685,6 +686,7 @@ def offline_data(request: HttpRequest) -> JsonResponse:
 @require_POST
 def offline_sync(request: HttpRequest) -> JsonResponse:
     """Entries recorded on the phone: each recorded at most once under its key, answered one by one."""
+    scoping.require_not_ministry(request.user)
     try:
         results = sync.sync_payload_record(body=request.body, by=request.user)
     except ValidationError as exc:

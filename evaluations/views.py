@@ -76,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "evaluations/overview.html",
             {"rows": rows, "year": year, "years": years, "office": user.office},
         )
-    scoping.require_province_level(user)
+    scoping.require_national_or_province_level(user)  # the Ministry reads every province's, read-only
     offices = selectors.province_overview(user=user, year=year)
     statuses = [(s.value, s.label) for s in Status]
     return render(
@@ -88,8 +88,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def office_overview(request: HttpRequest, office_id: int) -> HttpResponse:
-    """The province's view of one reviewing office's centres, with the bulk approval."""
-    scoping.require_province_level(request.user)
+    """The province's view of one reviewing office's centres, with the bulk approval (not for the Ministry,
+    which reads it)."""
+    scoping.require_national_or_province_level(request.user)
     year = _year(request)
     rows = selectors.office_overview(user=request.user, year=year, office_id=office_id)
     if not rows:
@@ -104,7 +105,7 @@ def office_overview(request: HttpRequest, office_id: int) -> HttpResponse:
             "years": selectors.evaluation_years(user=request.user),
             "office": rows[0].centre.review_office,
             "proposed_count": proposed,
-            "bulk": True,
+            "bulk": scoping.is_province_level(request.user),
         },
     )
 

@@ -102,6 +102,7 @@ def material_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reviewable(request: HttpRequest, pk: int) -> Material:
+    scoping.require_not_ministry(request.user)  # it may not see a material waiting for approval: 403, not 404
     material = selectors.material_for_user(request.user, pk)
     if not _can_review(request.user, material):
         raise PermissionDenied(_("Chức năng này dành cho chuyên viên Sở GD&ĐT."))

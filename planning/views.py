@@ -326,6 +326,7 @@ def import_upload(request: HttpRequest, what: str) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, what: str) -> HttpResponse:
     """Step 2: read the staged file again and write everything or nothing."""
+    scoping.require_not_ministry(request.user)
     importer = IMPORTERS[what]
     staged = request.session.pop(importer.key, None)
     path = staged_path(staged["token"]) if staged else None

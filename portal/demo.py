@@ -14,6 +14,7 @@ DEMO_ACCOUNTS = [
     ("demo_tinh", "chuyên viên Sở GD&ĐT Hưng Yên (cả tỉnh, cùng lịch sử của Thái Bình và Hưng Yên cũ)"),
     ("demo_huyen", "chuyên viên đánh giá của Cụm Đông Hưng (các xã mới từ huyện Đông Hưng cũ)"),
     ("demo_xa", "cán bộ TTHTCĐ xã Bắc Đông Hưng (nhận trung tâm của xã Đông Phương cũ)"),
+    ("demo_bo", "chuyên viên Vụ Giáo dục thường xuyên, Bộ GD&ĐT (mọi tỉnh đã nạp, chỉ xem)"),
     ("demo_admin", "quản trị hệ thống"),
 ]
 
@@ -55,6 +56,13 @@ def seed_users(*, rng, log) -> None:
             role=User.Role.CENTRE_STAFF,
             centre=centre,
             position="Phó Giám đốc TTHTCĐ",
+        ),
+        dict(
+            username="demo_bo",
+            first_name="Minh",
+            last_name="Lê Quang",
+            role=User.Role.MINISTRY,
+            position="Chuyên viên Vụ Giáo dục thường xuyên, Bộ GD&ĐT",
         ),
         dict(
             username="demo_admin",

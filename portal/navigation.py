@@ -13,6 +13,7 @@ REVIEWER_OR_ABOVE = "reviewer_or_above"
 PROVINCE = "province"
 ADMIN = "admin"
 STAFF = "staff"
+WORKS_IN_A_PROVINCE = "in_a_province"  # everyone but the Ministry, which has no deadlines or reminders
 
 # (label, url name, who sees it)
 NAV_ITEMS = [
@@ -27,7 +28,7 @@ NAV_ITEMS = [
     (_("Tập huấn"), "training:list", ANY),
     (_("Học liệu"), "materials:list", ANY),
     (_("Nhu cầu, kế hoạch"), "planning:plans", ANY),
-    (_("Nhắc việc"), "reminders:list", ANY),
+    (_("Nhắc việc"), "reminders:list", WORKS_IN_A_PROVINCE),
     (_("Số liệu"), "reports:dashboard", ANY),
     (_("Báo cáo"), "reports:exports", REVIEWER_OR_ABOVE),
     (_("Tài khoản"), "staff_accounts:list", PROVINCE),
@@ -40,6 +41,7 @@ _CHECKS = {
     REVIEWER_OR_ABOVE: scoping.is_reviewer_or_above,
     PROVINCE: scoping.is_province_level,
     ADMIN: lambda user: user.is_superuser or user.is_administrator,
+    WORKS_IN_A_PROVINCE: lambda user: not scoping.is_ministry(user),
 }
 
 

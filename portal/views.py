@@ -31,6 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["reviewer"] = selectors.reviewer_home(user=user, today=today)
     elif user.is_province_official:
         context["province"] = selectors.province_home(user=user, today=today)
+    elif user.is_ministry_official:
+        context["ministry"] = True
     context["is_admin"] = user.is_superuser or user.is_administrator
     context["reminders"] = reminder_selectors.reminders_for(user=user, today=today)
     reminder_selectors.remember_count(user, context["reminders"])
@@ -56,7 +58,7 @@ def centre_page(request: HttpRequest, pk: int) -> HttpResponse:
         "board_is_today": board_date == today,
         "can_edit": scoping.can_edit_centre(request.user, centre),
         "can_merge": centre.is_active and scoping.is_province_level(request.user),
-        "province_level": scoping.is_province_level(request.user),
+        "province_level": scoping.is_national_or_province_level(request.user),  # links to other centres (reads)
         **selectors.centre_page(user=request.user, centre=centre, board_date=board_date, today=today),
     }
     return render(request, "portal/centre_page.html", context)

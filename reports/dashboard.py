@@ -45,7 +45,7 @@ from evaluations.models import Assessment, Rating
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, percent_change, share
 from tthtcd_portal.vietnamese import by_name
-from units.models import REFORM_DATE, Commune
+from units.models import REFORM_DATE, Commune, Province
 
 GROUP_THEN = "then"  # units as they were that year (districts; 2-tier communes after the reform)
 GROUP_FORMER = "former"  # 2-tier communes rolled up to the district they came from
@@ -152,6 +152,10 @@ class CentreInfo:
     today_commune_id: int | None = None
     today_commune_name: str = ""
     today_sort_code: str = ""
+    # The national dashboard's provinces: the one the centre's province merged into (today's), and for a new
+    # centre the former province its commune came from (through its former district).
+    today_province_id: int | None = None
+    former_province_id: int | None = None
 
     @property
     def era(self) -> str:
@@ -306,8 +310,8 @@ class Dashboard:
     def halves_shown(self, year: int | None = None) -> bool:
         """2025 under `then`: the former units' half (01/01–30/06) and the new communes' half (01/07–31/12)."""
         year = year or self.filters.year_to
-        if self.filters.grouping != GROUP_THEN or year != REFORM_YEAR:
-            return False
+        if self.filters.grouping != GROUP_THEN or year != REFORM_YEAR or self.row_level == "province":
+            return False  # nationally, a province that did not merge has a whole 2025: no halves
         return len({r.era for r in self.rows if self.shown(r, year)}) > 1
 
     def _lines(self, year: int) -> list[tuple[str, Row]]:
@@ -526,6 +530,7 @@ CENTRE_INFO_FIELDS = {
     "province_name": "commune__province__name",
     "province_code": "commune__province__code",
     "province_valid_until": "commune__province__valid_until",
+    "province_merged_into_id": "commune__province__merged_into_id",
     "merged_into_id": "merged_into_id",
     "merged_into_name": "merged_into__name",
     "merged_into_commune_id": "merged_into__commune_id",
@@ -533,6 +538,7 @@ CENTRE_INFO_FIELDS = {
     "merged_into_commune_code": "merged_into__commune__code",
     "former_id": "former_id",
     "former_name": "former_name",
+    "former_province_id": "former_province_id",
     "direct": "direct",
 }
 
@@ -561,6 +567,10 @@ def centres_info(*, scope: Q, direct: Q | None = None) -> list[CentreInfo]:
             former_name=Coalesce(
                 Subquery(pred_commune.values("district__name")[:1]),
                 Subquery(pred_centre.values("commune__district__name")[:1]),
+            ),
+            former_province_id=Coalesce(
+                Subquery(pred_commune.values("district__province_id")[:1]),
+                Subquery(pred_centre.values("commune__district__province_id")[:1]),
             ),
             direct=(
                 Value(True)
@@ -599,6 +609,8 @@ def centres_info(*, scope: Q, direct: Q | None = None) -> list[CentreInfo]:
                 today_commune_id=today[2],
                 today_commune_name=today[3] or "",
                 today_sort_code=today[4] or "",
+                today_province_id=r["province_merged_into_id"] or r["province_id"],
+                former_province_id=r["former_province_id"],
             )
         )
     return out
@@ -662,12 +674,15 @@ def dashboard(
     only_group: tuple[str, int] | None = None,
     with_history: bool = False,
     today: datetime.date | None = None,
+    by_province: bool = False,
 ) -> Dashboard:
     """The dashboard, from the cache when nothing it depends on changed (one query: data_stamp), else computed
     (dashboard_compute) and kept for DASHBOARD_CACHE_SECONDS. The key holds the scope, the filters, the
     language, the day and the data stamp, so one user's figures never reach another scope and are never stale."""
     today = today or timezone.localdate()
-    key_source = repr((str(scope), filters, by_centre, only_group, with_history, get_language(), today, data_stamp()))
+    key_source = repr(
+        (str(scope), filters, by_centre, only_group, with_history, by_province, get_language(), today, data_stamp())
+    )
     key = "reports:dashboard:" + hashlib.sha256(key_source.encode()).hexdigest()
     board = cache.get(key)
     if board is None:
@@ -678,6 +693,7 @@ def dashboard(
             only_group=only_group,
             with_history=with_history,
             today=today,
+            by_province=by_province,
         )
         board.cache_key = key
         board.derived()
@@ -686,6 +702,66 @@ def dashboard(
 
 
 ERA_RANK = {ERA_OLD: 0, ERA_NEW: 1}
+
+
+@dataclass(frozen=True)
+class ProvinceInfo:
+    id: int
+    code: str
+    label: str  # a former province's with "(đến 30/06/2025)"
+    era: str  # old: a former province (merged on 01/07/2025); new: a province of today
+    half_year: bool  # began or ended on 01/07/2025: its 2025 is half a year
+
+
+def provinces_info() -> dict[int, ProvinceInfo]:
+    """Every province (63 former and today's 34 at most), for the national dashboard's rows. One query."""
+    out = {}
+    for p in Province.objects.using(read_db()).values("id", "code", "name", "valid_from", "valid_until"):
+        ended = p["valid_until"] is not None
+        label = gettext("%(province)s (đến 30/06/2025)") % {"province": p["name"]} if ended else p["name"]
+        out[p["id"]] = ProvinceInfo(
+            id=p["id"],
+            code=p["code"],
+            label=label,
+            era=ERA_OLD if ended else ERA_NEW,
+            half_year=ended or p["valid_from"] >= REFORM_DATE,
+        )
+    return out
+
+
+def province_of(c: CentreInfo, grouping: str) -> int | None:
+    """The province a centre's figures count under on the national dashboard: its own (the province of that
+    year: a former one before 01/07/2025), today's it merged into (`today`), or for a new centre the former
+    province its commune came from (`former`)."""
+    if grouping == GROUP_TODAY:
+        return c.today_province_id
+    if grouping == GROUP_FORMER and c.is_new and c.former_province_id:
+        return c.former_province_id
+    return c.province_id
+
+
+def province_url(province_id: int) -> str:
+    """The province's dashboard for a Ministry official (the dashboard scoped by `tinh`)."""
+    return f"{reverse('reports:dashboard')}?tinh={province_id}"
+
+
+def _province_row_for(
+    c: CentreInfo, filters: DashboardFilters, provinces: dict[int, ProvinceInfo]
+) -> tuple[tuple[str, int], Row]:
+    province = provinces[province_of(c, filters.grouping)]
+    era = ERA_NEW if filters.grouping == GROUP_TODAY else province.era
+    row = Row(
+        "province",
+        province.id,
+        province.label,
+        province_url(province.id),
+        {},
+        [],
+        era=era,
+        sort_code=province.code,
+        half_years={REFORM_YEAR} if filters.grouping == GROUP_THEN and province.half_year else set(),
+    )
+    return ("province", province.id), row
 
 
 def _row_for(c: CentreInfo, filters: DashboardFilters, by_centre: bool) -> tuple[tuple[str, int], Row]:
@@ -722,8 +798,9 @@ def dashboard_compute(
     only_group: tuple[str, int] | None = None,
     with_history: bool = False,
     today: datetime.date | None = None,
+    by_province: bool = False,
 ) -> Dashboard:
-    """Figures by district (or by centre) and year, with totals and rating distributions. Three queries:
+    """Figures by district (or by centre, or — `by_province`, the national dashboard — by province) and year, with totals and rating distributions. Three queries:
     the centres in scope with their units, the figures summed per centre and year, the approved ratings; a
     fourth when the last year shown is in progress (`today`'s year): last year's participations up to the same
     day, per centre, which that year's change compares with.
@@ -731,6 +808,7 @@ def dashboard_compute(
     `scope` is a Q on Centre (centre_q(user) or, without a request, Q(commune__province_id=…)).
     `only_group` keeps the centres whose group under the chosen grouping is (kind, id): the district page.
     `with_history` adds the predecessors of the centres in scope (history_scope): a reviewer's dashboard.
+    `by_province`: one row per province (one query more: the provinces), linked to the province's dashboard.
     """
     direct = scope if with_history else None
     if with_history:
@@ -742,7 +820,14 @@ def dashboard_compute(
 
     rows: dict[tuple[str, int], Row] = {}
     row_of_centre: dict[int, Row] = {}
+    provinces = provinces_info() if by_province else {}
     for c in centres:
+        if by_province:
+            key, row = _province_row_for(c, filters, provinces)
+            row = rows.setdefault(key, row)
+            row.centre_ids.append(c.id)
+            row_of_centre[c.id] = row
+            continue
         # The district page in the same-territory view: the district's centres of every year and their successors.
         if (
             only_group
@@ -795,7 +880,7 @@ def dashboard_compute(
         filters=filters,
         rows=ordered,
         totals=totals,
-        row_level="centre" if by_centre else "group",
+        row_level="province" if by_province else "centre" if by_centre else "group",
         centres=[c for c in centres if c.id in row_of_centre],
         period_end=period_end,
         figure_centres=dict(figure_centres),
@@ -803,11 +888,21 @@ def dashboard_compute(
     )
 
 
+def province_scope(province_id: int) -> Q:
+    """A province's centres and those of the provinces merged into it (their history), as a Q on Centre."""
+    return Q(commune__province_id=province_id) | Q(commune__province__merged_into_id=province_id)
+
+
 def province_dashboard(*, province_id: int, filters: DashboardFilters) -> Dashboard:
     """The province dashboard without a request (the benchmark calls this), with the former provinces merged
     into it (their history). Three queries."""
-    scope = Q(commune__province_id=province_id) | Q(commune__province__merged_into_id=province_id)
-    return dashboard(scope=scope, filters=filters)
+    return dashboard(scope=province_scope(province_id), filters=filters)
+
+
+def national_dashboard(*, filters: DashboardFilters, scope: Q | None = None) -> Dashboard:
+    """The Ministry's dashboard: one row per province (the former provinces for the years before 01/07/2025
+    under `then`, today's under `today`), linked to each province's dashboard. Four queries."""
+    return dashboard(scope=Q() if scope is None else scope, filters=filters, by_province=True)
 
 
 # --- Missing data ------------------------------------------------------------------------------------
@@ -946,10 +1041,19 @@ def centre_comparison(
     )
 
 
-def participation_by_kind(*, scope: Q, filters: DashboardFilters) -> dict[tuple[str, int], dict[int, dict]]:
-    """Participation by group, year and programme kind (official report b). Two queries: centres, figures."""
+def participation_by_kind(
+    *, scope: Q, filters: DashboardFilters, by_province: bool = False
+) -> dict[tuple[str, int], dict[int, dict]]:
+    """Participation by group (`by_province`: by province, a third query), year and programme kind (official
+    report b). Two queries: centres, figures."""
     centres = centres_info(scope=scope)
-    group = {c.id: c.group_key(filters.grouping) for c in centres}
+    if by_province:
+        provinces = provinces_info()
+        group = {
+            c.id: ("province", p.id, p.label) for c in centres for p in [provinces[province_of(c, filters.grouping)]]
+        }
+    else:
+        group = {c.id: c.group_key(filters.grouping) for c in centres}
     qs = CentreYearFigure.objects.using(read_db()).filter(_in_scope(scope), year__in=filters.years)
     if filters.programme_kind_id:
         qs = qs.filter(programme_kind_id=filters.programme_kind_id)

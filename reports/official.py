@@ -27,6 +27,7 @@ from reports.exports import centres as centre_exports
 from reports.exports.base import headed, query_rows, scope_label
 from reports.filters import DashboardFilter, grouping_label
 from reports.models import ReportSettings
+from reports.scopes import board_scope
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.vietnamese import by_name, sort_key
 from tthtcd_portal.xlsx import DECIMAL, NUMBER, PERCENT, TEXT, YEAR, Column, DocumentHeader, write_document
@@ -46,8 +47,22 @@ def report_settings_for(province):
     )
 
 
+# The Ministry's reports go out from its department of continuing education (Vụ Giáo dục thường xuyên).
+MINISTRY_HEADER = DocumentHeader(
+    parent_body="BỘ GIÁO DỤC VÀ ĐÀO TẠO",
+    issuing_body="VỤ GIÁO DỤC THƯỜNG XUYÊN",
+    place_name="Hà Nội",
+    signer_title="VỤ TRƯỞNG",
+    signer_name="",
+    body_code="BGDĐT",
+)
+
+
 def header_for(user) -> DocumentHeader:
-    """The issuing body and signer: a district office's own for its reviewers, else the province's settings."""
+    """The issuing body and signer: the Ministry's for its officials, a district office's own for its reviewers,
+    else the province's settings."""
+    if scoping.is_ministry(user):
+        return MINISTRY_HEADER
     office = getattr(user, "office", None) if user.is_reviewer else None
     if office is not None and office.district_id:
         district = office.district
@@ -95,12 +110,8 @@ def _dashboard_filters(user, params: dict) -> engine.DashboardFilters:
 def rating_summary(user, params: dict) -> tuple[str, bytes]:
     filters = _dashboard_filters(user, params)
     year, base = filters.year_to, filters.base_year
-    is_province = scoping.is_province_level(user)
-    board = engine.dashboard(
-        scope=scoping.centre_q(user),
-        filters=engine.DashboardFilters(year, year, None, base, filters.grouping),
-        with_history=not is_province,
-    )
+    chosen = board_scope(user, params)  # the Ministry: by province (one province's with `tinh`)
+    board = chosen.board(engine.DashboardFilters(year, year, None, base, filters.grouping), by_unit=True)
     columns = [headed([NUMBERED])[0], Column(_("Đơn vị"), TEXT, 28), Column(_("Số TT xếp loại"), NUMBER, 11)]
     for rating in RATING_ORDER:
         columns += [Column(f"{rating.label}\n({_('số TT')})", NUMBER, 10), Column(f"{rating.label}\n(%)", PERCENT, 10)]
@@ -125,11 +136,11 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
 
     shown = [r for r in board.rows if board.rated_shown(r, year)]  # no line for a unit with no centre rated that year
     rows = [line(i, r.label, r) for i, r in enumerate(shown, start=1)]
-    total_label = _("Toàn tỉnh") if scoping.is_province_level(user) else _("Tổng cộng")
+    total_label = _("Toàn quốc") if chosen.national else _("Toàn tỉnh") if chosen.province_level else _("Tổng cộng")
     totals = line(None, total_label, board.totals)
     title = _("Tổng hợp kết quả xếp loại trung tâm học tập cộng đồng năm %(year)s") % {"year": year}
     subtitle = _("Đơn vị: %(unit)s. Nhóm theo %(grouping)s.") % {
-        "unit": scope_label(user),
+        "unit": chosen.unit,
         "grouping": grouping_label(filters.grouping),
     }
     notes = [
@@ -137,6 +148,13 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
         % {"rated": board.totals.at(year).rated, "total": len(board.centres_in(year)), "year": year},
         _("Tỷ lệ phần trăm làm tròn theo phương pháp phần dư lớn nhất, tổng mỗi dòng bằng 100,0%."),
     ]
+    if chosen.national:
+        notes.append(
+            _(
+                "Mỗi tỉnh, thành phố xếp loại theo bộ tiêu chí và ngưỡng điểm của chính tỉnh đó; số liệu toàn quốc "
+                "là tổng các kết quả ấy."
+            )
+        )
     return title, write_document(
         header=header_for(user), title=title, subtitle=subtitle, columns=columns, rows=rows, totals=totals, notes=notes
     )
@@ -148,10 +166,11 @@ def rating_summary(user, params: dict) -> tuple[str, bytes]:
 def participation_report(user, params: dict) -> tuple[str, bytes]:
     filters = _dashboard_filters(user, params)
     kinds = list(ProgrammeKind.objects.order_by("order", by_name()))
-    scope = scoping.centre_q(user)
-    if not scoping.is_province_level(user):
+    chosen = board_scope(user, params)
+    scope = chosen.scope
+    if not chosen.province_level:
         scope = engine.history_scope(scope)  # a reviewer's centres with their predecessors, as on the dashboard
-    data = engine.participation_by_kind(scope=scope, filters=filters)
+    data = engine.participation_by_kind(scope=scope, filters=filters, by_province=chosen.national)
     columns = [Column(_("Đơn vị"), TEXT, 24), Column(_("Năm"), YEAR, 7)]
     columns += [Column(k.name, NUMBER, 13) for k in kinds]
     columns += [
@@ -185,7 +204,7 @@ def participation_report(user, params: dict) -> tuple[str, bytes]:
     totals, _total = line(_("Tổng cộng"), None, grand)
     title = _("Tổng hợp lượt người học theo loại chương trình")
     subtitle = _("Đơn vị: %(unit)s. Năm: %(years)s. Nhóm theo %(grouping)s.") % {
-        "unit": scope_label(user),
+        "unit": chosen.unit,
         "years": engine.years_label(filters),
         "grouping": grouping_label(filters.grouping),
     }

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,10 +23,10 @@ from courses.selectors import centre_recent_courses, kinds_for_user
 from reports import audit, services
 from reports import dashboard as engine
 from reports.exports import EXPORTS
-from reports.exports.base import scope_label
 from reports.filters import DashboardFilter, ReportSettingsForm, filters_to_params, grouping_label
 from reports.models import ExportJob
 from reports.official import OFFICIAL_REPORTS, report_settings_for
+from reports.scopes import board_scope
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import id_param
 from tthtcd_portal.refusal import refusal_shown
@@ -36,9 +37,11 @@ BACKGROUND_ROWS = 20000
 
 
 def _filters(request):
-    form = DashboardFilter(request.GET or None, kinds=list(kinds_for_user(request.user)))
+    # Bound only when a filter is given: `?tinh=<id>` alone shows the defaults in the form, as the bare page does.
+    asked = any(request.GET.get(name) for name in DashboardFilter.base_fields)
+    form = DashboardFilter(request.GET if asked else None, kinds=list(kinds_for_user(request.user)))
     filters = form.filters()
-    if request.GET and not form.is_valid():
+    if asked and not form.is_valid():
         messages.warning(
             request,
             _("Bộ lọc không hợp lệ, đang hiện số liệu mặc định: %(e)s")
@@ -64,31 +67,39 @@ def _board_context(request, form, filters, board, *, extra_params=None) -> dict:
 
 @login_required
 def dashboard(request):
-    """Province officials: by district. Reviewers: their office's centres. Centre staff: their centre
-    against its district's average."""
+    """Ministry officials: by province (the national dashboard), `tinh` one province's. Province officials: by
+    district. Reviewers: their office's centres. Centre staff: their centre against its district's average."""
     user = request.user
     if user.is_centre_staff:
         return centre(request, user.centre_id)
     form, filters = _filters(request)
-    scope = scoping.centre_q(user)
-    is_province = scoping.is_province_level(user)
+    chosen = board_scope(user, request.GET)  # reports/scopes.py: the page, its exports and reports alike
+    scope = chosen.scope
     # A reviewer's centres with their predecessors' history (a cluster office reviews new centres only).
-    board = engine.dashboard(scope=scope, filters=filters, by_centre=not is_province, with_history=not is_province)
+    board = chosen.board(filters)
     today = timezone.localdate()
     # Called by the template only when its cached fragment (keyed by the dashboard's data stamp and the day)
-    # is missing: a cached page runs none of these queries.
-    missing = functools.cache(
-        lambda: engine.missing_data(
-            scope=scope, centres=board.centres, today=today, cycle_year=engine.current_cycle_year(today)
+    # is missing: a cached page runs none of these queries. The national dashboard lists no centres.
+    missing = (
+        None
+        if chosen.national
+        else functools.cache(
+            lambda: engine.missing_data(
+                scope=scope, centres=board.centres, today=today, cycle_year=engine.current_cycle_year(today)
+            )
         )
     )
-    context = _board_context(request, form, filters, board)
+    context = _board_context(request, form, filters, board, extra_params=chosen.params)
     context.update(
         {
             "missing": missing,
             "today": today,
-            "unit": scope_label(user),
-            "is_province": is_province,
+            "unit": chosen.unit,
+            "is_province": chosen.province_level and not chosen.national,
+            "is_national": chosen.national,
+            "province": chosen.province,
+            "national_back": scoping.is_ministry(user) and chosen.province is not None,
+            "query_national": urlencode(filters_to_params(filters)),
         }
     )
     return render(request, "reports/dashboard.html", context)
@@ -98,9 +109,12 @@ def dashboard(request):
 def district(request, pk: int):
     """One district's centres (drill-down from the province dashboard)."""
     scoping.require_reviewer_or_above(request.user)
-    found = get_object_or_404(scoping.visible_districts(request.user), pk=pk)
+    found = get_object_or_404(scoping.visible_districts(request.user).select_related("province"), pk=pk)
     form, filters = _filters(request)
     scope = scoping.centre_q(request.user)
+    if scoping.is_ministry(request.user):
+        # Every centre of the country is in scope: read only the district's province and the one it merged into.
+        scope &= Q(commune__province_id__in=[found.province_id, found.province.merged_into_id or found.province_id])
     board = engine.dashboard(scope=scope, filters=filters, by_centre=True, only_group=("district", found.pk))
     today = timezone.localdate()
     missing = engine.missing_data(

@@ -64,6 +64,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require_not_ministry(request.user)  # reads every province, manages nobody: 403, not 404
     account = selectors.managed_account_or_404(user=request.user, pk=pk)  # 404 for anyone who manages nobody
     form = _form(request, instance=account)
     if request.method == "POST" and form.is_valid():
@@ -75,6 +76,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _set_active(request, pk: int, *, active: bool) -> HttpResponse:
+    scoping.require_not_ministry(request.user)  # reads every province, manages nobody: 403, not 404
     account = selectors.managed_account_or_404(user=request.user, pk=pk)  # 404 for anyone who manages nobody
     with refusal_shown(request):
         services.account_set_active(account=account, active=active, by=request.user)
@@ -98,6 +100,7 @@ def account_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_password(request: HttpRequest, pk: int) -> HttpResponse:
+    scoping.require_not_ministry(request.user)  # reads every province, manages nobody: 403, not 404
     account = selectors.managed_account_or_404(user=request.user, pk=pk)  # 404 for anyone who manages nobody
     with refusal_shown(request):
         issued = services.account_password_reset(account=account, by=request.user)

@@ -1,8 +1,9 @@
 """Shared fixtures: the five personas every scoping test uses, and the headless browser.
 
 World: province P with districts X and Y. Centre A is in district X, centre B in district Y.
-Personas: staff of A, staff of B, reviewer of X, reviewer of Y, provincial official of P, and an
-official of another province Q (an outsider to everything in P).
+Personas: staff of A, staff of B, reviewer of X, reviewer of Y, provincial official of P, an
+official of another province Q (an outsider to everything in P), and a Ministry official (every province,
+read-only).
 """
 
 import logging
@@ -92,6 +93,7 @@ class World:
     reviewer_y: User
     official: User
     other_official: User
+    ministry: User  # Bộ GD&ĐT: every province, read-only (sees centre B: never an outsider)
 
 
 @pytest.fixture
@@ -123,6 +125,7 @@ def world(db) -> World:
         reviewer_y=UserFactory(username="reviewer_y", role=User.Role.REVIEWER, office=office_y),
         official=UserFactory(username="official", role=User.Role.PROVINCE, province=province),
         other_official=UserFactory(username="other_official", role=User.Role.PROVINCE, province=other),
+        ministry=UserFactory(username="ministry", role=User.Role.MINISTRY),
     )
 
 

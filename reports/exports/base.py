@@ -46,6 +46,8 @@ def scope_label(user) -> str:
     """The unit an export is for, in words (one query for the user's unit)."""
     if user.is_superuser or user.is_administrator:
         return _("Toàn hệ thống")
+    if user.is_ministry_official:
+        return _("Toàn quốc")
     if user.is_province_official:
         return user.province.name
     if user.is_reviewer:

@@ -13,37 +13,35 @@ from accounts import scoping
 from centres.models import RATING_ORDER
 from courses.selectors import kinds_for_user
 from reports import dashboard as engine
-from reports.exports.base import Export, TableSpec, everyone, export_context, headed, object_rows, scope_label
+from reports.exports.base import Export, TableSpec, everyone, export_context, headed, object_rows
 from reports.filters import DashboardFilter
+from reports.scopes import board_scope
 from tthtcd_portal.params import id_param
 from tthtcd_portal.xlsx import NUMBER, PERCENT, TEXT, Column
 
 
 def dashboard_for(user, params: dict):
-    """The dashboard the user's page shows for these params: by district for the province, by centre for a
-    reviewer or centre staff; `huyen` narrows to one district the user sees (404 otherwise)."""
+    """The dashboard the user's page shows for these params: by province for the Ministry (`tinh`: one
+    province's, reports/scopes.py), by district for the province, by centre for a reviewer or centre staff;
+    `huyen` narrows to one district the user sees (404 otherwise)."""
     form = DashboardFilter(params, kinds=list(kinds_for_user(user)))
     filters = form.filters()
-    only_group, unit = None, scope_label(user)
     if params.get("huyen") not in (None, ""):
         district = scoping.visible_districts(user).filter(pk=id_param(params.get("huyen")) or 0).first()
         if district is None:
             raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
-        only_group, unit = ("district", district.pk), district.name
-    is_province = scoping.is_province_level(user)
-    by_centre = bool(only_group) or not is_province
-    board = engine.dashboard(
-        scope=scoping.centre_q(user),
-        filters=filters,
-        by_centre=by_centre,
-        only_group=only_group,
-        with_history=not is_province and not only_group,
-    )
-    return form, filters, board, unit
+        board = engine.dashboard(
+            scope=scoping.centre_q(user), filters=filters, by_centre=True, only_group=("district", district.pk)
+        )
+        return form, filters, board, district.name
+    chosen = board_scope(user, params)
+    return form, filters, chosen.board(filters), chosen.unit
 
 
 def _row_label(board) -> Column:
-    if board.row_level == "centre":
+    if board.row_level == "province":
+        header = _("Tỉnh, thành phố")
+    elif board.row_level == "centre":
         header = _("Trung tâm")
     elif board.filters.grouping == engine.GROUP_TODAY:
         header = _("Xã, phường hiện nay")

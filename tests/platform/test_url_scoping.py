@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from centres.models import Centre
 from tests.platform.url_objects import PUBLIC, READ_DENIED_WITH_403, SKIPPED_NAMESPACES, Filler, Obj
 
-PERSONAS = ["staff_a", "staff_b", "reviewer_x", "reviewer_y", "official", "other_official"]
+PERSONAS = ["staff_a", "staff_b", "reviewer_x", "reviewer_y", "official", "other_official", "ministry"]
 PROJECT_APPS = [
     "accounts",
     "units",

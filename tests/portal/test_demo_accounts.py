@@ -29,6 +29,7 @@ def test_demo_accounts_have_the_documented_roles_and_units(settings):
     assert users["demo_huyen"].office.kind == "cluster" and users["demo_huyen"].office.district is None
     assert users["demo_xa"].centre.commune.name == "Xã Bắc Đông Hưng" and users["demo_xa"].centre.is_active
     assert users["demo_admin"].role == User.Role.ADMIN
+    assert users["demo_bo"].role == User.Role.MINISTRY and users["demo_bo"].province is None
     assert all(u.check_password(settings.DEMO_PASSWORD) for u in users.values())
 
 

@@ -50,6 +50,7 @@ def test_every_demo_account_logs_in_and_sees_its_home_page_of_hung_yen_today(dem
         "demo_huyen": "Cụm Đông Hưng",
         "demo_xa": "Bắc Đông Hưng",
         "demo_admin": "Quản trị",
+        "demo_bo": "Số liệu toàn quốc",
     }
     for username, text in expected.items():
         client = Client()

@@ -92,7 +92,7 @@ def test_a_taken_username_and_a_missing_centre_are_refused_in_vietnamese(world, 
     assert "Tên đăng nhập «STAFF_A» đã được dùng." in body
     body = client.post(url("create"), staff_post(world, centre="")).content.decode()
     assert "Chọn trung tâm của cán bộ." in body
-    assert User.objects.count() == 6  # the world's own
+    assert User.objects.count() == 7  # the world's own
 
 
 def test_official_changes_deactivates_reactivates_and_gives_a_new_password(world, client_for, client):
@@ -213,7 +213,7 @@ def test_import_previews_then_creates_once_with_a_printable_password_list(world,
     body = client.post(url("import"), {"file": csv_file(good_rows(world))}).content.decode()
     assert 'data-testid="import-nothing"' in body and 'data-testid="import-confirm"' not in body
     assert client.post(url("import_confirm")).status_code == 302
-    assert User.objects.count() == 6 + 3
+    assert User.objects.count() == 7 + 3
     assert AccountChange.objects.filter(action="tao").count() == 3
 
 

@@ -1,0 +1,170 @@
+"""The Ministry's national dashboard (issue 17 item 1): a row per province, each the province's own dashboard's
+totals; drill-down into a province (`tinh`), the same-territory view across a provincial merger, the national
+export and the official report with the Ministry's header; provincial officials keep to their own province."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts import scoping
+from tests.clock import this_year
+from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, ProvinceFactory
+from tests.reports.factories import AssessmentFactory, FigureFactory, kind
+from units.models import REFORM_DATE
+
+YEARS = {"tu_nam": this_year() - 4, "den_nam": this_year() - 2}
+
+
+@pytest.fixture
+def nation(world, figures):
+    """Province P with A, A2, B (the `figures` fixture) and province Q with centre C: figures and a rating in
+    the same years, every number different from P's."""
+    district = DistrictFactory(province=world.other_province, code="330", name="Huyện Tiên Lữ")
+    centre_c = CentreFactory(commune=CommuneFactory(district=district, code="12100", name="Xã Thiện Phiến"))
+    for year in range(YEARS["tu_nam"], YEARS["den_nam"] + 1):
+        FigureFactory(centre=centre_c, year=year, programme_kind=kind("khac"), participations=1234 + year, classes=5)
+        AssessmentFactory(centre=centre_c, year=year, rating="kha")
+    return centre_c
+
+
+def _board(client, **params):
+    response = client.get(reverse("reports:dashboard"), {**YEARS, **params})
+    assert response.status_code == 200
+    return response.context["board"]
+
+
+def _totals(board, year):
+    f = board.totals.at(year)
+    return (f.centres, f.classes, f.sessions, f.participations, f.women, f.minorities, f.rated, dict(f.ratings))
+
+
+def test_the_national_dashboard_sums_the_provinces_dashboards(world, nation, client_for):
+    national = _board(client_for(world.ministry))
+    province_p = _board(client_for(world.official))
+    province_q = _board(client_for(world.other_official))
+    assert national.row_level == "province"
+    assert [r.label for r in national.rows] == ["Tỉnh Hưng Yên", "Tỉnh Thái Bình"]  # GSO code order: 33, 34
+    for year in range(YEARS["tu_nam"], YEARS["den_nam"] + 1):
+        by_province = {r.id: r.at(year) for r in national.rows}
+        for province, board in ((world.province, province_p), (world.other_province, province_q)):
+            f = by_province[province.pk]
+            assert (f.centres, f.classes, f.sessions, f.participations, f.women, f.minorities) == _totals(board, year)[
+                :6
+            ]
+            assert dict(f.ratings) == dict(board.totals.at(year).ratings)
+        p, q, n = _totals(province_p, year), _totals(province_q, year), _totals(national, year)
+        assert n[:7] == tuple(a + b for a, b in zip(p[:7], q[:7], strict=True))
+
+
+def test_a_province_row_opens_that_provinces_dashboard_as_its_officials_see_it(world, nation, client_for):
+    client = client_for(world.ministry)
+    response = client.get(reverse("reports:dashboard"), YEARS)
+    page = response.content.decode()
+    assert f'href="{reverse("reports:dashboard")}?tinh={world.province.pk}&amp;' in page
+    assert "Số liệu toàn quốc" in page
+    drilled = client.get(reverse("reports:dashboard"), {**YEARS, "tinh": world.province.pk})
+    text = drilled.content.decode()
+    assert "Số liệu toàn tỉnh" in text and f'name="tinh" value="{world.province.pk}"' in text
+    assert reverse("reports:district", args=[world.district_x.pk]) in text  # → district → centre
+    official = _board(client_for(world.official))
+    board = drilled.context["board"]
+    assert [r.label for r in board.rows] == [r.label for r in official.rows]
+    assert _totals(board, YEARS["den_nam"]) == _totals(official, YEARS["den_nam"])
+    assert client.get(reverse("reports:district", args=[world.district_x.pk])).status_code == 200
+    assert client.get(reverse("reports:centre", args=[world.centre_b.pk])).status_code == 200
+    assert client.get(reverse("centres:detail", args=[world.centre_b.pk])).status_code == 200
+
+
+def test_a_provincial_official_still_sees_only_their_own_province(world, nation, client_for):
+    client = client_for(world.other_official)
+    assert client.get(reverse("reports:dashboard"), {"tinh": world.province.pk}).status_code == 404
+    assert client.get(reverse("reports:export", args=["so-lieu"]), {"tinh": world.province.pk}).status_code == 404
+    assert client.get(reverse("reports:district", args=[world.district_x.pk])).status_code == 404
+    assert client.get(reverse("centres:detail", args=[world.centre_b.pk])).status_code == 404
+    own = _board(client, tinh=world.other_province.pk)
+    assert own.row_level == "group" and _totals(own, YEARS["den_nam"])[3] == 1234 + YEARS["den_nam"]
+    assert client.get(reverse("reports:dashboard"), {"tinh": "²"}).status_code == 404
+
+
+def test_the_same_territory_view_adds_a_former_province_into_todays(world, nation, client_for):
+    """A former province merged into Q on 01/07/2025: `then` shows it on its own line before the reform,
+    `today` adds its figures into Q's line for every year."""
+    last_day = REFORM_DATE - datetime.timedelta(days=1)
+    former = ProvinceFactory(code="35", name="Tỉnh Hà Nam", valid_until=last_day, merged_into=world.other_province)
+    old = CentreFactory(commune=CommuneFactory(district=DistrictFactory(province=former, code="350"), code="13300"))
+    FigureFactory(centre=old, year=YEARS["den_nam"], participations=500, women=300)
+    client = client_for(world.ministry)
+    then = {r.label: r.at(YEARS["den_nam"]).participations for r in _board(client).rows}
+    assert then["Tỉnh Hà Nam (đến 30/06/2025)"] == 500
+    today = {r.label: r.at(YEARS["den_nam"]).participations for r in _board(client, nhom="today").rows}
+    assert set(today) == {"Tỉnh Hưng Yên", "Tỉnh Thái Bình"}
+    assert today["Tỉnh Hưng Yên"] == 1234 + YEARS["den_nam"] + 500
+    # Q's own officials see the former province as its history, as before.
+    assert _totals(_board(client_for(world.other_official)), YEARS["den_nam"])[3] == 1234 + YEARS["den_nam"] + 500
+
+
+def test_the_national_rating_table_says_each_province_uses_its_own_rubric(world, nation, client_for):
+    page = client_for(world.ministry).get(reverse("reports:dashboard"), YEARS).content.decode()
+    assert 'data-testid="own-rubric-note"' in page and "bộ tiêu chí và ngưỡng điểm của chính tỉnh đó" in page
+    assert 'data-testid="missing-data"' not in page  # no national list of quiet centres
+
+
+def test_the_national_export_holds_the_provinces_rows(world, nation, client_for):
+    response = client_for(world.ministry).get(reverse("reports:export", args=["so-lieu"]), YEARS)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert "Tỉnh, thành phố" in values and "Đơn vị: Toàn quốc · Năm: " + str(YEARS["den_nam"]) in values
+    assert "Tỉnh Hưng Yên" in values and "Tỉnh Thái Bình" in values
+
+
+def test_the_official_report_carries_the_ministrys_header(world, nation, client_for):
+    response = client_for(world.ministry).get(reverse("reports:official", args=["bc-xep-loai"]), YEARS)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert sheet["A1"].value == "BỘ GIÁO DỤC VÀ ĐÀO TẠO" and "VỤ GIÁO DỤC THƯỜNG XUYÊN" in values
+    assert any(str(v).startswith("Hà Nội, ngày ") for v in values)
+    assert any("/BC-BGDĐT" in str(v) for v in values)
+    assert "Toàn quốc" in values and "Tỉnh Hưng Yên" in values
+    assert any("bộ tiêu chí và ngưỡng điểm của chính tỉnh đó" in str(v) for v in values)
+
+
+def test_the_ministry_edits_nothing(world):
+    ministry = world.ministry
+    assert type(world.centre_a).objects.visible_to(ministry).count() == 2  # every centre
+    assert not scoping.can_edit_centre(ministry, world.centre_a)
+    assert not scoping.is_province_level(ministry) and scoping.is_national_or_province_level(ministry)
+    assert not scoping.can_edit_province_settings(ministry, world.province.pk)
+    assert not type(ministry).objects.filter(scoping.managed_accounts_q(ministry)).exists()
+
+
+def test_the_ministrys_menu_and_home_offer_only_what_it_can_use(world, client_for):
+    page = client_for(world.ministry).get(reverse("home")).content.decode()
+    assert 'data-testid="home-ministry"' in page
+    assert reverse("staff_accounts:list") not in page and reverse("reminders:list") not in page
+    assert reverse("reports:dashboard") in page and reverse("centres:list") in page
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_national_dashboard_runs_a_fixed_number_of_queries(
+    world, nation, client_for, django_assert_num_queries, extra
+):
+    for province in (world.province, world.other_province):
+        for _ in range(extra):
+            c = CentreFactory(commune=CommuneFactory(district=DistrictFactory(province=province)))
+            FigureFactory(centre=c, year=YEARS["den_nam"])
+            AssessmentFactory(centre=c, year=YEARS["den_nam"])
+    client = client_for(world.ministry)
+    # 1 session, 2 user, 3 programme kinds, 4 the data stamp (cache key), then on a cache miss 5 centres with
+    # units, 6 figures per centre and year, 7 approved ratings, 8 the provinces
+    with django_assert_num_queries(8):
+        assert client.get(reverse("reports:dashboard"), YEARS).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["2026-02-31", "1" * 23, "²", "-1", "<script>", ""])
+def test_a_bad_province_parameter_is_a_404_or_the_national_page_never_a_500(world, client_for, value):
+    client = client_for(world.ministry)
+    for url in (reverse("reports:dashboard"), reverse("reports:export", args=["so-lieu"])):
+        assert client.get(url, {"tinh": value}).status_code in (200, 404), (url, value)
