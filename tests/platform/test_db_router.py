@@ -5,13 +5,16 @@ production, TEST MIRROR "default"), so the replica connection sees the same comm
 """
 
 import copy
+import logging
 
+import dj_database_url
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from centres.models import Centre
 from tests.factories import CentreFactory
+from tests.platform.replica import replica_alias
 from tthtcd_portal.db_router import ReplicaRouter, read_db
 
 
@@ -73,3 +76,16 @@ def test_the_router_writes_and_migrates_only_default():
         assert router.db_for_write(model) == "default"
     assert router.allow_migrate("default", "centres") is True
     assert router.allow_migrate("replica", "centres") is False
+
+
+def test_an_unreachable_replica_is_left_for_default_and_logged_once(settings, caplog, db):
+    """Nothing listens on the port: the check fails at connect, reads go to default, and until the next check
+    is due no request tries the replica again. (The real standby's cases: test_streaming_replica.py.)"""
+    settings.DATABASE_REPLICA_CHECK_SECONDS = 3600
+    nowhere = dj_database_url.parse("postgres://postgres@127.0.0.1:9/tthtcd")  # port 9: discard, never PostgreSQL
+    nowhere["OPTIONS"] = {"connect_timeout": 1}
+    with replica_alias(settings, nowhere) as replica, caplog.at_level(logging.INFO, logger="tthtcd_portal.replica"):
+        assert read_db() == "default"
+        assert read_db() == "default"
+        assert replica.connection is None
+    assert caplog.text.count("Read replica not used, reads go to the primary: unreachable") == 1
