@@ -4,8 +4,9 @@ Session fixture `streaming_pair`: a dedicated primary cluster (initdb on a free 
 this worker's test database (pg_dump of the migrated, empty schema from the test server), and a hot standby
 made from it with `pg_basebackup -R -X stream`, on another port. Why a dedicated primary and not a base backup
 of the test server (127.0.0.1:5432)? A base backup copies the whole cluster: measured on the CI machine, 9.3 s
-for its 363 MB (the benchmark's databases live there and grow to gigabytes at national scale), against 3 s for
-a fresh cluster of 39 MB; the set-up here costs about 5 s whatever else the machine holds.
+for 363 MB with fsync and 3.7–4.1 s for 975 MB with --no-sync (≈250 MB/s; the benchmark's databases live there
+and grow to gigabytes at national scale, and the copy takes as much disk again), against 3 s for a fresh
+cluster of 39 MB; the set-up here costs 4–8 s whatever else the machine holds.
 
 Fixture `on_replica`: for one transactional test, "default" is the dedicated primary and "replica" its standby
 (the test database's name on both), as DATABASE_REPLICA_URL would set it; afterwards both go back.
@@ -111,6 +112,11 @@ def on_replica(streaming_pair, settings):
 @contextlib.contextmanager
 def replica_alias(settings, settings_dict: dict):
     """A "replica" database for this test, as DATABASE_REPLICA_URL makes one, with a fresh health verdict."""
+    # Django's defaults for the keys a URL does not give (TIME_ZONE, AUTOCOMMIT, ...).
+    both = connections.configure_settings(
+        {"default": dict(connections["default"].settings_dict), "replica": settings_dict}
+    )
+    settings_dict = both["replica"]
     settings.DATABASES = {**settings.DATABASES, "replica": settings_dict}
     # Handed to this thread's connections, not added to connections.settings: Django's test case refuses to
     # connect an alias it did not know when the test began, except one "created dynamically" like this.
