@@ -63,11 +63,6 @@ def replica_is_fit(*, force: bool = False) -> bool:
     return fit
 
 
-def replica_mark_down(reason: str) -> None:
-    """The replica failed under a request: read from the primary until the next check is due."""
-    _record(False, reason, time.monotonic())
-
-
 def replica_health_reset() -> None:
     """Forget the cached verdict (tests; the next read_db() checks again)."""
     with _health.lock:

@@ -6,7 +6,7 @@ made from it with `pg_basebackup -R -X stream`, on another port. Why a dedicated
 of the test server (127.0.0.1:5432)? A base backup copies the whole cluster: measured on the CI machine, 9.3 s
 for 363 MB with fsync and 3.7–4.1 s for 975 MB with --no-sync (≈250 MB/s; the benchmark's databases live there
 and grow to gigabytes at national scale, and the copy takes as much disk again), against 3 s for a fresh
-cluster of 39 MB; the set-up here costs 4–8 s whatever else the machine holds.
+cluster of 39 MB; the set-up here costs 1.5–8 s (measured, with the machine idle or busy) whatever else it holds.
 
 Fixture `on_replica`: for one transactional test, "default" is the dedicated primary and "replica" its standby
 (the test database's name on both), as DATABASE_REPLICA_URL would set it; afterwards both go back.
