@@ -15,10 +15,11 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from tthtcd_portal.db_router import replica_is_fit
 from tthtcd_portal.params import int_param
 from tthtcd_portal.uploads import megabytes
 
@@ -163,3 +164,33 @@ class PortalLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class ReplicaFallbackMiddleware:
+    """A replica that dies (or is cut off) in the middle of a GET: the user gets the page from the primary.
+
+    read_db() stops choosing a replica that a health check finds unreachable or lagging, but the check is cached
+    for a few seconds, so a request may still start on a replica that has just gone. When a view raises a
+    connection-level error (OperationalError, InterfaceError) on a GET or HEAD and a replica is configured, the
+    replica is checked at once; if it is unfit now (the verdict is recorded, and logged), the view is run again,
+    reading from the primary. Otherwise the error is not the replica's and goes on as usual. Only GET and HEAD:
+    they write nothing, so running them twice is safe. Exports write their file before answering, so a replica
+    lost while one is built is caught here too (docs/deployment.md, "Read replica").
+    """
+
+    def __init__(self, get_response) -> None:
+        if "replica" not in settings.DATABASES:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.method not in ("GET", "HEAD") or not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        if getattr(request, "_replica_retried", False) or replica_is_fit(force=True):
+            return None
+        request._replica_retried = True
+        match = request.resolver_match
+        return match.func(request, *match.args, **match.kwargs)

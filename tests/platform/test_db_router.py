@@ -5,14 +5,21 @@ production, TEST MIRROR "default"), so the replica connection sees the same comm
 """
 
 import copy
+import logging
 
+import dj_database_url
 import pytest
-from django.db import connections
+from django.db import OperationalError, connections
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
+from django.urls import ResolverMatch
 
 from centres.models import Centre
 from tests.factories import CentreFactory
+from tests.platform.replica import replica_alias
+from tthtcd_portal import db_router
 from tthtcd_portal.db_router import ReplicaRouter, read_db
+from tthtcd_portal.middleware import ReplicaFallbackMiddleware
 
 
 @pytest.fixture
@@ -23,6 +30,7 @@ def replica(settings, transactional_db):
     # The test case only allows the databases it knew when it started ("default"); opening the connection
     # directly (connect(), not ensure_connection()) gets past that guard for this one mirrored alias.
     connections["replica"].connect()
+    db_router.replica_health_reset()
     yield connections["replica"]
     connections["replica"].close()
     del connections["replica"]
@@ -73,3 +81,56 @@ def test_the_router_writes_and_migrates_only_default():
         assert router.db_for_write(model) == "default"
     assert router.allow_migrate("default", "centres") is True
     assert router.allow_migrate("replica", "centres") is False
+
+
+def test_an_unreachable_replica_is_left_for_default_and_logged_once(settings, caplog, db):
+    """Nothing listens on the port: the check fails at connect, reads go to default, and until the next check
+    is due no request tries the replica again. (The real standby's cases: test_streaming_replica.py.)"""
+    settings.DATABASE_REPLICA_CHECK_SECONDS = 3600
+    nowhere = dj_database_url.parse("postgres://postgres@127.0.0.1:9/tthtcd")  # port 9: discard, never PostgreSQL
+    nowhere["OPTIONS"] = {"connect_timeout": 1}
+    with replica_alias(settings, nowhere) as replica, caplog.at_level(logging.INFO, logger="tthtcd_portal.replica"):
+        assert read_db() == "default"
+        assert read_db() == "default"
+        assert replica.connection is None
+    assert caplog.text.count("Read replica not used, reads go to the primary: unreachable") == 1
+
+
+@pytest.fixture
+def stub_replica(settings, monkeypatch):
+    """A configured replica whose health check answers what the test says (no server needed)."""
+    settings.DATABASES = {**settings.DATABASES, "replica": {}}
+    state = {"up": True}
+    monkeypatch.setattr(db_router, "_check", lambda: (True, "lag 0.0 s") if state["up"] else (False, "unreachable"))
+    db_router.replica_health_reset()
+    yield state
+    db_router.replica_health_reset()
+
+
+def test_a_get_whose_replica_fails_mid_request_is_answered_again_from_default(stub_replica, settings, rf):
+    """ReplicaFallbackMiddleware: the view's first read fails (the replica went away after the cached check said
+    fit); the middleware checks at once, finds it down and runs the view again, now reading default. A POST is
+    never run twice: its error goes on as usual."""
+    settings.DATABASE_REPLICA_CHECK_SECONDS = 3600
+    reads = []
+
+    def view(request):
+        reads.append(read_db())
+        if reads[-1] == "replica":
+            raise OperationalError("server closed the connection unexpectedly")
+        return HttpResponse("trang tổng hợp")
+
+    for method in ("get", "post"):
+        db_router.replica_health_reset()
+        stub_replica["up"] = True
+        reads.clear()
+        request = getattr(rf, method)("/bao-cao/")
+        request.resolver_match = ResolverMatch(view, (), {})
+        with pytest.raises(OperationalError) as failed:
+            view(request)
+        stub_replica["up"] = False  # the replica is gone; the cached verdict still says fit
+        answer = ReplicaFallbackMiddleware(view).process_exception(request, failed.value)
+        if method == "get":
+            assert answer.content.decode() == "trang tổng hợp" and reads == ["replica", "default"]
+        else:
+            assert answer is None and reads == ["replica"]
