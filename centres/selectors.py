@@ -169,6 +169,14 @@ def commune_in_year_q(year: int, prefix: str = "") -> Q:
 # --- Same territory across the 2025 reform ----------------------------------------------------------------------
 
 
+def with_predecessors_q(scope: Q) -> Q:
+    """The centres of `scope` (a Q on Centre) and their predecessors, the centres merged into them two generations
+    back: the history a same-territory view adds to a scope (a cluster office of today reviews new centres whose
+    predecessors the former district offices reviewed). No query; two subqueries when read."""
+    own = Centre.objects.filter(scope).values("pk")
+    return scope | Q(merged_into__in=own) | Q(merged_into__merged_into__in=own)
+
+
 class TodayCentre(NamedTuple):
     """The centre and commune of today that took a centre in (docs/reports.md, "Across the 2025 reform")."""
 

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from centres.models import Centre
-from centres.selectors import today_of
+from centres.selectors import today_of, with_predecessors_q
 from courses.figures import FIGURE_FIELDS, Counts, figure_sums
 from courses.models import CentreYearFigure
 from courses.selectors import period_by_centre, same_day_a_year_before
@@ -468,9 +468,9 @@ def _in_scope(scope: Q, **extra) -> Q:
 def history_scope(scope: Q) -> Q:
     """The centres of `scope` and their predecessors (the centres merged into them, two generations back): whose
     figures a reviewer's dashboard shows as the history of the centres they review (a cluster office of today
-    reviews new centres whose predecessors were reviewed by the former district offices)."""
-    own = Centre.objects.filter(scope).values("pk")
-    return scope | Q(merged_into__in=own) | Q(merged_into__merged_into__in=own)
+    reviews new centres whose predecessors were reviewed by the former district offices). The library and
+    resources pages' same-territory view adds the same (centres.selectors.with_predecessors_q)."""
+    return with_predecessors_q(scope)
 
 
 def half_label(era: str) -> str:

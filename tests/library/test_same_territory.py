@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.models import Office, User
 from centres import services as centre_services
 from centres.models import Centre
 from centres.selectors import today_centres
@@ -24,7 +25,7 @@ from library.models import Holding, LibraryMonth, ReadingEvent
 from resources import services as resource_services
 from resources.models import Contribution, Kind, Source
 from tests import clock
-from tests.factories import CentreFactory, CommuneFactory
+from tests.factories import CentreFactory, CommuneFactory, UserFactory
 from units.models import REFORM_DATE
 
 D = datetime.date
@@ -219,6 +220,25 @@ def test_the_page_says_which_view_it_shows_and_the_export_follows(territory, cli
             assert new_row[5] == figures[t.new_1.pk]["readers"]
         else:
             assert list(new_row[4 : 4 + len(SOURCES)]) == figures[t.new_1.pk]
+
+
+def test_a_cluster_reviewer_sees_the_history_of_the_centres_they_review(territory, client_for):
+    """A cluster office of today reviews Xã Bắc Đông Hưng's centre; the former district offices reviewed its
+    predecessors. By the units of each year it sees nothing before the reform; on today's centres, the history."""
+    t = territory
+    cluster = Office.objects.create(province=t.world.province, name="Cụm Đông Hưng", kind=Office.Kind.CLUSTER)
+    Centre.objects.filter(pk=t.new_1.pk).update(review_office=cluster)
+    client = client_for(UserFactory(username="cum_dong_hung", role=User.Role.REVIEWER, office=cluster))
+    year = REFORM_YEAR - 1
+    assert _page(client, "library:overview", year, "then").context["rows"] == []
+    response = _page(client, "library:overview", year, "today")
+    [row] = response.context["rows"]
+    assert row.pk == t.new_1.pk and row.centre is not None
+    assert {k: getattr(row, k) for k in FLOWS + STOCKS} == _library_expected(t, year)[t.new_1.pk]
+    [row] = _page(client, "resources:overview", year, "today").context["rows"]
+    assert row.totals.values() == _resources_expected(t, year)[t.new_1.pk]
+    # The predecessors' own pages stay the former offices' and the province's.
+    assert client.get(reverse("library:centre", args=[t.hop.pk])).status_code == 404
 
 
 def test_an_outsider_sees_nothing_of_the_province(territory, client_for):
