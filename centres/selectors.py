@@ -312,10 +312,10 @@ def territory_rows(*, user, centres: list[Centre], related: tuple[str, ...] = ()
     keys: dict[int, TodayCentre] = {}
     for centre in centres:
         found = today[centre.pk]
-        key = found.centre_id or centre.pk
-        groups.setdefault(key, []).append(centre)
-        if key not in keys or key == centre.pk:
-            keys[key] = found if found.centre_id else found._replace(centre_id=centre.pk, centre_name=centre.name)
+        if found.centre_id is None:  # closed unmerged: its own row, under the commune its commune became part of
+            found = found._replace(centre_id=centre.pk, centre_name=centre.name)
+        groups.setdefault(found.centre_id, []).append(centre)
+        keys[found.centre_id] = found
     visible = (
         {c.pk: c for c in Centre.objects.visible_to(user).filter(pk__in=list(groups)).select_related(*related)}
         if groups

@@ -13,6 +13,7 @@ import io
 from collections import defaultdict
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -22,6 +23,7 @@ from centres.models import Centre
 from centres.selectors import today_centres
 from library import services as library_services
 from library.models import Holding, LibraryMonth, ReadingEvent
+from reports import dashboard
 from resources import services as resource_services
 from resources.models import Contribution, Kind, Source
 from tests import clock
@@ -151,6 +153,11 @@ def test_today_centres_follows_merged_into_as_the_dashboard_does(territory):
     assert found[t.lac.pk].commune_name == "Xã Bắc Đông Hưng"
     # Xã Tân Lập's centre closed unmerged: no centre of today, the commune its commune became part of.
     assert found[t.tan.pk][:2] == (None, "") and found[t.tan.pk].commune_name == "Xã Vũ Thư"
+    # The dashboard's same-territory grouping reads the same rule.
+    info = {c.id: c for c in dashboard.centres_info(scope=Q(pk__in=list(t.today)))}
+    assert {pk: (info[pk].today_centre_id, info[pk].today_commune_id) for pk in t.today} == {
+        pk: (found[pk].centre_id, found[pk].commune_id) for pk in t.today
+    }
 
 
 def test_the_library_table_by_todays_centres_equals_sums_of_the_raw_rows(territory, client_for):
