@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from accounts import scoping
 from centres.models import BoardMember, Centre, Equipment, InstructorAssignment
-from tthtcd_portal.vietnamese import by_name
+from tthtcd_portal.vietnamese import by_name, sort_key
 
 
 def centre_for_user(user, pk: int) -> Centre:
@@ -163,3 +164,180 @@ def commune_in_year_q(year: int, prefix: str = "") -> Q:
         Q(**{f"{prefix}commune__valid_until__isnull": True})
         | Q(**{f"{prefix}commune__valid_until__gte": datetime.date(year, 1, 1)})
     )
+
+
+# --- Same territory across the 2025 reform ----------------------------------------------------------------------
+
+
+def with_predecessors_q(scope: Q) -> Q:
+    """The centres of `scope` (a Q on Centre) and their predecessors, the centres merged into them two generations
+    back: the history a same-territory view adds to a scope (a cluster office of today reviews new centres whose
+    predecessors the former district offices reviewed). No query; two subqueries when read."""
+    own = Centre.objects.filter(scope).values("pk")
+    return scope | Q(merged_into__in=own) | Q(merged_into__merged_into__in=own)
+
+
+class TodayCentre(NamedTuple):
+    """The centre and commune of today that took a centre in (docs/reports.md, "Across the 2025 reform")."""
+
+    centre_id: int | None  # None: the centre ended unmerged and only its commune was merged
+    centre_name: str
+    commune_id: int | None
+    commune_name: str
+    commune_code: str
+
+
+def today_of(info: dict, by_id: dict[int, dict]) -> TodayCentre:
+    """The rule of the same-territory view, for a centre read as a dict (keys: id, name, status, commune_id,
+    commune_name, commune_code, commune_merged_into_id/_name/_code, merged_into_id and the successor's
+    merged_into_name, merged_into_commune_id/_name/_code) among `by_id`, the other centres read: its successor
+    centre's (following Centre.merged_into through the centres read, then one join beyond them), else — a centre
+    that ended unmerged in a commune that was merged — the commune its commune became part of; a centre neither
+    merged nor in a merged commune is its own. A split commune's centre goes whole to the new commune its centre
+    was merged into (docs/units.md, "Split communes"): its figures are never apportioned. No query.
+
+    The dashboard (reports.dashboard.centres_info) and `today_centres` (the library and resources pages) both
+    apply it, so every page counts a former centre under the same commune of today."""
+    current, seen = info, set()
+    while current["merged_into_id"] in by_id and current["id"] not in seen:
+        seen.add(current["id"])
+        current = by_id[current["merged_into_id"]]
+    if current["merged_into_id"]:
+        return TodayCentre(
+            current["merged_into_id"],
+            current["merged_into_name"] or "",
+            current["merged_into_commune_id"],
+            current["merged_into_commune_name"] or "",
+            current["merged_into_commune_code"] or "",
+        )
+    if current["commune_merged_into_id"] and current["status"] != Centre.Status.ACTIVE:
+        return TodayCentre(
+            None,
+            "",
+            current["commune_merged_into_id"],
+            current["commune_merged_into_name"] or "",
+            current["commune_merged_into_code"] or "",
+        )
+    return TodayCentre(
+        current["id"], current["name"], current["commune_id"], current["commune_name"], current["commune_code"] or ""
+    )
+
+
+MERGE_DEPTH = 3  # successors read in one query: a 2019 commune merger, then the 2025 reform, and one more
+_LEVEL_FIELDS = {
+    "id": "id",
+    "name": "name",
+    "status": "status",
+    "commune_id": "commune_id",
+    "commune_name": "commune__name",
+    "commune_code": "commune__code",
+    "commune_merged_into_id": "commune__merged_into_id",
+    "commune_merged_into_name": "commune__merged_into__name",
+    "commune_merged_into_code": "commune__merged_into__code",
+}
+
+
+def today_centres(centre_ids) -> dict[int, TodayCentre]:
+    """{centre id: the centre and commune of today that took it in} for `centre_ids` (`today_of`'s rule). One
+    query: each centre with its successors through Centre.merged_into, MERGE_DEPTH generations joined (and one
+    join beyond the last), whatever the number of centres. A centre merged more often than that counts under the
+    successor the joins reach."""
+    ids = list(centre_ids)
+    if not ids:
+        return {}
+    paths = {}
+    for level in range(MERGE_DEPTH + 1):
+        prefix = "merged_into__" * level
+        for key, path in _LEVEL_FIELDS.items():
+            paths[(level, key)] = prefix + path
+    beyond = "merged_into__" * (MERGE_DEPTH + 1)
+    paths |= {
+        (MERGE_DEPTH + 1, "id"): beyond + "id",
+        (MERGE_DEPTH + 1, "name"): beyond + "name",
+        (MERGE_DEPTH + 1, "commune_id"): beyond + "commune_id",
+        (MERGE_DEPTH + 1, "commune_name"): beyond + "commune__name",
+        (MERGE_DEPTH + 1, "commune_code"): beyond + "commune__code",
+    }
+    found = {}
+    for row in Centre.objects.filter(pk__in=ids).order_by().values(*paths.values()):
+        levels = [{key: row[paths[(level, key)]] for key in _LEVEL_FIELDS} for level in range(MERGE_DEPTH + 1)]
+        levels.append(
+            {
+                key: row[paths[(MERGE_DEPTH + 1, key)]]
+                for key in ("id", "name", "commune_id", "commune_name", "commune_code")
+            }
+        )
+        chain = {}
+        for level, info in enumerate(levels[:-1]):
+            if info["id"] is None:
+                break
+            after = levels[level + 1]
+            info |= {
+                "merged_into_id": after["id"],
+                "merged_into_name": after["name"],
+                "merged_into_commune_id": after["commune_id"],
+                "merged_into_commune_name": after["commune_name"],
+                "merged_into_commune_code": after["commune_code"],
+            }
+            chain[info["id"]] = info
+        found[row["id"]] = today_of(levels[0], chain)
+    return found
+
+
+@dataclass
+class TerritoryRow:
+    """A row of a same-territory table: today's centre (or a centre that ended unmerged in a merged commune, under
+    the commune its commune became part of) and the centres whose figures it sums — its predecessors and
+    itself. The apps add their figures as attributes."""
+
+    pk: int
+    name: str
+    commune_name: str
+    commune_code: str
+    centre: Centre | None  # today's centre as the user may open it; None when it is outside their scope
+    members: list[Centre]
+
+    @property
+    def former(self) -> list[Centre]:
+        """The members other than the row's own centre: the former centres counted under it."""
+        return [c for c in self.members if c.pk != self.pk]
+
+
+def territory_rows(*, user, centres: list[Centre], related: tuple[str, ...] = ()) -> list[TerritoryRow]:
+    """`centres` (a province page's rows of a year) regrouped onto the centres of today that took them in
+    (`today_centres`), in the statistics office's order of today's communes, then by name. Two queries:
+    the successors, and today's centres in the user's scope (with `related` selected)."""
+    today = today_centres(c.pk for c in centres)
+    groups: dict[int, list[Centre]] = {}
+    keys: dict[int, TodayCentre] = {}
+    for centre in centres:
+        found = today[centre.pk]
+        if found.centre_id is None:  # closed unmerged: its own row, under the commune its commune became part of
+            found = found._replace(centre_id=centre.pk, centre_name=centre.name)
+        groups.setdefault(found.centre_id, []).append(centre)
+        keys[found.centre_id] = found
+    visible = (
+        {c.pk: c for c in Centre.objects.visible_to(user).filter(pk__in=list(groups)).select_related(*related)}
+        if groups
+        else {}
+    )
+    rows = [
+        TerritoryRow(
+            pk=key,
+            name=keys[key].centre_name,
+            commune_name=keys[key].commune_name,
+            commune_code=keys[key].commune_code,
+            centre=visible.get(key),
+            members=members,
+        )
+        for key, members in groups.items()
+    ]
+    return sorted(rows, key=lambda r: (r.commune_code, sort_key(r.name)))
+
+
+GROUP_THEN, GROUP_TODAY = "then", "today"  # the `nhom` vocabulary (reports.dashboard has a third, `former`)
+
+
+def grouping_param(value) -> str:
+    """`nhom` of a province page of the apps below reports: `today` (same territory) or `then` (the default)."""
+    return GROUP_TODAY if value == GROUP_TODAY else GROUP_THEN

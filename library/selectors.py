@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from accounts import scoping
 from centres.models import Centre
-from centres.selectors import commune_in_year_q
+from centres.selectors import TerritoryRow, commune_in_year_q, territory_rows, with_predecessors_q
 from library.models import Holding, Library, LibraryMonth, ReadingEvent
 from tthtcd_portal.vietnamese import by_name
 
@@ -120,16 +120,19 @@ def _sum_of(queryset: QuerySet, field_name: str) -> Subquery:
     )
 
 
-def library_activity(*, user, year: int) -> QuerySet[Centre]:
+def library_activity(*, user, year: int, with_predecessors: bool = False) -> QuerySet[Centre]:
     """The centres in the user's scope for `year`, each with the year's readers, loans, reading events and their
     participants, and its holdings as last counted by 31/12 of the year: the centres of the communes that existed
-    that year (before or after the 2025 reform), and any other with figures that year. One query (one more for an official's province ids): correlated subqueries."""
+    that year (before or after the 2025 reform), and any other with figures that year; `with_predecessors`, the
+    centres merged into those of the scope too (centres.selectors.with_predecessors_q). One query (one more for
+    an official's province ids): correlated subqueries."""
     months = LibraryMonth.objects.filter(centre=OuterRef("pk"), year=year)
     events = ReadingEvent.objects.filter(centre=OuterRef("pk"), date__year=year)
     held = Holding.objects.filter(centre=OuterRef("pk"), as_of__lte=datetime.date(year, 12, 31)).order_by("-as_of")
     event_count = Subquery(events.order_by().values("centre").annotate(n=Count("id")).values("n"))
+    scope = scoping.centre_q(user)
     qs = (
-        Centre.objects.visible_to(user)
+        Centre.objects.filter(with_predecessors_q(scope) if with_predecessors else scope)
         .with_units()
         .select_related("library")
         .annotate(
@@ -180,3 +183,32 @@ def library_years(*, user, years: list[int]) -> list[YearTotals]:
     ):
         found[row["y"]].events, found[row["y"]].participants = row["n"], row["participants"] or 0
     return [found[y] for y in years]
+
+
+FLOW_FIGURES = ("readers", "loans", "events", "participants")  # counted over the year: summed
+STOCK_FIGURES = ("books", "newspapers", "magazines")  # counted on a day: those of the centres open on 31/12
+
+
+def open_at_end_of(centre: Centre, year: int) -> bool:
+    """Open on 31/12 of `year`: a centre merged or dissolved that year hands its library on with it."""
+    return centre.status_date is None or centre.status_date > datetime.date(year, 12, 31)
+
+
+def library_activity_today(*, user, year: int) -> list[TerritoryRow]:
+    """`library_activity` of `year` on the centres of today (nhom=today, docs/library.md "Same territory"): each
+    row today's centre, with the readers, loans, events and participants of every centre it took in (and its
+    own), and the holdings of those of them still open on 31/12 of the year (a former centre merged in 2025 has
+    handed its books to today's centre, which counts them at the year's end: not counted twice). The centres of
+    the user's scope and their predecessors (a cluster reviewer sees the history of the centres they review, as
+    on the dashboard); rows only for today's centres. Three queries:
+    library_activity's (1), the successors (1), today's centres with their library (1); plus one for an
+    official's province ids."""
+    centres = list(library_activity(user=user, year=year, with_predecessors=True))
+    rows = territory_rows(user=user, centres=centres, related=("library",))
+    for row in rows:
+        for name in FLOW_FIGURES:
+            setattr(row, name, sum(getattr(c, name) for c in row.members))
+        for name in STOCK_FIGURES:
+            setattr(row, name, sum(getattr(c, name) for c in row.members if open_at_end_of(c, year)))
+        row.library = getattr(row.centre, "library", None) if row.centre else None
+    return rows

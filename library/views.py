@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
-from centres.selectors import centre_for_user
+from centres.selectors import GROUP_TODAY, centre_for_user, grouping_param
 from library import selectors, services
 from library.forms import HoldingForm, ImportForm, LibraryForm, MonthGridForm, ReadingEventForm
 from library.models import Library
@@ -245,14 +245,19 @@ def import_confirm(request: HttpRequest, centre_pk: int) -> HttpResponse:
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """Library activity in the user's scope: by year (chart and table) and, for the year `nam`, by commune (the
-    table the export "thu-vien" mirrors). Reviewers and above. Queries: session and user (2), the centres with
-    their figures (1), the years (2), plus one for an official's province ids per read."""
+    table the export "thu-vien" mirrors), by the units of that year or, `nhom=today`, by today's centres (same
+    territory). Reviewers and above. Queries: session and user (2), the centres with their figures (1), the years
+    (2), plus one for an official's province ids; `nhom=today` two more (the successors, today's centres)."""
     scoping.require_reviewer_or_above(request.user)
     year = _year(request)
+    grouping = grouping_param(request.GET.get("nhom"))
     today = timezone.localdate()
     years = list(range(today.year - YEARS_SHOWN + 1, today.year + 1))
     trend = selectors.library_years(user=request.user, years=years)
-    rows = list(selectors.library_activity(user=request.user, year=year))
+    if grouping == GROUP_TODAY:
+        rows = selectors.library_activity_today(user=request.user, year=year)
+    else:
+        rows = list(selectors.library_activity(user=request.user, year=year))
     totals = {name: sum(getattr(r, name) for r in rows) for name in selectors.ACTIVITY_FIGURES}
     chart = {
         "years": years,
@@ -267,6 +272,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "years": list(reversed(years)),
+            "grouping": grouping,
             "trend": trend,
             "rows": rows,
             "totals": totals,

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from centres.models import Centre
+from centres.selectors import today_of, with_predecessors_q
 from courses.figures import FIGURE_FIELDS, Counts, figure_sums
 from courses.models import CentreYearFigure
 from courses.selectors import period_by_centre, same_day_a_year_before
@@ -471,44 +472,15 @@ def _in_scope(scope: Q, **extra) -> Q:
 def history_scope(scope: Q) -> Q:
     """The centres of `scope` and their predecessors (the centres merged into them, two generations back): whose
     figures a reviewer's dashboard shows as the history of the centres they review (a cluster office of today
-    reviews new centres whose predecessors were reviewed by the former district offices)."""
-    own = Centre.objects.filter(scope).values("pk")
-    return scope | Q(merged_into__in=own) | Q(merged_into__merged_into__in=own)
+    reviews new centres whose predecessors were reviewed by the former district offices). The library and
+    resources pages' same-territory view adds the same (centres.selectors.with_predecessors_q)."""
+    return with_predecessors_q(scope)
 
 
 def half_label(era: str) -> str:
     if era == ERA_OLD:
         return gettext("01/01–30/06/2025 (đơn vị cũ)")
     return gettext("01/07–31/12/2025 (xã, phường mới)")
-
-
-def _today_of(info: dict, by_id: dict[int, dict]) -> tuple[int | None, str, int | None, str, str]:
-    """(centre id, centre name, commune id, commune name, commune code) of today that took this centre in: its successor
-    centre's (following Centre.merged_into through the centres read, then one join beyond them), else — a
-    centre that ended unmerged in a commune that was merged — the commune its commune became part of; a centre
-    neither merged nor in a merged commune is its own. A split commune's centre goes whole to the new commune
-    its centre was merged into (docs/units.md, "Split communes"): its figures are never apportioned."""
-    current, seen = info, set()
-    while current["merged_into_id"] in by_id and current["id"] not in seen:
-        seen.add(current["id"])
-        current = by_id[current["merged_into_id"]]
-    if current["merged_into_id"]:
-        return (
-            current["merged_into_id"],
-            current["merged_into_name"],
-            current["merged_into_commune_id"],
-            current["merged_into_commune_name"],
-            current["merged_into_commune_code"],
-        )
-    if current["commune_merged_into_id"] and current["status"] != Centre.Status.ACTIVE:
-        return (
-            None,
-            "",
-            current["commune_merged_into_id"],
-            current["commune_merged_into_name"],
-            current["commune_merged_into_code"],
-        )
-    return (current["id"], current["name"], current["commune_id"], current["commune_name"], current["commune_code"])
 
 
 CENTRE_INFO_FIELDS = {
@@ -585,7 +557,7 @@ def centres_info(*, scope: Q, direct: Q | None = None) -> list[CentreInfo]:
     by_id = {r["id"]: r for r in raw}
     out = []
     for r in raw:
-        today = _today_of(r, by_id)
+        today = today_of(r, by_id)  # the rule shared with the library and resources pages
         out.append(
             CentreInfo(
                 id=r["id"],

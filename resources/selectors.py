@@ -9,7 +9,7 @@ from django.db.models.functions import ExtractYear
 
 from accounts import scoping
 from centres.models import Centre
-from centres.selectors import commune_in_year_q
+from centres.selectors import TerritoryRow, commune_in_year_q, territory_rows, with_predecessors_q
 from resources.models import Contribution, Source
 from tthtcd_portal.vietnamese import by_name, clean_name
 
@@ -83,19 +83,23 @@ def centre_totals_by_year(*, centre: Centre) -> list[tuple[int, SourceTotals]]:
     return sorted(_totals(rows, "y").items(), reverse=True)
 
 
-def contributions_by_centre(*, user, year: int) -> list[Centre]:
+def contributions_by_centre(*, user, year: int, with_predecessors: bool = False) -> list[Centre]:
     """The province's page for a year: the centres in the user's scope (of the communes that existed that year,
-    or with contributions that year), each with `.totals` (SourceTotals of the year). Two queries (plus one for an official's province ids)."""
-    scope = scoping.centre_q(user, "centre__")
+    or with contributions that year), each with `.totals` (SourceTotals of the year); `with_predecessors`, the
+    centres merged into those of the scope too (centres.selectors.with_predecessors_q). Two queries (plus one for
+    an official's province ids)."""
+    scope = scoping.centre_q(user)
+    if with_predecessors:
+        scope = with_predecessors_q(scope)
     totals = _totals(
-        Contribution.objects.filter(scope, date__year=year)
+        Contribution.objects.filter(centre__in=Centre.objects.filter(scope).values("pk"), date__year=year)
         .order_by()
         .values("centre", "source")
         .annotate(value=Sum("value"), n=Count("id")),
         "centre",
     )
     centres = list(
-        Centre.objects.visible_to(user)
+        Centre.objects.filter(scope)
         .with_units()
         .filter(commune_in_year_q(year) | Q(pk__in=list(totals)))
         .order_by("commune__district__code", "commune__code", by_name())
@@ -122,3 +126,20 @@ def contributions_evidence(*, centre_id: int, year: int) -> QuerySet[Contributio
     """The self-assessment's evidence for criterion group 3 (Huy động sự tham gia của xã hội): the centre's
     contributions received in the assessment's year, by date. evaluations calls it; one query when read."""
     return Contribution.objects.filter(centre_id=centre_id, date__year=year).order_by("date", "id")
+
+
+def contributions_by_centre_today(*, user, year: int) -> list[TerritoryRow]:
+    """`contributions_by_centre` of `year` on the centres of today (nhom=today, docs/library.md "Same territory"):
+    each row today's centre with `.totals`, the sum of its own and of every centre it took in (the centres of the
+    user's scope and their predecessors, as on the dashboard). Four queries:
+    contributions_by_centre's (2), the successors (1), today's centres (1); plus one for an official's province
+    ids."""
+    rows = territory_rows(user=user, centres=contributions_by_centre(user=user, year=year, with_predecessors=True))
+    for row in rows:
+        totals = SourceTotals()
+        for centre in row.members:
+            for source, value in centre.totals.by_source.items():
+                totals.by_source[source] = totals.by_source.get(source, 0) + value
+            totals.count += centre.totals.count
+        row.totals = totals
+    return rows

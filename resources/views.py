@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import scoping
-from centres.selectors import centre_for_user
+from centres.selectors import GROUP_TODAY, centre_for_user, grouping_param
 from resources import selectors, services
 from resources.forms import ContributionForm, ImportForm
 from resources.models import Source
@@ -168,14 +168,20 @@ def import_confirm(request: HttpRequest, centre_pk: int) -> HttpResponse:
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """Contributions in the user's scope: totals by source and year (chart and table) and, for the year `nam`, by
-    commune (the table the export "nguon-luc" mirrors). Reviewers and above. Queries: session and user (2), the
-    years (1), the year's totals (1), the centres (1), plus one for an official's province ids per read."""
+    commune (the table the export "nguon-luc" mirrors), by the units of that year or, `nhom=today`, by today's
+    centres (same territory). Reviewers and above. Queries: session and user (2), the years (1), the year's totals
+    (1), the centres (1), plus one for an official's province ids; `nhom=today` two more (the successors, today's
+    centres)."""
     scoping.require_reviewer_or_above(request.user)
     year = _year(request)
+    grouping = grouping_param(request.GET.get("nhom"))
     today = timezone.localdate()
     years = list(range(today.year - YEARS_SHOWN + 1, today.year + 1))
     trend = selectors.contributions_by_year(user=request.user, years=years)
-    rows = selectors.contributions_by_centre(user=request.user, year=year)
+    if grouping == GROUP_TODAY:
+        rows = selectors.contributions_by_centre_today(user=request.user, year=year)
+    else:
+        rows = selectors.contributions_by_centre(user=request.user, year=year)
     sources = list(Source)
     totals = [sum(r.totals.values()[i] for r in rows) for i in range(len(sources))]
     chart = {
@@ -192,6 +198,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "years": list(reversed(years)),
+            "grouping": grouping,
             "trend": trend,
             "rows": rows,
             "sources": sources,
