@@ -116,12 +116,17 @@ def test_demo_xa_sees_a_locked_class_is_read_only_before_acting(phone, demo_base
     staff = _staff()
     year = clock.this_year() - 1
     course = services.course_create(
-        centre=staff.centre, by=staff, programme_kind=kind("xoa-mu-chu"), title="Lớp năm trước",
-        format=Course.Format.ROSTER, start_date=datetime.date(year, 3, 1), end_date=datetime.date(year, 5, 31),
-    )  # fmt: skip
+        centre=staff.centre,
+        by=staff,
+        programme_kind=kind("xoa-mu-chu"),
+        title="Lớp năm trước",
+        format=Course.Format.ROSTER,
+        start_date=datetime.date(year, 9, 1),
+        end_date=datetime.date(year, 11, 30),
+    )  # fmt: skip  (after 01/07: demo_xa's centre began with its commune on 01/07/2025)
     services.enrolment_add(course=course, learners=[], from_date=course.start_date, by=staff,
                            new_learners=[{"full_name": "Lò Thị Mai", "gender": "female"}])  # fmt: skip
-    day = datetime.date(year, 3, 2)
+    day = datetime.date(year, 9, 2)
     services.class_sessions_add_dates(course=course, dates=[day], by=staff,
                                       presence={day: set(course.enrolments.values_list("pk", flat=True))})  # fmt: skip
     Assessment.objects.create(centre=staff.centre, year=year, status=Assessment.Status.APPROVED, rating="tot")
