@@ -10,12 +10,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts import scoping
-from tests.clock import this_year
+from tests.clock import PINNED_YEAR
 from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, ProvinceFactory
 from tests.reports.factories import AssessmentFactory, FigureFactory, kind
 from units.models import REFORM_DATE
 
-YEARS = {"tu_nam": this_year() - 4, "den_nam": this_year() - 2}
+YEARS = {"tu_nam": PINNED_YEAR - 4, "den_nam": PINNED_YEAR - 2}  # at import: the pin is not on yet
 
 
 @pytest.fixture
