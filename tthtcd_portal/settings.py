@@ -216,7 +216,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Cache ----------------------------------------------------------------------------------------
 # The dashboards keep their computed figures here, keyed by a stamp of the data (reports.dashboard.dashboard),
 # so a cached answer is never stale. Per process: each gunicorn worker warms its own.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# `objects` keeps Python objects without pickling them (tthtcd_portal/cache.py): the dashboards' computed figures.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
+    "objects": {"BACKEND": "tthtcd_portal.cache.ObjectCache", "LOCATION": "objects", "OPTIONS": {"MAX_ENTRIES": 500}},
+}
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", default=600)
 
 # --- Background tasks (exports) and periodic tasks ------------------------------------------------
