@@ -64,6 +64,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, to time everything; removes itself unless BENCH_HEADERS=1 (bench/run.py).
     "tthtcd_portal.middleware.ServerTimingMiddleware",
+    # Pages compressed for browsers that accept it (a 40 KB list becomes ~6 KB on a commune's 3G link; issue 18).
+    # Django's own, with its BREACH mitigation (random padding); whitenoise sends static files precompressed,
+    # which this leaves alone (they already carry Content-Encoding). docs/performance.md, "Slow link".
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
