@@ -145,6 +145,33 @@ def pages(scale: str, query: Query) -> list[Page]:
     ]
 
 
+def slow_link_pages(scale: str, query: Query) -> dict[str, list[Page]]:
+    """The main pages of each role for the slow-link measurement (bench/slow_link.py), opened in this order
+    after logging in; the centre staff's first is their centre's page (the issue's first-visit target)."""
+    ids = _ids(query)
+    return {
+        "demo_xa": [
+            Page("Trang trung tâm", f"/trung-tam/{ids['centre']}/", "demo_xa"),
+            Page("Trang chủ", "/", "demo_xa"),
+            Page("Lớp học", "/lop-hoc/", "demo_xa"),
+            Page("Điểm danh 60 học viên", f"/lop-hoc/buoi/{ids['session']}/diem-danh/", "demo_xa"),
+            Page("Học viên", "/lop-hoc/hoc-vien/", "demo_xa"),
+        ],
+        "demo_huyen": [
+            Page("Trang chủ", "/", "demo_huyen"),
+            Page("Danh sách trung tâm", "/trung-tam/", "demo_huyen"),
+            Page("Bảng số liệu", "/bao-cao/", "demo_huyen"),
+            Page("Đánh giá xếp loại", "/danh-gia/", "demo_huyen"),
+        ],
+        "demo_tinh": [
+            Page("Trang chủ", "/", "demo_tinh"),
+            Page("Danh sách trung tâm", "/trung-tam/", "demo_tinh"),
+            Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh"),
+            Page("Nhật ký thay đổi", "/bao-cao/nhat-ky/", "demo_tinh"),
+        ],
+    }
+
+
 def dashboard_page() -> Page:
     return Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh", target=DASHBOARD_TARGET)
 

@@ -568,6 +568,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--no-load", action="store_true", help="skip the load phase")
+    parser.add_argument(
+        "--no-slow-link", action="store_true", help="skip the throttled-Chromium pages (bench/slow_link.py)"
+    )
     parser.add_argument("--keep-db", dest="fresh", action="store_false", help="reuse the benchmark database")
     parser.add_argument(
         "--multiply", type=int, default=4, help="after the 1× timings, grow the sessions N× and time again (1: skip)"
@@ -622,10 +625,21 @@ def bench(args) -> int:
                 loads.append(load)
             pings.append(run_load(PING_LABEL, first, "/bench/ping/", args.clients, args.load_seconds, args.tool))
             ping = mean_load(pings)
+        slow = ""
+        if not args.no_slow_link:
+            from bench import slow_link
+
+            log("slow link: the main pages of each role in throttled Chromium")
+            url = f"http://127.0.0.1:{args.port}"
+            slow = slow_link.roles_table(
+                url, slow_link.measure_roles(url, data.slow_link_pages(args.scale, db_query), data.DEMO_PASSWORD)
+            )
         ratio = flatness(args, sessions, timed, baselines) if args.multiply > 1 and args.scale != "demo" else ""
         section = report(machine(args.database_url), args, server.workers, timed, baselines, loads, ping)
         if ratio:
             section += ratio
+        if slow:
+            section += "\n" + slow
     finally:
         server.stop()
     print("\n" + section)
