@@ -113,6 +113,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with the select box written in Python: a select of ~500 centres cost more than a
+# page's queries through the option templates (tthtcd_portal/form_renderer.py, issue 18).
+FORM_RENDERER = "tthtcd_portal.form_renderer.PortalFormRenderer"
+
 # --- Database -------------------------------------------------------------------------------------
 # SQLite file in the project root by default; DATABASE_URL=postgres://user@host:5432/name in production.
 DATABASE_URL = env_str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
