@@ -32,6 +32,7 @@ from evaluations.forms import (
     ThresholdsForm,
 )
 from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, EvaluationCycle, Rubric
+from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.params import id_param, int_param, year_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.vietnamese import by_name
@@ -54,6 +55,7 @@ def _year(request: HttpRequest, default: int | None = None) -> int:
 
 
 @login_required
+@snapshot_cached
 def home(request: HttpRequest) -> HttpResponse:
     """Centre staff: their centre's years. Reviewer: their office's centres for a year. Province: by office."""
     user = request.user
@@ -85,6 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@snapshot_cached
 def office_overview(request: HttpRequest, office_id: int) -> HttpResponse:
     """The province's view of one reviewing office's centres, with the bulk approval."""
     scoping.require_province_level(request.user)

@@ -228,7 +228,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
     "objects": {"BACKEND": "tthtcd_portal.cache.ObjectCache", "LOCATION": "objects", "OPTIONS": {"MAX_ENTRIES": 500}},
+    # Main pages kept while PostgreSQL's snapshot is unchanged (tthtcd_portal/page_cache.py); ~40 KB each.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
 }
+# 0 turns the page cache off; it only ever works on PostgreSQL, outside transaction blocks.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", default=300)
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", default=600)
 
 # --- Background tasks (exports) and periodic tasks ------------------------------------------------
