@@ -224,10 +224,10 @@ class Session:
     def header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
-    def request(self, method: str, path: str, body: dict | None = None, conn=None):
+    def request(self, method: str, path: str, body: dict | None = None, conn=None, extra: dict | None = None):
         own = conn is None
         conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": self.header(), "Host": "127.0.0.1"}
+        headers = {"Cookie": self.header(), "Host": "127.0.0.1", **(extra or {})}
         payload = None
         if body is not None:
             payload = urlencode(body)
@@ -238,7 +238,11 @@ class Session:
         for name, value in response.getheaders():
             if name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
-                self.cookies[key.strip()] = rest.split(";", 1)[0]
+                cookie = rest.split(";", 1)[0]
+                if cookie in ("", '""'):
+                    self.cookies.pop(key.strip(), None)  # deleted (the flash messages, once shown)
+                else:
+                    self.cookies[key.strip()] = cookie
         if own:
             conn.close()
         return response, content
@@ -266,9 +270,14 @@ class Timed:
     server_ms: list[float]
     wall_ms: list[float]
     queries: set[int]
+    rendered: Timed | None = None  # the same page rendered every time (no page cache; X-Bench-Render)
 
 
-def time_page(session: Session, page: data.Page, requests: int) -> Timed:
+# tthtcd_portal/page_cache.py renders the page without its cache when this header comes with BENCH_HEADERS=1.
+RENDER = {"X-Bench-Render": "1"}
+
+
+def time_page(session: Session, page: data.Page, requests: int, *, render: bool = False) -> Timed:
     server, wall, queries = [], [], set()
     for attempt in range(requests + WARM_UP):  # warm-up requests reach every worker, not counted
         started = time.perf_counter()
@@ -276,7 +285,7 @@ def time_page(session: Session, page: data.Page, requests: int) -> Timed:
             response, _ = session.csrf_post(page.path, page.data)
             ok = response.status in (200, 302)
         else:
-            response, _ = session.request("GET", page.path)
+            response, _ = session.request("GET", page.path, extra=RENDER if render else None)
             ok = response.status == 200
         elapsed = (time.perf_counter() - started) * 1000
         if not ok:
@@ -304,13 +313,16 @@ class Load:
     errors: int
 
     target: float | None = None  # × the trivial view's requests per second (issue 18)
+    rendered: Load | None = None  # the same page rendered every time (no page cache)
 
     @property
     def server_errors(self) -> int:
         return sum(n for status, n in self.statuses.items() if status >= 500)
 
 
-def python_load(label: str, targets: list[tuple[Session, str]], clients: int, seconds: float) -> Load:
+def python_load(
+    label: str, targets: list[tuple[Session, str]], clients: int, seconds: float, extra: dict | None = None
+) -> Load:
     """`clients` threads, each on its own keep-alive connection, cycling through `targets` until the
     deadline. Bounded: the deadline ends every thread; a request never waits longer than 30 s."""
     latencies: list[float] = []
@@ -329,7 +341,7 @@ def python_load(label: str, targets: list[tuple[Session, str]], clients: int, se
             conn = conn or http.client.HTTPConnection("127.0.0.1", session.port, timeout=30)
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Cookie": session.header(), "Host": "127.0.0.1"})
+                conn.request("GET", path, headers={"Cookie": session.header(), "Host": "127.0.0.1", **(extra or {})})
                 response = conn.getresponse()
                 response.read()
                 my_statuses[response.status] += 1
@@ -380,13 +392,14 @@ end
 """
 
 
-def wrk_load(label: str, session: Session, path: str, clients: int, seconds: float) -> Load:
+def wrk_load(label: str, session: Session, path: str, clients: int, seconds: float, extra: dict | None = None) -> Load:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     threads = max(1, min(clients, os.cpu_count() or 1))
     result = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{clients}", f"-d{int(seconds)}s", "--timeout", "30s", "-s", script.name,
-         "-H", f"Cookie: {session.header()}", f"http://127.0.0.1:{session.port}{path}"],
+         "-H", f"Cookie: {session.header()}", *[a for k, v in (extra or {}).items() for a in ("-H", f"{k}: {v}")],
+         f"http://127.0.0.1:{session.port}{path}"],
         capture_output=True, text=True, timeout=seconds + 60, check=True,
     )  # fmt: skip
     os.unlink(script.name)
@@ -426,11 +439,11 @@ def mean_load(loads: list[Load]) -> Load:
     )
 
 
-def run_load(label, session, path, clients, seconds, tool) -> Load:
-    log(f"load: {label} {path} — {clients} clients, {seconds:.0f} s ({tool})")
+def run_load(label, session, path, clients, seconds, tool, extra: dict | None = None) -> Load:
+    log(f"load: {label} {path} — {clients} clients, {seconds:.0f} s ({tool}){' rendered' if extra else ''}")
     if tool == "wrk":
-        return wrk_load(label, session, path, clients, seconds)
-    return python_load(label, [(session, path)], clients, seconds)
+        return wrk_load(label, session, path, clients, seconds, extra)
+    return python_load(label, [(session, path)], clients, seconds, extra)
 
 
 # --- Machine and report ----------------------------------------------------------------------------
@@ -472,8 +485,23 @@ def report(machine_info, args, workers, timed: list[Timed], baselines, loads: li
         "",
         f"### Server time per page ({args.requests} sequential requests each, after {WARM_UP} warm-up)",
         "",
+        "Each GET page twice: as served (kept pages answer from the page cache while the database is unchanged,"
+        " tthtcd_portal/page_cache.py) and rendered every time (`X-Bench-Render`: the view, its queries and its"
+        " template each time). The target (< 15 ms median) is read on the rendered time.",
+        "",
         markdown_table(
-            ["page", "user", "server median ms", "server p95 ms", "client median ms", "queries", "< 15 ms"],
+            [
+                "page",
+                "user",
+                "server median ms",
+                "server p95 ms",
+                "client median ms",
+                "queries",
+                "rendered: median ms",
+                "rendered: p95 ms",
+                "rendered: queries",
+                "< 15 ms",
+            ],  # fmt: skip
             [
                 [
                     t.label,
@@ -482,7 +510,16 @@ def report(machine_info, args, workers, timed: list[Timed], baselines, loads: li
                     f"{percentile(t.server_ms, 95):.1f}",
                     f"{statistics.median(t.wall_ms):.1f}",
                     ", ".join(str(q) for q in sorted(t.queries)),
-                    "yes" if statistics.median(t.server_ms) < SERVER_TARGET_MS else "no",
+                    *(
+                        [
+                            f"{statistics.median(r.server_ms):.1f}",
+                            f"{percentile(r.server_ms, 95):.1f}",
+                            ", ".join(str(q) for q in sorted(r.queries)),
+                        ]
+                        if (r := t.rendered)
+                        else ["", "", ""]
+                    ),
+                    "yes" if statistics.median((t.rendered or t).server_ms) < SERVER_TARGET_MS else "no",
                 ]
                 for t in timed
             ],
@@ -501,8 +538,25 @@ def report(machine_info, args, workers, timed: list[Timed], baselines, loads: li
             "",
             f"### Under load ({loads[0].clients} concurrent clients, {args.load_seconds:.0f} s each, {args.tool})",
             "",
+            "Each page as served (the page cache answers while the database is unchanged), then rendered every"
+            " time (`X-Bench-Render`).",
+            "",
             markdown_table(
-                ["page", "requests", "req/s", "p50 ms", "p95 ms", "errors", "× trivial view", "target", "met"],
+                [
+                    "page",
+                    "requests",
+                    "req/s",
+                    "p50 ms",
+                    "p95 ms",
+                    "errors",
+                    "× trivial view",
+                    "target",
+                    "met",
+                    "rendered: req/s",
+                    "rendered: p95 ms",
+                    "rendered: × trivial",
+                    "rendered: met",
+                ],  # fmt: skip
                 [
                     [
                         load.label,
@@ -514,6 +568,16 @@ def report(machine_info, args, workers, timed: list[Timed], baselines, loads: li
                         f"{load.rps / base:.2f}" if base else "",
                         f"≥ {load.target:.2f}×, p95 < {P95_TARGET_MS} ms" if load.target else "",
                         load_met(load, base),
+                        *(
+                            [
+                                f"{r.rps:.0f}",
+                                f"{r.p95_ms:.1f}",
+                                f"{r.rps / base:.2f}" if base else "",
+                                load_met(r, base),
+                            ]
+                            if (r := load.rendered)
+                            else ["", "", "", ""]
+                        ),
                     ]
                     for load in [*loads, *([ping] if ping else [])]
                 ],
@@ -564,7 +628,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=50, help="sequential requests per page")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument(
-        "--load-seconds", type=float, default=20, help="per page under load (17 pages and the trivial view twice)"
+        "--load-seconds", type=float, default=15, help="per page under load (17 pages twice, the trivial view twice)"
     )
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--no-load", action="store_true", help="skip the load phase")
@@ -608,7 +672,13 @@ def bench(args) -> int:
         timed = []
         for page in pages:
             log(f"timing {page.method} {page.path} as {page.user}")
-            timed.append(time_page(sessions[page.user], page, args.requests))
+            timing = time_page(sessions[page.user], page, args.requests)
+            if page.method == "GET":
+                timing.rendered = time_page(sessions[page.user], page, args.requests, render=True)
+            else:
+                # The saves' "saved" messages wait for the next page, as a browser shows them after the redirect.
+                sessions[page.user].request("GET", "/")
+            timed.append(timing)
         baselines = [
             (label, statistics.median(time_sql(args.database_url, sql, 10)))
             for label, sql in data.sql_baselines(args.scale)
@@ -622,6 +692,9 @@ def bench(args) -> int:
             for page in load_pages:
                 load = run_load(page.label, sessions[page.user], page.path, args.clients, args.load_seconds, args.tool)
                 load.target = page.target
+                load.rendered = run_load(
+                    page.label, sessions[page.user], page.path, args.clients, args.load_seconds, args.tool, RENDER
+                )
                 loads.append(load)
             pings.append(run_load(PING_LABEL, first, "/bench/ping/", args.clients, args.load_seconds, args.tool))
             ping = mean_load(pings)
@@ -683,7 +756,7 @@ def loadtest(args) -> int:
     """Issue 9 item 7: 50 logged-in clients for 60 s over the main pages; no 5xx, no lost connection,
     the data checks of bench/data.py hold afterwards."""
     args.clients = 50 if args.clients == 20 else args.clients
-    args.load_seconds = 60 if args.load_seconds == 20 else args.load_seconds
+    args.load_seconds = 60 if args.load_seconds == 15 else args.load_seconds
     prepare(args)
     server = Server(args.database_url, args.port)
     try:

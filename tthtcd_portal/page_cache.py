@@ -54,7 +54,13 @@ def _key(request, snapshot: str) -> str:
 
 def _has_messages(request) -> bool:
     session = getattr(request, "session", None)
-    return "messages" in request.COOKIES or bool(session is not None and session.get("_messages"))
+    return bool(request.COOKIES.get("messages")) or bool(session is not None and session.get("_messages"))
+
+
+def _bench_bypass(request) -> bool:
+    """bench/run.py times each page rendered as well as kept: with BENCH_HEADERS=1 (never in production) the
+    header `X-Bench-Render: 1` renders the page without looking at or filling the cache."""
+    return bool(settings.BENCH_HEADERS and request.headers.get("X-Bench-Render"))
 
 
 def snapshot_cached(view):
@@ -62,7 +68,7 @@ def snapshot_cached(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or _has_messages(request):
+        if request.method != "GET" or _has_messages(request) or _bench_bypass(request):
             return view(request, *args, **kwargs)
         snapshot = current_snapshot()
         if snapshot is None:

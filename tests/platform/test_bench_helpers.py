@@ -30,7 +30,7 @@ def test_markdown_table():
 
 def test_the_loadtest_flag_and_defaults():
     args = parse_args(["--loadtest", "--tool", "python"])
-    assert args.loadtest and args.clients == 20 and args.load_seconds == 20 and args.tool == "python"
+    assert args.loadtest and args.clients == 20 and args.load_seconds == 15 and args.tool == "python"
     assert args.database_url.startswith("postgres")
 
 
