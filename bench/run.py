@@ -695,6 +695,7 @@ def bench(args) -> int:
                 load.rendered = run_load(
                     page.label, sessions[page.user], page.path, args.clients, args.load_seconds, args.tool, RENDER
                 )
+                load.rendered.target = page.target
                 loads.append(load)
             pings.append(run_load(PING_LABEL, first, "/bench/ping/", args.clients, args.load_seconds, args.tool))
             ping = mean_load(pings)
