@@ -1,11 +1,11 @@
 """The benchmark's data and pages: the part bench/run.py leaves to the apps.
 
-Today (registry, classes and dashboards are being built on other branches) the data is the demo province
-(`seed_demo`) and the pages are the home page and the units import page. At merge, complete:
-  - prepare(): `python -m bench.scale --scale province|nation --years N` (issue 8: ~300 centres × 10 years ≈ 150,000
-    classes and 1.2 million sessions in under five minutes on PostgreSQL, bulk inserts);
-  - pages(): the province and district dashboards, the centre list, a centre page, saving a 60-learner
-    attendance grid (a POST page: Page(..., method="POST", data=...));
+  - prepare(): the demo province (`seed_demo`, Hưng Yên after the 2025 reform) and, on top, `bench.scale`
+    (province: 104 centres × 10 years × 62 classes × 8 sessions ≈ 65,000 classes, 516,000 sessions, by COPY);
+  - main_pages(): every main page of every app as the role that uses it; those with a `target` (issue 18: a
+    share of the trivial view's requests per second) are put under load (load_pages());
+  - pages(): main_pages() and saving a 60-learner attendance grid (a POST page);
+  - slow_link_pages(): the main pages of each role that bench/slow_link.py opens in throttled Chromium;
   - sql_baselines(): the plain SQL aggregate over sessions (participations by district and year) the
     dashboard is compared with, and its 4× variant;
   - check_after_load(): the figures that must still be right after the load test (CentreYearFigure equals
