@@ -1,15 +1,15 @@
 """The benchmark's data and pages: the part bench/run.py leaves to the apps.
 
-  - prepare(): the demo province (`seed_demo`, Hưng Yên after the 2025 reform) and, on top, `bench.scale`
-    (province: 104 centres × 10 years × 62 classes × 8 sessions ≈ 65,000 classes, 516,000 sessions, by COPY);
-  - main_pages(): every main page of every app as the role that uses it; those with a `target` (issue 18: a
-    share of the trivial view's requests per second) are put under load (load_pages());
-  - pages(): main_pages() and saving a 60-learner attendance grid (a POST page);
-  - slow_link_pages(): the main pages of each role that bench/slow_link.py opens in throttled Chromium;
-  - sql_baselines(): the plain SQL aggregate over sessions (participations by district and year) the
-    dashboard is compared with, and its 4× variant;
-  - check_after_load(): the figures that must still be right after the load test (CentreYearFigure equals
-    a recount from the raw sessions).
+- prepare(): the demo province (`seed_demo`, Hưng Yên after the 2025 reform) and, on top, `bench.scale`
+  (province: 104 centres × 10 years × 62 classes × 8 sessions ≈ 65,000 classes, 516,000 sessions, by COPY);
+- main_pages(): every main page of every app as the role that uses it; those with a `target` (issue 18: a
+  share of the trivial view's requests per second) are put under load (load_pages());
+- pages(): main_pages() and saving a 60-learner attendance grid (a POST page);
+- slow_link_pages(): the main pages of each role that bench/slow_link.py opens in throttled Chromium;
+- sql_baselines(): the plain SQL aggregate over sessions (participations by district and year) the
+  dashboard is compared with, and its 4× variant;
+- check_after_load(): the figures that must still be right after the load test (CentreYearFigure equals
+  a recount from the raw sessions).
 """
 
 from __future__ import annotations
