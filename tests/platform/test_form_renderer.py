@@ -37,3 +37,18 @@ def test_another_option_template_goes_through_the_templates():
 
     form_class = type("F", (forms.Form,), {"x": forms.ChoiceField(choices=CHOICES, widget=Fancy)})
     assert str(form_class(renderer=PortalFormRenderer())["x"]) == str(form_class(renderer=DjangoTemplates())["x"])
+
+
+def test_the_centre_selects_read_with_values_list_show_the_same_options(world):
+    from django.forms.models import ModelChoiceIterator
+
+    from courses.filters import CourseFilter
+    from courses.models import Course
+    from reports import audit
+
+    filters = CourseFilter({"trung_tam": str(world.centre_a.pk)}, queryset=Course.objects.none(), user=world.official)
+    form, _ = audit.filter_form(world.official, {"trung_tam": str(world.centre_a.pk)})
+    for field in (filters.form["trung_tam"], form["trung_tam"]):
+        fast = str(field)
+        field.field.iterator = ModelChoiceIterator
+        assert fast == str(field) and f'value="{world.centre_a.pk}" selected' in fast
