@@ -37,6 +37,7 @@ def prepare(*, scale: str, years: int, manage: Callable[..., None], log: Callabl
     manage.py against it (debug=True for commands that only run in development, such as seed_demo)."""
     manage("shell", "-c", f"from bench.scale import load; load(scale={scale!r}, years={years}, log=print)", debug=True)
     manage("shell", "-c", "from bench.scale import bench_roster; bench_roster(log=print)", debug=True)
+    manage("shell", "-c", "from bench.scale import vacuum; vacuum(log=print)", debug=True)
 
 
 def multiply(*, factor: int, manage: Callable[..., None]) -> None:

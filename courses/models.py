@@ -139,6 +139,10 @@ class Course(Archivable):
             # The classes list's order (newest first) for a province or an office: the first page is read
             # from the index instead of sorting every class in scope (issue 18).
             models.Index(fields=["-start_date", "-id"], name="course_start_idx"),
+            # Counting a province's or an office's classes (the list's pager) from the index alone.
+            models.Index(
+                fields=["centre"], condition=models.Q(archived_at__isnull=True), name="course_live_centre_idx"
+            ),
         ]
 
     def __str__(self) -> str:
