@@ -4,12 +4,9 @@ apps' own selectors already provide (no scope logic here: they take the user) an
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import caches
 from django.utils.translation import gettext as _
 
 from accounts import scoping
@@ -146,16 +143,11 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
 
     cycle_year = report_dashboard.current_cycle_year(today)
     filters = report_dashboard.DashboardFilters(year_from=cycle_year, year_to=today.year)
-    scope = scoping.centre_q(user)
-    board = report_dashboard.dashboard(scope=scope, filters=filters)
+    board = report_dashboard.dashboard(scope=scoping.centre_q(user), filters=filters)
     now = board.totals.at(today.year)
     # The year in progress against the same days of last year (1/1 to the same date), never a whole year.
-    before = _period_figures_kept(
-        user=user,
-        scope=scope,
-        start=datetime.date(today.year - 1, 1, 1),
-        end=course_selectors.same_day_a_year_before(today),
-        snapshot=report_dashboard.snapshot_seen(),
+    before = course_selectors.period_figures(
+        user=user, start=datetime.date(today.year - 1, 1, 1), end=course_selectors.same_day_a_year_before(today)
     )
     rated_now, rated_before = board.totals.at(cycle_year), board.totals.at(cycle_year - 1)
     offices = evaluation_selectors.province_overview(user=user, year=cycle_year)
@@ -173,24 +165,6 @@ def province_home(*, user, today: datetime.date) -> ProvinceHome:
         centres_total=len(board.centres),
         today=today,
     )
-
-
-def _period_figures_kept(*, user, scope, start: datetime.date, end: datetime.date, snapshot: str | None):
-    """courses.selectors.period_figures (a scan of the year's sessions: the slowest query of the province's home
-    page), kept per process while the database's snapshot is the one the dashboard's stamp was just read in
-    (reports.dashboard.snapshot_seen: an equal snapshot, the same rows). No snapshot (SQLite, a transaction
-    that has written): read every time. `scope` is centre_q(user), which the caller has already read. One
-    query, or none."""
-    if snapshot is None:
-        return course_selectors.period_figures(user=user, start=start, end=end)
-    cache = caches["objects"]
-    key = "portal:period:" + hashlib.sha256(repr((str(scope), start, end)).encode()).hexdigest()
-    kept = cache.get(key)
-    if kept is not None and kept[0] == snapshot:
-        return kept[1]
-    found = course_selectors.period_figures(user=user, start=start, end=end)
-    cache.set(key, (snapshot, found), settings.DASHBOARD_CACHE_SECONDS)
-    return found
 
 
 @dataclass

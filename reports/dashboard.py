@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -329,14 +328,6 @@ def _approved_ratings(*, scope_prefixed: Q, years: list[int]) -> list[tuple[int,
     )
 
 
-def snapshot_seen() -> str | None:
-    """The PostgreSQL snapshot the latest data_stamp() of this thread was read in, for a caller that has just
-    called dashboard() and keeps another reading of the same data beside it (the province home page's figures
-    of last year's same period): while the database's snapshot is this one, nothing has changed. None when the
-    stamp was not read in one (SQLite, or inside a transaction that has written): then keep nothing."""
-    return getattr(_seen, "snapshot", None)
-
-
 def _stamp_parts() -> list[str]:
     """The scalar subqueries of the data stamp: the figures' row count, sums and latest change, and the
     assessments' count and summed versions (every save and approval moves a version). Equal stamps, equal
@@ -368,9 +359,6 @@ def _stamp_parts() -> list[str]:
 
 # PostgreSQL: the snapshot the last scan of this process was read in, and that scan's stamp, per database alias.
 _last_scan: dict[str, tuple[str, tuple]] = {}
-# The snapshot the latest data_stamp() of this thread was read in (None: not PostgreSQL, or a transaction that
-# has written): snapshot_seen().
-_seen = threading.local()
 _UNCHANGED = "pg_current_snapshot()::text = %s AND pg_current_xact_id_if_assigned() IS NULL"
 
 
@@ -385,7 +373,6 @@ def data_stamp() -> tuple:
     subquery only when the branch is taken), so an unchanged snapshot costs a fraction of a millisecond."""
     alias = read_db()
     parts = _stamp_parts()
-    _seen.snapshot = None
     with connections[alias].cursor() as cursor:
         if connections[alias].vendor != "postgresql":
             cursor.execute("SELECT " + ", ".join(parts))
@@ -398,7 +385,6 @@ def data_stamp() -> tuple:
             [last_snapshot] * (len(parts) + 1),
         )
         snapshot, untouched, unchanged, *values = cursor.fetchone()
-    _seen.snapshot = snapshot if untouched else None
     if unchanged and last_stamp:
         return last_stamp
     stamp = tuple(str(value) for value in values)

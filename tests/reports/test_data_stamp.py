@@ -46,24 +46,3 @@ def test_a_transaction_that_wrote_always_scans(transactional_db, world):
         middle = dashboard.data_stamp()
         CentreYearFigure.objects.filter(pk=row.pk).update(sessions=5)
         assert len({before, middle, dashboard.data_stamp()}) == 3
-
-
-def test_the_home_pages_period_figures_are_kept_only_for_the_same_snapshot(world, django_assert_num_queries):
-    import datetime
-
-    from accounts.scoping import centre_q
-    from portal.selectors import _period_figures_kept
-
-    day = timezone.localdate()
-    scope = centre_q(world.official)
-    args = {"user": world.official, "scope": scope, "start": datetime.date(day.year - 1, 1, 1), "end": day}
-    with django_assert_num_queries(1):
-        first = _period_figures_kept(**args, snapshot="10:12:10")
-    with django_assert_num_queries(0):
-        assert _period_figures_kept(**args, snapshot="10:12:10") is first
-    with django_assert_num_queries(1):
-        _period_figures_kept(**args, snapshot="10:13:")  # something committed since
-    with django_assert_num_queries(1):
-        _period_figures_kept(**args, snapshot=None)  # no snapshot: never kept
-    with django_assert_num_queries(1):
-        _period_figures_kept(**args, snapshot=None)
