@@ -1,15 +1,15 @@
 """The benchmark's data and pages: the part bench/run.py leaves to the apps.
 
-Today (registry, classes and dashboards are being built on other branches) the data is the demo province
-(`seed_demo`) and the pages are the home page and the units import page. At merge, complete:
-  - prepare(): `python -m bench.scale --scale province|nation --years N` (issue 8: ~300 centres × 10 years ≈ 150,000
-    classes and 1.2 million sessions in under five minutes on PostgreSQL, bulk inserts);
-  - pages(): the province and district dashboards, the centre list, a centre page, saving a 60-learner
-    attendance grid (a POST page: Page(..., method="POST", data=...));
-  - sql_baselines(): the plain SQL aggregate over sessions (participations by district and year) the
-    dashboard is compared with, and its 4× variant;
-  - check_after_load(): the figures that must still be right after the load test (CentreYearFigure equals
-    a recount from the raw sessions).
+- prepare(): the demo province (`seed_demo`, Hưng Yên after the 2025 reform) and, on top, `bench.scale`
+  (province: 104 centres × 10 years × 62 classes × 8 sessions ≈ 65,000 classes, 516,000 sessions, by COPY);
+- main_pages(): every main page of every app as the role that uses it; those with a `target` (issue 18: a
+  share of the trivial view's requests per second) are put under load (load_pages());
+- pages(): main_pages() and saving a 60-learner attendance grid (a POST page);
+- slow_link_pages(): the main pages of each role that bench/slow_link.py opens in throttled Chromium;
+- sql_baselines(): the plain SQL aggregate over sessions (participations by district and year) the
+  dashboard is compared with, and its 4× variant;
+- check_after_load(): the figures that must still be right after the load test (CentreYearFigure equals
+  a recount from the raw sessions).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class Page:
     user: str  # a demo account; the runner logs in once per account
     method: str = "GET"
     data: dict = field(default_factory=dict)  # form fields of a POST (the CSRF token is added)
+    target: float | None = None  # under load: requests per second at least this × the trivial view's (issue 18)
 
 
 def prepare(*, scale: str, years: int, manage: Callable[..., None], log: Callable[[str], None]) -> None:
@@ -36,6 +37,7 @@ def prepare(*, scale: str, years: int, manage: Callable[..., None], log: Callabl
     manage.py against it (debug=True for commands that only run in development, such as seed_demo)."""
     manage("shell", "-c", f"from bench.scale import load; load(scale={scale!r}, years={years}, log=print)", debug=True)
     manage("shell", "-c", "from bench.scale import bench_roster; bench_roster(log=print)", debug=True)
+    manage("shell", "-c", "from bench.scale import vacuum; vacuum(log=print)", debug=True)
 
 
 def multiply(*, factor: int, manage: Callable[..., None]) -> None:
@@ -63,6 +65,7 @@ def _ids(query: Query) -> dict:
         "SELECT s.id FROM courses_classsession s JOIN courses_course c ON c.id = s.course_id "
         f"WHERE c.title = '{title}' ORDER BY s.id LIMIT 1",
     )
+    course = _one(query, f"SELECT id FROM courses_course WHERE title = '{title}' ORDER BY id LIMIT 1")
     enrolments = [
         row[0]
         for row in query(
@@ -76,19 +79,63 @@ def _ids(query: Query) -> dict:
         f"WHERE u.code = '{BENCH_COMMUNE_CODE}' AND ce.status = 'active'",
     )
     district = _one(query, "SELECT id FROM units_district WHERE code = '340' ORDER BY valid_from LIMIT 1")
-    return {"session": session, "enrolments": enrolments, "centre": centre, "district": district}
+    office = _one(query, "SELECT office_id FROM accounts_user WHERE username = 'demo_huyen'")
+    return {
+        "session": session,
+        "course": course,
+        "enrolments": enrolments,
+        "centre": centre,
+        "district": district,
+        "office": office,
+    }
+
+
+# Targets of issue 18 under 20 clients, as a share of the trivial view's requests per second.
+LIST_TARGET = 0.25
+DASHBOARD_TARGET = 0.4
+CENTRE_TARGET = 0.3
+
+
+def main_pages(scale: str, query: Query) -> list[Page]:
+    """Every main page of every app, as the role that uses it (GET). Timed one at a time (server time, queries),
+    put under load (those with a target) and mixed in the reliability load test."""
+    ids = _ids(query)
+    return [
+        Page("Trang chủ (Sở)", "/", "demo_tinh"),
+        Page("Trang chủ (Phòng)", "/", "demo_huyen"),
+        Page("Trang chủ (trung tâm)", "/", "demo_xa"),
+        Page("Danh sách trung tâm", "/trung-tam/", "demo_tinh", target=LIST_TARGET),
+        Page("Danh sách trung tâm (Phòng)", "/trung-tam/", "demo_huyen", target=LIST_TARGET),
+        Page("Trang trung tâm", f"/trung-tam/{ids['centre']}/", "demo_xa", target=CENTRE_TARGET),
+        Page("Lớp học (trung tâm)", "/lop-hoc/", "demo_xa", target=LIST_TARGET),
+        Page("Lớp học (Phòng)", "/lop-hoc/", "demo_huyen", target=LIST_TARGET),
+        Page("Lớp học (Sở)", "/lop-hoc/", "demo_tinh", target=LIST_TARGET),
+        Page("Một lớp học", f"/lop-hoc/{ids['course']}/", "demo_xa"),
+        Page("Học viên", "/lop-hoc/hoc-vien/", "demo_xa", target=LIST_TARGET),
+        Page("Điểm danh 60 học viên", f"/lop-hoc/buoi/{ids['session']}/diem-danh/", "demo_xa", target=CENTRE_TARGET),
+        Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh", target=DASHBOARD_TARGET),
+        Page("Bảng số liệu huyện", f"/bao-cao/huyen/{ids['district']}/", "demo_tinh"),
+        Page("Bảng số liệu (Phòng GD&ĐT)", "/bao-cao/", "demo_huyen"),
+        Page("Đánh giá xếp loại (Sở)", "/danh-gia/", "demo_tinh", target=LIST_TARGET),
+        Page("Đánh giá xếp loại (Phòng)", "/danh-gia/", "demo_huyen", target=LIST_TARGET),
+        Page("Phiếu của một Phòng", f"/danh-gia/don-vi/{ids['office']}/", "demo_tinh", target=LIST_TARGET),
+        Page("Nhật ký thay đổi", "/bao-cao/nhat-ky/", "demo_tinh", target=LIST_TARGET),
+        Page("Tập huấn", "/tap-huan/", "demo_tinh", target=LIST_TARGET),
+        Page("Học liệu", "/hoc-lieu/", "demo_xa", target=LIST_TARGET),
+        Page("Nhắc việc", "/nhac-viec/", "demo_xa"),
+        Page("Báo cáo", "/bao-cao/xuat/", "demo_tinh"),
+        Page("Tài khoản", "/tai-khoan/quan-ly/", "demo_tinh", target=LIST_TARGET),
+        Page("Nhập đơn vị hành chính", "/don-vi/nhap/", "demo_admin"),
+    ]
 
 
 def pages(scale: str, query: Query) -> list[Page]:
-    """Pages timed one request at a time (server time median/p95, query count)."""
+    """Pages timed one request at a time (server time median/p95, query count): every main page and saving a
+    60-learner attendance grid."""
     ids = _ids(query)
     grid = {f"a-{ids['session']}-{e}": "on" for e in ids["enrolments"]}
     return [
-        Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh"),
-        Page("Bảng số liệu huyện", f"/bao-cao/huyen/{ids['district']}/", "demo_tinh"),
-        Page("Bảng số liệu (Phòng GD&ĐT)", "/bao-cao/", "demo_huyen"),
-        Page("Danh sách trung tâm", "/trung-tam/", "demo_tinh"),
-        Page("Trang trung tâm", f"/trung-tam/{ids['centre']}/", "demo_xa"),
+        *main_pages(scale, query),
         Page(
             f"Lưu điểm danh {len(ids['enrolments'])} học viên",
             f"/lop-hoc/buoi/{ids['session']}/diem-danh/",
@@ -99,36 +146,40 @@ def pages(scale: str, query: Query) -> list[Page]:
     ]
 
 
-def dashboard_page() -> Page:
-    return Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh")
-
-
-def load_pages(scale: str) -> list[Page]:
-    """Pages put under load (20 clients, 30 s each), compared with the trivial view."""
-    return [
-        Page("Danh sách trung tâm", "/trung-tam/", "demo_tinh"),
-        Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh"),
-    ]
-
-
-def main_pages(scale: str, query: Query) -> list[Page]:
-    """The mix of the reliability load test (50 clients, 60 s): every main page, every role."""
+def slow_link_pages(scale: str, query: Query) -> dict[str, list[Page]]:
+    """The main pages of each role for the slow-link measurement (bench/slow_link.py), opened in this order
+    after logging in; the centre staff's first is their centre's page (the issue's first-visit target)."""
     ids = _ids(query)
-    return [
-        Page("Trang chủ", "/", "demo_tinh"),
-        Page("Trang chủ", "/", "demo_huyen"),
-        Page("Trang chủ", "/", "demo_xa"),
-        Page("Danh sách trung tâm", "/trung-tam/", "demo_tinh"),
-        Page("Danh sách trung tâm", "/trung-tam/", "demo_huyen"),
-        Page("Trang trung tâm", f"/trung-tam/{ids['centre']}/", "demo_xa"),
-        Page("Lớp học", "/lop-hoc/", "demo_xa"),
-        Page("Lớp học", "/lop-hoc/", "demo_huyen"),
-        Page("Bảng số liệu", "/bao-cao/", "demo_tinh"),
-        Page("Bảng số liệu", "/bao-cao/", "demo_huyen"),
-        Page("Đánh giá xếp loại", "/danh-gia/", "demo_huyen"),
-        Page("Đánh giá xếp loại", "/danh-gia/", "demo_tinh"),
-        Page("Nhập đơn vị hành chính", "/don-vi/nhap/", "demo_admin"),
-    ]
+    return {
+        "demo_xa": [
+            Page("Trang trung tâm", f"/trung-tam/{ids['centre']}/", "demo_xa"),
+            Page("Trang chủ", "/", "demo_xa"),
+            Page("Lớp học", "/lop-hoc/", "demo_xa"),
+            Page("Điểm danh 60 học viên", f"/lop-hoc/buoi/{ids['session']}/diem-danh/", "demo_xa"),
+            Page("Học viên", "/lop-hoc/hoc-vien/", "demo_xa"),
+        ],
+        "demo_huyen": [
+            Page("Trang chủ", "/", "demo_huyen"),
+            Page("Danh sách trung tâm", "/trung-tam/", "demo_huyen"),
+            Page("Bảng số liệu", "/bao-cao/", "demo_huyen"),
+            Page("Đánh giá xếp loại", "/danh-gia/", "demo_huyen"),
+        ],
+        "demo_tinh": [
+            Page("Trang chủ", "/", "demo_tinh"),
+            Page("Danh sách trung tâm", "/trung-tam/", "demo_tinh"),
+            Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh"),
+            Page("Nhật ký thay đổi", "/bao-cao/nhat-ky/", "demo_tinh"),
+        ],
+    }
+
+
+def dashboard_page() -> Page:
+    return Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh", target=DASHBOARD_TARGET)
+
+
+def load_pages(scale: str, query: Query) -> list[Page]:
+    """Pages put under load (20 clients each), compared with the trivial view: those with a target."""
+    return [page for page in main_pages(scale, query) if page.target is not None]
 
 
 # Participations by district and year straight from the sessions: what the dashboard would cost without

@@ -33,11 +33,11 @@ NATION_CENTRES = 1000
 TITLES = ["Chuyên đề pháp luật", "Khuyến nông", "Sức khỏe cộng đồng", "Tin học cơ bản", "Văn hóa – văn nghệ"]
 COURSE_COLUMNS = [
     "id", "centre_id", "programme_kind_id", "title", "format", "instructor_names", "partner", "place",
-    "start_date", "end_date", "planned_sessions", "created_at", "updated_at",
+    "start_date", "end_date", "planned_sessions", "created_at", "updated_at", "version",
 ]  # fmt: skip
 SESSION_COLUMNS = [
     "id", "course_id", "date", "topic", "instructor_id", "instructor_name", "hours", "place", "present", "women",
-    "minorities",
+    "minorities", "version",
 ]  # fmt: skip
 
 
@@ -98,13 +98,13 @@ def generate(*, scale: str, years: int, log, seed: int = 2026) -> None:
                 title = rng.choice(TITLES)
                 course_rows.append(
                     (course_id, centre_id, rng.choice(kind_ids), title, "talk", "", "", "", start, end,
-                     SESSIONS_PER_CLASS, now, now)
+                     SESSIONS_PER_CLASS, now, now, 1)
                 )  # fmt: skip
                 for week in range(SESSIONS_PER_CLASS):
                     present = rng.randint(20, 60)
                     session_rows.append(
                         (session_id, course_id, start + datetime.timedelta(days=7 * week), title, None, "", "2.0",
-                         "", present, present * 6 // 10, present // 20)
+                         "", present, present * 6 // 10, present // 20, 1)
                     )  # fmt: skip
                     session_id += 1
                 course_id += 1
@@ -116,6 +116,25 @@ def generate(*, scale: str, years: int, log, seed: int = 2026) -> None:
     reset_sequence(Course)
     reset_sequence(ClassSession)
     log(f"  scale {scale}: {courses} classes and {sessions} sessions added; figures: {figures_rebuild()} rows")
+    _analyze()
+
+
+def vacuum(*, log=print) -> None:
+    """VACUUM ANALYZE after the bulk load (outside any transaction): the visibility map lets the classes list's
+    count read its index alone, as on a production database that autovacuum has long visited."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        log("  vacuum analyze: done")
+
+
+def _analyze() -> None:
+    """Planner statistics for the rows just copied in (issue 18): without them PostgreSQL plans the classes
+    list's count and sort as if the tables were empty (seconds instead of milliseconds) until autovacuum
+    comes by, which a production database loaded over years has long had."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 @transaction.atomic
@@ -134,6 +153,7 @@ def sessions_multiply(*, factor: int, log) -> int:
         cursor.execute("SELECT COUNT(*) FROM courses_classsession")
         total = cursor.fetchone()[0]
     log(f"  sessions ×{factor}: {total} sessions; figures: {figures_rebuild()} rows")
+    _analyze()
     return total
 
 

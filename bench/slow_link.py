@@ -148,13 +148,168 @@ def table(url: str, visits: list[Visit], size: tuple[int, int]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --- The main pages of each role (issue 18) -----------------------------------------------------------
+
+FIRST_TARGET_KB, FIRST_TARGET_S = 150, 4.0  # login, then the centre page, on an empty cache
+REPEAT_TARGET_KB, REPEAT_TARGET_S = 30, 1.5  # any main page visited again
+CHART_JS = "chart.umd"
+
+
+@dataclass
+class PageLoad:
+    user: str
+    label: str
+    visit: str  # "first" or "repeat"
+    seconds: float
+    network_bytes: int
+    requests: int
+    chart_js: bool
+
+
+def _load(page, cdp, go) -> tuple[float, int, int, bool]:
+    """Time to the load event, bytes over the network (encoded, headers included; 0 for what the browser's
+    cache answered), requests, and whether the charts' script was among them."""
+    seen: dict[str, dict] = {}
+
+    def received(event):
+        seen.setdefault(event["requestId"], {})["url"] = event["response"]["url"]
+
+    def finished(event):
+        seen.setdefault(event["requestId"], {})["bytes"] = event.get("encodedDataLength", 0)
+
+    cdp.on("Network.responseReceived", received)
+    cdp.on("Network.loadingFinished", finished)
+    start = time.perf_counter()
+    go()
+    page.wait_for_load_state("load")
+    seconds = time.perf_counter() - start
+    page.wait_for_timeout(300)
+    cdp.remove_listener("Network.responseReceived", received)
+    cdp.remove_listener("Network.loadingFinished", finished)
+    loads = [r for r in seen.values() if not r.get("url", "").startswith("data:")]
+    return (
+        seconds,
+        sum(r.get("bytes", 0) for r in loads),
+        len(loads),
+        any(CHART_JS in r.get("url", "") for r in loads),
+    )
+
+
+def measure_roles(url: str, pages_by_user: dict, password: str) -> list[PageLoad]:
+    """For each demo account, in a fresh browser profile (empty cache) throttled like `measure`: the login
+    page, logging in, each main page of the role once (first visit), then each again (repeat visit).
+
+    The service worker is kept out of these profiles (Playwright `service_workers="block"`): the DevTools
+    throttling applies to the page, not to the worker's own fetches, which would then cross an unthrottled
+    network. Without it static files come from the browser's HTTP cache (hashed names, cached a year) on a
+    repeat visit — the same bytes as from the worker's cache, which `measure` shows for the offline page."""
+    from playwright.sync_api import sync_playwright
+
+    base = url.rstrip("/")
+    out: list[PageLoad] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        for user, pages in pages_by_user.items():
+            context = browser.new_context(
+                locale="vi-VN", viewport={"width": 390, "height": 844}, service_workers="block"
+            )
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send(
+                "Network.emulateNetworkConditions",
+                {"offline": False, "latency": RTT_MS, "downloadThroughput": KBPS * 1000 / 8, "uploadThroughput": KBPS * 1000 / 8},
+            )  # fmt: skip
+            out.append(
+                PageLoad(
+                    user,
+                    "Đăng nhập",
+                    "first",
+                    *_load(page, cdp, lambda page=page: page.goto(base + "/tai-khoan/dang-nhap/")),
+                )
+            )
+
+            def submit(page=page, user=user):
+                page.fill("input[name=username]", user)
+                page.fill("input[name=password]", password)
+                page.click("form button[type=submit]")
+
+            out.append(PageLoad(user, "Đăng nhập → trang chủ", "first", *_load(page, cdp, submit)))
+            for visit in ("first", "repeat"):
+                for item in pages:
+                    result = _load(page, cdp, lambda item=item, page=page: page.goto(base + item.path))
+                    out.append(PageLoad(user, item.label, visit, *result))
+            context.close()
+        browser.close()
+    return out
+
+
+def roles_table(url: str, loads: list[PageLoad]) -> str:
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M +0000")
+    lines = [
+        f"### Slow link, main pages of each role, run of {now} ({KBPS} kbit/s, {RTT_MS} ms RTT, `{url}`)",
+        "",
+        f"Targets: the login page then the centre page on an empty cache ≤ {FIRST_TARGET_KB} KB and ≤ "
+        f"{FIRST_TARGET_S:g} s; a repeat visit of any main page ≤ {REPEAT_TARGET_KB} KB and ≤ {REPEAT_TARGET_S:g} s; "
+        "the charts' script only on chart pages.",
+        "",
+        "| user | page | visit | load event | over the network | requests | charts' script | met |",
+        "| --- | --- | --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for load in loads:
+        met = ""
+        if load.visit == "repeat":
+            ok = load.network_bytes <= REPEAT_TARGET_KB * 1024 and load.seconds <= REPEAT_TARGET_S
+            met = "yes" if ok else "no"
+        lines.append(
+            f"| {load.user} | {load.label} | {load.visit} | {load.seconds:.1f} s | {load.network_bytes / 1024:,.1f} KiB "
+            f"| {load.requests} | {'yes' if load.chart_js else ''} | {met} |"
+        )
+    staff = [load for load in loads if load.user == "demo_xa" and load.visit == "first"]
+    if len(staff) >= 3:
+        login, centre = staff[0], staff[2]  # the login page, then (after logging in) the centre page
+        total = login.network_bytes + centre.network_bytes
+        ok = total <= FIRST_TARGET_KB * 1024 and max(login.seconds, centre.seconds) <= FIRST_TARGET_S
+        lines += [
+            "",
+            f"- First visit, login page then the centre page (demo_xa): {total / 1024:,.1f} KiB, "
+            f"{login.seconds:.1f} s and {centre.seconds:.1f} s (target ≤ {FIRST_TARGET_KB} KB, ≤ {FIRST_TARGET_S:g} s "
+            f"each): {'met' if ok else 'not met'}",
+        ]
+    repeats = [load for load in loads if load.visit == "repeat"]
+    if repeats:
+        worst_bytes = max(repeats, key=lambda load: load.network_bytes)
+        worst_time = max(repeats, key=lambda load: load.seconds)
+        ok = all(load.network_bytes <= REPEAT_TARGET_KB * 1024 and load.seconds <= REPEAT_TARGET_S for load in repeats)
+        lines.append(
+            f"- Repeat visits: at most {worst_bytes.network_bytes / 1024:,.1f} KiB ({worst_bytes.label}, {worst_bytes.user}) "
+            f"and {worst_time.seconds:.1f} s ({worst_time.label}, {worst_time.user}): {'met' if ok else 'not met'}"
+        )
+    charts = {load.label for load in loads if load.chart_js}
+    lines.append(f"- Pages that loaded the charts' script: {', '.join(sorted(charts)) or 'none'}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--write", action="store_true", help="append the table to docs/performance.md")
+    parser.add_argument(
+        "--roles", action="store_true", help="the main pages of each demo role (ids read from DATABASE_URL)"
+    )
     args = parser.parse_args()
-    visits, size = measure(args.url)
-    text = table(args.url, visits, size)
+    if args.roles:
+        import os
+
+        from bench import data
+        from bench.run import DEFAULT_DATABASE_URL, query
+
+        database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        pages = data.slow_link_pages("province", lambda sql: query(database_url, sql))
+        text = roles_table(args.url, measure_roles(args.url, pages, data.DEMO_PASSWORD))
+    else:
+        visits, size = measure(args.url)
+        text = table(args.url, visits, size)
     print(text)
     if args.write:
         with DOC.open("a", encoding="utf-8") as handle:

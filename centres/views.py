@@ -28,6 +28,7 @@ from centres.forms import (
     MergeForm,
 )
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
+from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import id_param, text_param
 from tthtcd_portal.refusal import refusal_shown
@@ -54,6 +55,7 @@ def _editable_centre(request: HttpRequest, pk: int) -> Centre:
 
 
 @login_required
+@snapshot_cached
 def centre_list(request: HttpRequest) -> HttpResponse:
     scoping.require_reviewer_or_above(request.user)
     rating_year = timezone.localdate().year - 1

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
 from courses.models import ProgrammeKind
-from tthtcd_portal.filtering import ListFilter
+from tthtcd_portal.filtering import ListFilter, values_choices
 from tthtcd_portal.vietnamese import by_name
 
 FIRST_YEAR = 2015
@@ -22,6 +22,8 @@ def _years():
 
 
 class _CentreField(forms.ModelChoiceField):
+    iterator = values_choices("commune__name", label=str)  # the options without a model instance each
+
     def label_from_instance(self, obj):
         return obj.commune.name
 

@@ -172,7 +172,16 @@ class Course(Archivable):
                 violation_error_message=_("Hình thức lớp không hợp lệ."),
             ),
         ]
-        indexes = [models.Index(fields=["centre", "-start_date"], name="course_centre_start_idx")]
+        indexes = [
+            models.Index(fields=["centre", "-start_date"], name="course_centre_start_idx"),
+            # The classes list's order (newest first) for a province or an office: the first page is read
+            # from the index instead of sorting every class in scope (issue 18).
+            models.Index(fields=["-start_date", "-id"], name="course_start_idx"),
+            # Counting a province's or an office's classes (the list's pager) from the index alone.
+            models.Index(
+                fields=["centre"], condition=models.Q(archived_at__isnull=True), name="course_live_centre_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -39,6 +39,7 @@ from courses.forms import (
 from courses.models import Course, ProgrammeKind, ProvinceProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
 from evaluations.selectors import locked_years
+from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import date_param, id_param, int_param
 from tthtcd_portal.refusal import refusal_shown
@@ -64,6 +65,7 @@ def _editable_centres(user):
 
 
 @login_required
+@snapshot_cached
 def course_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     found = CourseFilter(request.GET or None, queryset=selectors.course_list(user=user), user=user)
@@ -123,6 +125,7 @@ def _lock_note(course: Course) -> tuple[str, bool]:
 
 
 @login_required
+@snapshot_cached
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_for_user(request.user, pk)
     sessions = selectors.course_sessions(course)
@@ -295,6 +298,7 @@ def _presence_from_post(post, session_ids: list[int]) -> dict[int, set[int]]:
 
 
 @login_required
+@snapshot_cached
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The roster of one session: everyone present when it opens the first time; one POST saves it all."""
     session = selectors.session_for_user(request.user, pk)
@@ -475,6 +479,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@snapshot_cached
 def learner_list(request: HttpRequest) -> HttpResponse:
     """A centre's learners (`trung_tam`, or the staff's own centre), with a form to add one."""
     user = request.user

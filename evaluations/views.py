@@ -33,6 +33,7 @@ from evaluations.forms import (
 )
 from evaluations.models import RATING_ORDER, Assessment, Attachment, Criterion, CriterionGroup, Rubric
 from resources.selectors import contributions_evidence
+from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.params import id_param, int_param, year_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.vietnamese import by_name
@@ -56,6 +57,7 @@ def _year(request: HttpRequest, default: int | None = None) -> int:
 
 
 @login_required
+@snapshot_cached
 def home(request: HttpRequest) -> HttpResponse:
     """Centre staff: their centre's years. Reviewer: their office's centres for a year. Province: by office."""
     user = request.user
@@ -87,6 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@snapshot_cached
 def office_overview(request: HttpRequest, office_id: int) -> HttpResponse:
     """The province's view of one reviewing office's centres, with the bulk approval (not for the Ministry,
     which reads it)."""

@@ -20,6 +20,7 @@ from materials import selectors, services
 from materials.filters import MaterialFilter
 from materials.forms import CourseMaterialForm, MaterialForm, RejectForm
 from materials.models import CourseMaterial, Material
+from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.refusal import refusal_shown
 
@@ -32,6 +33,7 @@ def _can_review(user, material: Material) -> bool:
 
 
 @login_required
+@snapshot_cached
 def material_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     found = MaterialFilter(request.GET or None, queryset=selectors.material_list(user=user))

@@ -19,7 +19,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import conditional_page, require_safe
 
 THEME = "#0d6efd"  # the navigation bar's blue (Bootstrap's primary), also the icons' background
 
@@ -74,6 +74,7 @@ def offline_messages() -> dict[str, str]:
 
 
 @require_safe
+@conditional_page  # public and the same for everyone: an ETag, so a browser's revalidation is a 304
 def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest: Android Chrome offers to install the portal from it (with the service worker)."""
     data = {
@@ -116,11 +117,13 @@ def shell_html() -> str:
 
 
 @require_safe
+@conditional_page
 def offline_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse(shell_html())
 
 
 @require_safe
+@conditional_page
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The worker, at the root so that its scope is the whole portal. Its version changes with the static files'
     names (hashed in production) and the offline page, so a deployment replaces the old caches."""

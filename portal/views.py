@@ -14,11 +14,13 @@ from courses import services as course_services
 from courses.models import ClassSession, Course, Enrolment, Learner
 from portal import selectors
 from reminders import selectors as reminder_selectors
+from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.params import date_param
 from tthtcd_portal.refusal import refusal_shown
 
 
 @login_required
+@snapshot_cached
 def home(request: HttpRequest) -> HttpResponse:
     """What each role comes for: staff their centre's quick actions, reviewers their office's assessments,
     provincial officials the headline figures, administrators the imports and the admin site."""
@@ -40,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@snapshot_cached
 def centre_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The centre's page (routed as centres:detail): the registry's record, board and instructors, and the
     sections the apps above the registry add — figures by year, latest classes, ratings, change history.

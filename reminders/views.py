@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from reminders import selectors, services
 from reminders.forms import DigestSettingForm
+from tthtcd_portal.page_cache import snapshot_cached
 
 
 @login_required
+@snapshot_cached
 def reminder_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections
 from django.db.models import BooleanField, Case, Count, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -607,35 +607,69 @@ def _approved_ratings(*, scope_prefixed: Q, years: list[int]) -> list[tuple[int,
     )
 
 
-def data_stamp() -> tuple:
-    """What the dashboards depend on, in one query: the figures' row count, sums and latest change, and the
+def _stamp_parts() -> list[str]:
+    """The scalar subqueries of the data stamp: the figures' row count, sums and latest change, and the
     assessments' count and summed versions (every save and approval moves a version). Equal stamps, equal
     data; the dashboards' cache key, so a session saved now shows on the next load. The sums catch a change
     whose transaction committed after a later one (its updated_at then hides behind the later maximum).
     The scope and the names are in it too (issue 14, item 8): the centres' history (a centre moved to another
     reviewing office leaves the former reviewer's dashboard at once; a renamed centre shows its new name) and
-    sums over communes and districts. Costs a scan of the figures table (~30,000 rows a province-decade: a few
+    sums over communes and districts. Costs a scan of the figures table (~45,000 rows a province-decade: a few
     ms), of the centres' history and of the communes (~10,000 in the country), not of the sessions."""
     figures = CentreYearFigure._meta.db_table
     sums = "".join(
         f" || ':' || COALESCE(SUM({CentreYearFigure._meta.get_field(name).column}), 0)" for name in FIGURE_FIELDS
     )
     assessments = Assessment._meta.db_table
-    with connections[read_db()].cursor() as cursor:
+    return [
+        f"(SELECT COUNT(*){sums} FROM {figures})",  # table and column names from the models
+        f"(SELECT MAX(updated_at) FROM {figures})",
+        f"(SELECT COUNT(*) FROM {assessments})",
+        f"(SELECT COALESCE(SUM(version), 0) FROM {assessments})",
+        # Who sees which centre, and under which names: every change of a centre (a new reviewing office,
+        # a new name, a merger) adds a history row; communes moving district, province or into another
+        # commune, and renamed communes and districts, move these sums.
+        "(SELECT COUNT(*) || ':' || COALESCE(MAX(history_id), 0) FROM centres_historicalcentre)",
+        "(SELECT COUNT(*) || ':' || COALESCE(SUM(district_id), 0) || ':' || COALESCE(SUM(province_id), 0)"
+        " || ':' || COALESCE(SUM(merged_into_id), 0) || ':' || COALESCE(SUM(LENGTH(name)), 0) FROM units_commune)",
+        "(SELECT COUNT(*) || ':' || COALESCE(SUM(LENGTH(name)), 0) FROM units_district)",
+    ]
+
+
+# PostgreSQL: the snapshot the last scan of this process was read in, and that scan's stamp, per database alias.
+_last_scan: dict[str, tuple[str, tuple]] = {}
+_UNCHANGED = "pg_current_snapshot()::text = %s AND pg_current_xact_id_if_assigned() IS NULL"
+
+
+def data_stamp() -> tuple:
+    """What the dashboards depend on (_stamp_parts), in one query.
+
+    On PostgreSQL the scan is skipped while the database's snapshot is the one the last scan of this process
+    was read in (issue 18): `pg_current_snapshot()` names the transactions whose writes are visible, so an
+    equal snapshot sees exactly the same rows and the last stamp still holds. Any commit since (of anything)
+    changes the snapshot and the scan runs; so does a transaction that has written itself (its own changes do
+    not show in the snapshot). The skipped subqueries are never run (PostgreSQL evaluates a CASE branch's
+    subquery only when the branch is taken), so an unchanged snapshot costs a fraction of a millisecond."""
+    alias = read_db()
+    parts = _stamp_parts()
+    with connections[alias].cursor() as cursor:
+        if connections[alias].vendor != "postgresql":
+            cursor.execute("SELECT " + ", ".join(parts))
+            return tuple(str(value) for value in cursor.fetchone())
+        last_snapshot, last_stamp = _last_scan.get(alias, ("", ()))
+        columns = [f"CASE WHEN {_UNCHANGED} THEN NULL ELSE {part} END" for part in parts]
         cursor.execute(
-            f"SELECT (SELECT COUNT(*){sums} FROM {figures}),"  # table and column names from the models
-            f" (SELECT MAX(updated_at) FROM {figures}),"
-            f" (SELECT COUNT(*) FROM {assessments}),"
-            f" (SELECT COALESCE(SUM(version), 0) FROM {assessments}),"
-            # Who sees which centre, and under which names: every change of a centre (a new reviewing office,
-            # a new name, a merger) adds a history row; communes moving district, province or into another
-            # commune, and renamed communes and districts, move these sums.
-            " (SELECT COUNT(*) || ':' || COALESCE(MAX(history_id), 0) FROM centres_historicalcentre),"
-            " (SELECT COUNT(*) || ':' || COALESCE(SUM(district_id), 0) || ':' || COALESCE(SUM(province_id), 0)"
-            " || ':' || COALESCE(SUM(merged_into_id), 0) || ':' || COALESCE(SUM(LENGTH(name)), 0) FROM units_commune),"
-            " (SELECT COUNT(*) || ':' || COALESCE(SUM(LENGTH(name)), 0) FROM units_district)"
+            f"SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NULL, {_UNCHANGED}, "
+            + ", ".join(columns),
+            [last_snapshot] * (len(parts) + 1),
         )
-        return tuple(str(value) for value in cursor.fetchone())
+        snapshot, untouched, unchanged, *values = cursor.fetchone()
+    if unchanged and last_stamp:
+        return last_stamp
+    stamp = tuple(str(value) for value in values)
+    if untouched:
+        _last_scan[alias] = (snapshot, stamp)
+    return stamp
 
 
 def dashboard(
@@ -656,6 +690,7 @@ def dashboard(
         (str(scope), filters, by_centre, only_group, with_history, by_province, get_language(), today, data_stamp())
     )
     key = "reports:dashboard:" + hashlib.sha256(key_source.encode()).hexdigest()
+    cache = caches["objects"]  # kept as the object itself: unpickling a board cost more than its queries
     board = cache.get(key)
     if board is None:
         board = dashboard_compute(

@@ -27,6 +27,7 @@ from reports.filters import DashboardFilter, ReportSettingsForm, filters_to_para
 from reports.models import ExportJob
 from reports.official import OFFICIAL_REPORTS, report_settings_for
 from reports.scopes import board_scope
+from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import id_param
 from tthtcd_portal.refusal import refusal_shown
@@ -66,6 +67,7 @@ def _board_context(request, form, filters, board, *, extra_params=None) -> dict:
 
 
 @login_required
+@snapshot_cached
 def dashboard(request):
     """Ministry officials: by province (the national dashboard), `tinh` one province's. Province officials: by
     district. Reviewers: their office's centres. Centre staff: their centre against its district's average."""
@@ -106,6 +108,7 @@ def dashboard(request):
 
 
 @login_required
+@snapshot_cached
 def district(request, pk: int):
     """One district's centres (drill-down from the province dashboard)."""
     scoping.require_reviewer_or_above(request.user)
@@ -151,6 +154,7 @@ def centre(request, pk: int):
 
 
 @login_required
+@snapshot_cached
 def exports(request):
     """The exports and official reports the user may have, with the dashboard filters."""
     user = request.user
@@ -289,6 +293,7 @@ AUDIT_PAGE_SIZE = 50
 
 
 @login_required
+@snapshot_cached
 def audit_trail(request):
     """Who changed what and when, old → new, across the registry, classes and evaluations of the official's
     province (reports/audit.py says what it reads and what it costs)."""

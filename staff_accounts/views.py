@@ -15,6 +15,7 @@ from accounts import scoping
 from staff_accounts import selectors, services
 from staff_accounts.forms import AccountForm, AccountImportForm
 from staff_accounts.importer import EXAMPLE_ROWS, HEADERS, parse_accounts
+from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import text_param
 from tthtcd_portal.refusal import refusal_shown
@@ -40,6 +41,7 @@ def _passwords_page(request, issued, *, title):
 
 
 @login_required
+@snapshot_cached
 def account_list(request: HttpRequest) -> HttpResponse:
     scoping.require_province_level(request.user)
     params = {k: text_param(request.GET.get(k)) for k in ("q", selectors.ROLE_PARAM, selectors.ACTIVE_PARAM)}

@@ -47,9 +47,10 @@ def _vietnamese(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # The dashboards cache per process; every test starts cold so query counts and figures are its own.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from training import selectors, services
 from training.filters import untrained_filtered
 from training.forms import AttendanceForm, InviteForm, TrainingCourseForm
 from training.models import TrainingCourse
+from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import text_param, year_param
 from tthtcd_portal.refusal import refusal_shown
@@ -34,6 +35,7 @@ def _require_course_edit(user, course: TrainingCourse) -> None:
 
 
 @login_required
+@snapshot_cached
 def course_list(request: HttpRequest) -> HttpResponse:
     courses = selectors.training_course_list(user=request.user)
     year = year_param(request.GET.get("nam"))

@@ -67,6 +67,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, to time everything; removes itself unless BENCH_HEADERS=1 (bench/run.py).
     "tthtcd_portal.middleware.ServerTimingMiddleware",
+    # Pages compressed for browsers that accept it (a 40 KB list becomes ~6 KB on a commune's 3G link; issue 18).
+    # Django's own, with its BREACH mitigation (random padding); whitenoise sends static files precompressed,
+    # which this leaves alone (they already carry Content-Encoding). docs/performance.md, "Slow link".
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,6 +117,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Django's form renderer with the select box written in Python: a select of ~500 centres cost more than a
+# page's queries through the option templates (tthtcd_portal/form_renderer.py, issue 18).
+FORM_RENDERER = "tthtcd_portal.form_renderer.PortalFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------------
 # SQLite file in the project root by default; DATABASE_URL=postgres://user@host:5432/name in production.
@@ -229,7 +237,19 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Cache ----------------------------------------------------------------------------------------
 # The dashboards keep their computed figures here, keyed by a stamp of the data (reports.dashboard.dashboard),
 # so a cached answer is never stale. Per process: each gunicorn worker warms its own.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# `objects` keeps Python objects without pickling them (tthtcd_portal/cache.py): the dashboards' computed figures.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
+    "objects": {"BACKEND": "tthtcd_portal.cache.ObjectCache", "LOCATION": "objects", "OPTIONS": {"MAX_ENTRIES": 500}},
+    # Main pages kept while PostgreSQL's snapshot is unchanged (tthtcd_portal/page_cache.py); ~40 KB each.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
+# 0 turns the page cache off; it only ever works on PostgreSQL, outside transaction blocks.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", default=300)
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", default=600)
 
 # --- Background tasks (exports) and periodic tasks ------------------------------------------------

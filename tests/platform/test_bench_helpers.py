@@ -30,5 +30,18 @@ def test_markdown_table():
 
 def test_the_loadtest_flag_and_defaults():
     args = parse_args(["--loadtest", "--tool", "python"])
-    assert args.loadtest and args.clients == 20 and args.load_seconds == 30 and args.tool == "python"
+    assert args.loadtest and args.clients == 20 and args.load_seconds == 15 and args.tool == "python"
     assert args.database_url.startswith("postgres")
+
+
+def test_a_page_under_load_is_measured_against_its_target():
+    from collections import Counter
+
+    from bench.run import Load, load_met, mean_load
+
+    ping = mean_load([Load("ping", 20, 20, 2000, 100.0, 5, 40, Counter({200: 2000}), 0)] * 2)
+    assert ping.rps == 100.0 and ping.requests == 4000
+    fast = Load("list", 20, 20, 600, 30.0, 50, 120, Counter({200: 600}), 0, target=0.25)
+    slow = Load("list", 20, 20, 200, 10.0, 150, 400, Counter({200: 200}), 0, target=0.25)
+    assert load_met(fast, ping.rps) == "yes"
+    assert load_met(slow, ping.rps) == "no: 0.10×, p95 400 ms"
