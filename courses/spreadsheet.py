@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import ClassSession, Course, ProgrammeKind
 from evaluations.selectors import centre_year_is_locked, locked_year_message
+from tthtcd_portal.spreadsheet_cells import RowError, cell_date, cell_text, row_error
 from tthtcd_portal.spreadsheets import read_table
 from tthtcd_portal.vietnamese import clean_name
 from tthtcd_portal.xlsx import DATE, DECIMAL, NUMBER, TEXT, Column, Sheet, write_workbook
@@ -131,18 +132,18 @@ class ImportResult:
 
 
 # What an import compares to recognise a row already in the portal: the one spelling of the text, any case.
-def natural_text(value: str) -> str:
+def naturalcell_text(value: str) -> str:
     return clean_name(value).casefold()
 
 
 def class_key(*, title: str, programme_kind_id: int, start_date: datetime.date) -> tuple:
     """A class's natural key within its centre (docs/courses.md: importing twice counts once)."""
-    return (natural_text(title), programme_kind_id, start_date)
+    return (naturalcell_text(title), programme_kind_id, start_date)
 
 
 def session_key(*, date: datetime.date, topic: str) -> tuple:
     """A session's natural key within its class."""
-    return (date, natural_text(topic))
+    return (date, naturalcell_text(topic))
 
 
 SESSION_COUNTS = ("present", "women", "minorities", "hours")
@@ -178,50 +179,17 @@ def match_existing(classes: list[ImportedClass], *, centre) -> None:
                 fields["changed"] = any(getattr(existing, f) != fields[f] for f in SESSION_COUNTS)
 
 
-class _RowError(Exception):
-    pass
-
-
-def _err(row: int, column: str, message: str) -> _RowError:
-    return _RowError(
-        _("Dòng %(row)s, cột «%(column)s»: %(message)s") % {"row": row, "column": column, "message": message}
-    )
-
-
-def _text(value, row: int, column: str, *, required: bool = False, max_length: int = 255) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise _err(row, column, _("không được để trống."))
-    if len(text) > max_length:
-        raise _err(row, column, _("dài quá %(n)s ký tự.") % {"n": max_length})
-    return text
-
-
-def _date(value, row: int, column: str) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = "" if value is None else str(value).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise _err(row, column, _("ngày không hợp lệ (ghi dd/mm/yyyy), nhận được «%(value)s».") % {"value": text})
-
-
 def _count(value, row: int, column: str) -> int:
     if value is None or value == "":
         return 0
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise _err(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value}) from None
+        raise row_error(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value}) from None
     if number != number.to_integral_value():
-        raise _err(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value})
+        raise row_error(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value})
     if number < 0:
-        raise _err(row, column, _("không được là số âm."))
+        raise row_error(row, column, _("không được là số âm."))
     return int(number)
 
 
@@ -231,9 +199,9 @@ def _hours(value, row: int, column: str) -> Decimal:
     try:
         number = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.1"))
     except InvalidOperation:
-        raise _err(row, column, _("phải là số, nhận được «%(value)s».") % {"value": value}) from None
+        raise row_error(row, column, _("phải là số, nhận được «%(value)s».") % {"value": value}) from None
     if number < 0 or number > 24:
-        raise _err(row, column, _("phải từ 0 đến 24."))
+        raise row_error(row, column, _("phải từ 0 đến 24."))
     return number
 
 
@@ -260,27 +228,27 @@ def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
     for number, cells in rows:
         cells = list(cells) + [None] * (len(COLUMNS) - len(cells))
         try:
-            title = _text(cells[0], number, COLUMNS[0], required=True)
-            kind_name = _text(cells[1], number, COLUMNS[1], required=True)
+            title = cell_text(cells[0], number, COLUMNS[0], required=True)
+            kind_name = cell_text(cells[1], number, COLUMNS[1], required=True)
             kind = kinds.get(kind_name.casefold())
             if kind is None:
-                raise _err(
+                raise row_error(
                     number,
                     COLUMNS[1],
                     _("«%(value)s» không có trong danh sách loại chương trình.") % {"value": kind_name},
                 )
-            start = _date(cells[5], number, COLUMNS[5])
-            end = _date(cells[6], number, COLUMNS[6])
+            start = cell_date(cells[5], number, COLUMNS[5])
+            end = cell_date(cells[6], number, COLUMNS[6])
             if end < start:
-                raise _err(number, COLUMNS[6], _("ngày kết thúc trước ngày bắt đầu."))
-            day = _date(cells[7], number, COLUMNS[7])
+                raise row_error(number, COLUMNS[6], _("ngày kết thúc trước ngày bắt đầu."))
+            day = cell_date(cells[7], number, COLUMNS[7])
             if day > today:
-                raise _err(number, COLUMNS[7], _("ngày %(day)s chưa đến.") % {"day": day.strftime("%d/%m/%Y")})
+                raise row_error(number, COLUMNS[7], _("ngày %(day)s chưa đến.") % {"day": day.strftime("%d/%m/%Y")})
             if not start <= day <= end:
-                raise _err(number, COLUMNS[7], _("ngày học nằm ngoài thời gian của lớp."))
+                raise row_error(number, COLUMNS[7], _("ngày học nằm ngoài thời gian của lớp."))
             session = {
                 "date": day,
-                "topic": _text(cells[8], number, COLUMNS[8]),
+                "topic": cell_text(cells[8], number, COLUMNS[8]),
                 "hours": _hours(cells[9], number, COLUMNS[9]),
                 "present": _count(cells[10], number, COLUMNS[10]),
                 "women": _count(cells[11], number, COLUMNS[11]),
@@ -288,34 +256,34 @@ def parse_class_list(fileobj, name: str, *, centre) -> ImportResult:
                 "row": number,
             }
             if session["women"] > session["present"]:
-                raise _err(number, COLUMNS[11], _("số nữ lớn hơn số người dự."))
+                raise row_error(number, COLUMNS[11], _("số nữ lớn hơn số người dự."))
             if session["minorities"] > session["present"]:
-                raise _err(number, COLUMNS[12], _("số người dân tộc thiểu số lớn hơn số người dự."))
+                raise row_error(number, COLUMNS[12], _("số người dân tộc thiểu số lớn hơn số người dự."))
             for year in {start.year, day.year}:
                 if year not in locked:
                     locked[year] = centre_year_is_locked(centre_id=centre.pk, year=year)
                 if locked[year]:
-                    raise _err(number, COLUMNS[7], locked_year_message(year))
-            item = classes.get((natural_text(title), start))
+                    raise row_error(number, COLUMNS[7], locked_year_message(year))
+            item = classes.get((naturalcell_text(title), start))
             if item is None:
-                item = classes[(natural_text(title), start)] = ImportedClass(
+                item = classes[(naturalcell_text(title), start)] = ImportedClass(
                     title=title,
                     programme_kind=kind,
-                    instructor_names=_text(cells[2], number, COLUMNS[2]),
-                    partner=_text(cells[3], number, COLUMNS[3]),
-                    place=_text(cells[4], number, COLUMNS[4]),
+                    instructor_names=cell_text(cells[2], number, COLUMNS[2]),
+                    partner=cell_text(cells[3], number, COLUMNS[3]),
+                    place=cell_text(cells[4], number, COLUMNS[4]),
                     start_date=start,
                     end_date=end,
                     first_row=number,
                 )
             elif item.programme_kind != kind or item.end_date != end:
-                raise _err(
+                raise row_error(
                     number,
                     COLUMNS[1] if item.programme_kind != kind else COLUMNS[6],
                     _("khác với dòng %(first)s của cùng lớp.") % {"first": item.first_row},
                 )
             item.sessions.append(session)
-        except _RowError as exc:
+        except RowError as exc:
             result.errors.append(str(exc))
     result.classes = list(classes.values())
     if not result.classes and not result.errors:

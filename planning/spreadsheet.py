@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from courses.models import ProgrammeKind
 from planning.models import ActivityPlan, NeedGroup, NeedTally, PlanLine
 from planning.selectors import write_refusal
+from tthtcd_portal.spreadsheet_cells import RowError, row_error
 from tthtcd_portal.spreadsheets import read_table
 from tthtcd_portal.xlsx import NUMBER, TEXT, Column, Sheet, write_workbook
 
@@ -91,37 +92,29 @@ def plan_template() -> bytes:
                      {2: (FORMS_SHEET, forms)}, PLAN_GUIDE)  # fmt: skip
 
 
-class _RowError(Exception):
-    pass
-
-
-def _err(row: int, column: str, message: str) -> _RowError:
-    return _RowError(
-        _("Dòng %(row)s, cột «%(column)s»: %(message)s") % {"row": row, "column": column, "message": message}
-    )
-
-
 def _whole(value, row: int, column: str, *, minimum: int = 0, maximum: int = 10**7, blank: int | None = None) -> int:
     if (value is None or str(value).strip() == "") and blank is not None:
         return blank
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise _err(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value}) from None
+        raise row_error(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value}) from None
     if number != number.to_integral_value():
-        raise _err(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value})
+        raise row_error(row, column, _("phải là số nguyên, nhận được «%(value)s».") % {"value": value})
     if not minimum <= number <= maximum:
-        raise _err(row, column, _("phải từ %(min)s đến %(max)s.") % {"min": minimum, "max": maximum})
+        raise row_error(row, column, _("phải từ %(min)s đến %(max)s.") % {"min": minimum, "max": maximum})
     return int(number)
 
 
 def _picked(value, row: int, column: str, found: dict, what: str):
     text = "" if value is None else str(value).strip()
     if not text:
-        raise _err(row, column, _("không được để trống."))
+        raise row_error(row, column, _("không được để trống."))
     picked = found.get(text.casefold())
     if picked is None:
-        raise _err(row, column, _("«%(value)s» không có trong danh sách %(what)s.") % {"value": text, "what": what})
+        raise row_error(
+            row, column, _("«%(value)s» không có trong danh sách %(what)s.") % {"value": text, "what": what}
+        )
     return picked
 
 
@@ -215,15 +208,15 @@ def parse_needs(fileobj, name: str, *, centre) -> ImportResult:
             respondents = _whole(cells[3], number, cols[3], blank=0)
             key = (year, kind.pk, group)
             if key in seen:
-                raise _err(
+                raise row_error(
                     number, cols[2], _("trùng với dòng %(first)s (cùng năm, loại và nhóm).") % {"first": seen[key]}
                 )
             seen[key] = number
             reason = _refused(refusals, centre, year)
             if reason:
-                raise _err(number, cols[0], reason)
+                raise row_error(number, cols[0], reason)
             result.rows.append(NeedRow(year, kind, group, respondents, number))
-        except _RowError as exc:
+        except RowError as exc:
             result.errors.append(str(exc))
     if not result.errors and result.rows:
         held = {
@@ -249,7 +242,7 @@ def parse_plans(fileobj, name: str, *, centre) -> ImportResult:
     rows = _read(fileobj, name, cols, result)
     years = set()
     for number, cells in rows:
-        with contextlib.suppress(_RowError):
+        with contextlib.suppress(RowError):
             years.add(_whole(cells[0], number, cols[0], minimum=2000, maximum=2100))
     plans = {p.year: p for p in ActivityPlan.objects.filter(centre=centre, year__in=years)}
     seen: dict[tuple, int] = {}
@@ -264,7 +257,7 @@ def parse_plans(fileobj, name: str, *, centre) -> ImportResult:
             expected = _whole(cells[5], number, cols[5], blank=0)
             key = (year, kind.pk, activity, month)
             if key in seen:
-                raise _err(
+                raise row_error(
                     number,
                     cols[3],
                     _("trùng với dòng %(first)s (cùng năm, loại, hình thức và tháng).") % {"first": seen[key]},
@@ -272,9 +265,9 @@ def parse_plans(fileobj, name: str, *, centre) -> ImportResult:
             seen[key] = number
             reason = _refused(refusals, centre, year, plans.get(year))
             if reason:
-                raise _err(number, cols[0], reason)
+                raise row_error(number, cols[0], reason)
             result.rows.append(PlanRow(year, kind, activity, month, count, expected, number))
-        except _RowError as exc:
+        except RowError as exc:
             result.errors.append(str(exc))
     if not result.errors and result.rows:
         held = {

@@ -1,7 +1,8 @@
-"""The cells of an imported row, read as the importers of the library and resources apps need them: text, a
-date, a whole number, a choice by its label, each refusing with the row and column in Vietnamese.
+"""The cells of an imported row, read as every importer needs them (classes, needs and plans, library months,
+contributions): text, a date, a whole number, a choice by its label, each refusing with the row and column in
+Vietnamese.
 
-(courses/spreadsheet.py has its own copies of the first three, written before this module; it can move here.)
+(The class-list and planning importers use them too: one reading of a cell for every import.)
 """
 
 from __future__ import annotations
