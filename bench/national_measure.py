@@ -71,9 +71,7 @@ def timings(repeat: int) -> dict[str, tuple[float, float]]:
     bounds = [f"{year}-01-01", f"{year + 1}-01-01"]
     filters = DashboardFilters(year_from=2019, year_to=last, base_year=2019)
     out = {
-        "plain SQL aggregate, all sessions (province × year)": _timed(
-            lambda: _sql(AGGREGATE.format(where="")), repeat
-        ),
+        "plain SQL aggregate, all sessions (province × year)": _timed(lambda: _sql(AGGREGATE.format(where="")), repeat),
         f"same, one year ({year})": _timed(lambda: _sql(AGGREGATE.format(where="WHERE " + between), bounds), repeat),
         f"same, one province-year (province id {province}, {year})": _timed(
             lambda: _sql(AGGREGATE.format(where=f"WHERE m.province_id = %s AND {between}"), [province, *bounds]),

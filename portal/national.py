@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.demo import office_name_for
@@ -50,7 +50,7 @@ from centres.models import RATING_ORDER, Centre, Rating
 from centres.services import centres_open, commune_mapping_apply
 from courses.demo import COURSE_COLUMNS, KIND_TITLES, PARTNERS, PLACES, SESSION_COLUMNS
 from courses.figures import figures_rebuild
-from courses.models import Attendance, ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from courses.models import Attendance, CentreYearFigure, ClassSession, Course, Enrolment, Learner, ProgrammeKind
 from evaluations import services as evaluation_services
 from evaluations.models import Assessment, CriterionScore, EvaluationCycle, RatingThreshold, Rubric
 from tthtcd_portal.bulk import insert_rows, next_id, reset_sequence
@@ -446,6 +446,14 @@ def _ratings(units: list[_Unit], *, rng: random.Random, first_year: int) -> dict
     }
 
 
+def _analyze() -> None:
+    """Fresh statistics for the planner: after millions of COPYed rows, autovacuum would get there minutes later
+    and the first national queries would be planned on an empty table's estimates."""
+    with connection.cursor() as cursor:
+        for model in (Course, ClassSession, Attendance, Enrolment, Learner, CentreYearFigure, Assessment, Centre):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def seed(
     *,
     log,
@@ -481,5 +489,7 @@ def seed(
     )
     report.counts.update(step("ratings", lambda: _ratings(units, rng=rng, first_year=first_year)))
     report.counts["figure rows"] = step("figures", figures_rebuild)
+    if connection.vendor == "postgresql":
+        step("analyze", _analyze, atomic=False)
     log("  national: " + ", ".join(f"{k} {v:,}" for k, v in report.counts.items()))
     return report
