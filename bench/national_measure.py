@@ -70,11 +70,25 @@ def timings(repeat: int) -> dict[str, tuple[float, float]]:
     between = "s.date >= %s AND s.date < %s"
     bounds = [f"{year}-01-01", f"{year + 1}-01-01"]
     filters = DashboardFilters(year_from=2019, year_to=last, base_year=2019)
+    session = _sql("SELECT MAX(session_id) FROM courses_attendance")[0][0]
+    centre = _sql("SELECT MAX(centre_id) FROM courses_course")[0][0]
     out = {
         "plain SQL aggregate, all sessions (province × year)": _timed(lambda: _sql(AGGREGATE.format(where="")), repeat),
         f"same, one year ({year})": _timed(lambda: _sql(AGGREGATE.format(where="WHERE " + between), bounds), repeat),
         f"same, one province-year (province id {province}, {year})": _timed(
             lambda: _sql(AGGREGATE.format(where=f"WHERE m.province_id = %s AND {between}"), [province, *bounds]),
+            repeat,
+        ),
+        "one roster session's attendance rows (the grid's read)": _timed(
+            lambda: _sql("SELECT enrolment_id, present FROM courses_attendance WHERE session_id = %s", [session]),
+            repeat,
+        ),
+        f"one centre's sessions of {year} (the centre page's classes)": _timed(
+            lambda: _sql(
+                "SELECT COUNT(*), SUM(s.present) FROM courses_classsession s JOIN courses_course c ON c.id = "
+                f"s.course_id WHERE c.centre_id = %s AND {between}",
+                [centre, *bounds],
+            ),
             repeat,
         ),
         "dashboard_compute, national (every centre, 2019–last year)": _timed(
