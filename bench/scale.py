@@ -16,17 +16,24 @@ executemany elsewhere). The figures are then rebuilt from the raw rows with cour
 from __future__ import annotations
 
 import datetime
+import os
 import random
 
-from django.db import connection, transaction
-from django.utils import timezone
+import django
 
-from bench.data import BENCH_COMMUNE_CODE, BENCH_ROSTER_TITLE
-from centres.models import Centre
-from courses.figures import figures_rebuild
-from courses.models import ClassSession, Course, ProgrammeKind
-from tthtcd_portal.bulk import insert_rows, next_id, reset_sequence
-from units.models import Province
+if __name__ == "__main__":  # `python -m bench.scale`: Django is set up before the models below are imported
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tthtcd_portal.settings")
+    django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench.data import BENCH_COMMUNE_CODE, BENCH_ROSTER_TITLE  # noqa: E402
+from centres.models import Centre  # noqa: E402
+from courses.figures import figures_rebuild  # noqa: E402
+from courses.models import ClassSession, Course, ProgrammeKind  # noqa: E402
+from tthtcd_portal.bulk import insert_rows, next_id, reset_sequence  # noqa: E402
+from units.models import Province  # noqa: E402
 
 CLASSES_PER_CENTRE_YEAR = 62
 SESSIONS_PER_CLASS = 8
@@ -147,9 +154,6 @@ def load(*, scale: str, years: int, log, provinces: int | None = None) -> None:
 
 def main(argv=None) -> None:
     import argparse
-    import os
-
-    import django
 
     parser = argparse.ArgumentParser(description="Benchmark data: the demo province and scale data on top of it.")
     parser.add_argument("--scale", choices=["demo", "province", "nation"], default="province")
