@@ -144,6 +144,7 @@ def _units(lists: NationalLists, provinces: int | None, log) -> tuple[set[str], 
     _old_centres(old_codes=old_codes, log=log)
     result = commune_mapping_apply(rows=rows, by=None, end_unmapped=True)
     log("    mapping: " + result.summary().replace("\n", "; "))
+    _new_centres_without_predecessor(new_codes=new_codes, log=log)
     return old_codes, new_codes
 
 
@@ -180,6 +181,21 @@ def _old_centres(*, old_codes: set[str], log) -> None:
     review = {c.pk: office_objects.get(offices.get(c.district_id)) for c in communes}
     centres_open(communes=communes, review_offices=review, by=None)
     log(f"    former centres: {len(communes)} opened")
+
+
+def _new_centres_without_predecessor(*, new_codes: set[str], log) -> None:
+    """A centre for each new commune the mapping names no former commune of (the special zones made of island
+    districts that had no communes), reviewed by its province's Sở."""
+    from units.models import Commune
+
+    communes = list(
+        Commune.objects.filter(code__in=new_codes, valid_from__gte=REFORM_DATE)
+        .exclude(centres__status=Centre.Status.ACTIVE)
+        .order_by("code")
+    )
+    departments = {o.province_id: o for o in Office.objects.filter(kind=Office.Kind.DEPARTMENT).order_by("pk")}
+    centres_open(communes=communes, review_offices={c.pk: departments.get(c.province_id) for c in communes}, by=None)
+    log(f"    new communes without a former commune: {len(communes)} centres opened")
 
 
 @dataclass(frozen=True)
