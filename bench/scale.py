@@ -4,7 +4,9 @@
 province: the demo's 242 Thái Bình centres × N years × 62 classes × 8 sessions ≈ 150,000 classes and
           1.2 million sessions for N = 10 (DOMAIN.md: Thái Bình had 286 centres and 13,564 sessions in 2011;
           this is the same province run at a heavier, 8-sessions-a-class pace, as the issue asks).
-nation:   a tenth-scale national sample: 1,000 centres (the 242 and 758 in a synthetic province), same pace.
+nation:   the whole country: `seed_demo --scale nation [--provinces N]` (portal/national.py: every commune of
+          both national lists, 2019 to today, ≈1 M sessions and 25 M participations a year, roster attendance,
+          ratings, figures; docs/scaling.md). `--years` does not apply; `--provinces N` builds a smaller nation.
 multiply: `sessions_multiply(factor)` copies every session (factor − 1) times in SQL, for the 4× check.
 
 Classes and sessions go in through tthtcd_portal.bulk (COPY on PostgreSQL, a few hundred thousand rows a second;
@@ -14,22 +16,27 @@ executemany elsewhere). The figures are then rebuilt from the raw rows with cour
 from __future__ import annotations
 
 import datetime
+import os
 import random
 
-from django.db import connection, transaction
-from django.utils import timezone
+import django
 
-from accounts.models import Office
-from bench.data import BENCH_COMMUNE_CODE, BENCH_ROSTER_TITLE
-from centres.models import Centre, centre_default_name
-from courses.figures import figures_rebuild
-from courses.models import ClassSession, Course, ProgrammeKind
-from tthtcd_portal.bulk import insert_rows, next_id, reset_sequence
-from units.models import LEGACY_VALID_FROM, Commune, District, Province
+if __name__ == "__main__":  # `python -m bench.scale`: Django is set up before the models below are imported
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tthtcd_portal.settings")
+    django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench.data import BENCH_COMMUNE_CODE, BENCH_ROSTER_TITLE  # noqa: E402
+from centres.models import Centre  # noqa: E402
+from courses.figures import figures_rebuild  # noqa: E402
+from courses.models import ClassSession, Course, ProgrammeKind  # noqa: E402
+from tthtcd_portal.bulk import insert_rows, next_id, reset_sequence  # noqa: E402
+from units.models import Province  # noqa: E402
 
 CLASSES_PER_CENTRE_YEAR = 62
 SESSIONS_PER_CLASS = 8
-NATION_CENTRES = 1000
 TITLES = ["Chuyên đề pháp luật", "Khuyến nông", "Sức khỏe cộng đồng", "Tin học cơ bản", "Văn hóa – văn nghệ"]
 COURSE_COLUMNS = [
     "id", "centre_id", "programme_kind_id", "title", "format", "instructor_names", "partner", "place",
@@ -41,47 +48,9 @@ SESSION_COLUMNS = [
 ]  # fmt: skip
 
 
-def _nation_centres(count: int, log) -> None:
-    """A synthetic province with enough communes and centres to reach `count` centres in all."""
-    missing = count - Centre.objects.active().count()
-    if missing <= 0:
-        return
-    province, _ = Province.objects.get_or_create(
-        code="99", valid_from=LEGACY_VALID_FROM, defaults={"name": "Tỉnh Mẫu Quốc Gia"}
-    )
-    districts = [
-        District.objects.get_or_create(
-            code=f"{990 + i:03d}", valid_from=LEGACY_VALID_FROM,
-            defaults={"name": f"Huyện Mẫu {i + 1:02d}", "province": province},
-        )[0]
-        for i in range(9)
-    ]  # fmt: skip
-    offices = {
-        d.pk: Office.objects.get_or_create(
-            district=d, defaults={"province": province, "name": f"Phòng GD&ĐT {d.name}"}
-        )[0]
-        for d in districts
-    }
-    communes = Commune.objects.bulk_create(
-        [
-            Commune(
-                province=province, district=districts[i % len(districts)], code=f"{90000 + i:05d}",
-                name=f"Xã Mẫu {i + 1:04d}", valid_from=LEGACY_VALID_FROM,
-            )
-            for i in range(missing)
-        ]
-    )  # fmt: skip
-    Centre.objects.bulk_create(
-        [Centre(commune=c, name=centre_default_name(c), review_office=offices[c.district_id]) for c in communes]
-    )
-    log(f"  nation sample: {missing} more centres in {province.name}")
-
-
 @transaction.atomic
 def generate(*, scale: str, years: int, log, seed: int = 2026) -> None:
     rng = random.Random(seed)
-    if scale == "nation":
-        _nation_centres(NATION_CENTRES, log)
     centre_ids = list(Centre.objects.active().order_by("pk").values_list("pk", flat=True))
     kind_ids = list(ProgrammeKind.objects.values_list("pk", flat=True))
     last_year = timezone.localdate().year - 1
@@ -188,12 +157,15 @@ def bench_roster(*, log) -> int:
     return session.pk
 
 
-def load(*, scale: str, years: int, log) -> None:
+def load(*, scale: str, years: int, log, provinces: int | None = None) -> None:
     """The demo province and, on top, the data of `scale`, on an empty database; nothing on a loaded one."""
     from django.core.management import call_command
 
     if Province.objects.exists():
         log("Dữ liệu đã có sẵn; bỏ qua nạp dữ liệu quy mô.")
+        return
+    if scale == "nation":
+        call_command("seed_demo", scale="nation", provinces=provinces)
         return
     call_command("seed_demo")
     if scale != "demo":
@@ -202,13 +174,11 @@ def load(*, scale: str, years: int, log) -> None:
 
 def main(argv=None) -> None:
     import argparse
-    import os
-
-    import django
 
     parser = argparse.ArgumentParser(description="Benchmark data: the demo province and scale data on top of it.")
     parser.add_argument("--scale", choices=["demo", "province", "nation"], default="province")
     parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--provinces", type=int, default=None, help="nation: the first N provinces of today's list")
     parser.add_argument("--multiply-sessions", type=int, default=0, help="on loaded data: every session × N")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tthtcd_portal.settings")
@@ -216,7 +186,7 @@ def main(argv=None) -> None:
     if args.multiply_sessions > 1:
         sessions_multiply(factor=args.multiply_sessions, log=print)
     else:
-        load(scale=args.scale, years=args.years, log=print)
+        load(scale=args.scale, years=args.years, log=print, provinces=args.provinces)
 
 
 if __name__ == "__main__":
