@@ -126,7 +126,17 @@ def main_pages(scale: str, query: Query) -> list[Page]:
         Page("Báo cáo", "/bao-cao/xuat/", "demo_tinh"),
         Page("Tài khoản", "/tai-khoan/quan-ly/", "demo_tinh", target=LIST_TARGET),
         Page("Nhập đơn vị hành chính", "/don-vi/nhap/", "demo_admin"),
+        *(NATIONAL_PAGES if scale == "nation" else []),
     ]
+
+
+# The Ministry's pages (issue 17 item 4): the national dashboard by province, by today's provinces (the
+# same-territory series), and one province's from the national row.
+NATIONAL_PAGES = [
+    Page("Bảng số liệu toàn quốc", "/bao-cao/", "demo_bo", target=DASHBOARD_TARGET),
+    Page("Toàn quốc, cùng địa bàn", "/bao-cao/?nhom=today", "demo_bo", target=DASHBOARD_TARGET),
+    Page("Danh sách trung tâm (Bộ)", "/trung-tam/", "demo_bo", target=LIST_TARGET),
+]
 
 
 def pages(scale: str, query: Query) -> list[Page]:
