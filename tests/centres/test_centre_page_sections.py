@@ -11,6 +11,7 @@ from tests.clock import PINNED_YEAR
 from tests.courses.factories import CourseFactory
 from tests.factories import CentreFactory, CommuneFactory
 from tests.reports.factories import AssessmentFactory, FigureFactory
+from units.models import REFORM_DATE
 
 pytestmark = pytest.mark.django_db
 THIS_YEAR = PINNED_YEAR
@@ -93,7 +94,7 @@ def test_a_merged_centre_keeps_showing_its_past_classes_and_ratings(world, clien
     AssessmentFactory(centre=world.centre_a, year=2019, rating="tot")
     successor = CentreFactory(commune=CommuneFactory(district=world.district_x), review_office=world.office_x)
     world.centre_a.status, world.centre_a.merged_into = "merged", successor
-    world.centre_a.status_date = datetime.date(2025, 7, 1)
+    world.centre_a.status_date = REFORM_DATE
     world.centre_a.save()
     html = _page(client_for(world.official), world.centre_a)
     assert "Lớp xóa mù chữ 2019" in html

@@ -7,7 +7,7 @@ from django.db.models import Q
 from centres import demo
 from centres.models import BoardMember, Centre, Gender, InstructorAssignment
 from tests import clock
-from units.models import Province
+from units.models import REFORM_DATE, Province
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def seeded(db):
 
 
 def test_the_demo_is_hung_yen_today_with_both_former_provinces_merged_on_1_july_2025(seeded):
-    reform = datetime.date(2025, 7, 1)
+    reform = REFORM_DATE
     former = Centre.objects.filter(commune__valid_from__lt=reform)
     assert former.count() == 381
     assert set(former.values_list("status", "status_date").distinct()) == {("merged", reform)}
@@ -53,8 +53,8 @@ def test_the_demo_is_hung_yen_today_with_both_former_provinces_merged_on_1_july_
 
 def test_former_boards_leave_on_30_june_2025_and_every_new_centre_has_a_plausible_board_today(seeded):
     today = clock.today()
-    last_day = datetime.date(2025, 6, 30)
-    former = BoardMember.objects.filter(centre__commune__valid_from__lt=datetime.date(2025, 7, 1))
+    last_day = REFORM_DATE - datetime.timedelta(days=1)
+    former = BoardMember.objects.filter(centre__commune__valid_from__lt=REFORM_DATE)
     assert former.exists() and not former.filter(Q(term_end__isnull=True) | Q(term_end__gt=last_day)).exists()
     centres = Centre.objects.active()
     assert centres.count() == 104
@@ -72,7 +72,7 @@ def test_former_boards_leave_on_30_june_2025_and_every_new_centre_has_a_plausibl
         assert "Chủ tịch UBND" in director.main_post
         # After the reform the Chủ tịch UBND xã appoints the board.
         assert director.decision_signer == f"Chủ tịch UBND {centre.commune.name}"
-        assert director.term_start >= datetime.date(2025, 7, 1)
+        assert director.term_start >= REFORM_DATE
 
 
 def test_every_centre_has_5_to_20_instructors_with_gendered_vietnamese_names(seeded):

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import Office, User
 from centres.models import BoardMember, Centre
 from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, ProvinceFactory, UserFactory
-from units.models import Commune, District, Province
+from units.models import REFORM_DATE, Commune, District, Province
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parents[2] / "units" / "data"
@@ -41,7 +41,7 @@ def thai_binh_before_the_reform(*, with_new_communes: bool) -> None:
     finally:
         centres_demo._seed_reform = reform
     if not with_new_communes:
-        Commune.objects.filter(valid_from__gte=datetime.date(2025, 7, 1)).delete()
+        Commune.objects.filter(valid_from__gte=REFORM_DATE).delete()
 
 
 @pytest.fixture
@@ -54,11 +54,11 @@ def test_the_real_mapping_merges_242_old_centres_into_65_new_ones(thai_binh):
     out = run("import_commune_mapping", MAPPING)
     assert "old communes: 242, new communes: 65" in out
     assert "communes marked: 242, centres created: 65, centres merged: 242" in out
-    assert Centre.objects.filter(status="merged", status_date=datetime.date(2025, 7, 1)).count() == 242
+    assert Centre.objects.filter(status="merged", status_date=REFORM_DATE).count() == 242
     assert Centre.objects.active().count() == 65
     old = Commune.objects.get(code="12694", valid_from=datetime.date(2000, 1, 1))
-    assert old.valid_until == datetime.date(2025, 6, 30)
-    assert old.merged_into.valid_from == datetime.date(2025, 7, 1) and old.merged_into.district is None
+    assert old.valid_until == REFORM_DATE - datetime.timedelta(days=1)
+    assert old.merged_into.valid_from == REFORM_DATE and old.merged_into.district is None
     # Xã Đông Phương's centre points to the centre of its new commune, which lists it as a predecessor.
     centre = Centre.objects.get(commune=old)
     assert centre.merged_into.commune == old.merged_into
@@ -125,7 +125,7 @@ def test_a_director_stays_with_the_old_centre_and_leaves_office_with_it(thai_bin
     director = BoardMember.objects.get(centre=centre, position="giam_doc", term_end__isnull=True)
     run("import_commune_mapping", MAPPING)
     director.refresh_from_db()
-    assert director.centre_id == centre.pk and director.term_end == datetime.date(2025, 6, 30)
+    assert director.centre_id == centre.pk and director.term_end == REFORM_DATE - datetime.timedelta(days=1)
     # A second run changes nothing (no second history row).
     changes = director.history.count()
     run("import_commune_mapping", MAPPING)
@@ -139,10 +139,10 @@ def test_the_real_mapping_closes_the_eight_districts_and_merges_thai_binh_into_h
     out = run("import_commune_mapping", MAPPING)
     assert "districts closed: 8, provinces merged: 1" in out
     thai_binh = Province.objects.get(code="34", valid_from=datetime.date(2000, 1, 1))
-    hung_yen = Province.objects.get(code="33", valid_from=datetime.date(2025, 7, 1))
-    assert thai_binh.merged_into == hung_yen and thai_binh.valid_until == datetime.date(2025, 6, 30)
+    hung_yen = Province.objects.get(code="33", valid_from=REFORM_DATE)
+    assert thai_binh.merged_into == hung_yen and thai_binh.valid_until == REFORM_DATE - datetime.timedelta(days=1)
     assert set(District.objects.filter(province=thai_binh).values_list("valid_until", flat=True)) == {
-        datetime.date(2025, 6, 30)
+        REFORM_DATE - datetime.timedelta(days=1)
     }
     # A provincial official of the new Hưng Yên now sees the old Thái Bình centres (and their history).
     official = UserFactory(role=User.Role.PROVINCE, province=hung_yen)
@@ -154,7 +154,7 @@ def test_the_real_mapping_closes_the_eight_districts_and_merges_thai_binh_into_h
 def _small_reform(tmp_path, rows):
     """Old province 34 with districts D1 (communes 00001, 00002) and D2 (00003); new provinces 33 and 35 with
     2-tier communes 10001 (in 33) and 10002 (in 35). `rows`: (old code, new code) pairs of the mapping file."""
-    reform = datetime.date(2025, 7, 1)
+    reform = REFORM_DATE
     old = ProvinceFactory(code="34", name="Tỉnh Cũ")
     d1 = DistrictFactory(province=old, code="340")
     d2 = DistrictFactory(province=old, code="341")
@@ -174,17 +174,17 @@ def _small_reform(tmp_path, rows):
 
 def test_a_partly_mapped_province_stays_open_and_only_its_ended_district_closes(tmp_path, db):
     old, d1, d2 = _small_reform(tmp_path, [("00001", "10001"), ("00002", "10001")])
-    assert d1.valid_until == datetime.date(2025, 6, 30)
+    assert d1.valid_until == REFORM_DATE - datetime.timedelta(days=1)
     assert d2.valid_until is None  # 00003 still runs
     assert old.merged_into is None and old.valid_until is None
 
 
 def test_a_province_split_between_two_new_provinces_is_not_merged_into_either(tmp_path, db):
     old, d1, d2 = _small_reform(tmp_path, [("00001", "10001"), ("00002", "10001"), ("00003", "10002")])
-    assert d1.valid_until == d2.valid_until == datetime.date(2025, 6, 30)
+    assert d1.valid_until == d2.valid_until == REFORM_DATE - datetime.timedelta(days=1)
     assert old.merged_into is None and old.valid_until is None
 
 
 def test_a_province_wholly_mapped_into_one_new_province_is_merged(tmp_path, db):
     old, _d1, _d2 = _small_reform(tmp_path, [("00001", "10001"), ("00002", "10001"), ("00003", "10001")])
-    assert old.merged_into.code == "33" and old.valid_until == datetime.date(2025, 6, 30)
+    assert old.merged_into.code == "33" and old.valid_until == REFORM_DATE - datetime.timedelta(days=1)

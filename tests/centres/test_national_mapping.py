@@ -11,13 +11,13 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from centres.models import Centre, centre_default_name
 from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, ProvinceFactory, UserFactory
-from units.models import Commune, District, Province
+from units.models import REFORM_DATE, Commune, District, Province
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parents[2] / "units" / "data"
 NATIONAL = DATA / "commune_mapping_2025_vn.csv"
-REFORM = datetime.date(2025, 7, 1)
-LAST_DAY = datetime.date(2025, 6, 30)
+REFORM = REFORM_DATE
+LAST_DAY = REFORM_DATE - datetime.timedelta(days=1)
 NATIONAL_HEADER = (
     "old_ward_code,old_ward_name,old_district_code,old_district_name,new_ward_code,new_ward_name,"
     "old_province_code,old_province_name,new_province_code,new_province_name,old_ward_split"

@@ -17,7 +17,7 @@ from evaluations.models import EvaluationCycle, RatingThreshold, Rubric
 from reports.models import ReportSettings
 from tests.evaluations.factories import last_year
 from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, OfficeFactory, ProvinceFactory
-from units.models import Province
+from units.models import REFORM_DATE, Province
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +65,10 @@ def test_an_assessment_takes_the_rubric_of_its_centres_province(world, rubrics):
 def test_a_former_provinces_centre_keeps_its_former_provinces_rubric(world):
     """After the reform a former province's centre of a pre-reform year is rated by its own province's rubric;
     today's province sees it as history, read-only."""
-    today = ProvinceFactory(code="33", name="Tỉnh Hưng Yên", valid_from=datetime.date(2025, 7, 1))
-    Province.objects.filter(pk=world.province.pk).update(merged_into=today, valid_until=datetime.date(2025, 6, 30))
+    today = ProvinceFactory(code="33", name="Tỉnh Hưng Yên", valid_from=REFORM_DATE)
+    Province.objects.filter(pk=world.province.pk).update(
+        merged_into=today, valid_until=REFORM_DATE - datetime.timedelta(days=1)
+    )
     former = services.rubric_create_default(province=world.province, year=2024)
     current = services.rubric_create_for_year(province=today, year=2025, by=None)
     assert current.copied_from == former  # a new province starts from its predecessor's latest

@@ -1,7 +1,6 @@
 """The whole demo (seed_demo's steps, with fewer classes and years so that it runs in seconds) as its users
 see it: Tỉnh Hưng Yên today, with the history of former Thái Bình and former Hưng Yên."""
 
-import datetime
 import random
 
 import pytest
@@ -15,8 +14,9 @@ from accounts.models import User
 from evaluations.models import Assessment
 from portal.management.commands.seed_demo import DEMO_STEPS
 from reports.dashboard import DashboardFilters, dashboard
+from units.models import REFORM_DATE
 
-REFORM = datetime.date(2025, 7, 1)
+REFORM = REFORM_DATE
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from courses.models import Attendance, CentreYearFigure, ClassSession, Course
 from evaluations.models import Assessment, Rubric
 from portal.national import NationalLists, seed
 from tests.clock import today
+from units.models import REFORM_DATE
 
 pytestmark = pytest.mark.django_db
-REFORM = datetime.date(2025, 7, 1)
+REFORM = REFORM_DATE
 GSO_HEADER = "Tỉnh Thành Phố,Mã TP,Quận Huyện,Mã QH,Phường Xã,Mã PX,Cấp,Tên Tiếng Anh"
 MAPPING_HEADER = (
     "old_ward_code,old_ward_name,old_district_code,old_district_name,new_ward_code,new_ward_name,"

@@ -18,6 +18,7 @@ from tests.courses.factories import CourseFactory
 from tests.factories import CentreFactory, CommuneFactory
 from tests.reports.conftest import FILTERS, raw_sum
 from tests.reports.factories import AssessmentFactory, FigureFactory, kind
+from units.models import REFORM_DATE
 
 FIELDS = ("classes", "sessions", "participations", "women", "minorities")
 
@@ -96,7 +97,7 @@ def test_a_year_counts_under_the_units_of_that_year_and_former_district_is_a_cho
         province=world.province,
         code="12694",
         name="Xã Đông Phương Mới",
-        valid_from=datetime.date(2025, 7, 1),
+        valid_from=REFORM_DATE,
     )
     world.centre_a.commune.merged_into = new_commune
     world.centre_a.commune.save(update_fields=["merged_into"])
@@ -104,7 +105,7 @@ def test_a_year_counts_under_the_units_of_that_year_and_former_district_is_a_cho
     FigureFactory(centre=new_centre, year=2025, participations=5000, women=2000)
     FigureFactory(centre=world.centre_a, year=2025, participations=700, women=300)
     Centre.objects.filter(pk=world.centre_a.pk).update(
-        status=Centre.Status.MERGED, merged_into=new_centre, status_date=datetime.date(2025, 7, 1)
+        status=Centre.Status.MERGED, merged_into=new_centre, status_date=REFORM_DATE
     )
     filters = DashboardFilters(2024, 2025)
     then = by_label(selectors.province_dashboard(province_id=world.province.id, filters=filters), 2025)
