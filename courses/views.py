@@ -7,6 +7,7 @@ require_centre_edit (a read-only user gets 403) and then a service, which refuse
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from django.contrib import messages
@@ -43,7 +44,12 @@ from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import date_param, id_param, int_param
 from tthtcd_portal.refusal import refusal_shown
-from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
+from tthtcd_portal.spreadsheets import (
+    SpreadsheetError,
+    discard_staged,
+    staged_path,
+    upload_preview,
+)
 from tthtcd_portal.vietnamese import by_name
 
 PAGE_SIZE = 50
@@ -609,22 +615,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None, centres=centres)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
-        uploaded, centre = form.cleaned_data["file"], form.cleaned_data["centre"]
+        centre = form.cleaned_data["centre"]
         scoping.require_centre_edit(request.user, centre)
-        try:
-            check_upload(uploaded)
-            result = parse_class_list(uploaded, uploaded.name, centre=centre)
-        except SpreadsheetError as exc:
-            form.add_error("file", str(exc))
-        else:
-            context.update(result=result, centre=centre, file_name=uploaded.name)
-            if not result.errors:
-                uploaded.seek(0)
-                request.session[IMPORT_SESSION_KEY] = {
-                    "token": stage_upload(uploaded),
-                    "name": uploaded.name,
-                    "centre": centre.pk,
-                }
+        context["centre"] = centre
+        parse = functools.partial(parse_class_list, centre=centre)
+        context.update(upload_preview(request, form, parse, session_key=IMPORT_SESSION_KEY, centre_pk=centre.pk))
     return render(request, "courses/import.html", context)
 
 

@@ -4,6 +4,7 @@ read-only user's write a 403). The overviews are for reviewers and the province,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,7 +28,12 @@ from planning.forms import PlanApproveForm, PlanLineForm, PlanReopenForm, TallyF
 from planning.models import PlanLine
 from tthtcd_portal.params import id_param
 from tthtcd_portal.refusal import refusal_shown
-from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
+from tthtcd_portal.spreadsheets import (
+    SpreadsheetError,
+    discard_staged,
+    staged_path,
+    upload_preview,
+)
 from tthtcd_portal.vietnamese import by_name
 from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE
 
@@ -303,22 +309,11 @@ def import_upload(request: HttpRequest, what: str) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None, centres=_editable_centres(request.user))
     context = {"form": form, "importer": importer, "what": what}
     if request.method == "POST" and form.is_valid():
-        uploaded, centre = form.cleaned_data["file"], form.cleaned_data["centre"]
+        centre = form.cleaned_data["centre"]
         scoping.require_centre_edit(request.user, centre)
-        try:
-            check_upload(uploaded)
-            result = importer.parse(uploaded, uploaded.name, centre=centre)
-        except SpreadsheetError as exc:
-            form.add_error("file", str(exc))
-        else:
-            context.update(result=result, centre=centre, file_name=uploaded.name)
-            if not result.errors:
-                uploaded.seek(0)
-                request.session[importer.key] = {
-                    "token": stage_upload(uploaded),
-                    "name": uploaded.name,
-                    "centre": centre.pk,
-                }
+        context["centre"] = centre
+        parse = functools.partial(importer.parse, centre=centre)
+        context.update(upload_preview(request, form, parse, session_key=importer.key, centre_pk=centre.pk))
     return render(request, "planning/import.html", context)
 
 

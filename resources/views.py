@@ -3,6 +3,8 @@ province's totals by commune, source and year (docs/library.md)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,7 +23,12 @@ from resources.models import Source
 from resources.spreadsheet import parse_contributions, template_workbook
 from tthtcd_portal.params import year_param
 from tthtcd_portal.refusal import refusal_shown
-from tthtcd_portal.spreadsheets import SpreadsheetError, check_upload, discard_staged, stage_upload, staged_path
+from tthtcd_portal.spreadsheets import (
+    SpreadsheetError,
+    discard_staged,
+    staged_path,
+    upload_preview,
+)
 from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE, download_disposition
 
 IMPORT_SESSION_KEY = "resources_import"
@@ -114,21 +121,8 @@ def import_upload(request: HttpRequest, centre_pk: int) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "centre": centre}
     if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        try:
-            check_upload(uploaded)
-            result = parse_contributions(uploaded, uploaded.name, centre=centre)
-        except SpreadsheetError as exc:
-            form.add_error("file", str(exc))
-        else:
-            context.update(result=result, file_name=uploaded.name)
-            if not result.errors:
-                uploaded.seek(0)
-                request.session[IMPORT_SESSION_KEY] = {
-                    "token": stage_upload(uploaded),
-                    "name": uploaded.name,
-                    "centre": centre.pk,
-                }
+        parse = functools.partial(parse_contributions, centre=centre)
+        context.update(upload_preview(request, form, parse, session_key=IMPORT_SESSION_KEY, centre_pk=centre.pk))
     return render(request, "resources/import.html", context)
 
 

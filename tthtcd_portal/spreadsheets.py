@@ -324,6 +324,24 @@ def staged_path(token: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def upload_preview(request, form, parse, *, session_key: str, centre_pk: int) -> dict:
+    """Step 1 of every import, once its form is valid: check the upload, read every row with `parse(file, name)`
+    and, when no row is bad, stage the file under `session_key` in the session (with the centre), so that the
+    confirmation reads exactly what was previewed. Returns the template's `result` and `file_name`; a file that
+    cannot be read is an error on the form and {}. Writes nothing to the database."""
+    uploaded = form.cleaned_data["file"]
+    try:
+        check_upload(uploaded)
+        result = parse(uploaded, uploaded.name)
+    except SpreadsheetError as exc:
+        form.add_error("file", str(exc))
+        return {}
+    if not result.errors:
+        uploaded.seek(0)
+        request.session[session_key] = {"token": stage_upload(uploaded), "name": uploaded.name, "centre": centre_pk}
+    return {"result": result, "file_name": uploaded.name}
+
+
 def discard_staged(token: str) -> None:
     path = staged_path(token)
     if path is not None:
