@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +33,8 @@ from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import id_param, text_param
 from tthtcd_portal.refusal import refusal_shown
+from tthtcd_portal.rows import text, url_for
+from tthtcd_portal.template_filters import so
 from tthtcd_portal.vietnamese import by_name
 from units.models import Commune
 
@@ -66,9 +69,6 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     )
     show_all = request.GET.get("tat_ca") == "1"
     page = paginate(request, found.qs, ALL_CAP if show_all else PAGE_SIZE)
-    labels = dict(Rating.choices)
-    for centre in page.object_list:
-        centre.last_rating_label = labels.get(centre.last_rating, "")
     return render(
         request,
         "centres/list.html",
@@ -76,11 +76,42 @@ def centre_list(request: HttpRequest) -> HttpResponse:
             "filter": found,
             "form": found.form,
             "page": page,
+            "rows": _centre_rows(page.object_list),
             "rating_year": rating_year,
             "show_all": show_all,
             "can_create": scoping.is_province_level(request.user),
         },
     )
+
+
+def _centre_rows(centres) -> str:
+    """The list's table rows (tthtcd_portal.rows: the markup the row template wrote, character for character;
+    tests/centres/test_views.py compares them): the URL, the translations and the rating labels once, not per row."""
+    detail = url_for("centres:detail")
+    ratings = {value: text(label) for value, label in Rating.choices}
+    statuses = {value: text(label) for value, label in Centre.Status.choices}
+    yes, no = text(_("Có")), text(_("Không"))
+    rows = []
+    for c in centres:
+        commune = c.commune
+        district = commune.district
+        code = text(commune.code)
+        district_name = text(district.name) if district is not None else ""
+        director = text(c.director_name) if c.director_name else ""
+        status = statuses.get(c.status) or text(c.get_status_display())
+        badge = "text-bg-success" if c.is_active else "text-bg-secondary"
+        rows.append(
+            f'\n    <tr data-key="{text(c.name)}">\n      <td class="d-none d-md-table-cell">{code}</td>\n'
+            f'      <td><a href="{detail(c.pk)}">{text(c.name)}</a><div class="d-md-none small text-muted">{code}'
+            f"{f' · {district_name}' if district is not None else ''}{f' · {director}' if director else ''}</div></td>\n"
+            f'      <td class="d-none d-md-table-cell">{district_name or "—"}</td>\n'
+            f'      <td class="d-none d-md-table-cell">{director or "—"}</td>\n'
+            f'      <td class="text-end d-none d-md-table-cell">{text(so(c.instructor_count))}</td>\n'
+            f'      <td class="d-none d-md-table-cell">{yes if c.has_library else no}</td>\n'
+            f"      <td>{ratings.get(c.last_rating) or '—'}</td>\n"
+            f'      <td><span class="badge {badge}">{status}</span></td>\n    </tr>\n  '
+        )
+    return mark_safe("".join(rows))
 
 
 @login_required

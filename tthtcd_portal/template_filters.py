@@ -49,3 +49,19 @@ def plain(value):
     if isinstance(value, int | float) and not isinstance(value, bool):
         return format(Decimal(str(value)).normalize(), "f")
     return value
+
+
+@register.filter
+def as_field(bound_field):
+    """`|as_crispy_field`, the same markup, written in Python for a plain labelled input or select box
+    (tthtcd_portal.form_renderer.crispy_field_html, issue 18); any other field goes through crispy."""
+    from django.utils.safestring import mark_safe
+
+    from tthtcd_portal.form_renderer import crispy_field_html
+
+    html = crispy_field_html(bound_field)
+    if html is None:
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(bound_field)
+    return mark_safe(html)

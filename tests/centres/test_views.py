@@ -86,6 +86,57 @@ def test_all_centres_render_on_one_page_when_asked(world, client_for):
     assert response.context["page"].paginator.num_pages == 1
 
 
+# The rows as the list's template wrote them before they were written in Python (issue 18): the reference.
+ROW_TEMPLATE = """{% load i18n %}{% for c in centres %}
+    <tr data-key="{{ c.name }}">
+      <td class="d-none d-md-table-cell">{{ c.commune.code }}</td>
+      <td><a href="{% url 'centres:detail' c.pk %}">{{ c.name }}</a><div class="d-md-none small text-muted">{{ c.commune.code }}{% if c.commune.district %} · {{ c.commune.district.name }}{% endif %}{% if c.director_name %} · {{ c.director_name }}{% endif %}</div></td>
+      <td class="d-none d-md-table-cell">{{ c.commune.district.name|default:"—" }}</td>
+      <td class="d-none d-md-table-cell">{{ c.director_name|default:"—" }}</td>
+      <td class="text-end d-none d-md-table-cell">{{ c.instructor_count|so }}</td>
+      <td class="d-none d-md-table-cell">{% if c.has_library %}{% translate "Có" %}{% else %}{% translate "Không" %}{% endif %}</td>
+      <td>{{ c.last_rating_label|default:"—" }}</td>
+      <td>{% if c.is_active %}<span class="badge text-bg-success">{{ c.get_status_display }}</span>{% else %}<span class="badge text-bg-secondary">{{ c.get_status_display }}</span>{% endif %}</td>
+    </tr>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_list_rows_are_the_row_templates_markup(world, client_for, language):
+    from django.template import engines
+    from django.utils import translation
+
+    from centres.models import Rating
+
+    Library.objects.create(centre=world.centre_b, kind=Library.Kind.THU_VIEN)
+    Assessment.objects.create(centre=world.centre_a, year=clock.this_year() - 1, rating="tot", status="approved")
+    _many_centres(world, 3)
+    odd = CentreFactory(commune=CommuneFactory(district=world.district_x, code="19999"), name='TT "<Đông> & Tây"')
+    Centre.objects.filter(pk=odd.pk).update(
+        status=Centre.Status.DISSOLVED, status_date=D(2020, 1, 1), review_office=world.office_x
+    )
+    client = client_for(world.official)
+    client.cookies["django_language"] = language
+    response = client.get(url("list"), {"tat_ca": "1"}, HTTP_ACCEPT_LANGUAGE=language)
+    body = response.content.decode()
+    centres = list(response.context["page"].object_list)
+    labels = dict(Rating.choices)
+    for c in centres:
+        c.last_rating_label = labels.get(c.last_rating, "")
+    with translation.override(language):
+        expected = engines["django"].from_string(ROW_TEMPLATE).render({"centres": centres})
+    assert len(centres) == 6 and "&lt;Đông&gt;" in expected and "text-bg-secondary" in expected
+    assert f"<tbody>\n  {expected}\n  </tbody>" in body
+
+
+def test_an_empty_list_says_so(world, client_for):
+    body = client_for(world.official).get(url("list"), {"q": "không có xã này"}).content.decode()
+    assert (
+        '<tbody>\n  \n    <tr><td colspan="8" class="text-muted">Không có trung tâm nào khớp bộ lọc.</td></tr>\n  \n  </tbody>'
+        in body
+    )
+
+
 def test_mine_sends_staff_to_their_centre_and_others_to_the_list(world, client_for):
     assert client_for(world.staff_a).get(url("mine")).url == url("detail", world.centre_a.pk)
     assert client_for(world.reviewer_x).get(url("mine")).url == url("list")

@@ -52,3 +52,55 @@ def test_the_centre_selects_read_with_values_list_show_the_same_options(world):
         fast = str(field)
         field.field.iterator = ModelChoiceIterator
         assert fast == str(field) and f'value="{world.centre_a.pk}" selected' in fast
+
+
+def _crispy_and_fast(make_form, name):
+    """Each through its own form: crispy adds its classes to the widget it renders."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from tthtcd_portal.template_filters import as_field
+
+    return str(as_crispy_field(make_form()[name])), str(as_field(make_form()[name]))
+
+
+class Plain(forms.Form):
+    q = forms.CharField(label="Tìm <tên> & mã", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    name = forms.CharField(label="Họ và tên", max_length=10)
+    year = forms.IntegerField(label="Năm sinh", required=False, widget=forms.NumberInput(attrs={"class": "w-50"}))
+    day = forms.DateField(label="Ngày", required=False)
+    kind = forms.ChoiceField(label="Loại", choices=CHOICES, required=False)
+    note = forms.CharField(label="Ghi chú", required=False, help_text="Không bắt buộc")
+    agree = forms.BooleanField(label="Đồng ý", required=False)
+    text = forms.CharField(label="Nội dung", required=False, widget=forms.Textarea)
+    secret = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def test_the_python_crispy_field_is_crispys_markup():
+    """`|as_field` writes what `|as_crispy_field` writes, for the fields it writes itself and for those it hands
+    over (help text, errors, check boxes, text areas, hidden fields), bound and unbound."""
+    for data in (None, {"q": 'a"b', "name": "Lan", "year": "1990", "kind": "4", "day": "2026-01-02"}, {"name": ""}):
+        for name in Plain.base_fields:
+            crispy, fast = _crispy_and_fast(lambda data=data: Plain(data), name)
+            assert fast == crispy, (name, data)
+
+
+def test_the_list_pages_filter_fields_are_crispys_markup(world):
+    from centres.filters import CentreFilter
+    from centres.models import Centre
+    from courses.forms import LearnerForm
+
+    def centre_filter(data):
+        return CentreFilter(data, queryset=Centre.objects.all(), user=world.official).form
+
+    makers = [
+        lambda data=data: centre_filter(data)
+        for data in (None, {"huyen": str(world.district_x.pk), "q": "Đông", "xep_loai": "none"}, {"thu_vien": "9"})
+    ]
+    makers += [LearnerForm, lambda: LearnerForm({"full_name": ""})]
+    for make_form in makers:
+        for name in make_form().fields:
+            crispy, fast = _crispy_and_fast(make_form, name)
+            assert fast == crispy, (make_form, name)
+    from tthtcd_portal.form_renderer import crispy_field_html
+
+    assert all(crispy_field_html(field) is not None for field in centre_filter(None))  # all written in Python
