@@ -18,6 +18,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,19 +38,21 @@ from courses.forms import (
     WithdrawForm,
     parse_month,
 )
-from courses.models import Course, ProgrammeKind, ProvinceProgrammeKind
+from courses.models import Course, Learner, ProgrammeKind, ProvinceProgrammeKind
 from courses.spreadsheet import parse_class_list, template_workbook
 from evaluations.selectors import locked_years
 from tthtcd_portal.page_cache import snapshot_cached
 from tthtcd_portal.pagination import paginate
 from tthtcd_portal.params import date_param, id_param, int_param
 from tthtcd_portal.refusal import refusal_shown
+from tthtcd_portal.rows import text, url_for
 from tthtcd_portal.spreadsheets import (
     SpreadsheetError,
     discard_staged,
     staged_path,
     upload_preview,
 )
+from tthtcd_portal.template_filters import so
 from tthtcd_portal.vietnamese import by_name
 
 PAGE_SIZE = 50
@@ -507,17 +510,52 @@ def learner_list(request: HttpRequest) -> HttpResponse:
                 learner = services.learner_create(centre=centre, by=user, allow_duplicate=allow, **data)
                 messages.success(request, _("Đã thêm người học %(name)s.") % {"name": learner.full_name})
                 return redirect(reverse("courses:learners") + f"?trung_tam={centre.pk}")
+    can_edit = scoping.can_edit_centre(user, centre)
+    csrf_token = get_token(request)
     context = {
         "filter": found,
         "centre": centre,
         "learners": learners,
+        "rows": _learner_rows(learners, can_edit=can_edit, csrf_token=csrf_token),
+        "csrf_token": csrf_token,  # the rows' forms and the page's carry one token
         "form": form,
-        "can_edit": scoping.can_edit_centre(user, centre),
+        "can_edit": can_edit,
         "read_only": read_only_note(user, centre),
         # "Đây là người khác" is offered only once a likely duplicate was shown.
         "likely_duplicate": form.is_bound and form.has_error(NON_FIELD_ERRORS, "likely_duplicate"),
     }
     return render(request, "courses/learner_list.html", context)
+
+
+def _learner_rows(learners, *, can_edit: bool, csrf_token: str) -> str:
+    """The learners table's rows (tthtcd_portal.rows: the markup the row template wrote, character for character;
+    tests/courses/test_learners.py compares them): the URL, the translations and the labels once, not per row."""
+    delete = url_for("courses:learner_delete")
+    genders = {value: text(label) for value, label in Learner.Gender.choices}
+    unknown_ethnicity = text(_("Dân tộc thiểu số (chưa ghi rõ)"))
+    confirm = _("Xóa %(name)s khỏi danh sách người học?")
+    token = text(csrf_token)
+    delete_button = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}"><button class="btn btn-link btn-sm p-0 '
+        f'text-danger" type="submit">{text(_("Xóa"))}</button></form></td>'
+    )
+    rows = []
+    for learner in learners:
+        name = text(learner.full_name)
+        gender = genders.get(learner.gender) or text(learner.get_gender_display())
+        born = text(learner.birth_year) if learner.birth_year else "—"
+        ethnicity = text(learner.ethnicity) if learner.ethnicity else unknown_ethnicity
+        row = (
+            f'<tr data-key="{name}"><td>{name}</td><td>{gender}</td><td>{born}</td><td>{ethnicity}</td>'
+            f'<td>{text(learner.village)}</td><td class="text-end">{text(so(learner.class_count))}</td>'
+        )
+        if can_edit:
+            row += (
+                f'<td class="text-end"><form method="post" action="{delete(learner.pk)}" '
+                f'data-confirm="{confirm % {"name": name}}">{delete_button}'
+            )
+        rows.append(f"{row}</tr>\n  ")
+    return mark_safe("".join(rows))
 
 
 @login_required

@@ -9,6 +9,7 @@ and the template prints them with `{{ rows }}`. `text` is `{{ value }}` with aut
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from django.urls import reverse
@@ -19,10 +20,16 @@ _SENTINEL = 918273645
 
 
 def text(value) -> str:
-    """`{{ value }}` in an autoescaped template: None and "" as "", numbers localized, the rest escaped."""
+    """`{{ value }}` in an autoescaped template: numbers and dates localized, None as "None", safe strings as they
+    are, the rest escaped (django.utils.html.escape is html.escape; called directly, it skips the lazy-string
+    checks that were a third of a row's cost)."""
+    if isinstance(value, str):
+        return str(value.__html__()) if hasattr(value, "__html__") else html.escape(value)
     if value is None:
         return "None"
-    return str(conditional_escape(localize(value)))
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(localize(value)))
 
 
 def url_for(name: str) -> Callable[[int], str]:

@@ -137,3 +137,53 @@ def test_a_minority_without_a_named_ethnicity_is_listed_as_such(world, client_fo
     page = client_for(world.staff_a).get(reverse("courses:learners"), {"trung_tam": world.centre_a.pk})
     html = page.content.decode()
     assert "Dân tộc thiểu số (chưa ghi rõ)" in html
+
+
+# The rows as the learners page's template wrote them before they were written in Python (issue 18).
+ROW_TEMPLATE = (
+    "{% load i18n %}{% for l in learners %}"
+    '<tr data-key="{{ l.full_name }}"><td>{{ l.full_name }}</td><td>{{ l.get_gender_display }}</td>'
+    '<td>{{ l.birth_year|default:"—" }}</td><td>{{ l.ethnicity_label }}</td><td>{{ l.village }}</td>'
+    '<td class="text-end">{{ l.class_count|so }}</td>{% if can_edit %}<td class="text-end"><form method="post" '
+    'action="{% url \'courses:learner_delete\' l.pk %}" data-confirm="{% blocktranslate with name=l.full_name %}'
+    'Xóa {{ name }} khỏi danh sách người học?{% endblocktranslate %}">{% csrf_token %}<button class="btn btn-link '
+    'btn-sm p-0 text-danger" type="submit">{% translate "Xóa" %}</button></form></td>{% endif %}</tr>\n  '
+    "{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_learner_rows_are_the_row_templates_markup(world, client_for, roster, language):
+    import re
+
+    from django.template import engines
+    from django.utils import translation
+
+    LearnerFactory(centre=world.centre_a, full_name='Lò "<Thị> & Mai"', birth_year=None, village="")
+    services.learner_create(centre=world.centre_a, by=world.staff_a, full_name="Lò Văn Páo", gender="male",
+                            is_minority=True, birth_year=1975, village="Bản Mường")  # fmt: skip
+    EnrolmentFactory(course=roster, learner=LearnerFactory(centre=world.centre_a, full_name="Nguyễn Thị Lan"))
+    url = reverse("courses:learners") + f"?trung_tam={world.centre_a.pk}"
+    for user, can_edit in ((world.staff_a, True), (world.reviewer_x, False)):
+        client = client_for(user)
+        client.cookies["django_language"] = language
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        body = response.content.decode()
+        assert response.context["can_edit"] is can_edit
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body))
+        assert len(tokens) == 1  # the rows' forms carry the page's token
+        with translation.override(language):
+            expected = (
+                engines["django"]
+                .from_string(ROW_TEMPLATE)
+                .render(
+                    {"learners": list(response.context["learners"]), "can_edit": can_edit, "csrf_token": tokens.pop()}
+                )
+            )
+        assert "&lt;Thị&gt;" in expected and ("data-confirm" in expected) is can_edit
+        assert f"<tbody>{expected}</tbody>" in body
+
+
+def test_a_centre_without_learners_says_so(world, client_for):
+    body = client_for(world.staff_b).get(reverse("courses:learners")).content.decode()
+    assert '<tbody><tr><td colspan="7" class="text-muted">Chưa có người học nào.</td></tr></tbody>' in body
