@@ -120,11 +120,15 @@ def district(request, pk: int):
         scope &= Q(commune__province_id__in=[found.province_id, found.province.merged_into_id or found.province_id])
     board = engine.dashboard(scope=scope, filters=filters, by_centre=True, only_group=("district", found.pk))
     today = timezone.localdate()
-    missing = engine.missing_data(
-        scope=scope, centres=board.centres, today=today, cycle_year=engine.current_cycle_year(today)
+    # As on the dashboard: called by the template only when its cached tables (keyed by the board, whose key
+    # holds the scope, the district, the filters, the language and the data stamp, and by the day) are missing.
+    missing = functools.cache(
+        lambda: engine.missing_data(
+            scope=scope, centres=board.centres, today=today, cycle_year=engine.current_cycle_year(today)
+        )
     )
     context = _board_context(request, form, filters, board, extra_params={"huyen": found.pk})
-    context.update({"district": found, "missing": missing, "unit": found.name})
+    context.update({"district": found, "missing": missing, "unit": found.name, "today": today})
     return render(request, "reports/district.html", context)
 
 

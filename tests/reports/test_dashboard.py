@@ -230,10 +230,32 @@ def test_district_page_runs_a_fixed_number_of_queries(world, figures, client_for
     _more_data(world, extra)
     client = client_for(world.official)
     # 1 session, 2 user, 3 provinces merged into P, 4 the district (scoped), 5 programme kinds, 6 the data
-    # stamp, then (cache miss) 7 centres, 8 figures, 9 ratings; 10 latest sessions, 11 cycle-year
-    # assessments, 12 the user's province (menu)
+    # stamp, then (cache miss) 7 centres, 8 figures, 9 ratings; (tables not kept) 10 latest sessions,
+    # 11 cycle-year assessments; 12 the user's province (menu)
+    page = reverse("reports:district", args=[world.district_x.pk])
     with django_assert_num_queries(12):
-        assert client.get(reverse("reports:district", args=[world.district_x.pk])).status_code == 200
+        first = client.get(page)
+    # Seen again with the same data: the board and its tables are kept, so neither the board's three queries nor
+    # the missing-data two run, and the page is the same.
+    with django_assert_num_queries(7):
+        again = client.get(page)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    first_page, again_page = (token.sub("", r.content.decode()) for r in (first, again))
+    assert again_page == first_page and "trung tâm không có buổi học nào" in first_page
+
+
+def test_district_tables_follow_the_data(world, figures, client_for):
+    """The kept tables are keyed by the data stamp: a new figure shows at once."""
+    client = client_for(world.official)
+    page = reverse("reports:district", args=[world.district_x.pk])
+    before = client.get(page, {"tu_nam": 2024, "den_nam": 2024}).content.decode()
+    c = CentreFactory(
+        commune=CommuneFactory(district=world.district_x, province=world.province, name="Xã Mới Lập"),
+        review_office=world.office_x,
+    )
+    FigureFactory(centre=c, year=2024)
+    after = client.get(page, {"tu_nam": 2024, "den_nam": 2024}).content.decode()
+    assert c.name not in before and c.name in after
 
 
 @pytest.mark.parametrize("n", [2, 10])
