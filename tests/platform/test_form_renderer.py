@@ -42,16 +42,23 @@ def test_another_option_template_goes_through_the_templates():
 def test_the_centre_selects_read_with_values_list_show_the_same_options(world):
     from django.forms.models import ModelChoiceIterator
 
+    from centres.filters import CentreFilter
+    from centres.models import Centre
     from courses.filters import CourseFilter
     from courses.models import Course
     from reports import audit
 
     filters = CourseFilter({"trung_tam": str(world.centre_a.pk)}, queryset=Course.objects.none(), user=world.official)
     form, _ = audit.filter_form(world.official, {"trung_tam": str(world.centre_a.pk)})
-    for field in (filters.form["trung_tam"], form["trung_tam"]):
+    centres = CentreFilter({"huyen": str(world.district_x.pk)}, queryset=Centre.objects.none(), user=world.official)
+    for field, selected in (
+        (filters.form["trung_tam"], world.centre_a.pk),
+        (form["trung_tam"], world.centre_a.pk),
+        (centres.form["huyen"], world.district_x.pk),
+    ):
         fast = str(field)
         field.field.iterator = ModelChoiceIterator
-        assert fast == str(field) and f'value="{world.centre_a.pk}" selected' in fast
+        assert fast == str(field) and f'value="{selected}" selected' in fast
 
 
 def _crispy_and_fast(make_form, name):
