@@ -50,7 +50,9 @@ class CentreFilter(ListFilter):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["huyen"].queryset = scoping.visible_districts(user).order_by(by_name())
         # The options read with values_list: the Ministry's select of ~700 districts built a model each.
-        self.form.fields["huyen"].iterator = values_choices("name", label=str)
+        field = self.form.fields["huyen"]
+        field.iterator = values_choices("name", label=str)
+        field.widget.choices = field.choices  # the widget kept the iterator of the queryset's assignment
 
     def search(self, queryset, name, value):
         value = value.strip()
