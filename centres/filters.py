@@ -48,7 +48,8 @@ class CentreFilter(ListFilter):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        self.filters["huyen"].queryset = scoping.visible_districts(user).order_by(by_name())
+        # By name, then id: the Ministry's list holds namesakes (two "Huyện Châu Thành"), shown in one order.
+        self.filters["huyen"].queryset = scoping.visible_districts(user).order_by(by_name(), "pk")
         # The options read with values_list: the Ministry's select of ~700 districts built a model each.
         field = self.form.fields["huyen"]
         field.iterator = values_choices("name", label=str)
