@@ -16,6 +16,7 @@ from accounts import scoping
 from centres.models import Centre, Instructor
 from courses.models import (
     Attendance,
+    CentreClassCount,
     CentreYearFigure,
     ClassSession,
     Course,
@@ -49,6 +50,16 @@ def course_list(*, user, centre_id: int | None = None) -> QuerySet:
     if centre_id:
         qs = qs.filter(centre_id=centre_id)
     return qs
+
+
+def live_class_count(*, user, centre_id: int | None = None) -> int:
+    """How many live classes the user sees (of one centre when given): `course_list(...).count()` read from the
+    counts the database keeps per centre (CentreClassCount) instead of counting the classes. One query (a sum
+    over at most the scope's centres)."""
+    kept = scoping.scoped(user, CentreClassCount.objects.all(), "centre")
+    if centre_id:
+        kept = kept.filter(centre_id=centre_id)
+    return kept.aggregate(n=Sum("live"))["n"] or 0
 
 
 def centre_recent_courses(*, user, centre, limit: int = 8) -> list[Course]:
