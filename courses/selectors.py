@@ -52,6 +52,17 @@ def course_list(*, user, centre_id: int | None = None) -> QuerySet:
     return qs
 
 
+# What a row of the classes list shows (courses/templatetags/course_rows.py): `course_list(...).only(*…)` builds
+# four small instances a row instead of every column of the class, its centre, commune and kind (issue 18).
+COURSE_ROW_FIELDS = (
+    "title",
+    "format",
+    "start_date",
+    "centre__commune__name",
+    "programme_kind__name",
+)
+
+
 def live_class_count(*, user, centre_id: int | None = None) -> int:
     """How many live classes the user sees (of one centre when given): `course_list(...).count()` read from the
     counts the database keeps per centre (CentreClassCount) instead of counting the classes. One query (a sum

@@ -1,0 +1,62 @@
+"""The classes list's rows written in Python (courses/templatetags/course_rows.py) are the markup the template's
+loop wrote, character for character, in both languages (issue 18)."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from courses.models import Course
+from courses.selectors import COURSE_ROW_FIELDS, course_list
+from courses.templatetags.course_rows import course_rows
+from tests.clock import this_year
+from tests.courses.factories import CourseFactory, SessionFactory
+
+# The loop as templates/courses/course_list.html had it before the rows were written in Python.
+TEMPLATE_LOOP = Template(
+    "{% load i18n %}{% for course in page %}\n"
+    '    <tr data-key="{{ course.title }}">\n'
+    "      <td><a href=\"{% url 'courses:detail' course.pk %}\">{{ course.title }}</a>{% if course.is_roster %}"
+    ' <span class="badge text-bg-info">{% translate "có danh sách" %}</span>{% endif %}</td>\n'
+    "      {% if many_centres %}<td>{{ course.centre.commune.name }}</td>{% endif %}\n"
+    "      <td>{{ course.programme_kind.name }}</td>\n"
+    '      <td>{{ course.start_date|date:"SHORT_DATE_FORMAT" }}</td>\n'
+    '      <td class="text-end">{{ course.session_count|so }}</td>\n'
+    '      <td class="text-end">{{ course.participation_count|so }}</td>\n'
+    "    </tr>\n"
+    "  {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("many_centres", [True, False])
+def test_rows_are_the_templates_markup(world, language, many_centres):
+    roster = CourseFactory(centre=world.centre_a, title="Lớp \"A\" <b>&</b> 'x'", format=Course.Format.ROSTER)
+    for _ in range(3):
+        SessionFactory(course=roster, present=1234)
+    CourseFactory(
+        centre=world.centre_b,
+        title="Chuyên đề",
+        start_date=datetime.date(this_year() - 1, 12, 31),
+        end_date=datetime.date(this_year(), 1, 9),
+    )
+    page = list(course_list(user=world.official).only(*COURSE_ROW_FIELDS))
+    assert len(page) == 2
+    with translation.override(language):
+        expected = TEMPLATE_LOOP.render(Context({"page": page, "many_centres": many_centres}))
+        written = course_rows(page, many_centres)
+    assert written == expected
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in written and reverse("courses:detail", args=[roster.pk]) in written
+
+
+def test_the_list_shows_a_roster_class_with_its_badge(client_for, world):
+    CourseFactory(centre=world.centre_a, title="Lớp xóa mù chữ", format=Course.Format.ROSTER)
+    page = client_for(world.official).get(reverse("courses:list")).content.decode()
+    assert 'Lớp xóa mù chữ</a> <span class="badge text-bg-info">có danh sách</span>' in page
+
+
+def test_an_empty_list_says_so(client_for, world):
+    page = client_for(world.staff_a).get(reverse("courses:list")).content.decode()
+    assert "Chưa có lớp học nào." in page
