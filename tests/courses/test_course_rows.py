@@ -60,3 +60,26 @@ def test_the_list_shows_a_roster_class_with_its_badge(client_for, world):
 def test_an_empty_list_says_so(client_for, world):
     page = client_for(world.staff_a).get(reverse("courses:list")).content.decode()
     assert "Chưa có lớp học nào." in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_row_helpers_write_what_the_filters_write(language):
+    from django.template.defaultfilters import date as date_filter
+    from django.utils.html import escape
+
+    from tthtcd_portal.rows import counts, dates, text
+    from tthtcd_portal.template_filters import so
+
+    with translation.override(language):
+        number, day = counts(), dates()
+        for value in (0, 7, 999, 1000, -1234567, 10**12, None, "", "12a"):
+            assert number(value) == so(value), value
+        for value in (datetime.date(2026, 1, 5), datetime.date(987, 12, 31)):
+            assert day(value) == date_filter(value, "SHORT_DATE_FORMAT")
+            assert dates("YEAR_MONTH_FORMAT")(value) == date_filter(value, "YEAR_MONTH_FORMAT")
+            assert dates("DATE_FORMAT")(value) == date_filter(value, "DATE_FORMAT")
+        assert dates("DATETIME_FORMAT")(timezone_now := datetime.datetime(2026, 1, 5, 7, 8)) == date_filter(
+            timezone_now, "DATETIME_FORMAT"
+        )  # H and i: through Django's DateFormat
+        for value in ("a \"b\" <c> & 'd'", 5, "Đông Hưng"):
+            assert text(value) == escape(value)
