@@ -158,13 +158,12 @@ def enrolment_for_user(user, pk: int) -> Enrolment:
     )
 
 
-def course_enrolments(course: Course) -> list[Enrolment]:
-    """Enrolments with their learners. One query."""
-    return list(
-        Enrolment.objects.filter(course=course)
-        .select_related("learner")
-        .order_by(*person_order("learner__full_name"), "id")
-    )
+def course_enrolments(course: Course, *, only: Iterable[str] = ()) -> list[Enrolment]:
+    """Enrolments with their learners (`only`: just these fields of both). One query."""
+    enrolments = Enrolment.objects.filter(course=course).select_related("learner")
+    if only:
+        enrolments = enrolments.only(*only)
+    return list(enrolments.order_by(*person_order("learner__full_name"), "id"))
 
 
 def last_session(course: Course) -> ClassSession | None:
@@ -186,13 +185,13 @@ class Grid:
 
 def attendance_grid(course: Course, sessions: list[ClassSession]) -> Grid:
     """Learners × sessions with the saved marks; a session never saved opens with everyone present.
-    Two queries (enrolments with learners, saved marks) whatever the size."""
-    enrolments = course_enrolments(course)
+    Two queries (enrolments with learners' names, saved marks) whatever the size."""
+    enrolments = course_enrolments(course, only=("from_date", "until_date", "learner__full_name"))
     saved = {
-        (a.session_id, a.enrolment_id): a.present
-        for a in Attendance.objects.filter(session__in=[s.pk for s in sessions]).only(
-            "session_id", "enrolment_id", "present"
-        )
+        (session_id, enrolment_id): present
+        for session_id, enrolment_id, present in Attendance.objects.filter(
+            session__in=[s.pk for s in sessions]
+        ).values_list("session_id", "enrolment_id", "present")
     }
     has_marks = {session_id for session_id, _ in saved}
     rows = []

@@ -31,3 +31,32 @@ def course_rows(page, many_centres: bool) -> str:
             "    </tr>\n  "
         )
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def attendance_rows(grid, can_edit: bool) -> str:
+    """The attendance grid's rows (templates/courses/partials/grid.html: one session, or a month's): per
+    learner a <th> and per session a tick box, or a dash on a day they were not enrolled."""
+    day = dates()
+    sessions = [(str(int(s.pk)), day(s.date)) for s in grid.sessions]
+    not_enrolled = f'<span class="text-muted" title="{text(gettext("Chưa ghi danh ngày này"))}">–</span>\n        '
+    disabled = "" if can_edit else " disabled"
+    parts = []
+    for row in grid.rows:
+        name, enrolment = text(row.enrolment.learner.full_name), int(row.enrolment.pk)
+        cells = []
+        for (session, on), (_session, state) in zip(sessions, row.cells, strict=True):
+            if state is None:
+                cells.append(f'<td class="text-center">\n        {not_enrolled}\n      </td>')
+                continue
+            key = f"a-{session}-{enrolment}"
+            cells.append(
+                f'<td class="text-center">\n        <input type="checkbox" class="form-check-input" id="{key}" '
+                f'name="{key}" data-col="{session}"{" checked" if state else ""}{disabled}>\n'
+                f'        <label class="visually-hidden" for="{key}">{name} {on}</label>\n      </td>'
+            )
+        parts.append(
+            f'\n    <tr>\n      <th scope="row" class="sticky-col fw-normal text-nowrap">{name}</th>\n'
+            f"      {''.join(cells)}\n    </tr>\n  "
+        )
+    return mark_safe("".join(parts))

@@ -83,3 +83,44 @@ def test_the_row_helpers_write_what_the_filters_write(language):
         )  # H and i: through Django's DateFormat
         for value in ("a \"b\" <c> & 'd'", 5, "Đông Hưng"):
             assert text(value) == escape(value)
+
+
+GRID_LOOP = Template(
+    "{% load i18n %}{% for row in grid.rows %}\n"
+    "    <tr>\n"
+    '      <th scope="row" class="sticky-col fw-normal text-nowrap">{{ row.enrolment.learner.full_name }}</th>\n'
+    '      {% for s, state in row.cells %}<td class="text-center">\n'
+    '        {% if state is None %}<span class="text-muted" title="{% translate \'Chưa ghi danh ngày này\' %}">–</span>\n'
+    '        {% else %}<input type="checkbox" class="form-check-input" id="a-{{ s.pk }}-{{ row.enrolment.pk }}" '
+    'name="a-{{ s.pk }}-{{ row.enrolment.pk }}" data-col="{{ s.pk }}"{% if state %} checked{% endif %}'
+    "{% if not can_edit %} disabled{% endif %}>\n"
+    '        <label class="visually-hidden" for="a-{{ s.pk }}-{{ row.enrolment.pk }}">'
+    '{{ row.enrolment.learner.full_name }} {{ s.date|date:"SHORT_DATE_FORMAT" }}</label>{% endif %}\n'
+    "      </td>{% endfor %}\n"
+    "    </tr>\n"
+    "  {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("can_edit", [True, False])
+def test_grid_rows_are_the_templates_markup(world, language, can_edit):
+    from courses import selectors
+    from courses.templatetags.course_rows import attendance_rows
+    from tests.courses.factories import EnrolmentFactory, LearnerFactory
+
+    course = CourseFactory(centre=world.centre_a, format=Course.Format.ROSTER)
+    first = SessionFactory(course=course, date=datetime.date(this_year(), 2, 2))
+    second = SessionFactory(course=course, date=datetime.date(this_year(), 3, 2))
+    EnrolmentFactory(course=course, learner=LearnerFactory(centre=world.centre_a, full_name='Lò Thị "Ánh" <b>'))
+    late = EnrolmentFactory(course=course, learner=LearnerFactory(centre=world.centre_a, full_name="Vàng A Páo"))
+    late.from_date = datetime.date(this_year(), 3, 1)  # not enrolled on the first day: a dash
+    late.save()
+    from courses.models import Attendance
+
+    Attendance.objects.create(session=second, enrolment=late, present=False)  # saved: absent
+    grid = selectors.attendance_grid(course, [first, second])
+    assert {state for row in grid.rows for _, state in row.cells} == {None, True, False}
+    with translation.override(language):
+        expected = GRID_LOOP.render(Context({"grid": grid, "can_edit": can_edit}))
+        assert attendance_rows(grid, can_edit) == expected
