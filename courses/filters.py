@@ -29,10 +29,20 @@ class _CentreField(forms.ModelChoiceField):
         return obj.commune.name
 
 
+class _KindField(forms.ModelChoiceField):
+    iterator = values_choices("name", label=str)  # str(kind) is its name; one plain query, no server-side cursor
+
+
 class CentreChoiceFilter(django_filters.ModelChoiceFilter):
     """A centre the user sees, shown by its commune's name."""
 
     field_class = _CentreField
+
+
+class KindChoiceFilter(django_filters.ModelChoiceFilter):
+    """A programme kind, its options read as values (issue 18)."""
+
+    field_class = _KindField
 
 
 class CourseFilter(ListFilter):
@@ -55,7 +65,7 @@ class CourseFilter(ListFilter):
         empty_label=_("Mọi năm"),
         widget=forms.Select(attrs=AUTOSUBMIT),
     )
-    loai = django_filters.ModelChoiceFilter(
+    loai = KindChoiceFilter(
         label=_("Loại chương trình"),
         field_name="programme_kind",
         queryset=ProgrammeKind.objects.all(),
