@@ -115,6 +115,32 @@ class CentreYearFigure(FigureCounts):
         return f"{self.centre} {self.year} {self.programme_kind}"
 
 
+class CentreClassCount(models.Model):
+    """How many live (not archived) classes a centre has, kept by the database itself: triggers on the classes
+    table (migration 0014) add and remove on every insert, delete, archive, restore and move, whoever writes
+    (the services, an import, the demo's bulk COPY, a test's factory). The classes list sums these rows for its
+    pager instead of counting ~145,000 classes on every page of a province (issue 18). Never written by code.
+    No foreign key constraint: a deleted centre's row (0 by then) is harmless and the triggers never wait on it."""
+
+    centre = models.OneToOneField(
+        "centres.Centre",
+        verbose_name=_("trung tâm"),
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    live = models.IntegerField(_("số lớp"), default=0)
+
+    class Meta:
+        ordering = ["centre"]
+        verbose_name = _("số lớp của trung tâm")
+        verbose_name_plural = _("số lớp của trung tâm")
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}: {self.live}"
+
+
 class Course(Archivable):
     """A class (lớp học) or a thematic talk series (chuyên đề) of one centre.
 

@@ -16,6 +16,7 @@ from accounts import scoping
 from centres.models import Centre, Instructor
 from courses.models import (
     Attendance,
+    CentreClassCount,
     CentreYearFigure,
     ClassSession,
     Course,
@@ -49,6 +50,27 @@ def course_list(*, user, centre_id: int | None = None) -> QuerySet:
     if centre_id:
         qs = qs.filter(centre_id=centre_id)
     return qs
+
+
+# What a row of the classes list shows (courses/templatetags/course_rows.py): `course_list(...).only(*…)` builds
+# four small instances a row instead of every column of the class, its centre, commune and kind (issue 18).
+COURSE_ROW_FIELDS = (
+    "title",
+    "format",
+    "start_date",
+    "centre__commune__name",
+    "programme_kind__name",
+)
+
+
+def live_class_count(*, user, centre_id: int | None = None) -> int:
+    """How many live classes the user sees (of one centre when given): `course_list(...).count()` read from the
+    counts the database keeps per centre (CentreClassCount) instead of counting the classes. One query (a sum
+    over at most the scope's centres)."""
+    kept = scoping.scoped(user, CentreClassCount.objects.all(), "centre")
+    if centre_id:
+        kept = kept.filter(centre_id=centre_id)
+    return kept.aggregate(n=Sum("live"))["n"] or 0
 
 
 def centre_recent_courses(*, user, centre, limit: int = 8) -> list[Course]:
@@ -136,13 +158,12 @@ def enrolment_for_user(user, pk: int) -> Enrolment:
     )
 
 
-def course_enrolments(course: Course) -> list[Enrolment]:
-    """Enrolments with their learners. One query."""
-    return list(
-        Enrolment.objects.filter(course=course)
-        .select_related("learner")
-        .order_by(*person_order("learner__full_name"), "id")
-    )
+def course_enrolments(course: Course, *, only: Iterable[str] = ()) -> list[Enrolment]:
+    """Enrolments with their learners (`only`: just these fields of both). One query."""
+    enrolments = Enrolment.objects.filter(course=course).select_related("learner")
+    if only:
+        enrolments = enrolments.only(*only)
+    return list(enrolments.order_by(*person_order("learner__full_name"), "id"))
 
 
 def last_session(course: Course) -> ClassSession | None:
@@ -164,13 +185,13 @@ class Grid:
 
 def attendance_grid(course: Course, sessions: list[ClassSession]) -> Grid:
     """Learners × sessions with the saved marks; a session never saved opens with everyone present.
-    Two queries (enrolments with learners, saved marks) whatever the size."""
-    enrolments = course_enrolments(course)
+    Two queries (enrolments with learners' names, saved marks) whatever the size."""
+    enrolments = course_enrolments(course, only=("from_date", "until_date", "learner__full_name"))
     saved = {
-        (a.session_id, a.enrolment_id): a.present
-        for a in Attendance.objects.filter(session__in=[s.pk for s in sessions]).only(
-            "session_id", "enrolment_id", "present"
-        )
+        (session_id, enrolment_id): present
+        for session_id, enrolment_id, present in Attendance.objects.filter(
+            session__in=[s.pk for s in sessions]
+        ).values_list("session_id", "enrolment_id", "present")
     }
     has_marks = {session_id for session_id, _ in saved}
     rows = []

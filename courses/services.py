@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -732,6 +732,37 @@ def enrolment_withdraw(*, enrolment: Enrolment, until_date: datetime.date, by) -
 # --- Attendance ------------------------------------------------------------------------------------------------
 
 
+# One statement per save (PostgreSQL: the three columns as arrays; SQLite: ~300 rows a statement, within its
+# variable limit). A mark that has not changed is not rewritten (issue 18: re-saving a grid of 60 rewrote 60
+# rows); written as SQL because bulk_create(update_conflicts=…) builds a model instance per mark and cannot
+# skip the unchanged ones.
+_ATTENDANCE_CONFLICT = (
+    " ON CONFLICT (session_id, enrolment_id) DO UPDATE SET present = EXCLUDED.present"
+    " WHERE {table}.present <> EXCLUDED.present"
+)
+
+
+def _attendance_upsert(rows: list[tuple[int, int, bool]]) -> None:
+    """Insert or update (session id, enrolment id, present) marks; unchanged marks are left as they are."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Attendance._meta.db_table)
+    columns = f"INSERT INTO {table} (session_id, enrolment_id, present)"
+    conflict = _ATTENDANCE_CONFLICT.format(table=table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sessions, enrolments, present = zip(*rows, strict=True)
+            cursor.execute(
+                f"{columns} SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], %s::boolean[]){conflict}",
+                [list(sessions), list(enrolments), list(present)],
+            )
+            return
+        for start in range(0, len(rows), 300):
+            batch = rows[start : start + 300]
+            values = ", ".join(["(%s, %s, %s)"] * len(batch))
+            cursor.execute(f"{columns} VALUES {values}{conflict}", [v for row in batch for v in row])
+
+
 @transaction.atomic
 def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> list[ClassSession]:
     """Save present/absent for every enrolled learner of one or more sessions of a roster class, in bulk.
@@ -776,7 +807,7 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
             sum(e.learner.is_minority for e in here),
         )
         before = (session.present, session.women, session.minorities)
-        rows += [Attendance(session=session, enrolment=e, present=e.pk in chosen) for e in active]
+        rows += [(session.pk, e.pk, e.pk in chosen) for e in active]
         audits.append(
             AttendanceAudit(
                 session=session,
@@ -795,9 +826,7 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
             session.present, session.women, session.minorities = after
             deltas[key].add_session(1, session)
             changed.append(session)
-    Attendance.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["session", "enrolment"], update_fields=["present"]
-    )
+    _attendance_upsert(rows)
     if changed:
         ClassSession.objects.bulk_update(changed, ["present", "women", "minorities"])
     AttendanceAudit.objects.bulk_create(audits)

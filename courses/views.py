@@ -80,7 +80,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     found = CourseFilter(request.GET or None, queryset=selectors.course_list(user=user), user=user)
     context = {
         "filter": found,
-        "page": paginate(request, found.qs, PAGE_SIZE),
+        "page": paginate(request, found.qs.only(*selectors.COURSE_ROW_FIELDS), PAGE_SIZE, count=found.count()),
         "many_centres": not user.is_centre_staff,
         "can_add": scoping.is_province_level(user)
         or bool(user.is_centre_staff and user.centre_id and scoping.can_edit_centre(user, user.centre)),

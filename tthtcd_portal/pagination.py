@@ -6,7 +6,20 @@ from django.core.paginator import Page, Paginator
 PAGE_PARAM = "trang"
 
 
-def paginate(request, items, per_page: int) -> Page:
+class _CountedPaginator(Paginator):
+    """A Paginator told how many items there are, for a list whose count is kept rather than counted."""
+
+    def __init__(self, items, per_page: int, *, count: int) -> None:
+        super().__init__(items, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def paginate(request, items, per_page: int, *, count: int | None = None) -> Page:
     """The page of `items` the request asks for (`?trang=`); a missing or bad number is the first page, one past
-    the end the last."""
-    return Paginator(items, per_page).get_page(request.GET.get(PAGE_PARAM))
+    the end the last. `count`: the number of items when the caller knows it (no COUNT query then)."""
+    paginator = Paginator(items, per_page) if count is None else _CountedPaginator(items, per_page, count=count)
+    return paginator.get_page(request.GET.get(PAGE_PARAM))

@@ -44,7 +44,8 @@ def test_list_query_count_is_fixed(client_for, world, django_assert_num_queries)
         course = CourseFactory(centre=world.centre_a, title=f"Lớp {i}")
         SessionFactory(course=course, present=10)
     client = client_for(world.official)
-    # session, user, province ids (scoping), count, user's province (menu in base.html), centres filter, kinds filter,
+    # session, user, province ids (scoping), kept class count (a sum over the centres), user's province (menu in
+    # base.html), centres filter, kinds filter,
     # page of classes (session count and participations as subqueries)
     with django_assert_num_queries(8):
         response = client.get(reverse("courses:list"))
