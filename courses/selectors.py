@@ -16,7 +16,6 @@ from accounts import scoping
 from centres.models import Centre, Instructor
 from courses.models import (
     Attendance,
-    CentreYearFigure,
     ClassSession,
     Course,
     Enrolment,
@@ -294,19 +293,15 @@ class PeriodFigures:
 def with_figure_totals(centres: QuerySet[Centre]) -> QuerySet[Centre]:
     """The centres with their kept figures summed over every year they have (a merged centre's record on its
     successor's page): `figures_first_year`, `figures_last_year`, `figures_classes`, `figures_sessions`,
-    `figures_participations` (None without figures), read by `figure_totals`. No query of its own: one
-    correlated subquery per figure, in the centres' query, so the count is the same for one or ten centres."""
-    rows = CentreYearFigure.objects.filter(centre=OuterRef("pk")).order_by().values("centre")
-
-    def total(aggregate, field_name: str) -> Subquery:
-        return Subquery(rows.annotate(v=aggregate(field_name)).values("v")[:1])
-
+    `figures_participations` (None without figures), read by `figure_totals`. No query of its own: the figures
+    are joined and grouped by centre in the centres' query, so the count is the same for one or ten centres.
+    Annotate nothing else that joins a to-many relation onto it (the sums would multiply)."""
     return centres.annotate(
-        figures_first_year=total(Min, "year"),
-        figures_last_year=total(Max, "year"),
-        figures_classes=total(Sum, "classes"),
-        figures_sessions=total(Sum, "sessions"),
-        figures_participations=total(Sum, "participations"),
+        figures_first_year=Min("year_figures__year"),
+        figures_last_year=Max("year_figures__year"),
+        figures_classes=Sum("year_figures__classes"),
+        figures_sessions=Sum("year_figures__sessions"),
+        figures_participations=Sum("year_figures__participations"),
     )
 
 
