@@ -238,9 +238,10 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
     """Everything the centre page shows besides the centre itself, as template variables. Queries, whatever
     the number of rows: the registry's three (board, instructors, predecessors); the figures' two (the
     centre's, its district's sums); the latest classes (one); the assessments (one, also the figures table's
-    ratings); this year's plan against actual (four: the plan, its lines by kind, the figures, the kinds); the
+    ratings); this year's plan against actual (three: the plan, its lines by kind, the figures); the
     change history through the audit trail's reader (one for the keys, one per kind shown); the equipment (one);
-    the library's section (four); the contributions by source and year (one)."""
+    the library's section (one); the contributions by source and year (one). The predecessors carry their
+    figures and latest rating in their one query: a merged centre costs what a plain one does."""
     assessments = evaluation_selectors.centre_assessments(centre=centre)
     # The last five years including this one: centre staff want this year's figures so far.
     filters = report_dashboard.DashboardFilters(year_from=today.year - 5, year_to=today.year)
@@ -259,7 +260,7 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
         "can_add_class": scoping.can_edit_centre(user, centre),
         "assessments": assessments,
         "plan_year": today.year,
-        "plan_actual": planning_selectors.plan_vs_actual(centre=centre, year=today.year),
+        "plan_actual": planning_selectors.plan_vs_actual_total(centre=centre, year=today.year),
         "equipment": centre_selectors.centre_equipment(centre=centre),
         "library": library_selectors.centre_library_summary(centre=centre, year=today.year),
         "totals_by_year": resource_selectors.centre_totals_by_year(centre=centre)[:RESOURCE_YEARS_SHOWN],
