@@ -84,52 +84,26 @@ def centre_library(*, centre: Centre, year: int) -> CentreLibrary:
     )
 
 
-HOLDING_COUNTS = ("books", "newspapers", "magazines")  # what the centre page shows of the latest holdings
-
-
 def centre_library_summary(*, centre: Centre, year: int) -> dict:
     """The centre page's small library section: the library, the latest holdings, the year's readers and loans
-    and reading events. One query: the centre's row with its library joined and the rest as correlated
-    subqueries."""
-    months = LibraryMonth.objects.filter(centre=OuterRef("pk"), year=year)
-    events = ReadingEvent.objects.filter(centre=OuterRef("pk"), date__year=year)
-    held = Holding.objects.filter(centre=OuterRef("pk")).order_by("-as_of", "-pk")
-    row = (
-        Centre.objects.filter(pk=centre.pk)
-        .select_related("library")
-        .annotate(
-            readers=_sum_of(months, "readers"),
-            loans=_sum_of(months, "loans"),
-            month_count=Coalesce(
-                Subquery(months.order_by().values("centre").annotate(n=Count("id")).values("n")), Value(0)
-            ),
-            event_count=Coalesce(
-                Subquery(events.order_by().values("centre").annotate(n=Count("id")).values("n")), Value(0)
-            ),
-            participants=_sum_of(events, "participants"),
-            **{f"held_{name}": Subquery(held.values(name)[:1]) for name in ("pk", "as_of", *HOLDING_COUNTS)},
-        )
-        .get()
+    and reading events. Three queries."""
+    library = Library.objects.filter(centre=centre).first()
+    months = LibraryMonth.objects.filter(centre=centre, year=year).aggregate(
+        readers=Sum("readers"), loans=Sum("loans"), months=Count("id")
     )
-    library = getattr(row, "library", None)  # None: no row (the reverse one-to-one raises without one)
-    latest_holding = None
-    if row.held_pk is not None:
-        latest_holding = Holding(
-            pk=row.held_pk,
-            centre=centre,
-            as_of=row.held_as_of,
-            **{n: getattr(row, f"held_{n}") for n in HOLDING_COUNTS},
-        )
+    events = ReadingEvent.objects.filter(centre=centre, date__year=year).aggregate(
+        n=Count("id"), participants=Sum("participants")
+    )
     return {
         "library": library,
         "has_library": library is not None and library.exists,
-        "latest_holding": latest_holding,
+        "latest_holding": Holding.objects.filter(centre=centre).order_by("-as_of").first(),
         "year": year,
-        "readers": row.readers,
-        "loans": row.loans,
-        "months": row.month_count,
-        "events": row.event_count,
-        "participants": row.participants,
+        "readers": months["readers"] or 0,
+        "loans": months["loans"] or 0,
+        "months": months["months"],
+        "events": events["n"],
+        "participants": events["participants"] or 0,
     }
 
 

@@ -240,7 +240,7 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
     centre's, its district's sums); the latest classes (one); the assessments (one, also the figures table's
     ratings); this year's plan against actual (three: the plan, its lines by kind, the figures); the
     change history through the audit trail's reader (one for the keys, one per kind shown); the equipment (one);
-    the library's section (one); the contributions by source and year (one). The predecessors carry their
+    the library's section (four); the contributions by source and year (one). The predecessors carry their
     figures and latest rating in their one query: a merged centre costs what a plain one does."""
     assessments = evaluation_selectors.centre_assessments(centre=centre)
     # The last five years including this one: centre staff want this year's figures so far.
