@@ -106,8 +106,11 @@ class CentrePage:
 
 
 def predecessors_of(centre: Centre) -> QuerySet[Centre]:
-    """The centres merged into `centre`, with their commune and district. No query until read."""
-    return Centre.objects.filter(merged_into=centre).select_related("commune__district")
+    """The centres merged into `centre`, with their commune and district, in the registry's order (named: an
+    annotation that groups rows drops Meta.ordering). No query until read."""
+    return (
+        Centre.objects.filter(merged_into=centre).select_related("commune__district").order_by(*Centre._meta.ordering)
+    )
 
 
 def centre_page(

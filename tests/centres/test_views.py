@@ -166,8 +166,9 @@ def test_a_merged_centre_page_runs_as_many_queries_as_a_plain_one(
 ):
     """Issue 17 item 4: the count must not grow with the centres merged into this one, nor with their years."""
     year = clock.this_year()
-    for _ in range(predecessors):
-        old = CentreFactory(commune=CommuneFactory(district=world.district_x), review_office=world.office_x)
+    for i in range(predecessors):  # made in the reverse of the registry's order (by commune code)
+        commune = CommuneFactory(district=world.district_x, code=f"{19990 - i}")
+        old = CentreFactory(commune=commune, review_office=world.office_x)
         for back in range(2, 8):  # six years of figures, ratings and classes each
             FigureFactory(centre=old, year=year - back)
             AssessmentFactory(centre=old, year=year - back)
@@ -188,7 +189,7 @@ def test_a_merged_centre_page_runs_as_many_queries_as_a_plain_one(
     with django_assert_num_queries(CENTRE_PAGE_QUERIES):
         response = client.get(url("detail", world.centre_a.pk))
     rows = response.context["predecessors"]
-    assert len(rows) == predecessors
+    assert [r.centre.commune.code for r in rows] == [f"{19990 - i}" for i in reversed(range(predecessors))]
     assert all(r.totals.first_year == year - 7 and r.totals.last_year == year - 2 for r in rows)
     assert all(r.rating_year == year - 2 for r in rows)
 
