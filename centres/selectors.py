@@ -105,9 +105,20 @@ class CentrePage:
     predecessors: list[Centre]
 
 
-def centre_page(*, centre: Centre, board_date: datetime.date) -> CentrePage:
+def predecessors_of(centre: Centre) -> QuerySet[Centre]:
+    """The centres merged into `centre`, with their commune and district, in the registry's order (named: an
+    annotation that groups rows drops Meta.ordering). No query until read."""
+    return (
+        Centre.objects.filter(merged_into=centre).select_related("commune__district").order_by(*Centre._meta.ordering)
+    )
+
+
+def centre_page(
+    *, centre: Centre, board_date: datetime.date, predecessors: QuerySet[Centre] | None = None
+) -> CentrePage:
     """The registry's part of the centre page. Three queries (board, instructors with their person,
-    predecessors), none depending on the number of rows."""
+    predecessors), none depending on the number of rows. `predecessors` is `predecessors_of(centre)` as the
+    caller wants it read (the centre page annotates their figures and rating, still one query)."""
     members = list(
         BoardMember.objects.filter(centre=centre).annotate(
             in_office=ExpressionWrapper(BoardMember.in_office_q(board_date), output_field=BooleanField())
@@ -117,7 +128,7 @@ def centre_page(*, centre: Centre, board_date: datetime.date) -> CentrePage:
     upcoming = [m for m in members if not m.in_office and m.term_start > board_date]
     past = sorted((m for m in members if not m.in_office and m.term_start <= board_date), key=_by_end_desc)
     links = list(InstructorAssignment.objects.filter(centre=centre).select_related("instructor"))
-    predecessors = list(Centre.objects.filter(merged_into=centre).select_related("commune__district"))
+    predecessors = list(predecessors_of(centre) if predecessors is None else predecessors)
     return CentrePage(
         centre=centre,
         board_date=board_date,

@@ -17,7 +17,6 @@ from centres.models import Centre, Instructor
 from courses.models import (
     Attendance,
     CentreClassCount,
-    CentreYearFigure,
     ClassSession,
     Course,
     Enrolment,
@@ -312,28 +311,32 @@ class PeriodFigures:
     classes: int | None = None  # started in the period (centre_period_figures)
 
 
-def centre_totals(*, centre_ids: Iterable[int]) -> dict[int, CentreTotals]:
-    """Centre id → its kept figures summed over every year it has (a merged centre's record on its successor's
-    page). One query; centres without figures are absent."""
-    rows = (
-        CentreYearFigure.objects.using(read_db())
-        .filter(centre_id__in=list(centre_ids))
-        .values("centre_id")
-        .annotate(
-            first_year=Min("year"),
-            last_year=Max("year"),
-            n_classes=Sum("classes"),
-            n_sessions=Sum("sessions"),
-            n_participations=Sum("participations"),
-        )
-        .order_by()
+def with_figure_totals(centres: QuerySet[Centre]) -> QuerySet[Centre]:
+    """The centres with their kept figures summed over every year they have (a merged centre's record on its
+    successor's page): `figures_first_year`, `figures_last_year`, `figures_classes`, `figures_sessions`,
+    `figures_participations` (None without figures), read by `figure_totals`. No query of its own: the figures
+    are joined and grouped by centre in the centres' query, so the count is the same for one or ten centres.
+    Annotate nothing else that joins a to-many relation onto it (the sums would multiply)."""
+    return centres.annotate(
+        figures_first_year=Min("year_figures__year"),
+        figures_last_year=Max("year_figures__year"),
+        figures_classes=Sum("year_figures__classes"),
+        figures_sessions=Sum("year_figures__sessions"),
+        figures_participations=Sum("year_figures__participations"),
     )
-    return {
-        r["centre_id"]: CentreTotals(
-            r["first_year"], r["last_year"], r["n_classes"], r["n_sessions"], r["n_participations"]
-        )
-        for r in rows
-    }
+
+
+def figure_totals(centre: Centre) -> CentreTotals | None:
+    """The totals `with_figure_totals` annotated on `centre`, None when it has no figures. No query."""
+    if centre.figures_first_year is None:
+        return None
+    return CentreTotals(
+        centre.figures_first_year,
+        centre.figures_last_year,
+        centre.figures_classes,
+        centre.figures_sessions,
+        centre.figures_participations,
+    )
 
 
 # --- Offline recording (courses/sync.py writes; docs/offline.md) ---------------------------------------------

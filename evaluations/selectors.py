@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -117,7 +117,17 @@ def centre_assessments(*, centre) -> list[Assessment]:
     the user sees the centre). One query."""
     return list(
         Assessment.objects.filter(centre=centre)
-        .only("id", "centre_id", "year", "status", "self_score", "review_score", "proposed_rating", "rating")
+        .only(
+            "id",
+            "centre_id",
+            "year",
+            "status",
+            "self_score",
+            "review_score",
+            "proposed_rating",
+            "rating",
+            "return_reason",  # the staff home's reminders name why a returned assessment came back
+        )
         .order_by("-year")
     )
 
@@ -161,19 +171,15 @@ def rubric_for_user(*, user: User, pk: int) -> Rubric:
         raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem.")) from None
 
 
-def latest_approved_ratings(*, centre_ids) -> dict[int, tuple[int, str]]:
-    """Centre id → (year, rating) of its latest approved assessment (a merged centre's record on its
-    successor's page). One query."""
-    rows = (
-        Assessment.objects.using(read_db())
-        .filter(centre_id__in=list(centre_ids), status=Status.APPROVED)
-        .order_by("centre_id", "-year")
-        .values_list("centre_id", "year", "rating")
+def with_latest_approved_rating(centres: QuerySet[Centre]) -> QuerySet[Centre]:
+    """The centres with the year and rating of their latest approved assessment (`latest_rating_year`,
+    `latest_rating`; None when never rated): a merged centre's record on its successor's page. No query of its
+    own: two correlated subqueries in the centres' query."""
+    latest = Assessment.objects.filter(centre=OuterRef("pk"), status=Status.APPROVED).order_by("-year")
+    return centres.annotate(
+        latest_rating_year=Subquery(latest.values("year")[:1]),
+        latest_rating=Subquery(latest.values("rating")[:1]),
     )
-    latest: dict[int, tuple[int, str]] = {}
-    for centre_id, year, rating in rows:
-        latest.setdefault(centre_id, (year, rating))
-    return latest
 
 
 def approved_ratings(assessments: list[Assessment]) -> dict[int, str]:

@@ -168,18 +168,23 @@ class PlanActual:
         return _totalled(self.rows)
 
 
-def plan_vs_actual(*, centre: Centre, year: int) -> PlanActual:
-    """ "Kế hoạch / thực hiện" of one centre and year by programme kind: the plan's classes and expected
-    learner-participations against the kept figures. Four queries: the plan, its lines summed by kind, the
-    figures, the kinds."""
-    plan = plan_for(centre=centre, year=year)
-    planned = {
+def _planned(centre: Centre, year: int) -> dict[int, tuple[int, int]]:
+    """Kind id → (classes, expected learner-participations) of the centre's plan of `year`. One query."""
+    return {
         r["programme_kind_id"]: (r["n"] or 0, r["e"] or 0)
         for r in PlanLine.objects.filter(plan__centre=centre, plan__year=year)
         .values("programme_kind_id")
         .annotate(n=Sum("count"), e=Sum("expected"))
         .order_by()
     }
+
+
+def plan_vs_actual(*, centre: Centre, year: int) -> PlanActual:
+    """ "Kế hoạch / thực hiện" of one centre and year by programme kind: the plan's classes and expected
+    learner-participations against the kept figures. Four queries: the plan, its lines summed by kind, the
+    figures, the kinds."""
+    plan = plan_for(centre=centre, year=year)
+    planned = _planned(centre, year)
     figures = {kind: v for (_c, kind), v in _figures(Q(centre_id=centre.pk), year).items()}
     rows = []
     for kind in _shown_kinds(set(planned) | set(figures)):
@@ -187,6 +192,22 @@ def plan_vs_actual(*, centre: Centre, year: int) -> PlanActual:
         c, p = figures.get(kind.pk, (0, 0))
         if n or c:
             rows.append(PlanKindRow(kind, n, c, e, p))
+    return PlanActual(plan=plan, rows=rows)
+
+
+def plan_vs_actual_total(*, centre: Centre, year: int) -> PlanActual:
+    """`plan_vs_actual` for its `plan` and `total` only (the centre page's section): the same rows without their
+    kinds, since every kind with a plan line or a figure is shown and a total has no order. Three queries: the
+    plan, its lines summed by kind, the figures."""
+    plan = plan_for(centre=centre, year=year)
+    planned = _planned(centre, year)
+    figures = {kind: v for (_c, kind), v in _figures(Q(centre_id=centre.pk), year).items()}
+    rows = []
+    for kind_id in set(planned) | set(figures):
+        n, e = planned.get(kind_id, (0, 0))
+        c, p = figures.get(kind_id, (0, 0))
+        if n or c:
+            rows.append(PlanKindRow(None, n, c, e, p))
     return PlanActual(plan=plan, rows=rows)
 
 

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import scoping
@@ -203,21 +204,26 @@ class PredecessorRow:
     rating_label: str
 
 
+def predecessors_with_record(centre) -> QuerySet:
+    """The centres merged into `centre`, each with its kept figures over its years and its latest approved
+    rating as correlated subqueries: read by `centres.selectors.centre_page` in its one predecessors query, so a
+    centre with ten predecessors costs the same queries as one without."""
+    return evaluation_selectors.with_latest_approved_rating(
+        course_selectors.with_figure_totals(centre_selectors.predecessors_of(centre))
+    )
+
+
 def predecessor_rows(predecessors: list) -> list[PredecessorRow]:
-    """The centres merged into this one, each with its kept figures over its years and its latest approved
-    rating: the new centre's staff see their predecessors' record (read-only) on their own page. Two queries
-    when there are predecessors, none otherwise."""
-    if not predecessors:
-        return []
-    ids = [p.pk for p in predecessors]
-    totals = course_selectors.centre_totals(centre_ids=ids)
-    ratings = evaluation_selectors.latest_approved_ratings(centre_ids=ids)
+    """The centres merged into this one (read by `predecessors_with_record`), each with its kept figures over
+    its years and its latest approved rating: the new centre's staff see their predecessors' record (read-only)
+    on their own page. No query."""
     labels = dict(Rating.choices)
-    rows = []
-    for p in predecessors:
-        year, rating = ratings.get(p.pk, (None, ""))
-        rows.append(PredecessorRow(p, totals.get(p.pk), year, labels.get(rating, "")))
-    return rows
+    return [
+        PredecessorRow(
+            p, course_selectors.figure_totals(p), p.latest_rating_year, labels.get(p.latest_rating or "", "")
+        )
+        for p in predecessors
+    ]
 
 
 # The registry's own kinds of change: the centre page's history section (the audit trail has them all).
@@ -232,16 +238,19 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
     """Everything the centre page shows besides the centre itself, as template variables. Queries, whatever
     the number of rows: the registry's three (board, instructors, predecessors); the figures' two (the
     centre's, its district's sums); the latest classes (one); the assessments (one, also the figures table's
-    ratings); this year's plan against actual (four: the plan, its lines by kind, the figures, the kinds); the
+    ratings); this year's plan against actual (three: the plan, its lines by kind, the figures); the
     change history through the audit trail's reader (one for the keys, one per kind shown); the equipment (one);
-    the library's section (four); the contributions by source and year (one)."""
+    the library's section (four); the contributions by source and year (one). The predecessors carry their
+    figures and latest rating in their one query: a merged centre costs what a plain one does."""
     assessments = evaluation_selectors.centre_assessments(centre=centre)
     # The last five years including this one: centre staff want this year's figures so far.
     filters = report_dashboard.DashboardFilters(year_from=today.year - 5, year_to=today.year)
     comparison = report_dashboard.centre_comparison(
         centre=centre, filters=filters, ratings=evaluation_selectors.approved_ratings(assessments)
     )
-    data = centre_selectors.centre_page(centre=centre, board_date=board_date)
+    data = centre_selectors.centre_page(
+        centre=centre, board_date=board_date, predecessors=predecessors_with_record(centre)
+    )
     return {
         "data": data,
         "predecessors": predecessor_rows(data.predecessors),
@@ -251,7 +260,7 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
         "can_add_class": scoping.can_edit_centre(user, centre),
         "assessments": assessments,
         "plan_year": today.year,
-        "plan_actual": planning_selectors.plan_vs_actual(centre=centre, year=today.year),
+        "plan_actual": planning_selectors.plan_vs_actual_total(centre=centre, year=today.year),
         "equipment": centre_selectors.centre_equipment(centre=centre),
         "library": library_selectors.centre_library_summary(centre=centre, year=today.year),
         "totals_by_year": resource_selectors.centre_totals_by_year(centre=centre)[:RESOURCE_YEARS_SHOWN],

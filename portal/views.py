@@ -19,6 +19,13 @@ from tthtcd_portal.params import date_param
 from tthtcd_portal.refusal import refusal_shown
 
 
+def _menu_names(user, centre) -> None:
+    """The menu (base.html) names a staff member's centre: when it is the centre the page has just read, it
+    reuses that row instead of reading it again."""
+    if user.centre_id == centre.pk:
+        user.centre = centre
+
+
 @login_required
 @snapshot_cached
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,8 +34,11 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     context = {}
+    already_read = {}  # what the reminders need and the role's home has read
     if user.is_centre_staff:
-        context["staff"] = selectors.staff_home(user=user, today=today)
+        staff = context["staff"] = selectors.staff_home(user=user, today=today)
+        _menu_names(user, staff.centre)
+        already_read = {"cycle": staff.cycle, "assessment": staff.assessment}
     elif user.is_reviewer:
         context["reviewer"] = selectors.reviewer_home(user=user, today=today)
     elif user.is_province_official:
@@ -36,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     elif user.is_ministry_official:
         context["ministry"] = True
     context["is_admin"] = user.is_superuser or user.is_administrator
-    context["reminders"] = reminder_selectors.reminders_for(user=user, today=today)
+    context["reminders"] = reminder_selectors.reminders_for(user=user, today=today, **already_read)
     reminder_selectors.remember_count(user, context["reminders"])
     return render(request, "home.html", context)
 
@@ -48,6 +58,7 @@ def centre_page(request: HttpRequest, pk: int) -> HttpResponse:
     sections the apps above the registry add — figures by year, latest classes, ratings, change history.
     It is assembled here, in the top layer, because those apps sit above centres."""
     centre = centre_for_user(request.user, pk)
+    _menu_names(request.user, centre)
     today = timezone.localdate()
     typed = request.GET.get("ngay", "")
     board_date = date_param(typed) or today

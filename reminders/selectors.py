@@ -63,16 +63,23 @@ def _idle_centres(user, today: datetime.date) -> int:
     return Centre.objects.visible_to(user).active().exclude(pk__in=recent).count()
 
 
-def reminders_for(*, user, today: datetime.date) -> list[Reminder]:
+UNREAD = object()  # reminders_for: the caller has not read this
+
+
+def reminders_for(*, user, today: datetime.date, cycle=UNREAD, assessment=UNREAD) -> list[Reminder]:
     """The user's reminders, most urgent kinds first. Queries: staff 3, reviewers 3, provincial officials 4 (plus
-    the merged provinces, once per request), administrators and others 0."""
+    the merged provinces, once per request), administrators and others 0. A caller that has already read the
+    cycle year's deadlines of the user's province (`cycle`, None when unset) or, for staff, their centre's
+    assessment of that year (`assessment`, None when there is none) passes them: one query less each."""
     if not user.is_authenticated or not (user.is_centre_staff or user.is_reviewer or user.is_province_official):
         return []
     cycle_year = today.year - 1  # centres assess year Y early in Y+1 (reports.dashboard.current_cycle_year)
-    cycle = user_cycle(user=user, year=cycle_year)  # the deadlines of the user's province
+    if cycle is UNREAD:
+        cycle = user_cycle(user=user, year=cycle_year)  # the deadlines of the user's province
     items: list[Reminder] = []
     if user.is_centre_staff:
-        assessment = Assessment.objects.filter(centre_id=user.centre_id, year=cycle_year).first()
+        if assessment is UNREAD:
+            assessment = Assessment.objects.filter(centre_id=user.centre_id, year=cycle_year).first()
         if assessment is not None and assessment.status == Assessment.Status.RETURNED:
             items.append(
                 Reminder(

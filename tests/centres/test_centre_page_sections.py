@@ -110,3 +110,41 @@ def test_a_new_centre_shows_no_lines_of_zeros_for_the_years_before_it_existed(wo
     for year in range(THIS_YEAR - 5, THIS_YEAR - 1):
         with pytest.raises(AssertionError):
             _row(html, "centre-table", str(year))
+
+
+def _library_section(html: str) -> str:
+    section = html.split('data-testid="centre-library"', 1)[1]
+    return re.sub(r"\s+", " ", section.split("</section>", 1)[0])
+
+
+def test_library_section_shows_the_latest_holdings_and_this_years_reading(world, client_for):
+    from django.utils import timezone
+
+    from library.models import Holding, Library, LibraryMonth, ReadingEvent
+
+    centre = world.centre_a
+    Library.objects.create(centre=centre, kind=Library.Kind.TU_SACH, place="Nhà văn hóa thôn Đông")
+    Holding.objects.create(centre=centre, as_of=datetime.date(THIS_YEAR - 1, 12, 31), books=900, newspapers=2)
+    Holding.objects.create(centre=centre, as_of=datetime.date(THIS_YEAR, 6, 30), books=1200, newspapers=3, magazines=4)
+    LibraryMonth.objects.create(centre=centre, year=THIS_YEAR, month=1, readers=150, loans=40)
+    LibraryMonth.objects.create(centre=centre, year=THIS_YEAR, month=2, readers=90, loans=20)
+    LibraryMonth.objects.create(centre=centre, year=THIS_YEAR - 1, month=2, readers=999, loans=999)  # last year
+    gone = LibraryMonth.objects.create(centre=centre, year=THIS_YEAR, month=3, readers=5000, loans=5000)
+    LibraryMonth.all_objects.filter(pk=gone.pk).update(archived_at=timezone.now())  # deleted: not counted
+    ReadingEvent.objects.create(centre=centre, date=datetime.date(THIS_YEAR, 4, 23), title="Ngày sách", participants=60)
+    ReadingEvent.objects.create(centre=centre, date=datetime.date(THIS_YEAR - 1, 4, 23), title="Cũ", participants=7)
+    LibraryMonth.objects.create(centre=world.centre_b, year=THIS_YEAR, month=1, readers=777, loans=777)  # another
+    section = _library_section(_page(client_for(world.staff_a), centre))
+    assert "<strong>Tủ sách</strong> – Nhà văn hóa thôn Đông" in section
+    assert f"Đến 30/06/{THIS_YEAR}: 1.200 cuốn sách, 3 đầu báo, 4 đầu tạp chí." in section
+    assert (
+        f"Năm {THIS_YEAR} (2 tháng đã ghi): 240 lượt bạn đọc, 60 lượt mượn; 1 hoạt động đọc sách, 60 người tham gia."
+        in section
+    )
+
+
+def test_library_section_of_a_centre_without_a_library(world, client_for):
+    section = _library_section(_page(client_for(world.staff_a), world.centre_a))
+    assert "Trung tâm không có thư viện, tủ sách hay điểm đọc." in section
+    assert "cuốn sách" not in section
+    assert f"Năm {THIS_YEAR} (0 tháng đã ghi): 0 lượt bạn đọc, 0 lượt mượn; 0 hoạt động đọc sách" in section

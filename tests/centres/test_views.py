@@ -13,6 +13,7 @@ from tests.courses.factories import CourseFactory
 from tests.factories import CentreFactory, CommuneFactory
 from tests.reports.factories import AssessmentFactory, FigureFactory
 from tests.reports.factories import kind as figure_kind
+from units.models import REFORM_DATE
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -175,6 +176,9 @@ def test_board_on_a_past_date(world, client_for):
     assert [m.full_name for m in data.upcoming_board] == ["Vũ Văn Nam"]
 
 
+CENTRE_PAGE_QUERIES = 24
+
+
 @pytest.mark.parametrize("n", [2, 10])
 def test_centre_page_runs_a_fixed_number_of_queries(world, client_for, django_assert_num_queries, n):
     for i in range(n):
@@ -192,18 +196,53 @@ def test_centre_page_runs_a_fixed_number_of_queries(world, client_for, django_as
         AssessmentFactory(centre=world.centre_a, year=2010 + i)
     services.centre_update(centre=world.centre_a, fields={"rooms": 4}, by=world.staff_a)  # every kind of change
     client = client_for(world.staff_a)
-    # 1 session, 2 user, 3 centre with its units, 4 its assessments, 5 its figures by year and kind, 6 its
-    # district's sums per year, 7 board, 8 instructors with their person, 9 predecessors, 10 its latest classes
-    # with session and participation subqueries, 11 the history's keys (the audit trail's UNION of the registry's
-    # four history tables), 12-15 the entries of each of those four kinds with their previous rows and users,
-    # 16-19 this year's plan against actual (planning.selectors.plan_vs_actual: the plan, its lines by kind, the
-    # figures, the kinds), 20 its equipment, 21-24 the library section (library, the year's months, reading events,
-    # latest holdings), 25 its contributions by source and year, 26 the user's centre (menu in base.html).
-    with django_assert_num_queries(26):
+    # 1 session, 2 user, 3 centre with its units (the menu in base.html names the staff's centre from there), 4 its
+    # assessments, 5 its figures by year and kind, 6 its district's sums per year, 7 board, 8 instructors with their
+    # person, 9 predecessors with their figures and latest rating as subqueries, 10 its latest classes with session
+    # and participation subqueries, 11 the history's keys (the audit trail's UNION of the registry's four history
+    # tables), 12-15 the entries of each of those four kinds with their previous rows and users, 16-18 this year's
+    # plan against actual (planning.selectors.plan_vs_actual_total: the plan, its lines by kind, the figures),
+    # 19 its equipment, 20-23 the library section (its library, the year's months, reading events, latest holdings:
+    # four small queries cost less than one with their subqueries), 24 its contributions by source and year.
+    with django_assert_num_queries(CENTRE_PAGE_QUERIES):
         response = client.get(url("detail", world.centre_a.pk))
     assert len(response.context["data"].past_board) == n
     assert len(response.context["recent_classes"]) == min(n, 8)
     assert len(response.context["assessments"]) == n
+
+
+@pytest.mark.parametrize("predecessors", [0, 4])
+def test_a_merged_centre_page_runs_as_many_queries_as_a_plain_one(
+    world, client_for, django_assert_num_queries, predecessors
+):
+    """Issue 17 item 4: the count must not grow with the centres merged into this one, nor with their years."""
+    year = clock.this_year()
+    for i in range(predecessors):  # made in the reverse of the registry's order (by commune code)
+        commune = CommuneFactory(district=world.district_x, code=f"{19990 - i}")
+        old = CentreFactory(commune=commune, review_office=world.office_x)
+        for back in range(2, 8):  # six years of figures, ratings and classes each
+            FigureFactory(centre=old, year=year - back)
+            AssessmentFactory(centre=old, year=year - back)
+            CourseFactory(centre=old, start_date=D(year - back, 3, 1))
+        services.centres_merge(sources=[old], target=world.centre_a, on_date=REFORM_DATE, by=world.official)
+    for back in range(6):  # the new centre's own years, the plain centre's too
+        FigureFactory(centre=world.centre_a, year=year - back)
+        AssessmentFactory(centre=world.centre_a, year=year - back)
+    # The same history either way: the merge records the old centres' rows, never the new one's.
+    services.centre_update(centre=world.centre_a, fields={"rooms": 4}, by=world.staff_a)
+    BoardMemberFactory(centre=world.centre_a)
+    services.instructor_update(
+        link=AssignmentFactory(centre=world.centre_a), person={"phone": "0912345678"}, assignment={}, by=world.staff_a
+    )
+    client = client_for(world.staff_a)
+    # Exactly the queries of the fixed-count test above (the same four kinds of history: centre, board member,
+    # instructor, assignment), with or without predecessors.
+    with django_assert_num_queries(CENTRE_PAGE_QUERIES):
+        response = client.get(url("detail", world.centre_a.pk))
+    rows = response.context["predecessors"]
+    assert [r.centre.commune.code for r in rows] == [f"{19990 - i}" for i in reversed(range(predecessors))]
+    assert all(r.totals.first_year == year - 7 and r.totals.last_year == year - 2 for r in rows)
+    assert all(r.rating_year == year - 2 for r in rows)
 
 
 # --- Edits -----------------------------------------------------------------------------------------

@@ -94,17 +94,32 @@ def test_plan_against_actual_reads_the_kept_figures(world, client_for):
         women=40,
         minorities=0,
     )
-    rows = {
-        r.kind.code: (r.planned, r.actual, r.done, r.expected, r.participations)
-        for r in client_for(world.staff_a).get(url("plan_centre", world.centre_a)).context["comparison"].rows
-    }
+    # Sessions this year of a class started last year: participations without a class, on neither page's rows.
+    FigureFactory(
+        centre=world.centre_a,
+        year=year,
+        programme_kind=kind("khac"),
+        classes=0,
+        participations=50,
+        women=20,
+        minorities=0,
+    )
+    comparison = client_for(world.staff_a).get(url("plan_centre", world.centre_a)).context["comparison"]
+    rows = {r.kind.code: (r.planned, r.actual, r.done, r.expected, r.participations) for r in comparison.rows}
     assert rows == {
         "phap-luat": (8, 6, 75, 800, 700),
         "khuyen-nong": (5, 0, 0, 300, 0),
         "suc-khoe": (0, 2, None, 0, 90),
     }
-    centre_page = client_for(world.staff_a).get(reverse("centres:detail", args=[world.centre_a.pk])).content.decode()
+    response = client_for(world.staff_a).get(reverse("centres:detail", args=[world.centre_a.pk]))
+    centre_page = response.content.decode()
     assert 'data-testid="centre-plan-actual"' in centre_page and "61,5%" in centre_page  # 8 of 13 classes
+    assert "71,8%" in centre_page  # 790 of 1.100 participations
+    # The centre page's section reads its total without the kinds: the same total as the plan page's.
+    total, page_total = comparison.total, response.context["plan_actual"].total
+    assert (page_total.planned, page_total.actual, page_total.expected, page_total.participations) == (
+        total.planned, total.actual, total.expected, total.participations
+    ) == (13, 8, 1100, 790)  # fmt: skip
 
 
 @pytest.mark.parametrize("outsider", ["staff_b", "reviewer_y", "other_official"])

@@ -93,12 +93,12 @@ def test_staff_home_runs_a_fixed_number_of_queries(world, client_for, django_ass
     _staff_data(world, n)
     _cycle(self_assessment_due=3, review_due=-10, approval_due=-20)
     client = client_for(world.staff_a)
-    # 1 session, 2 user, 3 their centre with its units (scoped), 4 its assessments, 5 its figures this year and
-    # last, 6 the district's sums, 7 its 4 latest classes (sessions, participations as subqueries), 8 its roster
-    # classes open for attendance, 9 the cycle's deadlines, 10 the user's centre (menu in base.html); reminders
-    # (reminders.selectors.reminders_for): 11 the cycle, 12 the centre's assessment, 13 no session for 30 days;
-    # 14, 15 last year's sessions and classes up to today's date (the same period, issue 13.3)
-    with django_assert_num_queries(15):
+    # 1 session, 2 user, 3 their centre with its units (scoped; the menu in base.html names it from there), 4 its
+    # assessments, 5 its figures this year and last, 6 the district's sums, 7 its 4 latest classes (sessions,
+    # participations as subqueries), 8 its roster classes open for attendance, 9 the cycle's deadlines; reminders
+    # (reminders.selectors.reminders_for, given the cycle and the centre's assessment the home has read): 10 no
+    # session for 30 days; 11, 12 last year's sessions and classes up to today's date (the same period, 13.3)
+    with django_assert_num_queries(12):
         response = _home(client)
     assert len(response.context["staff"].recent_classes) == 4
     assert len(response.context["staff"].roster_classes) == min(n, 5)

@@ -60,6 +60,20 @@ def test_staff_are_reminded_of_their_own_deadline_and_returned_assessment(world,
     assert not any("Thiếu minh chứng" in t for t in texts_b)
 
 
+def test_the_staff_home_shows_the_returned_assessment_and_the_deadline_it_read_itself(
+    world, cycle, client_for, django_assert_num_queries
+):
+    """The home page hands the reminders the cycle and the assessment it has read (no second read of either)."""
+    a = submitted(world.centre_a, world.staff_a)
+    ev.assessment_return(assessment=a, version=a.version, reason="Thiếu minh chứng nhóm 2", by=world.official)
+    client = client_for(world.staff_a)
+    with django_assert_num_queries(12):  # as tests/portal/test_home.py pins it: the return reason is no extra read
+        html = client.get("/").content.decode()
+    section = html.split('id="home-reminders"', 1)[1].split("</section>", 1)[0]
+    assert "bị trả lại" in section and "Thiếu minh chứng nhóm 2" in section
+    assert "Nộp tự đánh giá" in section and "còn 5 ngày" in section
+
+
 def test_a_submitted_assessment_is_not_a_deadline_for_the_centre(world, cycle):
     submitted(world.centre_a, world.staff_a)
     assert not any("Nộp tự đánh giá" in t for t in _texts(world.staff_a))
