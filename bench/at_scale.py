@@ -58,13 +58,30 @@ def _table(headers: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
+PROVINCE_RUN = re.compile(r"^(## Run of [^\n]*scale `province`[^\n]*)\n(.*?)(?=^## |\Z)", re.M | re.S)
+
+
+def province_run(document: str) -> str | None:
+    """The heading of the newest province-scale run in docs/performance.md, or None."""
+    match = PROVINCE_RUN.search(document)
+    return match.group(1)[3:] if match else None
+
+
+def province_commit(document: str) -> str | None:
+    """The commit the newest province-scale run names on its machine line (bench/run.py since issue 17), or None
+    (an older run, or one of a work tree with uncommitted changes)."""
+    match = PROVINCE_RUN.search(document)
+    found = re.search(r"; commit ([0-9a-f]{7,40})(?: with uncommitted changes)?\.", match.group(2)) if match else None
+    return found.group(1) if found and "uncommitted" not in found.group(0) else None
+
+
 def province_queries(document: str) -> dict[tuple[str, str], frozenset[int]]:
     """(page, user) → the queries of the newest province-scale run in docs/performance.md (its rendered
     queries for a GET, its queries for a POST); empty when there is none."""
-    match = re.search(r"^## Run of [^\n]*scale `province`\n(.*?)(?=^## |\Z)", document, re.M | re.S)
+    match = PROVINCE_RUN.search(document)
     if not match:
         return {}
-    lines = [line for line in match.group(1).splitlines() if line.startswith("| ")]
+    lines = [line for line in match.group(2).splitlines() if line.startswith("| ")]
     header = next((line for line in lines if line.startswith("| page | user |")), None)
     if header is None:
         return {}

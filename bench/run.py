@@ -9,6 +9,11 @@ loopback port with BENCH_HEADERS=1, so that every response carries its server ti
 query count (X-Query-Count) and /bench/ping/ — the trivial logged-in view — exists. Load comes from wrk
 when installed (`make bench` installs Debian's), else from a bounded pool of Python threads. Everything
 stops by itself: each load phase has a fixed duration and the server is stopped at the end.
+
+At `--scale nation` (issue 17; database default .../tthtcd_natscale, `--provinces N` for a smaller nation) the run
+also measures the Ministry's pages, the demo province's sessions export (bench/export_bench.py province_child),
+a streaming replica (bench/replica_bench.py; `--no-replica` to skip) and, after `--multiply` (4×) the sessions,
+every page and the export again (bench/at_scale.py: the 1×/N× table and the targets).
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ from bench import data
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tthtcd_bench"
+# A run drops and seeds its database: the nation gets its own, so that it never replaces the province's.
+NATION_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tthtcd_natscale"
 # Random per run: with DJANGO_DEBUG=0 the portal refuses any key written in the repository.
 BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 WARM_UP = 10
@@ -473,7 +480,20 @@ def machine(database_url: str) -> dict[str, str]:
         "ram": f"{mem_kb / 1048576:.1f} GB",
         "postgres": version.split()[0],
         "python": platform.python_version(),
+        "commit": git_commit(),
     }
+
+
+def git_commit() -> str:
+    """The checked-out commit, and whether the work tree differs from it (the report excepted)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = [line for line in git("status", "--porcelain").splitlines() if not line.endswith("docs/performance.md")]
+    return commit + (" with uncommitted changes" if changed else "")
 
 
 def report(machine_info, args, workers, timed: list[Timed], baselines, loads: list[Load], ping: Load | None) -> str:
@@ -482,7 +502,7 @@ def report(machine_info, args, workers, timed: list[Timed], baselines, loads: li
         "",
         f"Machine: {machine_info['cpus']} CPU ({machine_info['cpu']}), {machine_info['ram']} RAM, "
         f"PostgreSQL {machine_info['postgres']}, Python {machine_info['python']}; gunicorn {workers} workers "
-        f"(deploy/gunicorn.conf.py), DJANGO_DEBUG=0, on loopback.",
+        f"(deploy/gunicorn.conf.py), DJANGO_DEBUG=0, on loopback; commit {machine_info['commit']}.",
         "",
         f"### Server time per page ({args.requests} sequential requests each, after {WARM_UP} warm-up)",
         "",
@@ -620,7 +640,9 @@ def write_report(section: str) -> None:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL"), help="default: tthtcd_bench (nation: tthtcd_natscale)"
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8199)))
     parser.add_argument(
         "--scale", default=os.environ.get("BENCH_SCALE", "demo"), choices=["demo", "province", "nation"]
@@ -656,6 +678,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.tool == "auto":
         args.tool = "wrk" if shutil.which("wrk") else "python"
+    if not args.database_url:
+        args.database_url = NATION_DATABASE_URL if args.scale == "nation" else DEFAULT_DATABASE_URL
     if args.replica is None:
         from bench.replica import unavailable_reason
 
@@ -794,7 +818,10 @@ def at_scale_section(args, sessions, pages, timed, baselines, counts_one, export
     counts_many = scale_counts(args.database_url)
     export_many = sessions_export(args) if export_one else None
     document = PERFORMANCE_MD.read_text(encoding="utf-8") if PERFORMANCE_MD.exists() else ""
-    province = at_scale.province_queries(document) if args.scale == "nation" else {}
+    # A page's queries at province scale, from the newest province run when it is of this very commit.
+    commit, province_commit = git_commit(), at_scale.province_commit(document)
+    comparable = args.scale == "nation" and province_commit is not None and province_commit == commit
+    province = at_scale.province_queries(document) if comparable else {}
     n = f"{args.multiply}×"
     lines = [
         "",
@@ -809,7 +836,13 @@ def at_scale_section(args, sessions, pages, timed, baselines, counts_one, export
         f"Server time of each page ({args.requests} requests after {WARM_UP} warm-up; a GET rendered every time,"
         f" `X-Bench-Render`), against the plain SQL aggregate over sessions ({sql_one:.1f} ms at 1×, "
         f'{sql_many:.1f} ms at {n}: "{sql_label}", median of 10). Flat: the {n} median at most '
-        f"{at_scale.FLAT_FACTOR}× the 1× median. Queries at province scale: the newest province run below.",
+        f"{at_scale.FLAT_FACTOR}× the 1× median."
+        + (
+            f" Queries at province scale: those of the newest province run below ({at_scale.province_run(document)},"
+            " the same commit)."
+            if province
+            else ""
+        ),
         "",
         at_scale.pages_table(grown, factor=args.multiply, sql_one_ms=sql_one, sql_many_ms=sql_many, province=province),
         "",
@@ -833,6 +866,12 @@ def at_scale_section(args, sessions, pages, timed, baselines, counts_one, export
         province=province,
         exports=(export_one, export_many) if export_one else None,
     )
+    if args.scale == "nation" and not comparable:
+        checks.append(
+            f"queries as at province scale: not compared: the newest province run ({at_scale.province_run(document)})"
+            f" is of commit {province_commit or 'unknown'}, this run of {commit}; run `make bench` at province scale"
+            " on this commit first"
+        )
     lines += ["Targets (issue 17 item 4):", "", *[f"- {line}" for line in checks], ""]
     return "\n".join(lines)
 

@@ -74,6 +74,8 @@ PROVINCE_RUN = """# Performance
 
 ## Run of 2026-12-01 15:38 +0000 — scale `province`
 
+Machine: 2 CPU, PostgreSQL 15.20; gunicorn 5 workers, DJANGO_DEBUG=0, on loopback; commit 781e3d6.
+
 | page | user | server median ms | queries | rendered: queries | < 15 ms |
 | --- | --- | --- | --- | --- | --- |
 | Trang trung tâm | demo_xa | 2.1 | 3, 16 | 15 | no |
@@ -102,6 +104,15 @@ def test_the_queries_at_province_scale_come_from_the_newest_province_run():
         ("Lưu điểm danh 60 học viên", "demo_xa"): frozenset({8}),  # a POST: its queries
     }
     assert province_queries("# Performance\n") == {}
+
+
+def test_a_province_run_is_compared_only_when_it_names_a_clean_commit():
+    from bench.at_scale import province_commit, province_run
+
+    assert province_run(PROVINCE_RUN) == "Run of 2026-12-01 15:38 +0000 — scale `province`"
+    assert province_commit(PROVINCE_RUN) == "781e3d6"
+    assert province_commit(PROVINCE_RUN.replace("781e3d6.", "781e3d6 with uncommitted changes.")) is None
+    assert province_commit(PROVINCE_RUN.replace("; commit 781e3d6", "")) is None
 
 
 def test_the_table_shows_both_sizes_the_ratio_to_the_aggregate_flatness_and_the_province_queries():
@@ -172,3 +183,13 @@ def test_counter_deltas_of_the_replica_phase():
     from bench.replica_bench import delta
 
     assert delta((10, 500, 0), (14, 9500, 0)) == (4, 9000, 0)
+
+
+def test_the_nation_has_its_own_default_database(monkeypatch):
+    from bench.run import DEFAULT_DATABASE_URL, NATION_DATABASE_URL
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert parse_args(["--scale", "nation", "--no-replica"]).database_url == NATION_DATABASE_URL
+    assert parse_args(["--scale", "province"]).database_url == DEFAULT_DATABASE_URL
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/elsewhere")
+    assert parse_args(["--scale", "nation", "--no-replica"]).database_url.endswith("/elsewhere")
