@@ -756,9 +756,17 @@ def bench(args) -> int:
             # while the N× pages are timed.
             from bench import replica_bench
 
-            replica = replica_bench.measure(
-                args, run=sys.modules[__name__], data=data, ids=data.bench_ids(db_query), log=log
-            )
+            try:
+                replica = replica_bench.measure(
+                    args, run=sys.modules[__name__], data=data, ids=data.bench_ids(db_query), log=log
+                )
+            except (Exception, SystemExit) as exc:  # the hours of pages measured so far are still reported
+                log(f"replica phase failed: {exc!r}")
+                replica = f"\n### Read replica\n\nNot measured: the replica phase failed ({exc!r}).\n"
+        elif args.scale == "nation":
+            from bench.replica import unavailable_reason
+
+            replica = f"\n### Read replica\n\nNot measured: {unavailable_reason() or '--no-replica'}.\n"
         grown = (
             at_scale_section(args, sessions, pages, timed, baselines, counts_one, export_one)
             if args.multiply > 1 and args.scale != "demo"
