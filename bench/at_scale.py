@@ -230,7 +230,7 @@ def verdicts(
     if save:
         at_province = province.get((save.label, save.user))
         same = (
-            "no province-scale run to compare"
+            f"queries {save.one.queries_text} at 1×, {save.many.queries_text} at {factor}×"
             if at_province is None
             else f"queries {save.one.queries_text} (province scale: {', '.join(map(str, sorted(at_province)))}): "
             + _met(at_province == save.one.queries == save.many.queries)
