@@ -214,7 +214,7 @@ def measure(args, *, run, data, ids: dict, log) -> str:
         before_s, before_p = settled_stats(standby_url, log=log), settled_stats(primary_url, log=log)
         on_replica = run.time_page(sessions["demo_bo"], national, args.requests, render=True)
         after_s, after_p = settled_stats(standby_url, log=log), settled_stats(primary_url, log=log)
-        rows.append((f"{national.label}, rendered ({args.requests} + {run.WARM_UP} requests)", on_replica,
+        rows.append((f"{national.label}, rendered ({args.requests} requests after {2 * run.WARM_UP} warm-up)", on_replica,
                      delta(before_s, after_s), delta(before_p, after_p)))  # fmt: skip
 
         before_s, before_p = after_s, after_p

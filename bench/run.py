@@ -522,7 +522,7 @@ def report(machine_info, args, workers, timed: list[Timed], baselines, loads: li
         f"PostgreSQL {machine_info['postgres']}, Python {machine_info['python']}; gunicorn {workers} workers "
         f"(deploy/gunicorn.conf.py), DJANGO_DEBUG=0, on loopback; commit {machine_info['commit']}.",
         "",
-        f"### Server time per page ({args.requests} sequential requests each, after {WARM_UP} warm-up)",
+        f"### Server time per page ({args.requests} sequential requests each, after {WARM_UP} warm-up, a GET's also {WARM_UP} at once: every worker warm)",
         "",
         "Each GET page twice: as served (kept pages answer from the page cache while the database is unchanged,"
         " tthtcd_portal/page_cache.py) and rendered every time (`X-Bench-Render`: the view, its queries and its"
@@ -859,7 +859,7 @@ def at_scale_section(args, sessions, pages, timed, baselines, counts_one, export
         "",
         at_scale.counts_table([("1×", counts_one), (n, counts_many)]),
         "",
-        f"Server time of each page ({args.requests} requests after {WARM_UP} warm-up; a GET rendered every time,"
+        f"Server time of each page ({args.requests} requests after {WARM_UP} warm-up, and {WARM_UP} at once before them; a GET rendered every time,"
         f" `X-Bench-Render`), against the plain SQL aggregate over sessions ({sql_one:.1f} ms at 1×, "
         f'{sql_many:.1f} ms at {n}: "{sql_label}", median of 10). Flat: the {n} median at most '
         f"{at_scale.FLAT_FACTOR}× the 1× median."
