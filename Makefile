@@ -78,7 +78,7 @@ serve: $(STAMP) $(SECRET_KEY_FILE)
 	@echo "Mở http://127.0.0.1:$(PORT)  (gunicorn, DJANGO_DEBUG=0; Ctrl+C để dừng)"
 	$(SERVE_ENV) $(VENV)/bin/gunicorn tthtcd_portal.wsgi -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
-## make bench: PostgreSQL (DATABASE_URL, default .../tthtcd_bench), gunicorn on loopback; writes docs/performance.md
+## make bench: PostgreSQL (DATABASE_URL, default .../tthtcd_bench; --scale nation: .../tthtcd_natscale), gunicorn on loopback; writes docs/performance.md
 BENCH_ARGS ?= --scale province --years 10
 
 bench: $(STAMP)

@@ -32,11 +32,20 @@ class Page:
     target: float | None = None  # under load: requests per second at least this × the trivial view's (issue 18)
 
 
-def prepare(*, scale: str, years: int, manage: Callable[..., None], log: Callable[[str], None]) -> None:
-    """Make sure the benchmark database holds the data for `scale`. `manage(*args, debug=False)` runs
-    manage.py against it (debug=True for commands that only run in development, such as seed_demo)."""
-    manage("shell", "-c", f"from bench.scale import load; load(scale={scale!r}, years={years}, log=print)", debug=True)
+def prepare(
+    *, scale: str, years: int, manage: Callable[..., None], log: Callable[[str], None], provinces: int | None = None
+) -> None:
+    """Make sure the benchmark database holds the data for `scale` (nation: the first `provinces` provinces, or
+    all). `manage(*args, debug=False)` runs manage.py against it (debug=True for commands that only run in
+    development, such as seed_demo)."""
+    manage(
+        "shell",
+        "-c",
+        f"from bench.scale import load; load(scale={scale!r}, years={years}, log=print, provinces={provinces!r})",
+        debug=True,
+    )
     manage("shell", "-c", "from bench.scale import bench_roster; bench_roster(log=print)", debug=True)
+    manage("shell", "-c", f"from bench.scale import accounts_check; accounts_check({ACCOUNTS!r}, log=print)")
     manage("shell", "-c", "from bench.scale import vacuum; vacuum(log=print)", debug=True)
 
 
@@ -58,7 +67,7 @@ def _one(query: Query, sql: str):
     return rows[0][0] if rows else None
 
 
-def _ids(query: Query) -> dict:
+def bench_ids(query: Query) -> dict:
     title = BENCH_ROSTER_TITLE.replace("'", "''")
     session = _one(
         query,
@@ -99,7 +108,7 @@ CENTRE_TARGET = 0.3
 def main_pages(scale: str, query: Query) -> list[Page]:
     """Every main page of every app, as the role that uses it (GET). Timed one at a time (server time, queries),
     put under load (those with a target) and mixed in the reliability load test."""
-    ids = _ids(query)
+    ids = bench_ids(query)
     return [
         Page("Trang chủ (Sở)", "/", "demo_tinh"),
         Page("Trang chủ (Phòng)", "/", "demo_huyen"),
@@ -116,6 +125,8 @@ def main_pages(scale: str, query: Query) -> list[Page]:
         Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh", target=DASHBOARD_TARGET),
         Page("Bảng số liệu huyện", f"/bao-cao/huyen/{ids['district']}/", "demo_tinh"),
         Page("Bảng số liệu (Phòng GD&ĐT)", "/bao-cao/", "demo_huyen"),
+        # A commune's figures: its centre's page of the dashboard (reports:centre), by year against its district.
+        Page("Số liệu của một xã", f"/bao-cao/trung-tam/{ids['centre']}/", "demo_xa"),
         Page("Đánh giá xếp loại (Sở)", "/danh-gia/", "demo_tinh", target=LIST_TARGET),
         Page("Đánh giá xếp loại (Phòng)", "/danh-gia/", "demo_huyen", target=LIST_TARGET),
         Page("Phiếu của một Phòng", f"/danh-gia/don-vi/{ids['office']}/", "demo_tinh", target=LIST_TARGET),
@@ -131,9 +142,11 @@ def main_pages(scale: str, query: Query) -> list[Page]:
 
 
 # The Ministry's pages (issue 17 item 4): the national dashboard by province, by today's provinces (the
-# same-territory series), and one province's from the national row.
+# same-territory series), and the national centre list. The provincial dashboard (demo_tinh's), a commune's
+# figures, the centre list and page and the attendance save are among every scale's pages.
+NATIONAL_DASHBOARD = "Bảng số liệu toàn quốc"
 NATIONAL_PAGES = [
-    Page("Bảng số liệu toàn quốc", "/bao-cao/", "demo_bo", target=DASHBOARD_TARGET),
+    Page(NATIONAL_DASHBOARD, "/bao-cao/", "demo_bo", target=DASHBOARD_TARGET),
     Page("Toàn quốc, cùng địa bàn", "/bao-cao/?nhom=today", "demo_bo", target=DASHBOARD_TARGET),
     Page("Danh sách trung tâm (Bộ)", "/trung-tam/", "demo_bo", target=LIST_TARGET),
 ]
@@ -142,12 +155,12 @@ NATIONAL_PAGES = [
 def pages(scale: str, query: Query) -> list[Page]:
     """Pages timed one request at a time (server time median/p95, query count): every main page and saving a
     60-learner attendance grid."""
-    ids = _ids(query)
+    ids = bench_ids(query)
     grid = {f"a-{ids['session']}-{e}": "on" for e in ids["enrolments"]}
     return [
         *main_pages(scale, query),
         Page(
-            f"Lưu điểm danh {len(ids['enrolments'])} học viên",
+            f"{ATTENDANCE_SAVE} {len(ids['enrolments'])} học viên",
             f"/lop-hoc/buoi/{ids['session']}/diem-danh/",
             "demo_xa",
             method="POST",
@@ -159,7 +172,7 @@ def pages(scale: str, query: Query) -> list[Page]:
 def slow_link_pages(scale: str, query: Query) -> dict[str, list[Page]]:
     """The main pages of each role for the slow-link measurement (bench/slow_link.py), opened in this order
     after logging in; the centre staff's first is their centre's page (the issue's first-visit target)."""
-    ids = _ids(query)
+    ids = bench_ids(query)
     return {
         "demo_xa": [
             Page("Trang trung tâm", f"/trung-tam/{ids['centre']}/", "demo_xa"),
@@ -183,8 +196,19 @@ def slow_link_pages(scale: str, query: Query) -> dict[str, list[Page]]:
     }
 
 
-def dashboard_page() -> Page:
-    return Page("Bảng số liệu toàn tỉnh", "/bao-cao/", "demo_tinh", target=DASHBOARD_TARGET)
+ATTENDANCE_SAVE = "Lưu điểm danh"  # the start of the POST page's label (its learner count follows)
+
+
+def export_params(last_year: int) -> dict:
+    """The class list's filter for the sessions export the benchmark times: one province's last full year, the
+    rows its "Xuất Excel: Buổi học" writes for demo_tinh (bench/export_bench.py province_child)."""
+    return {"nam": str(last_year)}
+
+
+EXPORT_USER = "demo_tinh"
+
+# Every account the pages above log in as: made by seed_demo (DJANGO_DEBUG=1: portal/demo.py seed_users).
+ACCOUNTS = ("demo_tinh", "demo_huyen", "demo_xa", "demo_bo", "demo_admin")
 
 
 def load_pages(scale: str, query: Query) -> list[Page]:

@@ -174,6 +174,58 @@ def child(size: int, mode: str) -> dict:
     }
 
 
+def province_child(username: str, params: dict) -> dict:
+    """One province's sessions export as an official of it runs it (bench/run.py at --scale nation): the rows,
+    the time and ru_maxrss delta of build_sessions → write_table, and the database it read (read_db())."""
+    _setup()
+    from django.db import connections
+
+    from accounts.models import User
+    from reports.exports.classes import build_sessions
+    from tthtcd_portal.db_router import read_db
+    from tthtcd_portal.xlsx import write_table
+
+    user = User.objects.get(username=username)
+    alias = read_db()
+    connections[alias].ensure_connection()
+    rows = [0]
+
+    def counted(source):
+        for row in source:
+            rows[0] += 1
+            yield row
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    spec = build_sessions(user, params)
+    path = write_table(title=spec.title, context=spec.context, columns=spec.columns, rows=counted(spec.rows))
+    elapsed = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    file_size = os.path.getsize(path)
+    os.unlink(path)
+    return {
+        "rows": rows[0],
+        "seconds": elapsed,
+        "rows_per_s": rows[0] / elapsed if elapsed else 0.0,
+        "maxrss_delta_mb": (rss_after - rss_before) / 1024,  # ru_maxrss is in KiB on Linux
+        "maxrss_mb": rss_after / 1024,
+        "file_mb": file_size / 2**20,
+        "read_db": alias,
+    }
+
+
+def province_export(*, database_url: str, username: str, params: dict, extra_env: dict | None = None) -> dict:
+    """province_child in a fresh process after an untimed warm-up run in another (the database's caches)."""
+    env = {**_env(), "DATABASE_URL": database_url, **(extra_env or {})}
+    command = [sys.executable, "-m", "bench.export_bench", "--province-export", username, "--params",
+               json.dumps(params)]  # fmt: skip
+    result = {}
+    for _ in range(2):
+        out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 # --- Parent process ------------------------------------------------------------------------------------
 
 
@@ -272,7 +324,12 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="append the figures to docs/performance.md")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=["prepare", "time", "trace"], default="time", help=argparse.SUPPRESS)
+    parser.add_argument("--province-export", metavar="USERNAME", help=argparse.SUPPRESS)
+    parser.add_argument("--params", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.province_export:
+        print(json.dumps(province_child(args.province_export, json.loads(args.params))))
+        return
     if args.child:
         print(json.dumps(child(args.child, args.mode)))
         return

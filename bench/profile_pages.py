@@ -37,6 +37,12 @@ def main(argv=None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--sql", type=float, default=None, help="print the queries slower than this many ms")
+    parser.add_argument(
+        "--scale", default="province", choices=["demo", "province", "nation"], help="nation: the Ministry's pages too"
+    )
+    parser.add_argument(
+        "--render", action="store_true", help="render every time (X-Bench-Render: no page cache; needs BENCH_HEADERS=1)"
+    )
     args = parser.parse_args(argv)
     _setup()
 
@@ -52,7 +58,8 @@ def main(argv=None) -> int:
             cursor.execute(sql)
             return cursor.fetchall()
 
-    pages = [p for p in data.main_pages("province", db_query) if p.method == "GET"]
+    pages = [p for p in data.main_pages(args.scale, db_query) if p.method == "GET"]
+    extra = {"HTTP_X_BENCH_RENDER": "1"} if args.render else {}
     if args.only:
         pages = [p for p in pages if any(o in p.label for o in args.only)]
     clients = {}
@@ -65,15 +72,15 @@ def main(argv=None) -> int:
     for page in pages:
         client = clients[page.user]
         for _ in range(3):
-            response = client.get(page.path)
+            response = client.get(page.path, **extra)
             assert response.status_code == 200, (page, response.status_code)
         times = []
         for _ in range(args.requests):
             started = time.perf_counter()
-            client.get(page.path)
+            client.get(page.path, **extra)
             times.append((time.perf_counter() - started) * 1000)
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(page.path)
+            response = client.get(page.path, **extra)
         p95 = sorted(times)[int(len(times) * 0.95) - 1]
         print(
             f"{page.label[:48]:<48} {page.user:<11} {statistics.median(times):9.1f} {p95:7.1f} "
@@ -88,7 +95,7 @@ def main(argv=None) -> int:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(args.requests):
-                client.get(page.path)
+                client.get(page.path, **extra)
             profiler.disable()
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)

@@ -9,6 +9,11 @@ loopback port with BENCH_HEADERS=1, so that every response carries its server ti
 query count (X-Query-Count) and /bench/ping/ — the trivial logged-in view — exists. Load comes from wrk
 when installed (`make bench` installs Debian's), else from a bounded pool of Python threads. Everything
 stops by itself: each load phase has a fixed duration and the server is stopped at the end.
+
+At `--scale nation` (issue 17; database default .../tthtcd_natscale, `--provinces N` for a smaller nation) the run
+also measures the Ministry's pages, the demo province's sessions export (bench/export_bench.py province_child),
+a streaming replica (bench/replica_bench.py; `--no-replica` to skip) and, after `--multiply` (4×) the sessions,
+every page and the export again (bench/at_scale.py: the 1×/N× table and the targets).
 """
 
 from __future__ import annotations
@@ -35,11 +40,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
+from zoneinfo import ZoneInfo
 
 from bench import data
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tthtcd_bench"
+# A run drops and seeds its database: the nation gets its own, so that it never replaces the province's.
+NATION_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tthtcd_natscale"
 # Random per run: with DJANGO_DEBUG=0 the portal refuses any key written in the repository.
 BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 WARM_UP = 10
@@ -167,7 +175,7 @@ def manage_runner(database_url: str):
 
 
 class Server:
-    def __init__(self, database_url: str, port: int) -> None:
+    def __init__(self, database_url: str, port: int, *, extra_env: dict[str, str] | None = None) -> None:
         self.port = port
         gunicorn = Path(sys.executable).with_name("gunicorn")
         # Kept open for the server's lifetime (its output goes there); closed in stop().
@@ -175,7 +183,7 @@ class Server:
         self.process = subprocess.Popen(
             [str(gunicorn), "tthtcd_portal.wsgi", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
             cwd=ROOT,
-            env=server_env(database_url),
+            env={**server_env(database_url), **(extra_env or {})},
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
         )
@@ -277,8 +285,26 @@ class Timed:
 RENDER = {"X-Bench-Render": "1"}
 
 
+def warm_workers(session: Session, page: data.Page, *, extra: dict | None = None, clients: int = WARM_UP) -> None:
+    """GET the page from `clients` concurrent connections: an idle sync worker takes one request at a time, so
+    every worker gets one and its own caches are warm (the dashboards' boards are kept per process) before the
+    timed requests; sequential warm-up requests may all land on the same few workers."""
+
+    def one() -> None:
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            Session(session.port, dict(session.cookies)).request("GET", page.path, extra=extra)
+
+    threads = [threading.Thread(target=one, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+
+
 def time_page(session: Session, page: data.Page, requests: int, *, render: bool = False) -> Timed:
     server, wall, queries = [], [], set()
+    if page.method == "GET":
+        warm_workers(session, page, extra=RENDER if render else None)
     for attempt in range(requests + WARM_UP):  # warm-up requests reach every worker, not counted
         started = time.perf_counter()
         if page.method == "POST":
@@ -472,7 +498,20 @@ def machine(database_url: str) -> dict[str, str]:
         "ram": f"{mem_kb / 1048576:.1f} GB",
         "postgres": version.split()[0],
         "python": platform.python_version(),
+        "commit": git_commit(),
     }
+
+
+def git_commit() -> str:
+    """The checked-out commit, and whether the work tree differs from it (the report excepted)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = [line for line in git("status", "--porcelain").splitlines() if not line.endswith("docs/performance.md")]
+    return commit + (" with uncommitted changes" if changed else "")
 
 
 def report(machine_info, args, workers, timed: list[Timed], baselines, loads: list[Load], ping: Load | None) -> str:
@@ -481,9 +520,9 @@ def report(machine_info, args, workers, timed: list[Timed], baselines, loads: li
         "",
         f"Machine: {machine_info['cpus']} CPU ({machine_info['cpu']}), {machine_info['ram']} RAM, "
         f"PostgreSQL {machine_info['postgres']}, Python {machine_info['python']}; gunicorn {workers} workers "
-        f"(deploy/gunicorn.conf.py), DJANGO_DEBUG=0, on loopback.",
+        f"(deploy/gunicorn.conf.py), DJANGO_DEBUG=0, on loopback; commit {machine_info['commit']}.",
         "",
-        f"### Server time per page ({args.requests} sequential requests each, after {WARM_UP} warm-up)",
+        f"### Server time per page ({args.requests} sequential requests each, after {WARM_UP} warm-up, a GET's also {WARM_UP} at once: every worker warm)",
         "",
         "Each GET page twice: as served (kept pages answer from the page cache while the database is unchanged,"
         " tthtcd_portal/page_cache.py) and rendered every time (`X-Bench-Render`: the view, its queries and its"
@@ -619,7 +658,9 @@ def write_report(section: str) -> None:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL"), help="default: tthtcd_bench (nation: tthtcd_natscale)"
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8199)))
     parser.add_argument(
         "--scale", default=os.environ.get("BENCH_SCALE", "demo"), choices=["demo", "province", "nation"]
@@ -639,6 +680,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--multiply", type=int, default=4, help="after the 1× timings, grow the sessions N× and time again (1: skip)"
     )
+    parser.add_argument(
+        "--provinces", type=int, default=None, help="nation: the first N provinces of today's list (default: all)"
+    )
+    parser.add_argument(
+        "--replica",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a streaming replica phase (bench/replica_bench.py); default: on at --scale nation with pg_basebackup",
+    )
     parser.add_argument("--no-write", action="store_true", help="print the table, leave docs/performance.md")
     parser.add_argument(
         "--loadtest", action="store_true", help="reliability: 50 clients, 60 s over the main pages; exit 1 on any 5xx"
@@ -646,6 +696,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.tool == "auto":
         args.tool = "wrk" if shutil.which("wrk") else "python"
+    if not args.database_url:
+        args.database_url = NATION_DATABASE_URL if args.scale == "nation" else DEFAULT_DATABASE_URL
+    if args.replica is None:
+        from bench.replica import unavailable_reason
+
+        args.replica = args.scale == "nation" and unavailable_reason() is None
+    # The sessions export's year: the last full one (the portal's time zone).
+    args.last_year = datetime.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year - 1
     return args
 
 
@@ -654,7 +712,7 @@ def prepare(args) -> None:
     manage = manage_runner(args.database_url)
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
-    data.prepare(scale=args.scale, years=args.years, manage=manage, log=log)
+    data.prepare(scale=args.scale, years=args.years, manage=manage, log=log, provinces=args.provinces)
 
 
 def sessions_for(port: int, pages: list[data.Page]) -> dict[str, Session]:
@@ -708,10 +766,32 @@ def bench(args) -> int:
             slow = slow_link.roles_table(
                 url, slow_link.measure_roles(url, data.slow_link_pages(args.scale, db_query), data.DEMO_PASSWORD)
             )
-        ratio = flatness(args, sessions, timed, baselines) if args.multiply > 1 and args.scale != "demo" else ""
+        counts_one = scale_counts(args.database_url)
+        export_one = sessions_export(args) if args.scale == "nation" else None
+        replica = ""
+        if args.replica:
+            # Before the sessions grow: the base backup copies the 1× data, and no standby replays the growth
+            # while the N× pages are timed.
+            from bench import replica_bench
+
+            try:
+                replica = replica_bench.measure(
+                    args, run=sys.modules[__name__], data=data, ids=data.bench_ids(db_query), log=log
+                )
+            except (Exception, SystemExit) as exc:  # the hours of pages measured so far are still reported
+                log(f"replica phase failed: {exc!r}")
+                replica = f"\n### Read replica\n\nNot measured: the replica phase failed ({exc!r}).\n"
+        elif args.scale == "nation":
+            from bench.replica import unavailable_reason
+
+            replica = f"\n### Read replica\n\nNot measured: {unavailable_reason() or '--no-replica'}.\n"
+        grown = (
+            at_scale_section(args, sessions, pages, timed, baselines, counts_one, export_one)
+            if args.multiply > 1 and args.scale != "demo"
+            else ""
+        )
         section = report(machine(args.database_url), args, server.workers, timed, baselines, loads, ping)
-        if ratio:
-            section += ratio
+        section += grown + replica
         if slow:
             section += "\n" + slow
     finally:
@@ -722,35 +802,104 @@ def bench(args) -> int:
     return 0
 
 
-def flatness(args, sessions, timed, baselines) -> str:
-    """The province dashboard against the plain SQL aggregate over sessions, at 1× and at N× the sessions."""
-    page = data.dashboard_page()
-    one_x = next(t for t in timed if t.label == page.label and t.user == page.user)
+def scale_counts(database_url: str):
+    from bench.at_scale import COUNTS_SQL, Counts
+
+    return Counts(*query(database_url, COUNTS_SQL)[0])
+
+
+def sessions_export(args) -> dict:
+    """The demo province's sessions export (bench/export_bench.py province_child: fresh processes)."""
+    from bench.export_bench import province_export
+
+    log(f"sessions export of {data.EXPORT_USER}'s province ({data.export_params(args.last_year)})")
+    return province_export(
+        database_url=args.database_url, username=data.EXPORT_USER, params=data.export_params(args.last_year)
+    )
+
+
+def figures_of(timing: Timed):
+    from bench.at_scale import figures_of as figures
+
+    shown = timing.rendered or timing  # a GET's rendered timing: no page cache
+    return figures(shown.server_ms, shown.queries, percentile)
+
+
+def at_scale_section(args, sessions, pages, timed, baselines, counts_one, export_one) -> str:
+    """Every timed page, the plain SQL aggregate and (nation) the sessions export again at N× the sessions."""
+    from bench import at_scale
+
     sql_label, sql = data.sql_baselines(args.scale)[0]
     sql_one = dict(baselines)[sql_label]
     log(f"growing the sessions {args.multiply}×")
     data.multiply(factor=args.multiply, manage=manage_runner(args.database_url))
-    n_x = time_page(sessions[page.user], page, args.requests)
-    sql_n = statistics.median(time_sql(args.database_url, sql, 5))
-    (count,) = query(args.database_url, "SELECT COUNT(*) FROM courses_classsession")[0]
-    rows = []
-    for label, dash, agg in (("1×", one_x, sql_one), (f"{args.multiply}×", n_x, sql_n)):
-        median = statistics.median(dash.server_ms)
-        rows.append(
-            [label, f"{median:.1f}", f"{percentile(dash.server_ms, 95):.1f}", f"{agg:.1f}", f"{median / agg:.3f}"]
-        )
-    return "\n".join(
-        [
+    grown = []
+    for page, one in zip(pages, timed, strict=True):
+        log(f"timing at {args.multiply}×: {page.method} {page.path} as {page.user}")
+        many = time_page(sessions[page.user], page, args.requests, render=page.method == "GET")
+        if page.method == "POST":
+            sessions[page.user].request("GET", "/")
+        grown.append(at_scale.PageAtScale(page.label, page.user, figures_of(one), figures_of(many)))
+    sql_many = statistics.median(time_sql(args.database_url, sql, 10))
+    counts_many = scale_counts(args.database_url)
+    export_many = sessions_export(args) if export_one else None
+    document = PERFORMANCE_MD.read_text(encoding="utf-8") if PERFORMANCE_MD.exists() else ""
+    # A page's queries at province scale, from the newest province run when it is of this very commit.
+    commit, province_commit = git_commit(), at_scale.province_commit(document)
+    comparable = args.scale == "nation" and province_commit is not None and province_commit == commit
+    province = at_scale.province_queries(document) if comparable else {}
+    n = f"{args.multiply}×"
+    lines = [
+        "",
+        f"### Every page at 1× and {n} the sessions (`{n}`: bench.scale.sessions_multiply, figures rebuilt)",
+        "",
+        f"Scale `{args.scale}`"
+        + (f", the first {args.provinces} provinces of today's list" if args.provinces else "")
+        + ":",
+        "",
+        at_scale.counts_table([("1×", counts_one), (n, counts_many)]),
+        "",
+        f"Server time of each page ({args.requests} requests after {WARM_UP} warm-up, and {WARM_UP} at once before them; a GET rendered every time,"
+        f" `X-Bench-Render`), against the plain SQL aggregate over sessions ({sql_one:.1f} ms at 1×, "
+        f'{sql_many:.1f} ms at {n}: "{sql_label}", median of 10). Flat: the {n} median at most '
+        f"{at_scale.FLAT_FACTOR}× the 1× median."
+        + (
+            f" Queries at province scale: those of the newest province run below ({at_scale.province_run(document)},"
+            " the same commit)."
+            if province
+            else ""
+        ),
+        "",
+        at_scale.pages_table(grown, factor=args.multiply, sql_one_ms=sql_one, sql_many_ms=sql_many, province=province),
+        "",
+    ]
+    if export_one:
+        lines += [
+            f"Sessions export of {data.EXPORT_USER}'s province, year {args.last_year} (the class list's "
+            '"Xuất Excel: Buổi học": reports.exports.classes.build_sessions → tthtcd_portal.xlsx.write_table, '
+            "bench/export_bench.py province_child; each a fresh process after an untimed warm-up):",
             "",
-            f"### Province dashboard against the plain SQL aggregate ({count:,} sessions at {args.multiply}×)",
-            "",
-            markdown_table(
-                ["sessions", "dashboard server median ms", "dashboard p95 ms", "SQL aggregate median ms", "ratio"],
-                rows,
-            ),
+            at_scale.export_table([("1×", export_one), (n, export_many)]),
             "",
         ]
+    checks = at_scale.verdicts(
+        grown,
+        factor=args.multiply,
+        sql_one_ms=sql_one,
+        sql_many_ms=sql_many,
+        national=data.NATIONAL_DASHBOARD if args.scale == "nation" else None,
+        save_prefix=data.ATTENDANCE_SAVE,
+        province=province,
+        exports=(export_one, export_many) if export_one else None,
     )
+    if args.scale == "nation" and not comparable:
+        checks.append(
+            f"queries as at province scale: not compared: the newest province run ({at_scale.province_run(document)})"
+            f" is of commit {province_commit or 'unknown'}, this run of {commit}; run `make bench` at province scale"
+            " on this commit first"
+        )
+    lines += ["Targets (issue 17 item 4):", "", *[f"- {line}" for line in checks], ""]
+    return "\n".join(lines)
 
 
 def loadtest(args) -> int:

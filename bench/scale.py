@@ -157,6 +157,19 @@ def bench_roster(*, log) -> int:
     return session.pk
 
 
+def accounts_check(usernames, *, log) -> None:
+    """Stop the run before the server starts when an account the pages log in as is missing (a database seeded
+    before it existed, reused with --keep-db): a clean run seeds every one (seed_demo, portal/demo.py)."""
+    from accounts.models import User
+
+    missing = sorted(
+        set(usernames) - set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    )
+    if missing:
+        raise SystemExit(f"accounts missing: {', '.join(missing)}; run without --keep-db to seed them")
+    log(f"  accounts: {', '.join(usernames)}")
+
+
 def load(*, scale: str, years: int, log, provinces: int | None = None) -> None:
     """The demo province and, on top, the data of `scale`, on an empty database; nothing on a loaded one."""
     from django.core.management import call_command
