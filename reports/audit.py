@@ -19,9 +19,12 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.core.paginator import Paginator
+from django.db import connections, models
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +39,7 @@ from planning.models import ActivityPlan, NeedSurvey, NeedTally, PlanLine
 from resources.models import Contribution
 from staff_accounts.models import AccountChange
 from tthtcd_portal.db_router import read_db
+from tthtcd_portal.params import int_param
 
 ACTIONS = {"+": gettext_lazy("Thêm mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
 ARCHIVED, RESTORED = gettext_lazy("Xóa (lưu trữ)"), gettext_lazy("Khôi phục")
@@ -360,6 +364,27 @@ class AuditEntry:
     changes: list[Change] = field(default_factory=list)
     reason: str = ""
 
+    @property
+    def changes_html(self) -> str:
+        """The entry's changes, old → new, and its reason, as HTML (the audit trail's rows and the centre page's
+        history, through reports/partials/audit_changes.html): written here, not by a template included per row,
+        which was a third of the audit trail's rendering (issue 18)."""
+        out = []
+        if self.changes:
+            out.append('<ul class="list-unstyled mb-0">')
+            for c in self.changes:
+                old = f"<del>{conditional_escape(c.old)}</del> → " if c.old else ""
+                new = conditional_escape(c.new) if c.new else "—"
+                out.append(
+                    f'<li><span class="text-muted">{conditional_escape(c.field)}:</span> {old}<strong>{new}</strong></li>'
+                )
+            out.append("</ul>")
+        out.append("\n")
+        if self.reason:
+            reason = _("Lý do: %(reason)s") % {"reason": conditional_escape(self.reason)}
+            out.append(f'<div class="text-muted">{reason}</div>')
+        return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
+
 
 def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:
     qs = source.scoped(user)
@@ -382,26 +407,126 @@ def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:
     return qs
 
 
-def entry_keys(user, filters: AuditFilters) -> models.QuerySet:
-    """(kind, id, time) of every change the user may see, newest first: one UNION ALL, sliced by the caller
-    (and counted: one more query)."""
-    if filters.kind in SOURCES:
-        sources = [SOURCES[filters.kind]]
-    else:
-        sources = [SOURCES[k] for k in filters.kinds if k in SOURCES] or list(SOURCES.values())
-    parts = [
-        _filtered(s, user, filters)
-        .order_by()
-        .annotate(
-            k=Value(s.kind, output_field=CharField()),
-            key=F(s.pk),
-            t=F(s.time),
-        )
-        .values_list("k", "key", "t")
-        for s in sources
-    ]
-    first, *rest = parts
-    return first.union(*rest, all=True).order_by("-t", "-key", "k") if rest else first.order_by("-t", "-key", "k")
+class EntryKeys:
+    """(kind, id, time) of every change the user may see, newest first (time, then id, descending; then kind):
+    one UNION ALL of the sources' rows in scope and filtered, read a slice at a time.
+
+    A slice [a:b] asks each source for its own first b rows in that order (`ORDER BY time DESC, id DESC LIMIT
+    b` inside each part, an index scan backwards on each table's time index) and keeps rows a..b of their
+    union: PostgreSQL never sorts a table's whole history for a page. `count()` is one query too (the sum of
+    the parts' counts). `after(key, n)` reads the n keys after a key (keyset: the export, chunk by chunk)."""
+
+    def __init__(self, user, filters: AuditFilters):
+        if filters.kind in SOURCES:
+            self.sources = [SOURCES[filters.kind]]
+        else:
+            self.sources = [SOURCES[k] for k in filters.kinds if k in SOURCES] or list(SOURCES.values())
+        self.parts = [
+            _filtered(s, user, filters)
+            .order_by()
+            .annotate(k=Value(s.kind, output_field=CharField()), key=F(s.pk), t=F(s.time))
+            .values_list("k", "key", "t")
+            for s in self.sources
+        ]
+
+    def count(self) -> int:
+        first, *rest = self.parts
+        return first.union(*rest, all=True).count() if rest else first.count()
+
+    def _read(self, parts: list[models.QuerySet], start: int, stop: int) -> list[tuple]:
+        limited = connections[parts[0].db].features.supports_slicing_ordering_in_compound
+        if limited and len(parts) > 1:
+            parts = [p.order_by("-t", "-key")[:stop] for p in parts]
+        first, *rest = parts
+        union = first.union(*rest, all=True) if rest else first
+        return list(union.order_by("-t", "-key", "k")[start:stop])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None or index.start is None or index.stop is None:
+            raise TypeError("EntryKeys reads slices [start:stop] only")
+        if index.stop <= index.start:
+            return []
+        return self._read(self.parts, index.start, index.stop)
+
+    def after(self, last: tuple | None, n: int) -> list[tuple]:
+        """The n keys after `last` (a key read before), or the first n."""
+        if last is None:
+            return self._read(self.parts, 0, n)
+        kind, pk, when = last[:3]
+        parts = []
+        for source, part in zip(self.sources, self.parts, strict=True):
+            later = Q(t__lt=when) | Q(t=when, key__lt=pk)
+            if source.kind > kind:  # same time and id in another table: the kinds' order breaks the tie
+                later |= Q(t=when, key=pk)
+            parts.append(part.filter(later))
+        return self._read(parts, 0, n)
+
+
+# The page counts the changes exactly up to this many; above, it says "more than" (docs/reports.md, "The audit
+# trail's count"): one query reads the first COUNTED + 1 keys, which gives both the count and the page.
+COUNTED = 1000
+
+
+@dataclass
+class UncountedPages:
+    """The `paginator` of a page whose changes number more than COUNTED: no total, no last page."""
+
+    per_page: int
+    counted: int
+    count = None
+    num_pages = None
+
+
+@dataclass
+class UncountedPage:
+    """A page (the attributes partials/pager.html reads) of a list longer than COUNTED."""
+
+    object_list: list
+    number: int
+    paginator: UncountedPages
+    next_exists: bool
+
+    def has_next(self) -> bool:
+        return self.next_exists
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def keys_page(keys: EntryKeys, page_param, per_page: int):
+    """The page `page_param` (`?trang=`) of `keys`: a Django Page, exactly counted, when there are at most
+    COUNTED changes, else an UncountedPage. One query for any page among the first COUNTED keys (their count and
+    the page's own), one for a page beyond them; a page past the end is the last (one more query for the count,
+    as tthtcd_portal.pagination.paginate)."""
+    number = int_param(page_param)
+    if number is None:  # missing or not a number: the first page
+        number = 1
+    if number < 1:  # the last, as Django's Paginator.get_page
+        return Paginator(keys, per_page).get_page(number)
+    start = (number - 1) * per_page
+    if start + per_page <= COUNTED:
+        first = keys[0 : COUNTED + 1]
+        if len(first) <= COUNTED:
+            return Paginator(first, per_page).get_page(number)
+        return UncountedPage(first[start : start + per_page], number, UncountedPages(per_page, COUNTED), True)
+    rows = keys[start : start + per_page + 1]
+    if rows:
+        return UncountedPage(rows[:per_page], number, UncountedPages(per_page, COUNTED), len(rows) > per_page)
+    return Paginator(keys, per_page).get_page(number)  # past the end: the last page
+
+
+def entry_keys(user, filters: AuditFilters) -> EntryKeys:
+    """(kind, id, time) of every change the user may see, newest first: sliced (and counted) by the caller."""
+    return EntryKeys(user, filters)
 
 
 def entries_for(keys: list[tuple]) -> list[AuditEntry]:
@@ -577,19 +702,20 @@ def person(user) -> str:
 
 def recent_entries(*, user, filters: AuditFilters, limit: int) -> list[AuditEntry]:
     """The latest `limit` entries, newest first: one query for the keys, one per kind among them."""
-    return entries_for(list(entry_keys(user, filters)[:limit]))
+    return entries_for(entry_keys(user, filters)[0:limit])
 
 
 def all_entries(user, filters: AuditFilters, *, chunk: int = 2000) -> Iterator[AuditEntry]:
-    """Every entry, newest first, read `chunk` keys at a time (the export): 1 + up to 10 queries a chunk."""
+    """Every entry, newest first, read `chunk` keys at a time after the last one read (the export): 1 + one
+    query per kind a chunk."""
     keys = entry_keys(user, filters)
-    offset = 0
+    last = None
     while True:
-        batch = list(keys[offset : offset + chunk])
+        batch = keys.after(last, chunk)
         yield from entries_for(batch)
         if len(batch) < chunk:
             return
-        offset += chunk
+        last = batch[-1]
 
 
 # --- The page's form and the export -------------------------------------------------------------------
