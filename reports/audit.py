@@ -16,6 +16,7 @@ more for the province ids of an official), and the export reads it chunk by chun
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -407,6 +409,12 @@ def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:
     return qs
 
 
+# The SQL of the key slices read lately (EntryKeys.__getitem__), oldest first out.
+_COMPILED: dict[tuple, tuple[str, tuple]] = {}
+_COMPILED_LOCK = threading.Lock()
+COMPILED_KEPT = 500
+
+
 class EntryKeys:
     """(kind, id, time) of every change the user may see, newest first (time, then id, descending; then kind):
     one UNION ALL of the sources' rows in scope and filtered, read a slice at a time.
@@ -417,12 +425,16 @@ class EntryKeys:
     the parts' counts). `after(key, n)` reads the n keys after a key (keyset: the export, chunk by chunk)."""
 
     def __init__(self, user, filters: AuditFilters):
+        self.user, self.filters = user, filters
         if filters.kind in SOURCES:
             self.sources = [SOURCES[filters.kind]]
         else:
             self.sources = [SOURCES[k] for k in filters.kinds if k in SOURCES] or list(SOURCES.values())
-        self.parts = [
-            _filtered(s, user, filters)
+
+    @cached_property
+    def parts(self) -> list[models.QuerySet]:
+        return [
+            _filtered(s, self.user, self.filters)
             .order_by()
             .annotate(k=Value(s.kind, output_field=CharField()), key=F(s.pk), t=F(s.time))
             .values_list("k", "key", "t")
@@ -433,20 +445,48 @@ class EntryKeys:
         first, *rest = self.parts
         return first.union(*rest, all=True).count() if rest else first.count()
 
-    def _read(self, parts: list[models.QuerySet], start: int, stop: int) -> list[tuple]:
+    def _union(self, parts: list[models.QuerySet], start: int, stop: int) -> models.QuerySet:
         limited = connections[parts[0].db].features.supports_slicing_ordering_in_compound
         if limited and len(parts) > 1:
             parts = [p.order_by("-t", "-key")[:stop] for p in parts]
         first, *rest = parts
         union = first.union(*rest, all=True) if rest else first
-        return list(union.order_by("-t", "-key", "k")[start:stop])
+        return union.order_by("-t", "-key", "k")[start:stop]
+
+    def _read(self, parts: list[models.QuerySet], start: int, stop: int) -> list[tuple]:
+        return list(self._union(parts, start, stop))
+
+    def _cache_key(self, alias: str, start: int, stop: int) -> tuple:
+        """Everything the SQL of a slice depends on: the database, the user's scope (as accounts.scoping
+        states it), the filters, the slice."""
+        f = self.filters
+        scope = (repr(scoping.centre_q(self.user)), repr(scoping.account_changes_q(self.user)))
+        wanted = (f.date_from, f.date_to, f.user_text, f.kind, f.centre.pk if f.centre else None, f.kinds)
+        return (alias, str(timezone.get_current_timezone()), scope, wanted, start, stop)
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step is not None or index.start is None or index.stop is None:
             raise TypeError("EntryKeys reads slices [start:stop] only")
         if index.stop <= index.start:
             return []
-        return self._read(self.parts, index.start, index.stop)
+        alias = read_db()
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            return self._read(self.parts, index.start, index.stop)
+        # Building and compiling the 21 parts' querysets cost more than running them: the SQL of a slice is
+        # kept per process (a few hundred kinds of request) and run as it is, rows as values_list gives them.
+        key = self._cache_key(alias, index.start, index.stop)
+        compiled = _COMPILED.get(key)
+        if compiled is None:
+            query = self._union(self.parts, index.start, index.stop).query
+            compiled = query.get_compiler(using=alias).as_sql()
+            with _COMPILED_LOCK:  # the web server's threads share it
+                if len(_COMPILED) >= COMPILED_KEPT:
+                    _COMPILED.pop(next(iter(_COMPILED)))
+                _COMPILED[key] = compiled
+        with connection.cursor() as cursor:
+            cursor.execute(*compiled)
+            return [tuple(row) for row in cursor.fetchall()]
 
     def after(self, last: tuple | None, n: int) -> list[tuple]:
         """The n keys after `last` (a key read before), or the first n."""
@@ -652,10 +692,18 @@ def _plain_entry(source: Source, row) -> AuditEntry:
         str(source.label),
         label,
         centre.name if centre else "",
-        row.get_action_display(),
+        _choice_label(AssessmentEvent.Action, row.action),
         changes,
         row.reason,
     )
+
+
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """get_FOO_display() without its per-call rebuilding of the choices: the label, else the value itself."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def _change(record, name: str, old, new) -> Change:
