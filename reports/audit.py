@@ -778,7 +778,8 @@ def filter_form(user, params):
 
     form = AuditFilter(
         params or None,
-        centres=Centre.objects.visible_to(user).select_related("commune").order_by("commune__code"),
+        # Same commune code (a centre and those it took in): the newer record, today's centre, first.
+        centres=Centre.objects.visible_to(user).select_related("commune").order_by("commune__code", "-id"),
         kinds=KIND_CHOICES,
     )
     if not form.is_bound:
