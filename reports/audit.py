@@ -6,11 +6,12 @@ and courses (Course, ClassSession, Learner, Enrolment), plus courses.AttendanceA
 each attendance save), evaluations.AssessmentEvent (status from → to, the changed scores), and planning's
 surveys, their cells, plans and plan lines (history tables).
 
-Cost, whatever the number of changes: one query counts the entries, one UNION ALL of every source's
-(kind, id, time) in scope and filtered reads the page's keys, then one query per kind present on the page
-fetches its rows together with each row's previous history row (a correlated subquery), from which the old →
-new values are computed with simple_history's diff_against. So a page costs at most 2 + 21 queries (one
-more for the province ids of an official), and the export reads it chunk by chunk the same way.
+Cost, whatever the number of changes: one UNION ALL of every source's (kind, id, time) in scope and filtered,
+each part limited to the rows a page needs (EntryKeys), reads the page's keys and counts them up to COUNTED
+(docs/reports.md, "The audit trail's count"), then one query per kind present on the page fetches its rows
+together with each row's previous history row (a correlated subquery), from which the old → new values are
+computed with simple_history's diff_against. So a page costs at most 1 + 21 queries (one more for the province
+ids of an official), and the export reads it chunk by chunk the same way, after the last key read.
 """
 
 from __future__ import annotations
