@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -243,3 +244,23 @@ def test_more_changes_than_counted_say_more_than_and_page_on(world, changes, cli
     # At most COUNTED changes: counted exactly, as before.
     monkeypatch.setattr(audit, "COUNTED", 1000)
     assert "122 thay đổi" in page_text(client, {"doi_tuong": "ban-giam-doc"})
+
+
+def test_postgresql_runs_a_pages_kept_statement_the_second_time(world, changes, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    client = client_for(world.official)
+    with CaptureQueriesContext(connection) as first_run:
+        first = page_text(client, {"doi_tuong": "ban-giam-doc"})
+    with CaptureQueriesContext(connection) as second_run:
+        second = page_text(client, {"doi_tuong": "ban-giam-doc"})
+    assert any(" PREPARE audit_keys_" in f" {q['sql']}" for q in first_run.captured_queries)
+    assert any(q["sql"].startswith("EXECUTE audit_keys_") for q in second_run.captured_queries)
+
+    def without_token(text):
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+    assert without_token(first) == without_token(second) and "Phạm Văn Đức" in second
