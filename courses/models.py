@@ -423,6 +423,8 @@ class AttendanceAudit(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The audit trail reads the newest saves first, a page at a time (reports.audit.EntryKeys).
+        indexes = [models.Index(fields=["-at", "-id"], name="attendance_audit_at_idx")]
         verbose_name = _("nhật ký điểm danh")
         verbose_name_plural = _("nhật ký điểm danh")
 

@@ -346,6 +346,8 @@ class AssessmentEvent(Event):
 
     class Meta:
         ordering = ["assessment", "at", "id"]
+        # The audit trail reads the newest events first, a page at a time (reports.audit.EntryKeys).
+        indexes = [models.Index(fields=["-at", "-id"], name="assessment_event_at_idx")]
         verbose_name = _("lịch sử đánh giá")
         verbose_name_plural = _("lịch sử đánh giá")
 

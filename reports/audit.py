@@ -6,22 +6,29 @@ and courses (Course, ClassSession, Learner, Enrolment), plus courses.AttendanceA
 each attendance save), evaluations.AssessmentEvent (status from → to, the changed scores), and planning's
 surveys, their cells, plans and plan lines (history tables).
 
-Cost, whatever the number of changes: one query counts the entries, one UNION ALL of every source's
-(kind, id, time) in scope and filtered reads the page's keys, then one query per kind present on the page
-fetches its rows together with each row's previous history row (a correlated subquery), from which the old →
-new values are computed with simple_history's diff_against. So a page costs at most 2 + 21 queries (one
-more for the province ids of an official), and the export reads it chunk by chunk the same way.
+Cost, whatever the number of changes: one UNION ALL of every source's (kind, id, time) in scope and filtered,
+each part limited to the rows a page needs (EntryKeys), reads the page's keys and counts them up to COUNTED
+(docs/reports.md, "The audit trail's count"), then one query per kind present on the page fetches its rows
+together with each row's previous history row (a correlated subquery), from which the old → new values are
+computed with simple_history's diff_against. So a page costs at most 1 + 21 queries (one more for the province
+ids of an official), and the export reads it chunk by chunk the same way, after the last key read.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.core.paginator import Paginator
+from django.db import connections, models
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +43,7 @@ from planning.models import ActivityPlan, NeedSurvey, NeedTally, PlanLine
 from resources.models import Contribution
 from staff_accounts.models import AccountChange
 from tthtcd_portal.db_router import read_db
+from tthtcd_portal.params import int_param
 
 ACTIONS = {"+": gettext_lazy("Thêm mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
 ARCHIVED, RESTORED = gettext_lazy("Xóa (lưu trữ)"), gettext_lazy("Khôi phục")
@@ -360,6 +368,27 @@ class AuditEntry:
     changes: list[Change] = field(default_factory=list)
     reason: str = ""
 
+    @property
+    def changes_html(self) -> str:
+        """The entry's changes, old → new, and its reason, as HTML (the audit trail's rows and the centre page's
+        history, through reports/partials/audit_changes.html): written here, not by a template included per row,
+        which was a third of the audit trail's rendering (issue 18)."""
+        out = []
+        if self.changes:
+            out.append('<ul class="list-unstyled mb-0">')
+            for c in self.changes:
+                old = f"<del>{conditional_escape(c.old)}</del> → " if c.old else ""
+                new = conditional_escape(c.new) if c.new else "—"
+                out.append(
+                    f'<li><span class="text-muted">{conditional_escape(c.field)}:</span> {old}<strong>{new}</strong></li>'
+                )
+            out.append("</ul>")
+        out.append("\n")
+        if self.reason:
+            reason = _("Lý do: %(reason)s") % {"reason": conditional_escape(self.reason)}
+            out.append(f'<div class="text-muted">{reason}</div>')
+        return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
+
 
 def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:
     qs = source.scoped(user)
@@ -382,26 +411,193 @@ def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:
     return qs
 
 
-def entry_keys(user, filters: AuditFilters) -> models.QuerySet:
-    """(kind, id, time) of every change the user may see, newest first: one UNION ALL, sliced by the caller
-    (and counted: one more query)."""
-    if filters.kind in SOURCES:
-        sources = [SOURCES[filters.kind]]
-    else:
-        sources = [SOURCES[k] for k in filters.kinds if k in SOURCES] or list(SOURCES.values())
-    parts = [
-        _filtered(s, user, filters)
-        .order_by()
-        .annotate(
-            k=Value(s.kind, output_field=CharField()),
-            key=F(s.pk),
-            t=F(s.time),
-        )
-        .values_list("k", "key", "t")
-        for s in sources
-    ]
-    first, *rest = parts
-    return first.union(*rest, all=True).order_by("-t", "-key", "k") if rest else first.order_by("-t", "-key", "k")
+# The SQL of the key slices read lately (EntryKeys.__getitem__), oldest first out.
+_COMPILED: dict[tuple, tuple[str, tuple]] = {}
+_COMPILED_LOCK = threading.Lock()
+COMPILED_KEPT = 500
+_STATEMENT_NUMBERS = itertools.count(1)
+# The statements each database session (connection, backend process) has prepared; DEALLOCATE ALL past this many,
+# and forget every session past SESSIONS_KEPT (closed ones stay in the dict until then).
+_PREPARED: dict[tuple[int, int], set[str]] = {}
+PREPARED_KEPT = 50
+SESSIONS_KEPT = 1000
+
+
+class EntryKeys:
+    """(kind, id, time) of every change the user may see, newest first (time, then id, descending; then kind):
+    one UNION ALL of the sources' rows in scope and filtered, read a slice at a time.
+
+    A slice [a:b] asks each source for its own first b rows in that order (`ORDER BY time DESC, id DESC LIMIT
+    b` inside each part, an index scan backwards on each table's time index) and keeps rows a..b of their
+    union: PostgreSQL never sorts a table's whole history for a page. `count()` is one query too (the sum of
+    the parts' counts). `after(key, n)` reads the n keys after a key (keyset: the export, chunk by chunk)."""
+
+    def __init__(self, user, filters: AuditFilters):
+        self.user, self.filters = user, filters
+        if filters.kind in SOURCES:
+            self.sources = [SOURCES[filters.kind]]
+        else:
+            self.sources = [SOURCES[k] for k in filters.kinds if k in SOURCES] or list(SOURCES.values())
+
+    @cached_property
+    def parts(self) -> list[models.QuerySet]:
+        return [
+            _filtered(s, self.user, self.filters)
+            .order_by()
+            .annotate(k=Value(s.kind, output_field=CharField()), key=F(s.pk), t=F(s.time))
+            .values_list("k", "key", "t")
+            for s in self.sources
+        ]
+
+    def count(self) -> int:
+        first, *rest = self.parts
+        return first.union(*rest, all=True).count() if rest else first.count()
+
+    def _union(self, parts: list[models.QuerySet], start: int, stop: int) -> models.QuerySet:
+        limited = connections[parts[0].db].features.supports_slicing_ordering_in_compound
+        if limited and len(parts) > 1:
+            parts = [p.order_by("-t", "-key")[:stop] for p in parts]
+        first, *rest = parts
+        union = first.union(*rest, all=True) if rest else first
+        return union.order_by("-t", "-key", "k")[start:stop]
+
+    def _read(self, parts: list[models.QuerySet], start: int, stop: int) -> list[tuple]:
+        return list(self._union(parts, start, stop))
+
+    def _cache_key(self, alias: str, start: int, stop: int) -> tuple:
+        """Everything the SQL of a slice depends on: the database, the user's scope (as accounts.scoping
+        states it), the filters, the slice."""
+        f = self.filters
+        scope = (repr(scoping.centre_q(self.user)), repr(scoping.account_changes_q(self.user)))
+        wanted = (f.date_from, f.date_to, f.user_text, f.kind, f.centre.pk if f.centre else None, f.kinds)
+        return (alias, str(timezone.get_current_timezone()), scope, wanted, start, stop)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None or index.start is None or index.stop is None:
+            raise TypeError("EntryKeys reads slices [start:stop] only")
+        if index.stop <= index.start:
+            return []
+        alias = read_db()
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            return self._read(self.parts, index.start, index.stop)
+        # Building and compiling the 21 parts' querysets cost more than running them: the SQL of a slice is
+        # kept per process (a few hundred kinds of request) and run as it is, rows as values_list gives them.
+        key = self._cache_key(alias, index.start, index.stop)
+        compiled = _COMPILED.get(key)
+        if compiled is None:
+            query = self._union(self.parts, index.start, index.stop).query
+            sql, params = query.get_compiler(using=alias).as_sql()
+            with _COMPILED_LOCK:  # the web server's threads share it
+                if len(_COMPILED) >= COMPILED_KEPT:
+                    _COMPILED.pop(next(iter(_COMPILED)))
+                compiled = _COMPILED[key] = (sql, params, f"audit_keys_{next(_STATEMENT_NUMBERS)}")
+        sql, params, name = compiled
+        connection.ensure_connection()
+        # Planning the union of 21 parts cost more than running it (4–5 ms on a quiet machine, 25 ms and more
+        # under load): each database session prepares a slice's statement once (in the same round trip as its
+        # first run) and runs the kept plan after. The statement holds its values, so the plan is exact for them.
+        # A session this process knows nothing of (new, or forgotten), or one that prepared many, starts again
+        # from none (DEALLOCATE ALL: nothing else in the portal prepares statements); so does one whose last run
+        # failed, which may have left its statement prepared (PREPARE is not undone by an error or a rollback).
+        raw = connection.connection
+        if len(_PREPARED) > SESSIONS_KEPT:
+            _PREPARED.clear()
+        prepared = _PREPARED.setdefault((id(raw), raw.info.backend_pid), set())
+        try:
+            with connection.cursor() as cursor:
+                if name in prepared:
+                    cursor.execute(f"EXECUTE {name}")
+                else:
+                    reset = "DEALLOCATE ALL; " if not prepared or len(prepared) >= PREPARED_KEPT else ""
+                    if reset:
+                        prepared.clear()
+                    cursor.execute(f"{reset}PREPARE {name} AS {sql}; EXECUTE {name}", params)
+                    prepared.add(name)
+                return [tuple(row) for row in cursor.fetchall()]
+        except Exception:
+            prepared.clear()
+            raise
+
+    def after(self, last: tuple | None, n: int) -> list[tuple]:
+        """The n keys after `last` (a key read before), or the first n."""
+        if last is None:
+            return self._read(self.parts, 0, n)
+        kind, pk, when = last[:3]
+        parts = []
+        for source, part in zip(self.sources, self.parts, strict=True):
+            later = Q(t__lt=when) | Q(t=when, key__lt=pk)
+            if source.kind > kind:  # same time and id in another table: the kinds' order breaks the tie
+                later |= Q(t=when, key=pk)
+            parts.append(part.filter(later))
+        return self._read(parts, 0, n)
+
+
+# The page counts the changes exactly up to this many; above, it says "more than" (docs/reports.md, "The audit
+# trail's count"): one query reads the first COUNTED + 1 keys, which gives both the count and the page.
+COUNTED = 1000
+
+
+@dataclass
+class UncountedPages:
+    """The `paginator` of a page whose changes number more than COUNTED: no total, no last page."""
+
+    per_page: int
+    counted: int
+    count = None
+    num_pages = None
+
+
+@dataclass
+class UncountedPage:
+    """A page (the attributes partials/pager.html reads) of a list longer than COUNTED."""
+
+    object_list: list
+    number: int
+    paginator: UncountedPages
+    next_exists: bool
+
+    def has_next(self) -> bool:
+        return self.next_exists
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def keys_page(keys: EntryKeys, page_param, per_page: int):
+    """The page `page_param` (`?trang=`) of `keys`: a Django Page, exactly counted, when there are at most
+    COUNTED changes, else an UncountedPage. One query for any page among the first COUNTED keys (their count and
+    the page's own), one for a page beyond them; a page past the end is the last (one more query for the count,
+    as tthtcd_portal.pagination.paginate)."""
+    number = int_param(page_param)
+    if number is None:  # missing or not a number: the first page
+        number = 1
+    if number < 1:  # the last, as Django's Paginator.get_page
+        return Paginator(keys, per_page).get_page(number)
+    start = (number - 1) * per_page
+    if start + per_page <= COUNTED:
+        first = keys[0 : COUNTED + 1]
+        if len(first) <= COUNTED:
+            return Paginator(first, per_page).get_page(number)
+        return UncountedPage(first[start : start + per_page], number, UncountedPages(per_page, COUNTED), True)
+    rows = keys[start : start + per_page + 1]
+    if rows:
+        return UncountedPage(rows[:per_page], number, UncountedPages(per_page, COUNTED), len(rows) > per_page)
+    return Paginator(keys, per_page).get_page(number)  # past the end: the last page
+
+
+def entry_keys(user, filters: AuditFilters) -> EntryKeys:
+    """(kind, id, time) of every change the user may see, newest first: sliced (and counted) by the caller."""
+    return EntryKeys(user, filters)
 
 
 def entries_for(keys: list[tuple]) -> list[AuditEntry]:
@@ -527,10 +723,18 @@ def _plain_entry(source: Source, row) -> AuditEntry:
         str(source.label),
         label,
         centre.name if centre else "",
-        row.get_action_display(),
+        _choice_label(AssessmentEvent.Action, row.action),
         changes,
         row.reason,
     )
+
+
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """get_FOO_display() without its per-call rebuilding of the choices: the label, else the value itself."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def _change(record, name: str, old, new) -> Change:
@@ -577,19 +781,20 @@ def person(user) -> str:
 
 def recent_entries(*, user, filters: AuditFilters, limit: int) -> list[AuditEntry]:
     """The latest `limit` entries, newest first: one query for the keys, one per kind among them."""
-    return entries_for(list(entry_keys(user, filters)[:limit]))
+    return entries_for(entry_keys(user, filters)[0:limit])
 
 
 def all_entries(user, filters: AuditFilters, *, chunk: int = 2000) -> Iterator[AuditEntry]:
-    """Every entry, newest first, read `chunk` keys at a time (the export): 1 + up to 10 queries a chunk."""
+    """Every entry, newest first, read `chunk` keys at a time after the last one read (the export): 1 + one
+    query per kind a chunk."""
     keys = entry_keys(user, filters)
-    offset = 0
+    last = None
     while True:
-        batch = list(keys[offset : offset + chunk])
+        batch = keys.after(last, chunk)
         yield from entries_for(batch)
         if len(batch) < chunk:
             return
-        offset += chunk
+        last = batch[-1]
 
 
 # --- The page's form and the export -------------------------------------------------------------------
@@ -604,7 +809,8 @@ def filter_form(user, params):
 
     form = AuditFilter(
         params or None,
-        centres=Centre.objects.visible_to(user).select_related("commune").order_by("commune__code"),
+        # Same commune code (a centre and those it took in): the newer record, today's centre, first.
+        centres=Centre.objects.visible_to(user).select_related("commune").order_by("commune__code", "-id"),
         kinds=KIND_CHOICES,
     )
     if not form.is_bound:

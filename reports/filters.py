@@ -145,12 +145,12 @@ class AuditFilter(forms.Form):
 
     def __init__(self, *args, centres, kinds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trung_tam"].queryset = centres
-        self.fields["trung_tam"].label_from_instance = lambda c: f"{c.commune.code} – {c.name}"
-        # The same labels, read with values_list: no model instance per option (~500 in a province).
-        self.fields["trung_tam"].iterator = values_choices(
-            "commune__code", "name", label=lambda code, name: f"{code} – {name}"
-        )
+        field = self.fields["trung_tam"]
+        # The same labels, read with values_list: no model instance per option (~500 in a province). Set before
+        # the queryset, which hands the field's choices to its widget.
+        field.iterator = values_choices("commune__code", "name", label=lambda code, name: f"{code} – {name}")
+        field.queryset = centres
+        field.label_from_instance = lambda c: f"{c.commune.code} – {c.name}"
         self.fields["doi_tuong"].choices = [("", _("Tất cả")), *kinds]
 
     def clean(self):

@@ -28,7 +28,7 @@ from reports.models import ExportJob
 from reports.official import OFFICIAL_REPORTS, report_settings_for
 from reports.scopes import board_scope
 from tthtcd_portal.page_cache import snapshot_cached
-from tthtcd_portal.pagination import paginate
+from tthtcd_portal.pagination import PAGE_PARAM
 from tthtcd_portal.params import id_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.xlsx import XLSX_CONTENT_TYPE, download_disposition, table_response
@@ -303,7 +303,7 @@ def audit_trail(request):
     province (reports/audit.py says what it reads and what it costs)."""
     scoping.require_province_level(request.user)
     form, filters = audit.filter_form(request.user, request.GET)
-    page = paginate(request, audit.entry_keys(request.user, filters), AUDIT_PAGE_SIZE)
+    page = audit.keys_page(audit.entry_keys(request.user, filters), request.GET.get(PAGE_PARAM), AUDIT_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("trang", None)
     return render(
