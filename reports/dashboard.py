@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 from django.db.models import BooleanField, Case, Count, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -588,13 +589,59 @@ def centres_info(*, scope: Q, direct: Q | None = None) -> list[CentreInfo]:
     return out
 
 
-def _figures_by_centre_year(*, scope_prefixed: Q, filters: DashboardFilters) -> dict[tuple[int, int], Figures]:
-    """One query: sums per centre and year over the programme kinds asked for."""
+def _figures_by_centre_year(
+    *, scope_prefixed: Q, filters: DashboardFilters, stamp_year: int | None = None
+) -> tuple[dict[tuple[int, int], Figures], tuple]:
+    """One query: sums per centre and year over the programme kinds asked for; and the stamp of `stamp_year`'s
+    rows among them (their count, figure sums and latest change: _period_base's key), () without one."""
     qs = CentreYearFigure.objects.using(read_db()).filter(scope_prefixed, year__in=filters.years_to_read)
     if filters.programme_kind_id:
         qs = qs.filter(programme_kind_id=filters.programme_kind_id)
-    rows = qs.values("centre_id", "year").annotate(**figure_sums())
-    return {(r["centre_id"], r["year"]): Figures.from_sums(r, centres=1) for r in rows.order_by()}
+    stamp = {"rows_n": Count("id"), "changed": Max("updated_at")}
+    if connections[qs.db].vendor == "postgresql":
+        # Every UPDATE gives the row a new xmin (the writing transaction's id): a session moved within the year
+        # (no sum moves) whose transaction began before a later write and committed after it still shows here.
+        table = connections[qs.db].ops.quote_name(qs.model._meta.db_table)
+        stamp["versions"] = Sum(RawSQL(f"{table}.xmin::text::bigint", ()))
+    rows = qs.values("centre_id", "year").annotate(**figure_sums(), **stamp)
+    figures, kept = {}, Counter()
+    changed = []
+    for r in rows.order_by():
+        figures[(r["centre_id"], r["year"])] = Figures.from_sums(r, centres=1)
+        if r["year"] == stamp_year:
+            kept.update({name: r[f"{name}_sum"] or 0 for name in FIGURE_FIELDS})
+            kept.update(rows_n=r["rows_n"], versions=r.get("versions") or 0)
+            changed.append(r["changed"])
+    if stamp_year is None:
+        return figures, ()
+    latest = max(changed, default=None)
+    return figures, (*(kept[name] for name in (*FIGURE_FIELDS, "rows_n", "versions")), str(latest))
+
+
+# The same-period base is kept this long (its key moves with every change it depends on: _period_base).
+PERIOD_BASE_SECONDS = 24 * 3600
+
+
+def _period_base(
+    *, scope: Q, start: datetime.date, end: datetime.date, programme_kind_id: int | None, stamp: tuple
+) -> dict:
+    """Last year's sessions and participations from `start` to `end` per centre of `scope`
+    (courses.selectors.period_by_centre: a scan of last year's sessions, which grows with them), kept under
+    `stamp`: the count, figure sums and latest change of last year's figure rows of the same centres and
+    programme kinds (_figures_by_centre_year, no query of its own). Every write of a session (added, changed,
+    moved, archived, restored; its attendance) updates its centre's figure row of the session's year in the
+    same transaction (courses.figures.figures_apply: its sums and `updated_at`), so a session of last year
+    written since moves the stamp and the scan runs again, while this year's sessions (the saves of every day)
+    leave it: the board recomputed after them reads the kept base. No query when kept, else one
+    (docs/reports.md, "The year in progress")."""
+    key_source = repr((str(scope), start, end, programme_kind_id, stamp))
+    key = "reports:period:" + hashlib.sha256(key_source.encode()).hexdigest()
+    cache = caches["objects"]  # read-only once kept
+    base = cache.get(key)
+    if base is None:
+        base = period_by_centre(centre_scope=scope, start=start, end=end, programme_kind_id=programme_kind_id)
+        cache.set(key, base, PERIOD_BASE_SECONDS)
+    return base
 
 
 def _approved_ratings(*, scope_prefixed: Q, years: list[int]) -> list[tuple[int, int, str]]:
@@ -810,7 +857,8 @@ def dashboard_compute(
     """Figures by district (or by centre, or — `by_province`, the national dashboard — by province) and year, with totals and rating distributions. Three queries:
     the centres in scope with their units, the figures summed per centre and year, the approved ratings; a
     fourth when the last year shown is in progress (`today`'s year): last year's participations up to the same
-    day, per centre, which that year's change compares with.
+    day, per centre, which that year's change compares with — none while that base is kept (_period_base:
+    until a session of last year is written).
 
     `scope` is a Q on Centre (centre_q(user) or, without a request, Q(commune__province_id=…)).
     `only_group` keeps the centres whose group under the chosen grouping is (kind, id): the district page.
@@ -822,7 +870,10 @@ def dashboard_compute(
         scope = history_scope(scope)
     centres = centres_info(scope=scope, direct=direct)
     scope_prefixed = _in_scope(scope)
-    figures = _figures_by_centre_year(scope_prefixed=scope_prefixed, filters=filters)
+    period_end = today if today is not None and filters.year_to == today.year else None
+    figures, last_year_stamp = _figures_by_centre_year(
+        scope_prefixed=scope_prefixed, filters=filters, stamp_year=period_end.year - 1 if period_end else None
+    )
     ratings = _approved_ratings(scope_prefixed=scope_prefixed, years=filters.years_to_read)
 
     rows: dict[tuple[str, int], Row] = {}
@@ -866,14 +917,14 @@ def dashboard_compute(
             continue
         row.by_year.setdefault(year, Figures()).ratings[rating] += 1
         totals.by_year.setdefault(year, Figures()).ratings[rating] += 1
-    period_end = today if today is not None and filters.year_to == today.year else None
     period_centres: set[int] = set()
     if period_end is not None:
-        before = period_by_centre(
-            centre_scope=scope,
+        before = _period_base(
+            scope=scope,
             start=datetime.date(today.year - 1, 1, 1),
             end=same_day_a_year_before(today),
             programme_kind_id=filters.programme_kind_id,
+            stamp=last_year_stamp,
         )
         for centre_id, p in before.items():
             row = row_of_centre.get(centre_id)
