@@ -618,20 +618,22 @@ def _figures_by_year(
         # (no sum moves) whose transaction began before a later write and committed after it still shows here.
         table = connections[qs.db].ops.quote_name(qs.model._meta.db_table)
         stamp["versions"] = Sum(RawSQL(f"{table}.xmin::text::bigint", ()))
+    rows = qs.values(key_centre=F("centre_id"), key_year=F("year")).annotate(**figure_sums(), **stamp).order_by()
+    keys = ("key_centre", "key_year")
     if by_province:
-        grouped = qs.values(
-            key_province=province_key(filters.grouping, centre="centre_id", prefix="centre__"),
-            key_new=_is_new("centre__"),
-            key_year=F("year"),
-        ).annotate(centres_n=Count("centre_id", distinct=True))
+        # One row per centre-year (so COUNT(*) is the centres) added up per province: the inner group-by is the
+        # same as per centre, the province rule runs once per centre, not once per figure row.
+        sums = [f"{name}_sum" for name in FIGURE_FIELDS] + ["rows_n"] + (["versions"] if "versions" in stamp else [])
+        rows = _by_province(
+            rows,
+            grouping=filters.grouping,
+            keys=("key_year",),
+            aggregates={**{name: "SUM" for name in sums}, "changed": "MAX", "centres_n": "COUNT"},
+        )
         keys = ("key_province", "key_new", "key_year")
-    else:
-        grouped = qs.values(key_centre=F("centre_id"), key_year=F("year"))
-        keys = ("key_centre", "key_year")
-    rows = grouped.annotate(**figure_sums(), **stamp)
     figures, kept = {}, Counter()
     changed = []
-    for r in rows.order_by():
+    for r in rows:
         key = tuple(r[k] for k in keys)
         figures[key] = Figures.from_sums(r, centres=r.get("centres_n", 1))
         if r["key_year"] == stamp_year:
@@ -682,9 +684,48 @@ def _approved_ratings(
     )
     if province_grouping is None:
         return list(qs.values_list("centre_id", "year", "rating", Value(1)))
-    key = province_key(province_grouping, centre="centre_id", prefix="centre__")
-    counted = qs.values(key_province=key, key_year=F("year"), key_rating=F("rating")).annotate(n=Count("id"))
+    per_centre = qs.values(key_centre=F("centre_id"), key_year=F("year"), key_rating=F("rating")).annotate(
+        n=Count("id")
+    )
+    counted = _by_province(
+        per_centre, grouping=province_grouping, keys=("key_year", "key_rating"), aggregates={"n": "SUM"}
+    )
     return [(r["key_province"], r["key_year"], r["key_rating"], r["n"]) for r in counted]
+
+
+def _by_province(per_centre, *, grouping: str, keys: tuple[str, ...], aggregates: dict[str, str]) -> list[dict]:
+    """The rows of `per_centre` (a values() query with `key_centre` and `keys`) added up per province as the
+    national dashboard counts it and new centre or not (`key_province`, `key_new`), with `aggregates`
+    ({column: "SUM", "MAX" or "COUNT"}: COUNT counts the rows). One query: `per_centre` and the centres' keys
+    (province_key, on Centre) as subqueries joined on the centre, so the province rule runs once per centre."""
+    alias = per_centre.db
+    qn = connections[alias].ops.quote_name
+    centres = (
+        Centre.objects.using(alias)
+        .order_by()
+        .values(key_id=F("id"), key_province=province_key(grouping), key_new=_is_new())
+    )
+    inner_sql, inner_params = per_centre.query.sql_with_params()
+    centre_sql, centre_params = centres.query.sql_with_params()
+    groups = ["c.key_province", "c.key_new", *(f"f.{qn(k)}" for k in keys)]
+    columns = [
+        f"COUNT(*) AS {qn(name)}" if how == "COUNT" else f"{how}(f.{qn(name)}) AS {qn(name)}"
+        for name, how in aggregates.items()
+    ]
+    sql = (
+        f"SELECT {', '.join(groups)}, {', '.join(columns)} FROM ({inner_sql}) f "  # names from the models
+        f"JOIN ({centre_sql}) c ON c.key_id = f.key_centre GROUP BY {', '.join(groups)}"
+    )
+    names = ["key_province", "key_new", *keys, *aggregates]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [*inner_params, *centre_params])
+        out = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for r in out:  # a SUM of sums is numeric on PostgreSQL; the new-centre flag 0/1 on SQLite
+        r["key_new"] = bool(r["key_new"])
+        for name, how in aggregates.items():
+            if how != "MAX" and r[name] is not None:
+                r[name] = int(r[name])
+    return out
 
 
 def _stamp_parts() -> list[str]:
@@ -827,29 +868,25 @@ def province_of(c: CentreInfo, grouping: str) -> int | None:
     return c.province_id
 
 
-def _is_new(prefix: str = "") -> Case:
-    """CentreInfo.is_new in the database: the centre's commune began with the reform (a 2-tier commune)."""
+def _is_new() -> Case:
+    """CentreInfo.is_new in the database, on Centre: its commune began with the reform (a 2-tier commune)."""
     return Case(
-        When(Q(**{f"{prefix}commune__valid_from__gte": REFORM_DATE}), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
+        When(commune__valid_from__gte=REFORM_DATE, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
 
 
-def province_key(grouping: str, *, centre: str = "pk", prefix: str = ""):
-    """province_of() in the database, on a query reaching the centre through `prefix` ("centre__" from the
-    figures and the assessments; `centre` names the column holding the centre's id): the national dashboard sums
-    its provinces' figures and ratings there instead of per centre in Python. The same rule as province_of,
-    from the same columns (centres_info's); tests/reports/test_national.py checks each grouping against the sum
-    of the centres."""
-    own = F(f"{prefix}commune__province_id")
+def province_key(grouping: str):
+    """province_of() in the database, on Centre: the national dashboard sums its provinces' figures and ratings
+    there (_by_province) instead of per centre in Python. The same rule as province_of, from the same columns
+    (centres_info's); tests/reports/test_national.py checks each grouping against the sum of the centres."""
+    own = F("commune__province_id")
     if grouping == GROUP_TODAY:
-        return Coalesce(F(f"{prefix}commune__province__merged_into_id"), own, output_field=BigIntegerField())
+        return Coalesce(F("commune__province__merged_into_id"), own, output_field=BigIntegerField())
     if grouping == GROUP_FORMER:
-        pred_commune, pred_centre = _predecessors(commune=f"{prefix}commune_id", centre=centre)
+        pred_commune, pred_centre = _predecessors(commune="commune_id", centre="pk")
         return Case(
             When(
-                Q(**{f"{prefix}commune__valid_from__gte": REFORM_DATE}),
+                commune__valid_from__gte=REFORM_DATE,
                 then=Coalesce(_former_province(pred_commune, pred_centre), own, output_field=BigIntegerField()),
             ),
             default=own,
