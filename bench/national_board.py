@@ -5,7 +5,8 @@ page after any commit (the board's cache key holds the data stamp). On a nationa
 Times `reports.dashboard.dashboard_compute(scope=Q(), filters=…, by_province=True)` with the page's default
 filters (or `--current`: to the year in progress, compared with the same days of last year; its base is kept
 after the first run, see docs/reports.md), median and runs after one warm-up, then lists that computation's
-queries with their times (CaptureQueriesContext) and, with `--profile`, the top of its cProfile.
+queries with their times (CaptureQueriesContext) and, with `--profile`, the top of its cProfile. `--stamp` also
+times the data stamp's scan, national and for the largest province's dashboard (data_stamp(scope)).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main(argv=None) -> None:
     parser.add_argument("--current", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--stamp", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tthtcd_portal.settings")
     django.setup()
@@ -37,6 +39,7 @@ def main(argv=None) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from reports import dashboard as engine
     from reports.dashboard import DashboardFilters, dashboard_compute, default_filters
 
     settings.DEBUG = False
@@ -67,6 +70,18 @@ def main(argv=None) -> None:
         run()
     for q in queries.captured_queries:
         print(f"  {float(q['time']) * 1000:8.0f} ms  {q['sql'][:110]}")
+    if args.stamp:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT province_id FROM units_commune GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1")
+            province = cursor.fetchone()[0]
+        for label, scope in (("national", None), (f"province {province}", engine.province_scope(province))):
+            times = []
+            for _ in range(args.repeat):
+                engine._last_scan.clear()  # the scan, as after a commit
+                started = time.perf_counter()
+                engine.data_stamp(scope)
+                times.append((time.perf_counter() - started) * 1000)
+            print(f"data stamp's scan, {label}: median {statistics.median(times):,.1f} ms")
     if args.profile:
         profile = cProfile.Profile()
         profile.enable()
