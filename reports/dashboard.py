@@ -31,7 +31,22 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
-from django.db.models import BooleanField, Case, Count, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -241,7 +256,7 @@ class Dashboard:
     # Today, when the last year shown is the year in progress: that year is shown "đến dd/mm" and its change is
     # on the same days of the year before (Row.before_period), never on the whole year.
     period_end: datetime.date | None = None
-    figure_centres: dict[int, set[int]] = field(default_factory=dict)  # year → centres with figures that year
+    figure_centres: dict[int, dict[str, int]] = field(default_factory=dict)  # year → era → centres with figures
     period_centres: set[int] = field(default_factory=set)  # centres with a session in Row.before_period's days
     # Set by dashboard(): the cache key of this computation, and its tables computed once (see derived()).
     cache_key: str = ""
@@ -397,7 +412,8 @@ class Dashboard:
     def centres_with_figures(self, year: int | None = None) -> dict[str, int]:
         """Centres with figures in `year` per era: {"old": 381, "new": 104} for 2025 in the demo."""
         year = year or self.filters.year_to
-        return self._by_era(self.figure_centres.get(year, set()))
+        counted = self.figure_centres.get(year, {})
+        return {ERA_OLD: counted.get(ERA_OLD, 0), ERA_NEW: counted.get(ERA_NEW, 0)}
 
     def period_centres_by_era(self) -> dict[str, int]:
         """The centres of last year's same period (Row.before_period) per era."""
@@ -515,35 +531,60 @@ CENTRE_INFO_FIELDS = {
 }
 
 
-def centres_info(*, scope: Q, direct: Q | None = None) -> list[CentreInfo]:
+def _predecessors(*, commune: str, centre: str) -> tuple:
+    """The communes merged into a centre's commune and the centres merged into the centre (those of a former
+    district, in its code order), as subqueries on the outer query's `commune` and `centre` columns."""
+    pred_commune = Commune.objects.filter(merged_into=OuterRef(commune), district__isnull=False).order_by(
+        "district__code"
+    )
+    pred_centre = Centre.objects.filter(merged_into=OuterRef(centre), commune__district__isnull=False).order_by(
+        "commune__district__code"
+    )
+    return pred_commune, pred_centre
+
+
+def _former_province(pred_commune, pred_centre) -> Coalesce:
+    """The province of a centre's former district (CentreInfo.former_province_id)."""
+    return Coalesce(
+        Subquery(pred_commune.values("district__province_id")[:1]),
+        Subquery(pred_centre.values("commune__district__province_id")[:1]),
+    )
+
+
+_FORMER_FIELDS = {"former_id": BigIntegerField(), "former_name": CharField(), "former_province_id": BigIntegerField()}
+
+
+def centres_info(*, scope: Q, direct: Q | None = None, former: bool = True) -> list[CentreInfo]:
     """Centres in scope with their commune, district, province, former district and the centre and commune of
     today that took them in. One query (correlated subqueries find the former district through the merged
     communes, else through the merged centres; joins name the successor centre and commune).
 
     `direct`: the user's own scope when `scope` adds predecessors (history_scope): a predecessor outside it is
-    shown in the figures but not linked (its pages stay the province's)."""
-    pred_commune = Commune.objects.filter(merged_into=OuterRef("commune_id"), district__isnull=False).order_by(
-        "district__code"
-    )
-    pred_centre = Centre.objects.filter(merged_into=OuterRef("pk"), commune__district__isnull=False).order_by(
-        "commune__district__code"
-    )
+    shown in the figures but not linked (its pages stay the province's).
+
+    `former=False` leaves the former district and province out (None): the national board under `then` or `today`
+    reads neither, and their six correlated subqueries were most of this query's time for 13,400 centres (~3 of
+    ~3.5 s under load at national scale)."""
+    pred_commune, pred_centre = _predecessors(commune="commune_id", centre="pk")
+    if former:
+        formers = {
+            "former_id": Coalesce(
+                Subquery(pred_commune.values("district_id")[:1]),
+                Subquery(pred_centre.values("commune__district_id")[:1]),
+            ),
+            "former_name": Coalesce(
+                Subquery(pred_commune.values("district__name")[:1]),
+                Subquery(pred_centre.values("commune__district__name")[:1]),
+            ),
+            "former_province_id": _former_province(pred_commune, pred_centre),
+        }
+    else:
+        formers = {name: Value(None, output_field=field) for name, field in _FORMER_FIELDS.items()}
     rows = (
         Centre.objects.using(read_db())
         .filter(scope)
         .annotate(
-            former_id=Coalesce(
-                Subquery(pred_commune.values("district_id")[:1]),
-                Subquery(pred_centre.values("commune__district_id")[:1]),
-            ),
-            former_name=Coalesce(
-                Subquery(pred_commune.values("district__name")[:1]),
-                Subquery(pred_centre.values("commune__district__name")[:1]),
-            ),
-            former_province_id=Coalesce(
-                Subquery(pred_commune.values("district__province_id")[:1]),
-                Subquery(pred_centre.values("commune__district__province_id")[:1]),
-            ),
+            **formers,
             direct=(
                 Value(True)
                 if direct is None
@@ -588,26 +629,133 @@ def centres_info(*, scope: Q, direct: Q | None = None) -> list[CentreInfo]:
     return out
 
 
-def _figures_by_centre_year(*, scope_prefixed: Q, filters: DashboardFilters) -> dict[tuple[int, int], Figures]:
-    """One query: sums per centre and year over the programme kinds asked for."""
+def _figures_by_year(
+    *, scope_prefixed: Q, filters: DashboardFilters, stamp_year: int | None = None, by_province: bool = False
+) -> tuple[dict[tuple, Figures], tuple]:
+    """One query: sums per centre and year over the programme kinds asked for — or, `by_province`, per
+    (province as the national dashboard counts it, new centre or not, year), summed in the database — and the
+    stamp of `stamp_year`'s rows among them (their count, figure sums and latest change: _period_base's key),
+    () without one. Keys (centre id, year) or (province id, is new, year)."""
     qs = CentreYearFigure.objects.using(read_db()).filter(scope_prefixed, year__in=filters.years_to_read)
     if filters.programme_kind_id:
         qs = qs.filter(programme_kind_id=filters.programme_kind_id)
-    rows = qs.values("centre_id", "year").annotate(**figure_sums())
-    return {(r["centre_id"], r["year"]): Figures.from_sums(r, centres=1) for r in rows.order_by()}
+    stamp = {"rows_n": Count("id"), "changed": Max("updated_at")}
+    if connections[qs.db].vendor == "postgresql":
+        # Every UPDATE gives the row a new xmin (the writing transaction's id): a session moved within the year
+        # (no sum moves) whose transaction began before a later write and committed after it still shows here.
+        table = connections[qs.db].ops.quote_name(qs.model._meta.db_table)
+        stamp["versions"] = Sum(RawSQL(f"{table}.xmin::text::bigint", ()))
+    rows = qs.values(key_centre=F("centre_id"), key_year=F("year")).annotate(**figure_sums(), **stamp).order_by()
+    keys = ("key_centre", "key_year")
+    if by_province:
+        # One row per centre-year (so COUNT(*) is the centres) added up per province: the inner group-by is the
+        # same as per centre, the province rule runs once per centre, not once per figure row.
+        sums = [f"{name}_sum" for name in FIGURE_FIELDS] + ["rows_n"] + (["versions"] if "versions" in stamp else [])
+        rows = _by_province(
+            rows,
+            grouping=filters.grouping,
+            keys=("key_year",),
+            aggregates={**{name: "SUM" for name in sums}, "changed": "MAX", "centres_n": "COUNT"},
+        )
+        keys = ("key_province", "key_new", "key_year")
+    figures, kept = {}, Counter()
+    changed = []
+    for r in rows:
+        key = tuple(r[k] for k in keys)
+        figures[key] = Figures.from_sums(r, centres=r.get("centres_n", 1))
+        if r["key_year"] == stamp_year:
+            kept.update({name: r[f"{name}_sum"] or 0 for name in FIGURE_FIELDS})
+            kept.update(rows_n=r["rows_n"], versions=r.get("versions") or 0)
+            changed.append(r["changed"])
+    if stamp_year is None:
+        return figures, ()
+    latest = max(changed, default=None)
+    return figures, (*(kept[name] for name in (*FIGURE_FIELDS, "rows_n", "versions")), str(latest))
 
 
-def _approved_ratings(*, scope_prefixed: Q, years: list[int]) -> list[tuple[int, int, str]]:
-    """One query: (centre, year, official rating) of approved assessments."""
-    return list(
+# The same-period base is kept this long (its key moves with every change it depends on: _period_base).
+PERIOD_BASE_SECONDS = 24 * 3600
+
+
+def _period_base(
+    *, scope: Q, start: datetime.date, end: datetime.date, programme_kind_id: int | None, stamp: tuple
+) -> dict:
+    """Last year's sessions and participations from `start` to `end` per centre of `scope`
+    (courses.selectors.period_by_centre: a scan of last year's sessions, which grows with them), kept under
+    `stamp`: the count, figure sums and latest change of last year's figure rows of the same centres and
+    programme kinds (_figures_by_centre_year, no query of its own). Every write of a session (added, changed,
+    moved, archived, restored; its attendance) updates its centre's figure row of the session's year in the
+    same transaction (courses.figures.figures_apply: its sums and `updated_at`), so a session of last year
+    written since moves the stamp and the scan runs again, while this year's sessions (the saves of every day)
+    leave it: the board recomputed after them reads the kept base. No query when kept, else one
+    (docs/reports.md, "The year in progress")."""
+    key_source = repr((str(scope), start, end, programme_kind_id, stamp))
+    key = "reports:period:" + hashlib.sha256(key_source.encode()).hexdigest()
+    cache = caches["objects"]  # read-only once kept
+    base = cache.get(key)
+    if base is None:
+        base = period_by_centre(centre_scope=scope, start=start, end=end, programme_kind_id=programme_kind_id)
+        cache.set(key, base, PERIOD_BASE_SECONDS)
+    return base
+
+
+def _approved_ratings(
+    *, scope_prefixed: Q, years: list[int], province_grouping: str | None = None
+) -> list[tuple[int, int, str, int]]:
+    """One query: (centre, year, official rating, 1) of approved assessments — or, with `province_grouping`,
+    (province as the national dashboard counts it, year, rating, how many), counted in the database."""
+    qs = (
         Assessment.objects.using(read_db())
         .filter(scope_prefixed, year__in=years, status=Assessment.Status.APPROVED)
         .order_by()
-        .values_list("centre_id", "year", "rating")
     )
+    if province_grouping is None:
+        return list(qs.values_list("centre_id", "year", "rating", Value(1)))
+    per_centre = qs.values(key_centre=F("centre_id"), key_year=F("year"), key_rating=F("rating")).annotate(
+        n=Count("id")
+    )
+    counted = _by_province(
+        per_centre, grouping=province_grouping, keys=("key_year", "key_rating"), aggregates={"n": "SUM"}
+    )
+    return [(r["key_province"], r["key_year"], r["key_rating"], r["n"]) for r in counted]
 
 
-def _stamp_parts() -> list[str]:
+def _by_province(per_centre, *, grouping: str, keys: tuple[str, ...], aggregates: dict[str, str]) -> list[dict]:
+    """The rows of `per_centre` (a values() query with `key_centre` and `keys`) added up per province as the
+    national dashboard counts it and new centre or not (`key_province`, `key_new`), with `aggregates`
+    ({column: "SUM", "MAX" or "COUNT"}: COUNT counts the rows). One query: `per_centre` and the centres' keys
+    (province_key, on Centre) as subqueries joined on the centre, so the province rule runs once per centre."""
+    alias = per_centre.db
+    qn = connections[alias].ops.quote_name
+    centres = (
+        Centre.objects.using(alias)
+        .order_by()
+        .values(key_id=F("id"), key_province=province_key(grouping), key_new=_is_new())
+    )
+    inner_sql, inner_params = per_centre.query.sql_with_params()
+    centre_sql, centre_params = centres.query.sql_with_params()
+    groups = ["c.key_province", "c.key_new", *(f"f.{qn(k)}" for k in keys)]
+    columns = [
+        f"COUNT(*) AS {qn(name)}" if how == "COUNT" else f"{how}(f.{qn(name)}) AS {qn(name)}"
+        for name, how in aggregates.items()
+    ]
+    sql = (
+        f"SELECT {', '.join(groups)}, {', '.join(columns)} FROM ({inner_sql}) f "  # names from the models
+        f"JOIN ({centre_sql}) c ON c.key_id = f.key_centre GROUP BY {', '.join(groups)}"
+    )
+    names = ["key_province", "key_new", *keys, *aggregates]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [*inner_params, *centre_params])
+        out = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for r in out:  # a SUM of sums is numeric on PostgreSQL; the new-centre flag 0/1 on SQLite
+        r["key_new"] = bool(r["key_new"])
+        for name, how in aggregates.items():
+            if how != "MAX" and r[name] is not None:
+                r[name] = int(r[name])
+    return out
+
+
+def _stamp_parts(figures_where: str = "") -> list[str]:
     """The scalar subqueries of the data stamp: the figures' row count, sums and latest change, and the
     assessments' count and summed versions (every save and approval moves a version). Equal stamps, equal
     data; the dashboards' cache key, so a session saved now shows on the next load. The sums catch a change
@@ -615,15 +763,18 @@ def _stamp_parts() -> list[str]:
     The scope and the names are in it too (issue 14, item 8): the centres' history (a centre moved to another
     reviewing office leaves the former reviewer's dashboard at once; a renamed centre shows its new name) and
     sums over communes and districts. Costs a scan of the figures table (~45,000 rows a province-decade: a few
-    ms), of the centres' history and of the communes (~10,000 in the country), not of the sessions."""
+    ms), of the centres' history and of the communes (~10,000 in the country), not of the sessions.
+
+    `figures_where` narrows the figures' parts to the rows a board reads (data_stamp's `scope`); the others stay
+    whole: they say which centres are in a scope and under which names."""
     figures = CentreYearFigure._meta.db_table
     sums = "".join(
         f" || ':' || COALESCE(SUM({CentreYearFigure._meta.get_field(name).column}), 0)" for name in FIGURE_FIELDS
     )
     assessments = Assessment._meta.db_table
     return [
-        f"(SELECT COUNT(*){sums} FROM {figures})",  # table and column names from the models
-        f"(SELECT MAX(updated_at) FROM {figures})",
+        f"(SELECT COUNT(*){sums} FROM {figures}{figures_where})",  # table and column names from the models
+        f"(SELECT MAX(updated_at) FROM {figures}{figures_where})",
         f"(SELECT COUNT(*) FROM {assessments})",
         f"(SELECT COALESCE(SUM(version), 0) FROM {assessments})",
         # Who sees which centre, and under which names: every change of a centre (a new reviewing office,
@@ -636,13 +787,20 @@ def _stamp_parts() -> list[str]:
     ]
 
 
-# PostgreSQL: the snapshot the last scan of this process was read in, and that scan's stamp, per database alias.
-_last_scan: dict[str, tuple[str, tuple]] = {}
+# PostgreSQL: the snapshot the last scan of this process was read in, and that scan's stamp, per database alias
+# and scope.
+_last_scan: dict[tuple[str, str], tuple[str, tuple]] = {}
 _UNCHANGED = "pg_current_snapshot()::text = %s AND pg_current_xact_id_if_assigned() IS NULL"
 
 
-def data_stamp() -> tuple:
+def data_stamp(scope: Q | None = None) -> tuple:
     """What the dashboards depend on (_stamp_parts), in one query.
+
+    `scope` (a Q on Centre: the centres whose figures a board reads) narrows the figures' parts to those
+    centres' rows (issue 17 item 4): at national scale the whole table's sums cost ~75 ms (~140 ms under load)
+    after every commit, one province's rows ~20 ms through the centre index. A figure of another centre cannot
+    change such a board; a centre entering or leaving the scope moves the centres' history or the communes' sums,
+    which stay whole. None or Q(): every row (the national board).
 
     On PostgreSQL the scan is skipped while the database's snapshot is the one the last scan of this process
     was read in (issue 18): `pg_current_snapshot()` names the transactions whose writes are visible, so an
@@ -651,24 +809,31 @@ def data_stamp() -> tuple:
     not show in the snapshot). The skipped subqueries are never run (PostgreSQL evaluates a CASE branch's
     subquery only when the branch is taken), so an unchanged snapshot costs a fraction of a millisecond."""
     alias = read_db()
-    parts = _stamp_parts()
+    where, where_params = "", []
+    if scope is not None and scope != Q():
+        centres_sql, centre_params = Centre.objects.using(alias).filter(scope).values("pk").query.sql_with_params()
+        where, where_params = f" WHERE centre_id IN ({centres_sql})", list(centre_params)
+    parts = _stamp_parts(where)
+    # The parameters of each part: the two figures' parts carry the scope's.
+    part_params = [where_params, where_params] + [[] for _ in parts[2:]]
+    scan_key = (alias, where + repr(where_params))
     with connections[alias].cursor() as cursor:
         if connections[alias].vendor != "postgresql":
-            cursor.execute("SELECT " + ", ".join(parts))
+            cursor.execute("SELECT " + ", ".join(parts), [p for params in part_params for p in params])
             return tuple(str(value) for value in cursor.fetchone())
-        last_snapshot, last_stamp = _last_scan.get(alias, ("", ()))
+        last_snapshot, last_stamp = _last_scan.get(scan_key, ("", ()))
         columns = [f"CASE WHEN {_UNCHANGED} THEN NULL ELSE {part} END" for part in parts]
         cursor.execute(
             f"SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NULL, {_UNCHANGED}, "
             + ", ".join(columns),
-            [last_snapshot] * (len(parts) + 1),
+            [last_snapshot, *(p for params in part_params for p in [last_snapshot, *params])],
         )
         snapshot, untouched, unchanged, *values = cursor.fetchone()
     if unchanged and last_stamp:
         return last_stamp
     stamp = tuple(str(value) for value in values)
     if untouched:
-        _last_scan[alias] = (snapshot, stamp)
+        _last_scan[scan_key] = (snapshot, stamp)
     return stamp
 
 
@@ -686,8 +851,9 @@ def dashboard(
     (dashboard_compute) and kept for DASHBOARD_CACHE_SECONDS. The key holds the scope, the filters, the
     language, the day and the data stamp, so one user's figures never reach another scope and are never stale."""
     today = today or timezone.localdate()
+    stamp = data_stamp(history_scope(scope) if with_history else scope)  # the centres whose figures it reads
     key_source = repr(
-        (str(scope), filters, by_centre, only_group, with_history, by_province, get_language(), today, data_stamp())
+        (str(scope), filters, by_centre, only_group, with_history, by_province, get_language(), today, stamp)
     )
     key = "reports:dashboard:" + hashlib.sha256(key_source.encode()).hexdigest()
     cache = caches["objects"]  # kept as the object itself: unpickling a board cost more than its queries
@@ -745,6 +911,33 @@ def province_of(c: CentreInfo, grouping: str) -> int | None:
     if grouping == GROUP_FORMER and c.is_new and c.former_province_id:
         return c.former_province_id
     return c.province_id
+
+
+def _is_new() -> Case:
+    """CentreInfo.is_new in the database, on Centre: its commune began with the reform (a 2-tier commune)."""
+    return Case(
+        When(commune__valid_from__gte=REFORM_DATE, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def province_key(grouping: str):
+    """province_of() in the database, on Centre: the national dashboard sums its provinces' figures and ratings
+    there (_by_province) instead of per centre in Python. The same rule as province_of, from the same columns
+    (centres_info's); tests/reports/test_national.py checks each grouping against the sum of the centres."""
+    own = F("commune__province_id")
+    if grouping == GROUP_TODAY:
+        return Coalesce(F("commune__province__merged_into_id"), own, output_field=BigIntegerField())
+    if grouping == GROUP_FORMER:
+        pred_commune, pred_centre = _predecessors(commune="commune_id", centre="pk")
+        return Case(
+            When(
+                commune__valid_from__gte=REFORM_DATE,
+                then=Coalesce(_former_province(pred_commune, pred_centre), own, output_field=BigIntegerField()),
+            ),
+            default=own,
+            output_field=BigIntegerField(),
+        )
+    return own
 
 
 def province_url(province_id: int) -> str:
@@ -810,28 +1003,44 @@ def dashboard_compute(
     """Figures by district (or by centre, or — `by_province`, the national dashboard — by province) and year, with totals and rating distributions. Three queries:
     the centres in scope with their units, the figures summed per centre and year, the approved ratings; a
     fourth when the last year shown is in progress (`today`'s year): last year's participations up to the same
-    day, per centre, which that year's change compares with.
+    day, per centre, which that year's change compares with — none while that base is kept (_period_base:
+    until a session of last year is written).
 
     `scope` is a Q on Centre (centre_q(user) or, without a request, Q(commune__province_id=…)).
     `only_group` keeps the centres whose group under the chosen grouping is (kind, id): the district page.
     `with_history` adds the predecessors of the centres in scope (history_scope): a reviewer's dashboard.
-    `by_province`: one row per province (one query more: the provinces), linked to the province's dashboard.
+    `by_province`: one row per province (one query more: the provinces), linked to the province's dashboard; its
+    figures and ratings are summed per province in the database (province_key: the rule of province_of), not per
+    centre here — at national scale (13,400 centres, ~70,000 centre-years) adding them up in Python took seconds.
     """
     direct = scope if with_history else None
     if with_history:
         scope = history_scope(scope)
-    centres = centres_info(scope=scope, direct=direct)
+    # Nationally only `former` reads the former districts' provinces; the board's rows are provinces.
+    centres = centres_info(scope=scope, direct=direct, former=not by_province or filters.grouping == GROUP_FORMER)
     scope_prefixed = _in_scope(scope)
-    figures = _figures_by_centre_year(scope_prefixed=scope_prefixed, filters=filters)
-    ratings = _approved_ratings(scope_prefixed=scope_prefixed, years=filters.years_to_read)
+    period_end = today if today is not None and filters.year_to == today.year else None
+    figures, last_year_stamp = _figures_by_year(
+        scope_prefixed=scope_prefixed,
+        filters=filters,
+        stamp_year=period_end.year - 1 if period_end else None,
+        by_province=by_province,
+    )
+    ratings = _approved_ratings(
+        scope_prefixed=scope_prefixed,
+        years=filters.years_to_read,
+        province_grouping=filters.grouping if by_province else None,
+    )
 
     rows: dict[tuple[str, int], Row] = {}
     row_of_centre: dict[int, Row] = {}
     provinces = provinces_info() if by_province else {}
     for c in centres:
         if by_province:
-            key, row = _province_row_for(c, filters, provinces)
-            row = rows.setdefault(key, row)
+            key = ("province", province_of(c, filters.grouping))
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = _province_row_for(c, filters, provinces)[1]
             row.centre_ids.append(c.id)
             row_of_centre[c.id] = row
             continue
@@ -852,28 +1061,34 @@ def dashboard_compute(
             row.url = reverse("reports:centre", args=[row.centre_ids[0]])  # the centre's figures, same filters
 
     totals = Row("total", 0, "", None, {})
-    figure_centres: dict[int, set[int]] = defaultdict(set)
-    for (centre_id, year), f in figures.items():
-        row = row_of_centre.get(centre_id)
+    figure_centres: dict[int, Counter] = defaultdict(Counter)  # year → era → centres with figures
+    # Nationally the figures and ratings come summed per province (keys lead with the province's id), else per
+    # centre (keys lead with the centre's).
+    row_of = {key[1]: row for key, row in rows.items()} if by_province else row_of_centre
+    info = {c.id: c for c in centres} if not by_province else {}
+    for key, f in figures.items():
+        row = row_of.get(key[0])
         if row is None:
             continue
-        row.by_year.setdefault(year, Figures()).add(f)
-        totals.by_year.setdefault(year, Figures()).add(f)
-        figure_centres[year].add(centre_id)
-    for centre_id, year, rating in ratings:
-        row = row_of_centre.get(centre_id)
+        year = key[-1]
+        _at(row, year).add(f)
+        _at(totals, year).add(f)
+        era = (ERA_NEW if key[1] else ERA_OLD) if by_province else info[key[0]].era
+        figure_centres[year][era] += f.centres
+    for owner, year, rating, n in ratings:
+        row = row_of.get(owner)
         if row is None:
             continue
-        row.by_year.setdefault(year, Figures()).ratings[rating] += 1
-        totals.by_year.setdefault(year, Figures()).ratings[rating] += 1
-    period_end = today if today is not None and filters.year_to == today.year else None
+        _at(row, year).ratings[rating] += n
+        _at(totals, year).ratings[rating] += n
     period_centres: set[int] = set()
     if period_end is not None:
-        before = period_by_centre(
-            centre_scope=scope,
+        before = _period_base(
+            scope=scope,
             start=datetime.date(today.year - 1, 1, 1),
             end=same_day_a_year_before(today),
             programme_kind_id=filters.programme_kind_id,
+            stamp=last_year_stamp,
         )
         for centre_id, p in before.items():
             row = row_of_centre.get(centre_id)
@@ -893,6 +1108,14 @@ def dashboard_compute(
         figure_centres=dict(figure_centres),
         period_centres=period_centres,
     )
+
+
+def _at(row: Row, year: int) -> Figures:
+    """The row's figures of `year`, created empty when it has none yet."""
+    f = row.by_year.get(year)
+    if f is None:
+        f = row.by_year[year] = Figures()
+    return f
 
 
 def province_scope(province_id: int) -> Q:

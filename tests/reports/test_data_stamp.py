@@ -46,3 +46,49 @@ def test_a_transaction_that_wrote_always_scans(transactional_db, world):
         middle = dashboard.data_stamp()
         CentreYearFigure.objects.filter(pk=row.pk).update(sessions=5)
         assert len({before, middle, dashboard.data_stamp()}) == 3
+
+
+def test_a_scopes_stamp_moves_with_its_own_centres_figures_only(world):
+    """A province's stamp reads its own centres' figure rows (issue 17 item 4): a figure elsewhere leaves it, one
+    of its centres moves it, and so does a centre of another province coming into it."""
+    from tests.factories import CentreFactory, CommuneFactory, DistrictFactory
+
+    elsewhere = CentreFactory(commune=CommuneFactory(district=DistrictFactory(province=world.other_province)))
+    year = timezone.localdate().year
+    own = CentreYearFigure.objects.create(centre=world.centre_a, year=year, programme_kind=kind(), sessions=2)
+    other = CentreYearFigure.objects.create(centre=elsewhere, year=year, programme_kind=kind(), sessions=3)
+    province = dashboard.province_scope(world.province.pk)
+    first, national = dashboard.data_stamp(province), dashboard.data_stamp()
+    CentreYearFigure.objects.filter(pk=other.pk).update(sessions=4)
+    assert dashboard.data_stamp(province) == first
+    assert dashboard.data_stamp() != national
+    CentreYearFigure.objects.filter(pk=own.pk).update(sessions=5)
+    second = dashboard.data_stamp(province)
+    assert second != first
+    commune = elsewhere.commune
+    commune.province = world.province
+    commune.district = world.district_x
+    commune.save()
+    assert dashboard.data_stamp(province) != second
+
+
+def test_a_session_saved_now_shows_on_the_province_dashboard_s_next_load(world, client_for):
+    from django.urls import reverse
+
+    from courses import services
+    from courses.models import Course
+
+    def participations(client):
+        board = client.get(reverse("reports:dashboard"), {"den_nam": year}).context["board"]
+        return board.totals.at(year).participations
+
+    year = timezone.localdate().year
+    client = client_for(world.official)
+    course = services.course_create(
+        centre=world.centre_a, by=world.staff_a, programme_kind=kind(), title="Luật Đất đai",
+        format=Course.Format.TALK, start_date=timezone.localdate().replace(month=1, day=5),
+        end_date=timezone.localdate().replace(month=12, day=31), planned_sessions=3,
+    )  # fmt: skip
+    assert participations(client) == 0
+    services.class_session_create(course=course, by=world.staff_a, date=timezone.localdate(), present=40, women=0)
+    assert participations(client) == 40

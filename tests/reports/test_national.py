@@ -168,3 +168,58 @@ def test_a_bad_province_parameter_is_a_404_or_the_national_page_never_a_500(worl
     client = client_for(world.ministry)
     for url in (reverse("reports:dashboard"), reverse("reports:export", args=["so-lieu"])):
         assert client.get(url, {"tinh": value}).status_code in (200, 404), (url, value)
+
+
+@pytest.mark.parametrize("grouping", ["then", "former", "today"])
+def test_each_provinces_row_is_the_sum_of_its_centres(world, nation, grouping):
+    """The national rows are summed in the database per province (dashboard.province_key); each must equal the
+    sum, centre by centre, of the figures and ratings of the centres province_of() puts in that province — across
+    a provincial merger, a new commune taking in a former province's commune, and both halves of 2025."""
+    from collections import Counter, defaultdict
+
+    from django.db.models import Q
+
+    from courses.models import CentreYearFigure
+    from evaluations.models import Assessment
+    from reports import dashboard as engine
+
+    last_day = REFORM_DATE - datetime.timedelta(days=1)
+    former = ProvinceFactory(code="35", name="Tỉnh Hà Nam", valid_until=last_day, merged_into=world.other_province)
+    old_commune = CommuneFactory(district=DistrictFactory(province=former, code="350"), code="13300")
+    new_commune = CommuneFactory(district=None, province=world.other_province, code="13301", valid_from=REFORM_DATE)
+    old_commune.merged_into = new_commune
+    old_commune.save()
+    new = CentreFactory(commune=new_commune)
+    old = CentreFactory(commune=old_commune, status="merged", merged_into=new, status_date=REFORM_DATE)
+    for year, centre, people in ((2025, old, 500), (2024, old, 480), (2025, new, 70), (2026, new, 90)):
+        FigureFactory(centre=centre, year=year, participations=people, women=people // 2, classes=year - 2020)
+    AssessmentFactory(centre=new, year=2025, rating="tot")
+    AssessmentFactory(centre=old, year=2024, rating="dat")
+    filters = engine.DashboardFilters(year_from=2023, year_to=2026, base_year=2023, grouping=grouping)
+
+    board = engine.dashboard_compute(scope=Q(), filters=filters, by_province=True)
+
+    info = {c.id: c for c in engine.centres_info(scope=Q())}
+    expected: dict[tuple[int, int], list] = defaultdict(lambda: [set(), Counter(), Counter()])
+    for f in CentreYearFigure.objects.filter(year__in=filters.years_to_read):
+        entry = expected[(engine.province_of(info[f.centre_id], grouping), f.year)]
+        entry[0].add(f.centre_id)
+        entry[1].update({name: getattr(f, name) for name in engine.FIGURE_FIELDS})
+    approved = Assessment.objects.filter(year__in=filters.years_to_read, status=Assessment.Status.APPROVED)
+    for a in approved:
+        expected[(engine.province_of(info[a.centre_id], grouping), a.year)][2][a.rating] += 1
+    got = {
+        (row.id, year): [f.centres, {n: getattr(f, n) for n in engine.FIGURE_FIELDS}, dict(f.ratings)]
+        for row in board.rows
+        for year, f in row.by_year.items()
+    }
+    want = {
+        key: [len(ids), {n: sums[n] for n in engine.FIGURE_FIELDS}, dict(ratings)]
+        for key, (ids, sums, ratings) in expected.items()
+    }
+    assert got == want
+    assert len({key[0] for key in want}) >= 2  # more than one province has figures
+    if grouping == "former":
+        assert (former.pk, 2025) in got and got[(former.pk, 2025)][0] == 2  # the new centre counted with the old
+    if grouping == "today":
+        assert not any(province == former.pk for province, _year in got)  # all in the province it merged into
