@@ -321,8 +321,8 @@ def record(text: str) -> None:
 
 EXPORT_SPEED_INTRO = """The sessions export (`reports:export` `buoi-hoc`, the class list's "Xuất Excel: Buổi học") measured by
 `bench/export_bench.py`: rows streamed from PostgreSQL with `values_list(...).iterator(chunk_size=2000)`
-(a server-side cursor, 13 columns, no model instances), written by openpyxl in write-only mode with one
-shared style per typed column. Targets (issue 7): ≥ 5,000 rows/s at 200,000 rows, peak memory ≤ 50 MB above
+(a server-side cursor, 13 columns, no model instances), the rows written as sheet XML by
+`tthtcd_portal/xlsx.py` into openpyxl's write-only sheet, one style per typed column. Targets (issue 7): ≥ 5,000 rows/s at 200,000 rows, peak memory ≤ 50 MB above
 the 2,000-row export.
 """
 
