@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from math import isinf, isnan
 from urllib.parse import quote
 
 from django.http import FileResponse
@@ -36,8 +37,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import xmlfile
 
 TEXT = "text"
 NUMBER = "number"  # an integer count: 1.500.000 in Vietnamese Excel
@@ -53,6 +58,8 @@ DEFAULT_WIDTHS = {TEXT: 24, NUMBER: 14, DECIMAL: 14, PERCENT: 12, DATE: 13, YEAR
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_ROW = 5  # title, unit and years, filters, made by, then the header
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_SPECIAL = frozenset(start[0] for start in FORMULA_STARTS)
+MAX_TEXT = 32767  # what a cell holds; openpyxl truncates to it
 
 
 @dataclass(frozen=True)
@@ -136,70 +143,121 @@ def literal(cell, text: str):
     return cell
 
 
-class _Cells:
-    """Turns one row of values into what a write-only sheet appends, as cheaply as openpyxl allows.
+class _Rows:
+    """Writes a table's rows into the write-only sheet's XML directly: the same bytes openpyxl writes for the
+    same cells (inline strings, one style per typed column, the quote-prefix style for formula-like text, an
+    error code such as "#N/A" an error cell, as openpyxl binds it), without a cell object or openpyxl's
+    per-cell work, which was most of the sessions export's time (issue 17 item 4, docs/performance.md).
+    tests/reports/test_xlsx.py compares the sheet with openpyxl's own, byte for byte.
 
-    Each column reuses one cell, styled for a typed column, a plain string cell for text: the write-only sheet
-    serialises a row during append(), before the next row refills them, and giving each of 200,000 rows new
-    cells costs more than writing them (bench/export_bench.py). Text that could be read as a formula gets a
-    literal cell of its own; an error code such as "#N/A" a cell openpyxl binds, as it always did.
+    Styles are registered with the workbook when a column first holds a value, in openpyxl's order, so the
+    style ids are the same too."""
 
-    `install` makes the sheet take the rows' cells as they are (`_placed`) instead of openpyxl's
-    `_values_to_row`, which re-binds every value and, for a cell, raises and catches a ValueError (with the
-    cell's repr) and then makes a new scratch cell: 1.3-1.9× the rows/s, byte for byte the same sheet
-    (openpyxl 3.1.5). Should a later openpyxl stop calling `_values_to_row`, its own path still accepts cells."""
+    CHUNK = 500  # rows joined into one write
 
-    def __init__(self, sheet, columns: Sequence[Column]):
+    def __init__(self, sheet, columns: Sequence[Column], writer: _SheetWriter):
         self.sheet = sheet
+        self.writer = writer
         self.kinds = [column.kind for column in columns]
-        self.cells = []
-        for kind in self.kinds:
-            cell = WriteOnlyCell(sheet)
-            if kind == TEXT:
-                cell.data_type = "s"
-            else:
-                cell.number_format = NUMBER_FORMATS[kind]
-                cell.data_type = "d" if kind == DATE else "n"
-            self.cells.append(cell)
+        self.letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
+        self.styles: list[str | None] = [None] * len(columns)  # ' s="N"', once the column holds a value
+        self.literal_style: str | None = None
+        self.epoch = sheet.parent.epoch
+        self.pending: list[str] = []
 
-    def install(self) -> None:
-        """From now on (after the title and header rows) the sheet's rows are this object's cells."""
-        self.sheet._values_to_row = self._placed
+    def _style(self, index: int) -> str:
+        style = self.styles[index]
+        if style is None:
+            cell = WriteOnlyCell(self.sheet)
+            cell.number_format = NUMBER_FORMATS[self.kinds[index]]
+            style = self.styles[index] = f' s="{cell.style_id}"'
+        return style
 
-    @staticmethod
-    def _placed(cells: Sequence, row_idx: int):
-        for col_idx, cell in enumerate(cells, 1):
-            if cell is None:
-                continue
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
+    def _literal_style(self) -> str:
+        if self.literal_style is None:
+            self.literal_style = f' s="{literal(WriteOnlyCell(self.sheet), "=").style_id}"'
+        return self.literal_style
 
-    def __call__(self, values: Sequence) -> list:
+    def append(self, values: Sequence, row: int) -> None:
         if len(values) != len(self.kinds):
             raise ValueError(f"a row of {len(values)} values for {len(self.kinds)} columns")
-        out = []
-        for kind, cell, value in zip(self.kinds, self.cells, values, strict=True):
+        out = [f'<row r="{row}">']
+        for index, (kind, value) in enumerate(zip(self.kinds, values, strict=True)):
             value = typed_value(kind, value)
             if value is None:
-                out.append(None)
-            elif kind == TEXT:
-                if value[:1] in _SPECIAL:
-                    # openpyxl would mark "=…" as a formula: such text gets a literal cell of its own.
-                    out.append(literal(WriteOnlyCell(self.sheet), value))
-                elif value in ERROR_CODES:
-                    out.append(WriteOnlyCell(self.sheet, value=value))  # bound by openpyxl, as before
-                else:
-                    cell._value = value[:MAX_TEXT]
-                    out.append(cell)
+                continue
+            ref = f"{self.letters[index]}{row}"
+            if kind == TEXT:
+                if value in ERROR_CODES:
+                    out.append(f'<c r="{ref}" t="e"><v>{value}</v></c>')
+                    continue
+                value = value[:MAX_TEXT]
+                style = self._literal_style() if value[:1] in _SPECIAL and is_risky(value) else ""
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>')
             else:
-                cell._value = value
-                out.append(cell)
-        return out
+                if kind == DATE:
+                    value = to_excel(value, self.epoch)
+                number = "" if isnan(value) or isinf(value) else f"{value:.16g}"  # openpyxl's safe_string
+                out.append(f'<c r="{ref}"{self._style(index)} t="n"><v>{number}</v></c>')
+        out.append("</row>")
+        self.pending.append("".join(out))
+        if len(self.pending) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.writer.raw("".join(self.pending).encode("ascii", "xmlcharrefreplace"))
+            self.pending = []
 
 
-_SPECIAL = frozenset(start[0] for start in FORMULA_STARTS)
-MAX_TEXT = 32767  # what a cell holds; openpyxl truncates to it
+def _escaped(text: str) -> str:
+    """Text as lxml writes it in an element (the sheet is ASCII: other characters become &#N; on encoding)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+class _SheetWriter(WorksheetWriter):
+    """openpyxl's writer of a write-only sheet (sheet properties, columns, title and header rows, autofilter),
+    into a file this module also writes the table's rows to (`raw`), between openpyxl's header row and its
+    end of the sheet data."""
+
+    def __init__(self, sheet):
+        path = create_temporary_file()
+        self._file = open(path, "wb")  # noqa: SIM115 — closed in close()
+        self._xml = None
+        super().__init__(sheet, out=self._file)  # the stream opens on the file object
+        self.out = path  # what the workbook puts in the archive
+
+    def get_stream(self):
+        with xmlfile(self.out) as xf:
+            self._xml = xf
+            with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                try:
+                    while True:
+                        el = yield
+                        if el is True:
+                            yield xf
+                        elif el is not None:
+                            xf.write(el)
+                except GeneratorExit:
+                    pass
+
+    def raw(self, data: bytes) -> None:
+        self._xml.flush()  # what openpyxl wrote so far goes first
+        self._file.write(data)
+
+    def close(self):
+        super().close()
+        if not self._file.closed:
+            self._file.close()
 
 
 def put(sheet, row: int, column: int, value, *, kind: str | None = None, number_format: str | None = None):
@@ -248,6 +306,8 @@ def write_table(
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width or DEFAULT_WIDTHS[column.kind]
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    writer = sheet._writer = _SheetWriter(sheet)  # instead of openpyxl's own, made at the first append
+    writer.write_top()
 
     bold = Font(bold=True)
     for number, line in enumerate(context.lines(title), start=1):
@@ -264,14 +324,14 @@ def write_table(
     sheet.append(header)
 
     count = 0
-    row_cells = _Cells(sheet, columns)
-    row_cells.install()
+    table = _Rows(sheet, columns, writer)
     try:
         for row in rows:
-            sheet.append(row_cells(row))
+            table.append(row, HEADER_ROW + 1 + count)
             count += 1
             if progress and count % progress_every == 0:
                 progress(count)
+        table.flush()
     except BaseException:
         _discard(sheet)
         raise

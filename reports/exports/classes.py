@@ -78,8 +78,11 @@ def sessions_queryset(user, params: dict):
         qs = qs.filter(course_id=course.pk)
         described = [(_("Lớp"), course.title), (_("Trung tâm"), course.centre.name)]
     else:
+        # The classes list's filter through the session's class, on the list's base (scope as above, live
+        # classes): a join PostgreSQL drives from the classes of the year (course_centre_start_idx), not an
+        # `IN (the list's query)` that walked every class of the province (issue 17 item 4).
         found = filtered_courses(user, params)
-        qs = qs.filter(course__in=found.qs.values("pk"))
+        qs = found.filter_through(qs.filter(course__archived_at__isnull=True), "course")
         described = found.described()
     qs = qs.annotate(taught_by=Coalesce("instructor__full_name", NullIf("instructor_name", Value(""))))
     return qs.order_by("course__centre__commune__code", "course_id", "date", "id"), described

@@ -244,6 +244,47 @@ def test_sessions_export_of_one_class_and_of_a_year_in_scope(world, classes, cli
     assert client.get(reverse("reports:export", args=["buoi-hoc"]), {"lop": _b.pk}).status_code == 404
 
 
+def test_sessions_export_holds_the_sessions_of_exactly_the_classes_the_list_filters(world, classes, client_for):
+    """Each filter of the classes list (year, centre, kind) reaches the sessions through their class, as a
+    join (filter_through): a class started the year before keeps its sessions out of the year even when they
+    fall in it, and an archived class's sessions stay out though the sessions themselves were left live."""
+    from courses.filters import CourseFilter
+    from tests.courses.factories import kind
+
+    a_class, b_class = classes
+    earlier = CourseFactory(centre=world.centre_a, title="Lớp năm trước", start_date=datetime.date(2024, 11, 1))
+    SessionFactory(course=earlier, date=datetime.date(2025, 1, 5), present=12)
+    other_kind = CourseFactory(
+        centre=world.centre_a,
+        title="Tin học",
+        start_date=datetime.date(2025, 5, 1),
+        programme_kind=kind("tin-hoc-ngoai-ngu"),
+    )
+    SessionFactory(course=other_kind, date=datetime.date(2025, 5, 2), present=19)
+    gone = CourseFactory(centre=world.centre_a, title="Lớp đã xóa", start_date=datetime.date(2025, 6, 1))
+    SessionFactory(course=gone, date=datetime.date(2025, 6, 2), present=7)
+    Course.all_objects.filter(pk=gone.pk).update(archived_at=clock.moment("2025-07-01"))
+    client = client_for(world.official)
+    for params in (
+        {"nam": "2025"},
+        {"nam": "2024"},
+        {"nam": "2025", "trung_tam": world.centre_a.pk},
+        {"nam": "2025", "loai": other_kind.programme_kind_id},
+        {"loai": a_class.programme_kind_id, "trung_tam": world.centre_b.pk},
+        {},
+    ):
+        listed = CourseFilter(
+            {k: str(v) for k, v in params.items()}, queryset=Course.objects.all(), user=world.official
+        )
+        expected = sorted(ClassSession.objects.filter(course__in=listed.qs).values_list("present", flat=True))
+        assert sorted(r[10] for r in body(export(client, "buoi-hoc", params))) == expected, params
+    assert sorted(r[10] for r in body(export(client, "buoi-hoc", {"nam": "2024"}))) == [12]
+    assert 7 not in [r[10] for r in body(export(client, "buoi-hoc"))]
+    assert 19 not in [
+        r[10] for r in body(export(client, "buoi-hoc", {"nam": "2025", "loai": a_class.programme_kind_id}))
+    ]
+
+
 def test_a_large_sessions_export_runs_in_the_background(world, classes, client_for, settings):
     settings.REPORTS_BACKGROUND_ROWS = 2
     client = client_for(world.official)

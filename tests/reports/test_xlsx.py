@@ -7,7 +7,18 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from tthtcd_portal.xlsx import DATE, DECIMAL, HEADER_ROW, NUMBER, PERCENT, TEXT, Column, ExportContext, write_table
+from tthtcd_portal.xlsx import (
+    DATE,
+    DECIMAL,
+    HEADER_ROW,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    YEAR,
+    Column,
+    ExportContext,
+    write_table,
+)
 
 COLUMNS = [
     Column("Tên", TEXT, 30),
@@ -92,8 +103,8 @@ def test_rows_are_consumed_lazily_and_progress_is_reported(world):
 
 
 def test_a_long_export_makes_its_cells_once_not_once_a_row(world, monkeypatch):
-    """The sessions export's speed (docs/performance.md): every column reuses one cell, and the sheet takes
-    them as they are; openpyxl's own path made a new cell after each styled one, row after row."""
+    """The sessions export's speed (docs/performance.md): the rows are written as XML directly (one cell made
+    per typed column, for its style); openpyxl's own path made a new cell after each styled one, row after row."""
     from openpyxl.cell import cell as openpyxl_cell
 
     made = []
@@ -109,3 +120,76 @@ def test_a_long_export_makes_its_cells_once_not_once_a_row(world, monkeypatch):
     monkeypatch.undo()
     os.unlink(path)
     assert len(made) < 50  # title and header cells, one per column: not 2,000 × 4
+
+
+class _OpenpyxlRows:
+    """The rows as openpyxl itself writes them (a cell per value, as the writer made them before): the reference that
+    tthtcd_portal.xlsx._Rows, which writes the sheet's XML directly, must match byte for byte."""
+
+    def __init__(self, sheet, columns, writer):
+        self.sheet, self.kinds = sheet, [column.kind for column in columns]
+
+    def append(self, values, row):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES
+
+        from tthtcd_portal import xlsx
+
+        cells = []
+        for kind, value in zip(self.kinds, values, strict=True):
+            value = xlsx.typed_value(kind, value)
+            cell = None if value is None else WriteOnlyCell(self.sheet)
+            if cell is None:
+                pass
+            elif kind == TEXT and value in ERROR_CODES:
+                cell.value = value
+            elif kind == TEXT:
+                xlsx.literal(cell, value[: xlsx.MAX_TEXT])
+            else:  # as the writer did before: the column's format first, then the value as it is
+                cell.number_format = xlsx.NUMBER_FORMATS[kind]
+                cell.data_type = "d" if kind == xlsx.DATE else "n"
+                cell._value = value
+            cells.append(cell)
+        self.sheet.append(cells)
+
+    def flush(self):
+        pass
+
+
+def _parts(path):
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+    os.unlink(path)
+    return parts
+
+
+def test_the_rows_written_directly_are_the_bytes_openpyxl_writes(world, monkeypatch):
+    """Formula-like text, error codes, markup characters, line breaks, leading spaces, control characters,
+    text longer than a cell holds, characters outside the BMP, empty values, NaN, dates and datetimes, and
+    typed columns whose first value comes late (their style ids follow first use, as in openpyxl)."""
+    from tthtcd_portal import xlsx
+
+    columns = [*COLUMNS, Column("Năm", YEAR), Column("Ghi chú", TEXT)]
+    rows = [
+        [None, None, None, None, None, None, ""],
+        ["", "", "", "", "", "", None],
+        ['=HYPERLINK("x")', 1500000, Decimal("55.2"), datetime.date(2024, 3, 5), Decimal("87.5"), 2025, "#N/A"],
+        ["a & b < c > d \" ' \r\n\t x", 0, Decimal("0.0"), datetime.datetime(2024, 3, 5, 13, 30), 1.25, 1, "-1"],
+        [" Nguyễn Thị Ỷ Lan ", 10**17, Decimal("33.3"), datetime.date(1900, 2, 1), Decimal("NaN"), 7, "@SUM(A1)"],
+        ["\tTrung tâm\rĐông Phương", True, None, None, 0.1, None, "+84 🎉 \x01\x1f\x7f"],
+        ["x" * 40000, 3, Decimal("100"), None, None, None, "#DIV/0!"],
+    ]
+    context = ExportContext(unit="Tỉnh Thái Bình", made_by="Nguyễn Văn A", years="2024", filters=[("Loại", "=1")])
+
+    def written():
+        return _parts(write_table(title="Thử", context=context, columns=columns, rows=iter(rows)))
+
+    ours = written()
+    monkeypatch.setattr(xlsx, "_Rows", _OpenpyxlRows)
+    theirs = written()
+    assert ours.keys() == theirs.keys()
+    for name in theirs:
+        assert ours[name] == theirs[name], name
+    assert b"&#13;" in ours["xl/worksheets/sheet1.xml"] and b'xml:space="preserve"' in ours["xl/worksheets/sheet1.xml"]
