@@ -165,6 +165,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Django's ModelBackend, the signed-in user read with their unit in one query (accounts/backends.py, issue 18).
+    "accounts.backends.PortalBackend",
+    # Kept so that sessions signed in before PortalBackend (they name this backend) stay signed in after the
+    # upgrade: a request of such a session reads the user without the unit. Only a failed login reaches it (the
+    # password checked a second time). Remove after a release has been live longer than SESSION_COOKIE_AGE.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

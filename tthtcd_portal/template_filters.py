@@ -10,7 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.urls import NoReverseMatch
 from django.utils.formats import number_format
+
+from tthtcd_portal.fixed_urls import fixed_static, fixed_url
 
 register = template.Library()
 
@@ -65,3 +68,18 @@ def as_field(bound_field):
 
         return as_crispy_field(bound_field)
     return mark_safe(html)
+
+
+@register.simple_tag
+def fixed_url_of(url_name):
+    """`{% url 'name' %}` of a name without arguments, resolved once per process (base.html, issue 18)."""
+    url = fixed_url(url_name)
+    if url is None:
+        raise NoReverseMatch(f"Reverse for '{url_name}' not found.")
+    return url
+
+
+@register.simple_tag
+def fixed_static_of(path):
+    """`{% static 'path' %}`, the hashed name looked up once per process (base.html, issue 18)."""
+    return fixed_static(path)

@@ -85,3 +85,13 @@ def test_pages_not_found_are_in_vietnamese(client):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_a_session_signed_in_before_the_portal_backend_stays_signed_in(client, world):
+    """Sessions made before accounts.backends.PortalBackend name Django's ModelBackend: after the upgrade the
+    user is still signed in (settings keep that backend last), and a new login is made by PortalBackend."""
+    client.force_login(world.staff_a, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    client.post(reverse("accounts:login"), {"username": "staff_a", "password": "tthtcd-demo-2026"})
+    assert client.session["_auth_user_backend"] == "accounts.backends.PortalBackend"

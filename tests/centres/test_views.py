@@ -70,10 +70,9 @@ def _many_centres(world, n):
 def test_list_runs_a_fixed_number_of_queries(world, client_for, django_assert_num_queries, n):
     _many_centres(world, n)
     client = client_for(world.official)
-    # 1 session, 2 user, 3 province ids (scoping), 4 count, 5 the page of centres with director, instructor
-    # count and last year's rating as subqueries, 6 the user's province (menu in base.html), 7 districts
-    # for the filter.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user with their unit (accounts/backends.py), 3 province ids (scoping), 4 count, 5 the page of
+    # centres with director, instructor count and last year's rating as subqueries, 6 districts for the filter.
+    with django_assert_num_queries(6):
         response = client.get(url("list"))
     assert response.context["page"].paginator.count == n + 2
 

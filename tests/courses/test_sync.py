@@ -274,8 +274,8 @@ def test_the_phone_gets_its_centres_current_classes_in_a_fixed_number_of_queries
     new_course(world)  # ended months ago: not current
     new_course(world, centre=world.centre_b, end=today)  # another centre's
     client = client_for(world.staff_a)
-    # session, user, the user's centre (merged?), classes, instructors, sessions, marks, enrolments with learners
-    with django_assert_num_queries(8):
+    # session, user with their centre (merged?), classes, instructors, sessions, marks, enrolments with learners
+    with django_assert_num_queries(7):
         data = client.get(DATA).json()
     assert data["csrf"]
     assert [c["id"] for c in data["classes"]] == [course.pk, talk.pk]

@@ -44,10 +44,10 @@ def test_list_query_count_is_fixed(client_for, world, django_assert_num_queries)
         course = CourseFactory(centre=world.centre_a, title=f"Lớp {i}")
         SessionFactory(course=course, present=10)
     client = client_for(world.official)
-    # session, user, province ids (scoping), kept class count (a sum over the centres), user's province (menu in
-    # base.html), centres filter, kinds filter,
+    # session, user with their province (accounts/backends.py), province ids (scoping), kept class count (a sum
+    # over the centres), centres filter, kinds filter,
     # page of classes (session count and participations as subqueries)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("courses:list"))
     assert response.context["page"].paginator.count == 30
 
@@ -229,8 +229,8 @@ def test_learner_list_query_count(client_for, world, django_assert_num_queries):
     for _ in range(20):
         LearnerFactory(centre=world.centre_a)
     client = client_for(world.staff_a)
-    # session, user, centre (scoped), user's centre (menu in base.html), learners with class counts
-    with django_assert_num_queries(5):
+    # session, user with their centre (accounts/backends.py), centre (scoped), learners with class counts
+    with django_assert_num_queries(4):
         client.get(reverse("courses:learners"))
 
 

@@ -141,9 +141,9 @@ def test_reviewer_overview_query_count_is_pinned(world, client_for, django_asser
     factories.rubric()
     factories.submitted(world.centre_a, world.staff_a)
     client = client_for(world.reviewer_x)
-    # session, user, rubric years, centres of the office with units, that year's assessments (prefetch),
-    # the user's office (header menu)
-    with django_assert_num_queries(6):
+    # session, user with their office (accounts/backends.py), rubric years, centres of the office with units,
+    # that year's assessments (prefetch)
+    with django_assert_num_queries(5):
         response = client.get(reverse("evaluations:home"), {"nam": 2025})
     page = response.content.decode()
     assert "Xã Đông Phương" in page and "Xã Thụy Trường" not in page
@@ -153,9 +153,9 @@ def test_province_overview_query_count_is_pinned(world, client_for, django_asser
     factories.rubric()
     factories.submitted(world.centre_a, world.staff_a)
     client = client_for(world.official)
-    # session, user, rubric years, province ids (scoping), centres per office, assessments per office and
-    # status, the user's province (header menu)
-    with django_assert_num_queries(7):
+    # session, user with their province (accounts/backends.py), rubric years, province ids (scoping), centres
+    # per office, assessments per office and status
+    with django_assert_num_queries(6):
         response = client.get(reverse("evaluations:home"), {"nam": 2025})
     assert response.status_code == 200
     offices = response.context["offices"]
@@ -175,8 +175,9 @@ def test_distribution_shows_percentages_adding_to_100_and_change_on_an_earlier_y
         world.centre_b, world.staff_b, world.reviewer_y, world.official, year=2025, share=Decimal("0.75")
     )
     client = client_for(world.official)
-    # session, user, rubric years, province ids, 2025 counts, 2024 counts, the user's province (header menu)
-    with django_assert_num_queries(7):
+    # session, user with their province (accounts/backends.py), rubric years, province ids, 2025 counts, 2024
+    # counts
+    with django_assert_num_queries(6):
         response = client.get(reverse("evaluations:distribution"), {"nam": 2025, "so_voi": 2024})
     whole = response.context["rows"][-1]
     assert whole.total == 2

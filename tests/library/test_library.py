@@ -164,9 +164,9 @@ def test_the_centre_page_runs_a_fixed_number_of_queries(world, client_for, djang
         Holding.objects.create(centre=world.centre_a, as_of=D(year - i, 12, 31), books=100)
         ReadingEvent.objects.create(centre=world.centre_a, date=D(year, 3, 1 + i), title=f"Hoạt động {i}")
     client = client_for(world.staff_a)
-    # 1 session, 2 user, 3 centre with units, 4 library, 5 holdings, 6 the year's months, 7 events, 8 the user's
-    # centre (menu).
-    with django_assert_num_queries(8):
+    # 1 session, 2 user with their centre (the menu: accounts/backends.py), 3 centre with units, 4 library,
+    # 5 holdings, 6 the year's months, 7 events.
+    with django_assert_num_queries(7):
         response = client.get(reverse("library:centre", args=[world.centre_a.pk]), {"nam": year})
     assert len(response.context["page"].events) == n
 
@@ -284,9 +284,10 @@ def test_the_province_page_runs_a_fixed_number_of_queries(world, client_for, dja
         LibraryMonth.objects.create(centre=centre, year=year, month=3, readers=10, loans=3)
         ReadingEvent.objects.create(centre=centre, date=D(year, 3, 1), title="A")
     client = client_for(world.official)
-    # 1 session, 2 user, 3 the official's province ids (once per request), 4-5 the years' months and events,
-    # 6 the centres with their figures (correlated subqueries), 7 the user's province (the page's header).
-    with django_assert_num_queries(7):
+    # 1 session, 2 user with their province (the page's header: accounts/backends.py), 3 the official's province
+    # ids (once per request), 4-5 the years' months and events, 6 the centres with their figures (correlated
+    # subqueries).
+    with django_assert_num_queries(6):
         response = client.get(reverse("library:overview"), {"nam": year})
     assert len(response.context["rows"]) == n + 2
 

@@ -274,10 +274,10 @@ def test_the_same_territory_pages_run_a_fixed_number_of_queries(territory, clien
             status=Centre.Status.MERGED, status_date=REFORM_DATE, merged_into=CentreFactory(commune=new)
         )
     client = client_for(t.official)
-    # 1 session, 2 user, 3 the official's province ids, 4-5 the years (library: months and events; resources:
-    # contributions), 6 the year's figures (library: the centres with their figures; resources: the year's
-    # totals, then 7 the centres), the successors, today's centres, the user's province (the page's header).
-    with django_assert_num_queries(9):
+    # 1 session, 2 user with their province (accounts/backends.py), 3 the official's province ids, 4-5 the years
+    # (library: months and events; resources: contributions), 6 the year's figures (library: the centres with their figures; resources: the year's
+    # totals, then 7 the centres), the successors, today's centres.
+    with django_assert_num_queries(8):
         _page(client, "library:overview", year, "today")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         _page(client, "resources:overview", year, "today")

@@ -134,9 +134,9 @@ def test_list_query_count_is_pinned(world, client_for, django_assert_num_queries
         material(province=world.province, by=world.staff_a, centre=world.centre_a, title=f"Của xã {n}")
     client = client_for(world.staff_a)
     client.get("/hoc-lieu/")
-    # session, user, count, the user's centre (page header), the programme kinds of the filter, materials (kind and
+    # session, user with their centre (page header: accounts/backends.py), count, the programme kinds of the filter, materials (kind and
     # commune joined): whatever the number of rows
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         page = client.get("/hoc-lieu/").content.decode()
     assert "Học liệu 4" in page and "Của xã 4" in page
 

@@ -119,9 +119,9 @@ def test_the_overviews_run_a_fixed_number_of_queries(world, client_for, django_a
     year = this_year()
     seed(world, random.Random(n), centres(world, n), year)
     client = client_for(world.official)
-    # 1 session, 2 user, 3 the province ids (scoping), 4 the surveys (plans) with centres and units, 5 their cells
-    # (lines) summed by centre and kind, 6 the kept figures, 7 the kinds, 8 active centres without a survey (plan),
-    # 9 the user's province (menu in base.html).
+    # 1 session, 2 user with their province (menu in base.html: accounts/backends.py), 3 the province ids
+    # (scoping), 4 the surveys (plans) with centres and units, 5 their cells (lines) summed by centre and kind,
+    # 6 the kept figures, 7 the kinds, 8 active centres without a survey (plan).
     for name in ("planning:needs", "planning:plans"):
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(8):
             client.get(reverse(name), {"nam": year})

@@ -150,11 +150,11 @@ def test_reviewer_home_runs_a_fixed_number_of_queries(world, client_for, django_
     _office_data(world, n)
     _cycle(self_assessment_due=20, review_due=5, approval_due=-10)
     client = client_for(world.reviewer_x)
-    # 1 session, 2 user, 3 active centres per office, 4 the cycle year's assessments per office and status,
-    # 5 the cycle's deadlines, 6 the office's centres with units, 7 their assessments of the year (prefetch),
-    # 8 the user's office (heading and menu); reminders: 9 the cycle, 10 assessments waiting for review,
-    # 11 centres with no session for 30 days
-    with django_assert_num_queries(11):
+    # 1 session, 2 user with their office (heading and menu: accounts/backends.py), 3 active centres per office,
+    # 4 the cycle year's assessments per office and status, 5 the cycle's deadlines, 6 the office's centres with
+    # units, 7 their assessments of the year (prefetch); reminders: 8 the cycle, 9 assessments waiting for
+    # review, 10 centres with no session for 30 days
+    with django_assert_num_queries(10):
         response = _home(client)
     assert response.context["reviewer"].centres == n + 1
 
@@ -207,12 +207,12 @@ def test_another_provinces_official_sees_none_of_these_figures(world, client_for
 def test_official_home_runs_a_fixed_number_of_queries(world, client_for, django_assert_num_queries, n):
     _province_data(world, n)
     client = client_for(world.official)
-    # 1 session, 2 user, 3 provinces merged into theirs (scoping), 4 the data stamp (dashboard cache key), then
-    # on a miss 5 centres with units, 6 figures per centre and year, 7 approved ratings; 8 active centres per
-    # office, 9 assessments per office and status, 10 the user's province (heading and menu), 11 last year's
-    # sessions up to today's date (the same period, issue 13.3); reminders: 12 the cycle, 13 ratings waiting for
-    # approval, 14 materials waiting, 15 centres with no session for 30 days
-    with django_assert_num_queries(15):
+    # 1 session, 2 user with their province (heading and menu: accounts/backends.py), 3 provinces merged into
+    # theirs (scoping), 4 the data stamp (dashboard cache key), then on a miss 5 centres with units, 6 figures
+    # per centre and year, 7 approved ratings; 8 active centres per office, 9 assessments per office and status,
+    # 10 last year's sessions up to today's date (the same period, issue 13.3); reminders: 11 the cycle,
+    # 12 ratings waiting for approval, 13 materials waiting, 14 centres with no session for 30 days
+    with django_assert_num_queries(14):
         response = _home(client)
     assert response.context["province"].headlines[0].now == n + 1
 

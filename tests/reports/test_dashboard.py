@@ -218,10 +218,11 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(
 ):
     _more_data(world, extra)
     client = client_for(world.official)
-    # 1 session, 2 user, 3 programme kinds, 4 provinces merged into P (scoping), 5 the data stamp (cache key),
-    # then on a cache miss 6 centres with units, 7 figures per centre and year, 8 approved ratings;
-    # 9 latest session per centre, 10 cycle-year assessments, 11 the user's province (unit label, then the menu)
-    with django_assert_num_queries(11):
+    # 1 session, 2 user with their province (unit label, then the menu: accounts/backends.py), 3 programme
+    # kinds, 4 provinces merged into P (scoping), 5 the data stamp (cache key), then on a cache miss 6 centres
+    # with units, 7 figures per centre and year, 8 approved ratings; 9 latest session per centre, 10 cycle-year
+    # assessments
+    with django_assert_num_queries(10):
         assert client.get(reverse("reports:dashboard"), {"tu_nam": 2022, "den_nam": 2024}).status_code == 200
 
 
@@ -229,15 +230,15 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(
 def test_district_page_runs_a_fixed_number_of_queries(world, figures, client_for, django_assert_num_queries, extra):
     _more_data(world, extra)
     client = client_for(world.official)
-    # 1 session, 2 user, 3 provinces merged into P, 4 the district (scoped), 5 programme kinds, 6 the data
-    # stamp, then (cache miss) 7 centres, 8 figures, 9 ratings; (tables not kept) 10 latest sessions,
-    # 11 cycle-year assessments; 12 the user's province (menu)
+    # 1 session, 2 user with their province (menu: accounts/backends.py), 3 provinces merged into P, 4 the
+    # district (scoped), 5 programme kinds, 6 the data stamp, then (cache miss) 7 centres, 8 figures, 9 ratings;
+    # (tables not kept) 10 latest sessions, 11 cycle-year assessments
     page = reverse("reports:district", args=[world.district_x.pk])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         first = client.get(page)
     # Seen again with the same data: the board and its tables are kept, so neither the board's three queries nor
     # the missing-data two run, and the page is the same.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         again = client.get(page)
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     first_page, again_page = (token.sub("", r.content.decode()) for r in (first, again))
@@ -263,9 +264,10 @@ def test_centre_page_runs_a_fixed_number_of_queries(world, figures, client_for, 
     for i in range(n):
         CourseFactory(centre=world.centre_a, start_date=datetime.date(2024, 1, 1 + i))
     client = client_for(world.staff_a)
-    # 1 session, 2 user, 3 the centre (scoped, with units), 4 programme kinds, 5 its figures, 6 district
-    # sums, 7 its assessments, 8 its latest classes (class links), 9 the user's centre (menu in base.html)
-    with django_assert_num_queries(9):
+    # 1 session, 2 user with their centre (menu in base.html: accounts/backends.py), 3 the centre (scoped, with
+    # units), 4 programme kinds, 5 its figures, 6 district sums, 7 its assessments, 8 its latest classes (class
+    # links)
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:dashboard"))
     assert len(response.context["recent_classes"]) == min(n, 8)
 
@@ -293,8 +295,8 @@ def test_a_session_saved_now_shows_on_the_next_load_though_the_dashboard_is_cach
 
     before = total()
     # The second load comes from the cache: no figure queries (3) and, the tables' fragment being cached too,
-    # no missing-data queries (2): session, user, kinds, merged provinces, the data stamp, the menu's province.
-    with django_assert_num_queries(11 - 3 - 2):
+    # no missing-data queries (2): session, user with the menu's province, kinds, merged provinces, the data stamp.
+    with django_assert_num_queries(10 - 3 - 2):
         assert total() == before
     course = course_services.course_create(
         centre=world.centre_b, by=world.official, programme_kind=kind("khac"), title="Chuyên đề mới",

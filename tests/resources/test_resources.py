@@ -161,9 +161,9 @@ def test_the_centre_page_runs_a_fixed_number_of_queries(world, client_for, djang
     for i in range(n):
         _give(world, text=f"Khoản {i}", kind=Kind.EQUIPMENT if i % 2 else Kind.MONEY)
     client = client_for(world.staff_a)
-    # 1 session, 2 user, 3 centre with units, 4 the year's contributions with their equipment, 5 the totals by
-    # year and source, 6 the user's centre (menu).
-    with django_assert_num_queries(6):
+    # 1 session, 2 user with their centre (menu: accounts/backends.py), 3 centre with units, 4 the year's
+    # contributions with their equipment, 5 the totals by year and source.
+    with django_assert_num_queries(5):
         response = client.get(reverse("resources:centre", args=[world.centre_a.pk]))
     assert len(response.context["contributions"]) == n
 
@@ -249,9 +249,9 @@ def test_the_province_page_runs_a_fixed_number_of_queries(world, client_for, dja
         centre = CentreFactory(commune=CommuneFactory(district=world.district_x))
         _give(world, centre, day=D(year, 3, 1))
     client = client_for(world.official)
-    # 1 session, 2 user, 3 the official's province ids, 4 the totals by year and source, 5 the year's totals by
-    # centre and source, 6 the centres, 7 the user's province (the page's header).
-    with django_assert_num_queries(7):
+    # 1 session, 2 user with their province (the page's header: accounts/backends.py), 3 the official's province
+    # ids, 4 the totals by year and source, 5 the year's totals by centre and source, 6 the centres.
+    with django_assert_num_queries(6):
         response = client.get(reverse("resources:overview"), {"nam": year})
     assert len(response.context["rows"]) == n + 2
 

@@ -167,9 +167,9 @@ def test_list_runs_a_fixed_number_of_queries(world, client_for, django_assert_nu
     for i in range(n):
         UserFactory(username=f"extra{i}", role=User.Role.CENTRE_STAFF, centre=world.centre_a)
     client = client_for(world.official)
-    # 1 session, 2 user, 3 the province ids (merged provinces), 4 count, 5 the user's province (menu in
-    # base.html), 6 the page's accounts with their centre and office
-    with django_assert_num_queries(6):
+    # 1 session, 2 user with their province (menu in base.html: accounts/backends.py), 3 the province ids
+    # (merged provinces), 4 count, 5 the page's accounts with their centre and office
+    with django_assert_num_queries(5):
         response = client.get(url("list"))
     assert len(response.context["page"].object_list) == n + 4
 

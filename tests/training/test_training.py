@@ -217,16 +217,17 @@ def test_list_query_count_is_pinned(world, client_for, django_assert_num_queries
     for _ in range(3):
         _course(world, world.centre_a, world.centre_b)
     client = client_for(world.official)
-    # session, user, merged provinces (scoping), count, the user's province (page header), courses (annotated)
-    with django_assert_num_queries(6):
+    # session, user with their province (page header: accounts/backends.py), merged provinces (scoping), count,
+    # courses (annotated)
+    with django_assert_num_queries(5):
         client.get("/tap-huan/")
     for _ in range(3):
         BoardMemberFactory(centre=world.centre_a)
         AssignmentFactory(centre=world.centre_b)
-    # session, user, merged provinces (scoping), the user's province (page header), the centre choices,
-    # board members, instructors: whatever the number of people
+    # session, user with their province (page header: accounts/backends.py), merged provinces (scoping), the
+    # centre choices, board members, instructors: whatever the number of people
     client.get("/tap-huan/chua-tap-huan/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/tap-huan/chua-tap-huan/")
 
 
