@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -57,10 +58,14 @@ def _deadline(due: datetime.date, today: datetime.date) -> tuple[str, bool]:
 
 
 def _idle_centres(user, today: datetime.date) -> int:
-    """Active centres the user sees with no session in the last IDLE_DAYS days. One query."""
+    """Active centres the user sees with no session in the last IDLE_DAYS days. One query, reading only those
+    centres' figure rows of this year and last (an anti-join on the figures' (centre, year, kind) index): a
+    `pk IN (every centre's recent rows)` read the whole country's rows for a commune's page (issue 17 item 4)."""
     since = today - datetime.timedelta(days=IDLE_DAYS)
-    recent = CentreYearFigure.objects.filter(year__gte=since.year, last_session_date__gte=since).values("centre_id")
-    return Centre.objects.visible_to(user).active().exclude(pk__in=recent).count()
+    recent = CentreYearFigure.objects.filter(
+        centre_id=OuterRef("pk"), year__gte=since.year, last_session_date__gte=since
+    )
+    return Centre.objects.visible_to(user).active().exclude(Exists(recent)).count()
 
 
 UNREAD = object()  # reminders_for: the caller has not read this
