@@ -36,9 +36,10 @@ def text(value) -> str:
     return html.escape(str(localize(value)))
 
 
-def url_for(name: str) -> Callable[[int], str]:
-    """`{% url name pk %}` for many pks: the URL reversed once, then the pk put in its place."""
-    head, tail = reverse(name, args=[_SENTINEL]).split(str(_SENTINEL))
+def url_for(name: str, *before) -> Callable[[int], str]:
+    """`{% url name pk %}` for many pks: the URL reversed once, then the pk put in its place; `before` are the
+    arguments ahead of the pk that are the same on every row (`{% url name centre.pk pk %}`)."""
+    head, tail = reverse(name, args=[*before, _SENTINEL]).split(str(_SENTINEL))
     head, tail = str(conditional_escape(head)), str(conditional_escape(tail))
     return lambda pk: f"{head}{int(pk)}{tail}"
 
