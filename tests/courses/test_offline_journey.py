@@ -5,6 +5,7 @@ logout forgets what the phone kept."""
 
 import datetime
 import json
+import time
 
 import pytest
 from django.utils import timezone
@@ -41,8 +42,46 @@ def current_class(world, title, fmt=Course.Format.TALK):
     )
 
 
+def track_refresh(page) -> dict:
+    """After a sync the page fetches the centre's classes again (offline.js: record → fetchSnapshot). A test
+    must let that request end before it reads the database itself: the live server's thread and the test's
+    share SQLite's in-memory database, and a read of the test's during the server's query hung for good (seen
+    in CI). `refreshed` turns true when a fetch of the classes ends after a sync's POST ended."""
+    state = {"open": 0, "refreshed": False}
+
+    def started(request):
+        if "/ngoai-tuyen/" in request.url:
+            state["open"] += 1
+
+    def ended(request):
+        if "/ngoai-tuyen/" in request.url:
+            state["open"] -= 1
+            if request.url.endswith("/ngoai-tuyen/gui/"):
+                state["refreshed"] = False
+            elif request.url.endswith("/ngoai-tuyen/du-lieu/") and state["refreshed"] is False:
+                state["refreshed"] = True
+
+    state["refreshed"] = None  # no sync yet
+    page.on("request", started)
+    page.on("requestfinished", ended)
+    page.on("requestfailed", ended)
+    page._tthtcd_refresh = state
+    return state
+
+
+def settled(page, timeout: float = 30.0) -> None:
+    """Wait until the sync's answer has been followed by the classes' refresh and no request is open."""
+    state = page._tthtcd_refresh
+    deadline = time.monotonic() + timeout
+    while not (state["refreshed"] and state["open"] <= 0):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page's refresh after the sync did not end: {state}")
+        page.wait_for_timeout(50)
+
+
 def open_offline_page(page):
     """Open the offline page online once: the worker installs, the centre's classes go into IndexedDB."""
+    track_refresh(page)
     page.goto(page.base_url + "/ngoai-tuyen/")
     expect(page.locator("#snapshot-info")).to_contain_text("Danh sách lớp của trung tâm tải lúc")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -83,6 +122,7 @@ def test_three_sessions_recorded_offline_are_sent_once_when_the_network_returns(
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.get_by_test_id("sync-result")).to_contain_text("Đã gửi 3 mục: 3 đã lưu, 0 bị từ chối, 0 xung đột.")
     expect(page.get_by_test_id("sync-result")).to_contain_text(f"Đã ghi buổi học ngày {days[0]:%d/%m/%Y}: 40 người dự.")
+    settled(page)
     expect(page.get_by_test_id("pending-count")).to_have_text("Không có mục nào chờ gửi.")
     assert sorted(ClassSession.objects.values_list("present", flat=True)) == [40, 55, 62]
     kept = figures()
@@ -115,6 +155,7 @@ def test_a_refused_entry_shows_its_reason_and_is_sent_once_corrected(page, world
     expect(entry).to_contain_text("bị từ chối")
     expect(entry).to_contain_text("Số nữ (50) không được lớn hơn số người dự (40).")
     expect(page.get_by_test_id("sync-result")).to_contain_text("0 đã lưu, 1 bị từ chối")
+    settled(page)
     assert not ClassSession.objects.exists()
 
     entry.get_by_role("button", name="Sửa").click()
@@ -122,6 +163,7 @@ def test_a_refused_entry_shows_its_reason_and_is_sent_once_corrected(page, world
     page.get_by_label("Trong đó nữ").fill("25")
     page.get_by_role("button", name="Lưu trên máy").click()
     expect(page.get_by_test_id("sync-result")).to_contain_text("1 đã lưu, 0 bị từ chối")
+    settled(page)
     assert ClassSession.objects.get().women == 25
 
 
@@ -154,6 +196,7 @@ def test_attendance_changed_on_the_server_meanwhile_is_a_conflict_the_user_settl
     expect(entry).to_contain_text("Trên máy chủ: 1 người")
     entry.get_by_role("button", name="Giữ bản của tôi").click()
     expect(page.get_by_test_id("sync-result")).to_contain_text("1 đã lưu, 0 bị từ chối, 0 xung đột")
+    settled(page)
     session.refresh_from_db()
     assert session.present == 1  # the phone's: An present, Bình absent
     assert list(session.attendances.filter(present=True).values_list("enrolment_id", flat=True)) == [an.pk]
