@@ -207,3 +207,36 @@ def streaming_replica(*, primary_port: int = 5432, primary_host: str = "127.0.0.
         yield standby
     finally:
         standby.remove()
+
+
+def copy_database(
+    primary: Cluster,
+    name: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int | str = 5432,
+    user: str = "postgres",
+    password: str | None = None,
+) -> None:
+    """Database `name` of the server at host:port into `primary` under the same name (pg_dump | psql): the
+    replica test's and the benchmark's way onto a throw-away primary when the source refuses replication."""
+    env = clean_env()
+    if password:
+        env["PGPASSWORD"] = password
+    psql = pg_bin("psql")
+    subprocess.run(
+        [psql, "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user, "-d", "postgres", "-XqAc",
+         f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8'],
+        check=True, capture_output=True, env=clean_env(),
+    )  # fmt: skip
+    dump = subprocess.Popen(
+        [pg_bin("pg_dump"), "-h", host, "-p", str(port), "-U", user, "--no-owner", "--no-privileges", name],
+        stdout=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    subprocess.run(
+        [psql, "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user, "-d", name, "-Xq",
+         "-v", "ON_ERROR_STOP=1"],
+        stdin=dump.stdout, check=True, capture_output=True, env=clean_env(),
+    )  # fmt: skip
+    if dump.wait() != 0:
+        raise RuntimeError(f"pg_dump of {name} failed")

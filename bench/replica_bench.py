@@ -80,24 +80,16 @@ def delta(before: tuple[int, int, int], after: tuple[int, int, int]) -> tuple[in
 def _copy_database(source_url: str, primary: clusters.Cluster, name: str, *, log) -> float:
     """The benchmark database into the throw-away primary (pg_dump | psql); seconds taken."""
     started = time.perf_counter()
-    psql, src = clusters.pg_bin("psql"), urlparse(source_url)
-    subprocess.run(
-        [psql, "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user, "-d", "postgres", "-XqAc",
-         f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8'],
-        check=True, capture_output=True, env=clusters.clean_env(),
-    )  # fmt: skip
-    dump = subprocess.Popen(
-        [clusters.pg_bin("pg_dump"), "-h", src.hostname or "127.0.0.1", "-p", str(src.port or 5432),
-         "-U", src.username or "postgres", "--no-owner", "--no-privileges", name],
-        stdout=subprocess.PIPE, env=clusters.clean_env(),
-    )  # fmt: skip
-    subprocess.run(
-        [psql, "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user, "-d", name, "-Xq", "-v",
-         "ON_ERROR_STOP=1"],
-        stdin=dump.stdout, check=True, capture_output=True, env=clusters.clean_env(),
-    )  # fmt: skip
-    if dump.wait() != 0:
-        raise RuntimeError("pg_dump of the benchmark database failed")
+    src = urlparse(source_url)
+    clusters.copy_database(
+        primary,
+        name,
+        host=src.hostname or "127.0.0.1",
+        port=src.port or 5432,
+        user=src.username or "postgres",
+        password=src.password,
+    )
+    psql = clusters.pg_bin("psql")
     subprocess.run(
         [psql, "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user, "-d", name, "-XqAc", "VACUUM ANALYZE"],
         check=True, capture_output=True, env=clusters.clean_env(),

@@ -16,7 +16,6 @@ Skips, with the reason, on SQLite, without the server tools, or where the test s
 from __future__ import annotations
 
 import contextlib
-import subprocess
 from dataclasses import dataclass
 
 import pytest
@@ -35,31 +34,6 @@ class StreamingPair:
     setup_seconds: float
 
 
-def _copy_database(source: dict, primary: clusters.Cluster, name: str) -> None:
-    """The test database (schema and the migrations' reference rows) into the dedicated primary."""
-    host, port, user = source["HOST"] or "127.0.0.1", str(source["PORT"] or 5432), source["USER"] or "postgres"
-    env = clusters.clean_env()
-    if source.get("PASSWORD"):
-        env["PGPASSWORD"] = source["PASSWORD"]
-    psql = clusters.pg_bin("psql")
-    subprocess.run(
-        [psql, "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user, "-d", "postgres", "-XqAc",
-         f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8'],
-        check=True, capture_output=True, env=clusters.clean_env(),
-    )  # fmt: skip
-    dump = subprocess.Popen(
-        [clusters.pg_bin("pg_dump"), "-h", host, "-p", port, "-U", user, "--no-owner", "--no-privileges", name],
-        stdout=subprocess.PIPE, env=env,
-    )  # fmt: skip
-    subprocess.run(
-        [psql, "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user, "-d", name, "-Xq",
-         "-v", "ON_ERROR_STOP=1"],
-        stdin=dump.stdout, check=True, capture_output=True, env=clusters.clean_env(),
-    )  # fmt: skip
-    if dump.wait() != 0:
-        raise RuntimeError("pg_dump of the test database failed")
-
-
 @pytest.fixture(scope="session")
 def streaming_pair(django_db_setup):
     default = connections["default"]
@@ -76,7 +50,14 @@ def streaming_pair(django_db_setup):
     primary = clusters.primary_start()
     standby = None
     try:
-        _copy_database(source, primary, source["NAME"])
+        clusters.copy_database(
+            primary,
+            source["NAME"],
+            host=source["HOST"] or "127.0.0.1",
+            port=source["PORT"] or 5432,
+            user=source["USER"] or "postgres",
+            password=source.get("PASSWORD"),
+        )
         refused = clusters.replication_refused(host="127.0.0.1", port=primary.port, user=primary.user)
         if refused:
             pytest.skip(f"replication connections are refused: {refused}")
