@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +38,7 @@ from courses.models import (
     ProvinceProgrammeKind,
 )
 from courses.selectors import instructors_by_name, likely_duplicates, split_instructor_names
-from evaluations.selectors import centre_year_is_locked, locked_year_message
+from evaluations.selectors import centre_year_is_locked, locked_year_message, year_locked
 from tthtcd_portal.concurrency import version_claim
 from tthtcd_portal.vietnamese import clean_name
 
@@ -768,46 +768,51 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
     """Save present/absent for every enrolled learner of one or more sessions of a roster class, in bulk.
 
     `presence` maps a session id to the enrolment ids marked present; every other learner enrolled on that day is
-    absent. Someone not enrolled on that day refuses the whole save. Queries, whatever the number of learners:
-    lock the sessions (1), locked-year check (1 per year), enrolments (1), attendance upsert (1 per ~300 rows on
-    SQLite, 1 on PostgreSQL), session counts (1), audit (1), figures (2 per centre-year-kind)."""
+    absent. Someone not enrolled on that day refuses the whole save. `course` as the caller read it, with its
+    centre (the view's scoped lookup). Queries, whatever the number of learners: lock the sessions, each with
+    its year's lock (1), enrolments (1), attendance upsert (1 per ~300 rows on SQLite, 1 on PostgreSQL), session
+    counts (1, when they change), audit (1), figures (2 per centre-year-kind whose counts change)."""
+    if not course.is_roster:
+        raise ValidationError(_("Chuyên đề đếm số người dự không điểm danh từng người."))
+    # Only the session rows (FOR UPDATE would lock the class's and centre's rows too if they were joined), and
+    # only what the save reads: the counts before, for the audit and the figures' change.
     sessions = list(
         ClassSession.objects.select_for_update()
-        .select_related("course__centre")
         .filter(course_id=course.pk, pk__in=list(presence))
+        .annotate(year_locked=year_locked(centre_id=course.centre_id, year=ExtractYear(OuterRef("date"))))
+        .only("id", "course_id", "date", "present", "women", "minorities")
         .order_by("pk")
     )
     if len(sessions) != len(presence):
         raise ValidationError(_("Buổi học không thuộc lớp này."))
     if not sessions:
         return []
-    course = sessions[0].course
-    if not course.is_roster:
-        raise ValidationError(_("Chuyên đề đếm số người dự không điểm danh từng người."))
-    _guard(by=by, centre=course.centre, years={s.date.year for s in sessions})
+    require_centre_edit(by, course.centre)
+    locked = sorted({s.date.year for s in sessions if s.year_locked})
+    if locked:
+        raise ValidationError(locked_year_message(locked[0]))
+    # As values: 60 learners are 120 model instances otherwise.
     enrolments = list(
-        Enrolment.objects.filter(course_id=course.pk)
-        .select_related("learner")
-        .only("id", "from_date", "until_date", "learner__gender", "learner__is_minority")
+        Enrolment.objects.filter(course_id=course.pk).values_list(
+            "id", "from_date", "until_date", "learner__gender", "learner__is_minority"
+        )
     )
+    female = Learner.Gender.FEMALE
     rows, audits, deltas, changed = [], [], defaultdict(Counts), []
     for session in sessions:
-        active = [e for e in enrolments if e.is_active_on(session.date)]
+        day = session.date
+        active = [e for e in enrolments if Enrolment.active_on(e[1], e[2], day)]
         chosen = presence[session.pk]
-        stray = chosen - {e.pk for e in active}
+        stray = chosen - {e[0] for e in active}
         if stray:
             raise ValidationError(
                 _("Có người chưa ghi danh vào lớp vào ngày %(day)s được đánh dấu có mặt; chưa lưu gì.")
-                % {"day": _d(session.date)}
+                % {"day": _d(day)}
             )
-        here = [e for e in active if e.pk in chosen]
-        after = (
-            len(here),
-            sum(e.learner.gender == Learner.Gender.FEMALE for e in here),
-            sum(e.learner.is_minority for e in here),
-        )
+        here = [e for e in active if e[0] in chosen]
+        after = (len(here), sum(e[3] == female for e in here), sum(e[4] for e in here))
         before = (session.present, session.women, session.minorities)
-        rows += [(session.pk, e.pk, e.pk in chosen) for e in active]
+        rows += [(session.pk, e[0], e[0] in chosen) for e in active]
         audits.append(
             AttendanceAudit(
                 session=session,
@@ -821,7 +826,7 @@ def attendance_save(*, course: Course, presence: dict[int, set[int]], by) -> lis
             )
         )
         if after != before:
-            key = session_key(course, session.date)
+            key = session_key(course, day)
             deltas[key].add_session(-1, session)
             session.present, session.women, session.minorities = after
             deltas[key].add_session(1, session)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,17 @@ Status = Assessment.Status
 
 def centre_year_is_locked(*, centre_id: int, year: int) -> bool:
     """True when the province approved (locked) the centre's rating for that year. One query."""
-    return Assessment.objects.filter(centre_id=centre_id, year=year, status=Assessment.Status.APPROVED).exists()
+    return _approved(centre_id=centre_id, year=year).exists()
+
+
+def year_locked(*, centre_id, year) -> Exists:
+    """The same rule as an expression, so that a query says it without a query more: `year` a number or an
+    expression (`ExtractYear(OuterRef("date"))`: each session's own year; courses.services.attendance_save)."""
+    return Exists(_approved(centre_id=centre_id, year=year))
+
+
+def _approved(*, centre_id, year) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(centre_id=centre_id, year=year, status=Assessment.Status.APPROVED)
 
 
 def locked_years(*, centre_id: int, years) -> list[int]:

@@ -164,9 +164,9 @@ def test_saving_sixty_learners_takes_a_fixed_number_of_queries(client_for, world
     session = services.class_session_create(course=course, by=world.staff_a, date=D(2026, 2, 2))
     data = {f"a-{session.pk}-{e.pk}": "on" for e in enrolments[:50]}
     client = client_for(world.staff_a)
-    # session, user, scoped session lookup, SAVEPOINT, lock sessions (with class and centre), locked year,
-    # enrolments with learners, attendance upsert, session counts, audit, figures upsert + F() update, RELEASE
-    with django_assert_num_queries(13):
+    # session, user, scoped session lookup, SAVEPOINT, lock sessions (each with its year's lock), enrolments
+    # with learners, attendance upsert, session counts, audit, figures upsert + F() update, RELEASE
+    with django_assert_num_queries(12):
         response = client.post(reverse("courses:attendance", args=[session.pk]), data)
     assert response.status_code == 302
     session.refresh_from_db()
