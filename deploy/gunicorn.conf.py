@@ -6,7 +6,14 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
 timeout = 60
 graceful_timeout = 30
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced after this many requests (a guard against slow memory growth). A new worker starts cold:
+# its kept pages and the dashboards' boards are per process (docs/performance.md), and the first request of
+# each page compiles nothing now (tthtcd_portal/wsgi.py warm_up) but still renders and fills those caches.
+# At 2,000 a busy portal (the benchmark's ~600 requests/s over 5 workers) replaced every worker about every
+# 16 s, ~1.7 s of CPU each time plus every page and board rendered again, which made the slowest 5% of
+# requests (issue 18). 20,000 ± 10 % is still hours at a province's daytime traffic; memory stays bounded
+# anyway (every per-process cache has MAX_ENTRIES).
+max_requests = 20000
+max_requests_jitter = 2000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", None)
 errorlog = "-"
