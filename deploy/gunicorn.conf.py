@@ -17,3 +17,12 @@ max_requests = 20000
 max_requests_jitter = 2000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", None)
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    """Django's one-time costs (the URL conf, the project's templates, gc.freeze) paid before the worker accepts
+    a connection: tthtcd_portal/wsgi.py warm_up. Here rather than at the module's import, so that runserver
+    (which imports the same module and reloads on every change) does not compile every template each time."""
+    from tthtcd_portal.wsgi import warm_up
+
+    warm_up()

@@ -10,8 +10,8 @@ def warm_up() -> None:
     """What a process pays once, paid before it takes a request (issue 18).
 
     Django imports the URL conf (every view, form and selector module: ~0.7 s of CPU) at the first request and
-    compiles each template at its first use (~0.1 s for a list page). gunicorn imports this module in a new
-    worker before the worker accepts a connection, so a (re)started worker answers its first requests like the
+    compiles each template at its first use (~0.1 s for a list page). gunicorn calls this in each new worker
+    before the worker accepts a connection (deploy/gunicorn.conf.py, post_worker_init), so a (re)started worker answers its first requests like the
     others, instead of keeping them, and the requests queued behind them, waiting a second. No query is run
     (no database connection is opened). The project's own templates only: the admin's and other packages' are
     still compiled at their first use.
@@ -44,6 +44,3 @@ def warm_up() -> None:
             engine.get_template(path.relative_to(directory).as_posix())
     gc.collect()
     gc.freeze()
-
-
-warm_up()
