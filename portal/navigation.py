@@ -1,8 +1,9 @@
 """The navigation bar, by role. Each app adds its entries to NAV_ITEMS; an entry whose URL name does not
 resolve (an app not yet installed) or whose role check fails is left out."""
 
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts import scoping
 from reminders.selectors import remembered_count
@@ -45,18 +46,37 @@ _CHECKS = {
 }
 
 
+# (URL configuration, script prefix, language, role, superuser, active) -> the entries that user sees, as
+# (label, url, url name): the checks read only these attributes, so the list is the same for every page of every
+# such user; each page then only marks its active entry and the reminders' count.
+_visible: dict[tuple, tuple[tuple[str, str, str], ...]] = {}
+
+
+def _entries(user) -> tuple[tuple[str, str, str], ...]:
+    key = (get_urlconf(), get_script_prefix(), get_language(), user.role, user.is_superuser, user.is_active)
+    try:
+        return _visible[key]
+    except KeyError:
+        pass
+    entries = []
+    for label, url_name, who in NAV_ITEMS:
+        if not _CHECKS[who](user):
+            continue
+        url = fixed_url(url_name)  # None: the app is not installed
+        if url is not None:
+            entries.append((str(label), url, url_name))
+    _visible[key] = entries = tuple(entries)
+    return entries
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
-    for label, url_name, who in NAV_ITEMS:
-        if not _CHECKS[who](user):
-            continue
-        url = fixed_url(url_name)  # kept per process: the menu's twenty names resolve the same every time
-        if url is None:
-            continue
-        item = {"label": label, "url": url, "active": request.path.startswith(url)}
+    path = request.path
+    for label, url, url_name in _entries(user):
+        item = {"label": label, "url": url, "active": path.startswith(url)}
         if url_name == "reminders:list":
             # The count the home page or the reminders page last computed (cached): the menu never queries.
             item["count"] = remembered_count(user)

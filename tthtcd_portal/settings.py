@@ -194,6 +194,8 @@ TRUST_X_REAL_IP = env_bool("DJANGO_TRUST_X_REAL_IP", default=False)
 AXES_CLIENT_IP_CALLABLE = "tthtcd_portal.client_ip.client_ip"
 
 # Sessions end after 8 hours of a working day, or when the browser closes.
+# Django's database sessions, read by SQL built once per process (tthtcd_portal/sessions.py, issue 18).
+SESSION_ENGINE = "tthtcd_portal.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
