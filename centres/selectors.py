@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts import scoping
 from centres.models import BoardMember, Centre, Equipment, InstructorAssignment
-from tthtcd_portal.vietnamese import by_name, sort_key
+from tthtcd_portal.vietnamese import by_name, person_order, sort_key
 
 
 def centre_for_user(user, pk: int) -> Centre:
@@ -47,8 +47,12 @@ def centre_list(
     """The centres the user sees, filtered, each with its units, its current director's name, its number of
     active instructors and its rating of `rating_year`. One query (plus one for the province ids of a
     provincial official), whatever the number of centres: the extras are correlated subqueries."""
-    director = BoardMember.objects.on_date(timezone.localdate()).filter(
-        centre=OuterRef("pk"), position=BoardMember.Position.GIAM_DOC
+    # BoardMember's Meta ordering within one centre and position (its "centre" key, the centres' order, joined
+    # the centre and its commune in every row's subquery: ~5 ms a row at national scale).
+    director = (
+        BoardMember.objects.on_date(timezone.localdate())
+        .filter(centre=OuterRef("pk"), position=BoardMember.Position.GIAM_DOC)
+        .order_by("-term_start", *person_order())
     )
     instructors = (
         InstructorAssignment.objects.filter(centre=OuterRef("pk"), active=True)

@@ -1271,6 +1271,28 @@ def centre_comparison(
     )
 
 
+def centre_comparison_kept(*, centre: Centre, filters: DashboardFilters) -> CentreComparison:
+    """centre_comparison, from the cache while nothing it reads changed (issue 18: the centre's figures page).
+    One query (data_stamp over the area's centres: their figure rows, the assessments, the names and who is in
+    the area) while the stamp holds, else that and centre_comparison's three. Kept like the boards, for
+    DASHBOARD_CACHE_SECONDS, keyed by the centre, its area, the filters and the stamp."""
+    commune = centre.commune
+    area = (
+        Q(commune__district_id=commune.district_id)
+        if commune.district_id
+        else Q(commune__province_id=commune.province_id)
+    )
+    stamp = data_stamp(area)
+    key_source = repr((centre.pk, commune.district_id, commune.province_id, filters, stamp))
+    key = "reports:centre:" + hashlib.sha256(key_source.encode()).hexdigest()
+    cache = caches["objects"]
+    comparison = cache.get(key)
+    if comparison is None:
+        comparison = centre_comparison(centre=centre, filters=filters)
+        cache.set(key, comparison, settings.DASHBOARD_CACHE_SECONDS)
+    return comparison
+
+
 def participation_by_kind(
     *, scope: Q, filters: DashboardFilters, by_province: bool = False
 ) -> dict[tuple[str, int], dict[int, dict]]:

@@ -73,7 +73,7 @@ def dashboard(request):
     district. Reviewers: their office's centres. Centre staff: their centre against its district's average."""
     user = request.user
     if user.is_centre_staff:
-        return centre(request, user.centre_id)
+        return _centre_page(request, user.centre_id)
     form, filters = _filters(request)
     chosen = board_scope(user, request.GET)  # reports/scopes.py: the page, its exports and reports alike
     scope = chosen.scope
@@ -133,11 +133,17 @@ def district(request, pk: int):
 
 
 @login_required
+@snapshot_cached
 def centre(request, pk: int):
     """A centre's figures by year against its district's average per centre."""
+    return _centre_page(request, pk)
+
+
+def _centre_page(request, pk: int):
+    """The centre's figures page (also centre staff's dashboard, whose view keeps its own answer)."""
     found = centre_for_user(request.user, pk)
     form, filters = _filters(request)
-    comparison = engine.centre_comparison(centre=found, filters=filters)
+    comparison = engine.centre_comparison_kept(centre=found, filters=filters)
     return render(
         request,
         "reports/centre.html",

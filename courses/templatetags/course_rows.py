@@ -1,11 +1,15 @@
-"""The classes list's rows (templates/courses/course_list.html), written in Python: tthtcd_portal/rows.py."""
+"""The classes list's rows (templates/courses/course_list.html), the grids' and the class page's sessions and learners
+(course_detail.html), written in Python: tthtcd_portal/rows.py."""
 
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from courses.models import Learner
 from tthtcd_portal.rows import counts, dates, text, url_for
 
 register = template.Library()
@@ -58,5 +62,98 @@ def attendance_rows(grid, can_edit: bool) -> str:
         parts.append(
             f'\n    <tr>\n      <th scope="row" class="sticky-col fw-normal text-nowrap">{name}</th>\n'
             f"      {''.join(cells)}\n    </tr>\n  "
+        )
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def session_rows(course, sessions, can_edit: bool) -> str:
+    """The class page's sessions (templates/courses/course_detail.html): one <tr> per session, as the
+    template's `{% for s in sessions %}` wrote them."""
+    day, number = dates(), counts()
+    attendance, edit = url_for("courses:attendance"), url_for("courses:session_edit")
+    key = text(course.title)
+    mark, change = text(gettext("Điểm danh")), text(gettext("Sửa"))
+    hours: dict = {}  # `|floatformat:"1g"` once per distinct value (a class repeats its 2 or 3 lengths)
+    parts = []
+    for s in sessions:
+        if s.hours not in hours:
+            hours[s.hours] = str(floatformat(s.hours, "1g"))
+        label, pk = s.instructor_label, s.pk
+        marks = f'<a href="{attendance(pk)}">{mark}</a>' if course.is_roster else ""
+        changes = f'<a class="ms-2" href="{edit(pk)}">{change}</a>' if can_edit else ""
+        parts.append(
+            f'\n    <tr data-key="{key}">\n'
+            f'      <td>{day(s.date)}</td><td>{text(s.topic)}</td><td class="d-none d-md-table-cell">'
+            f'{text(label) if label else "—"}</td><td class="text-end">{hours[s.hours]}</td>\n'
+            f'      <td class="text-end">{number(s.present)}</td><td class="text-end">{number(s.women)}</td>'
+            f'<td class="text-end">{number(s.minorities)}</td>\n'
+            '      <td class="text-end text-nowrap">\n'
+            f"        {marks}\n"
+            f"        {changes}\n"
+            "      </td>\n    </tr>\n  "
+        )
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def enrolment_items(context, course, enrolments, can_edit: bool) -> str:
+    """The class page's learners (templates/courses/course_detail.html): one <li> per enrolment, with the
+    withdraw and delete forms when the user may edit, as the template's `{% for e in enrolments %}` wrote them
+    (the page's one CSRF token in each form, as `{% csrf_token %}` put it)."""
+    day, iso = dates(), dates("Y-m-d")
+    withdraw, delete = url_for("courses:withdraw"), url_for("courses:enrolment_delete")
+    genders = {value: text(label) for value, label in Learner.Gender.choices}
+    token = context.get("csrf_token")
+    csrf = (
+        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        if token and token != "NOTPROVIDED"
+        else ""
+    )
+    until_msg = gettext("thôi học sau %(day)s")
+    upto_msg = gettext("%(name)s học đến ngày")
+    confirm_msg = gettext("Xóa %(name)s khỏi danh sách học viên của lớp?")
+    label_msg = gettext("Xóa %(name)s khỏi lớp")
+    withdraw_label, withdraw_button, delete_button = (
+        text(gettext("Thôi học")),
+        text(gettext("Cho thôi học")),
+        text(gettext("Xóa")),
+    )
+    end = iso(course.end_date)
+    parts = []
+    for e in enrolments:
+        learner = e.learner
+        name, pk = text(learner.full_name), int(e.pk)
+        gender = genders.get(learner.gender) or text(learner.get_gender_display())
+        born = f", {text(learner.birth_year)}" if learner.birth_year else ""
+        if e.until_date:
+            state = (
+                '<span class="badge text-bg-light border" data-testid="withdrawn">'
+                f"{until_msg % {'day': text(day(e.until_date))}}</span>\n    "
+            )
+        elif can_edit:
+            state = (
+                f'<details class="d-inline-block"><summary class="small">{withdraw_label}</summary>\n'
+                f'      <form method="post" action="{withdraw(pk)}" class="d-flex flex-wrap gap-1 align-items-end my-1">'
+                f"{csrf}\n"
+                f'        <div><label class="form-label small mb-0" for="thoi-hoc-{pk}">{upto_msg % {"name": name}}'
+                "</label>\n"
+                f'        <input type="date" class="form-control form-control-sm" name="until_date" id="thoi-hoc-{pk}" '
+                f'required min="{iso(e.from_date)}" max="{end}"></div>\n'
+                f'        <button type="submit" class="btn btn-sm btn-outline-danger">{withdraw_button}</button>\n'
+                "      </form></details>"
+            )
+        else:
+            state = ""
+        remove = (
+            f'<form method="post" action="{delete(pk)}" class="d-inline" data-confirm="'
+            f'{confirm_msg % {"name": name}}">{csrf}<button class="btn btn-link btn-sm p-0 ms-1 text-danger" '
+            f'type="submit" aria-label="{label_msg % {"name": name}}">{delete_button}</button></form>'
+            if can_edit
+            else ""
+        )
+        parts.append(
+            f'<li class="col">{name} <span class="text-muted">({gender}{born})</span>\n'
+            f"    {state}\n    {remove}</li>\n  "
         )
     return mark_safe("".join(parts))

@@ -71,10 +71,21 @@ def test_list_runs_a_fixed_number_of_queries(world, client_for, django_assert_nu
     _many_centres(world, n)
     client = client_for(world.official)
     # 1 session, 2 user with their unit (accounts/backends.py), 3 province ids (scoping), 4 count, 5 the page of
-    # centres with director, instructor count and last year's rating as subqueries, 6 districts for the filter.
+    # centres with director, instructor count and last year's rating as subqueries (the page's ids picked first
+    # inside it: tthtcd_portal.pagination.IdsFirst), 6 districts for the filter.
     with django_assert_num_queries(6):
         response = client.get(url("list"))
     assert response.context["page"].paginator.count == n + 2
+
+
+def test_each_page_holds_the_next_centres_in_the_lists_order(world, client_for):
+    from centres.selectors import centre_list
+
+    _many_centres(world, 60)
+    client = client_for(world.official)
+    ordered = [c.pk for c in centre_list(user=world.official, rating_year=clock.this_year() - 1)]
+    first, second = ([c.pk for c in client.get(url("list"), {"trang": n}).context["page"].object_list] for n in (1, 2))
+    assert first + second == ordered and len(second) == 12
 
 
 def test_all_centres_render_on_one_page_when_asked(world, client_for):

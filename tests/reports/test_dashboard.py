@@ -265,9 +265,10 @@ def test_centre_page_runs_a_fixed_number_of_queries(world, figures, client_for, 
         CourseFactory(centre=world.centre_a, start_date=datetime.date(2024, 1, 1 + i))
     client = client_for(world.staff_a)
     # 1 session, 2 user with their centre (menu in base.html: accounts/backends.py), 3 the centre (scoped, with
-    # units), 4 programme kinds, 5 its figures, 6 district sums, 7 its assessments, 8 its latest classes (class
+    # units), 4 programme kinds, 5 the data stamp of its district's centres, 6 its figures, 7 district sums, 8 its
+    # assessments (5-8: the comparison, kept while the stamp holds: the test below), 9 its latest classes (class
     # links)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("reports:dashboard"))
     assert len(response.context["recent_classes"]) == min(n, 8)
 
@@ -306,6 +307,28 @@ def test_a_session_saved_now_shows_on_the_next_load_though_the_dashboard_is_cach
         course=course, by=world.official, date=datetime.date(2026, 1, 12), present=123, women=60
     )
     assert total() == before + 123
+
+
+def test_a_centres_figures_page_keeps_its_comparison_until_a_figure_of_its_district_changes(
+    world, figures, client_for, django_assert_num_queries
+):
+    from courses.models import CentreYearFigure
+
+    client = client_for(world.reviewer_x)
+    url, params = reverse("reports:centre", args=[world.centre_a.pk]), {"tu_nam": 2022, "den_nam": 2024}
+
+    def average_2024():
+        return client.get(url, params).context["comparison"].area_average[2024]["participations"]
+
+    before = average_2024()
+    # Kept (issue 18): 1 session, 2 user with their unit, 3 the centre, 4 the filter's kinds, 5 the data stamp of
+    # the district's centres, 6 the latest classes; the comparison's own figures, district sums and ratings not run.
+    with django_assert_num_queries(6):
+        assert average_2024() == before
+    CentreYearFigure.objects.filter(centre=figures, year=2024).update(
+        participations=0, women=0, minorities=0
+    )  # X's other centre
+    assert average_2024() < before
 
 
 # --- The cache never outlives a change of scope or of names (issue 14, item 8) -------------------------------
