@@ -72,10 +72,17 @@ def live_class_count(*, user, centre_id: int | None = None) -> int:
     return kept.aggregate(n=Sum("live"))["n"] or 0
 
 
+# What the centre page, its figures page and the staff home show of a recent class (its link, title, kind, start).
+RECENT_COURSE_FIELDS = ("title", "start_date", "programme_kind__name")
+
+
 def centre_recent_courses(*, user, centre, limit: int = 8) -> list[Course]:
     """The centre's latest classes (by start date) with their sessions and participations, for the centre
-    page and the centre's figures page. One query."""
-    return list(course_list(user=user, centre_id=centre.pk)[:limit])
+    page, the centre's figures page and the staff home: only the columns they show (RECENT_COURSE_FIELDS, the
+    kind joined; not the centre and commune the classes list joins), which halves what the ORM builds and reads.
+    One query."""
+    qs = course_list(user=user, centre_id=centre.pk).select_related(None).select_related("programme_kind")
+    return list(qs.only(*RECENT_COURSE_FIELDS)[:limit])
 
 
 def centre_open_roster_courses(*, centre, today: datetime.date, limit: int = 5) -> list[Course]:

@@ -195,13 +195,15 @@ def plan_vs_actual(*, centre: Centre, year: int) -> PlanActual:
     return PlanActual(plan=plan, rows=rows)
 
 
-def plan_vs_actual_total(*, centre: Centre, year: int) -> PlanActual:
+def plan_vs_actual_total(*, centre: Centre, year: int, figures: dict[int, tuple[int, int]] | None = None) -> PlanActual:
     """`plan_vs_actual` for its `plan` and `total` only (the centre page's section): the same rows without their
     kinds, since every kind with a plan line or a figure is shown and a total has no order. Three queries: the
-    plan, its lines summed by kind, the figures."""
+    plan, its lines summed by kind, the figures — two when the caller passes `figures` (kind id → the year's
+    classes and learner-participations, from the same kept figures: the centre page has read them)."""
     plan = plan_for(centre=centre, year=year)
     planned = _planned(centre, year)
-    figures = {kind: v for (_c, kind), v in _figures(Q(centre_id=centre.pk), year).items()}
+    if figures is None:
+        figures = {kind: v for (_c, kind), v in _figures(Q(centre_id=centre.pk), year).items()}
     rows = []
     for kind_id in set(planned) | set(figures):
         n, e = planned.get(kind_id, (0, 0))

@@ -4,10 +4,13 @@ apps' own selectors already provide (no scope logic here: they take the user) an
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import scoping
@@ -52,14 +55,14 @@ class StaffHome:
 def staff_home(*, user, today: datetime.date) -> StaffHome:
     """Centre staff: their centre, its latest classes (for "add a session" / attendance), the self-assessment
     of the current cycle year and its deadline, this year's figures so far against the same days of last year
-    and the whole of last year, and the district's average. Nine queries: the centre with its units, latest
-    classes, roster classes open for attendance, its assessments, the cycle's deadlines, its figures, the
-    district's sums, last year's sessions and classes up to today's date."""
+    and the whole of last year, and the district's average. Seven queries: the centre with its units, latest
+    classes, roster classes open for attendance, the centre's record (`centre_record`: its assessments, figures
+    and the district's sums, one query while the data is unchanged), the cycle's deadlines, last year's sessions
+    and classes up to today's date."""
     centre = centre_selectors.centre_for_user(user, user.centre_id)
     cycle_year = report_dashboard.current_cycle_year(today)
-    assessments = evaluation_selectors.centre_assessments(centre=centre)
-    filters = report_dashboard.DashboardFilters(year_from=today.year - 1, year_to=today.year)
-    comparison = report_dashboard.centre_comparison(centre=centre, filters=filters, ratings={})
+    record = centre_record(centre=centre, today=today)
+    assessments, comparison = record.assessments, record.comparison
     return StaffHome(
         centre=centre,
         year=today.year,
@@ -234,23 +237,58 @@ CENTRE_HISTORY_SHOWN = 40
 RESOURCE_YEARS_SHOWN = 3  # the centre page's contributions: the latest years (the resources page has every year)
 
 
+@dataclass
+class CentreRecord:
+    """What a centre's page and its staff's home show that changes only with the data the dashboards' stamp
+    covers (figures, assessments, the centres and their names): kept as objects, read-only for whoever reads."""
+
+    assessments: list  # evaluations.Assessment, newest year first
+    comparison: report_dashboard.CentreComparison  # the last RECORD_YEARS years against the area's average
+    predecessors: list  # predecessors_with_record(centre), read
+
+
+RECORD_YEARS = 6  # the centre page's figures table: the last five years and this one
+
+
+def centre_record(*, centre, today: datetime.date) -> CentreRecord:
+    """The centre's assessments, its figures by year against its area's average per centre (with the ratings
+    approved), and the centres merged into it with their record: kept under the data stamp of the centres whose
+    figures it reads (the centre, its area's, its predecessors), so while nothing they depend on changed it costs
+    one query (reports.dashboard.data_stamp), else that one and five: assessments, figures, the area's sums, the
+    predecessors (the two of centre_comparison, predecessors_with_record's one). The key holds the centre, its
+    area and the years; the stamp the rest (a save, an approval, a renamed or merged centre or unit)."""
+    district_id, province_id = centre.commune.district_id, centre.commune.province_id
+    area = Q(commune__district_id=district_id) if district_id else Q(commune__province_id=province_id)
+    stamp = report_dashboard.data_stamp(Q(pk=centre.pk) | Q(merged_into=centre.pk) | area)
+    years = (today.year - RECORD_YEARS + 1, today.year)
+    key_source = repr((centre.pk, district_id, province_id, years, stamp))
+    key = "portal:centre-record:" + hashlib.sha256(key_source.encode()).hexdigest()
+    cache = caches["records"]
+    record = cache.get(key)
+    if record is None:
+        assessments = evaluation_selectors.centre_assessments(centre=centre)
+        filters = report_dashboard.DashboardFilters(year_from=years[0], year_to=years[1])
+        comparison = report_dashboard.centre_comparison(
+            centre=centre, filters=filters, ratings=evaluation_selectors.approved_ratings(assessments)
+        )
+        record = CentreRecord(assessments, comparison, list(predecessors_with_record(centre)))
+        cache.set(key, record, settings.DASHBOARD_CACHE_SECONDS)
+    return record
+
+
 def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date) -> dict:
     """Everything the centre page shows besides the centre itself, as template variables. Queries, whatever
-    the number of rows: the registry's three (board, instructors, predecessors); the figures' two (the
-    centre's, its district's sums); the latest classes (one); the assessments (one, also the figures table's
-    ratings); this year's plan against actual (three: the plan, its lines by kind, the figures); the
-    change history through the audit trail's reader (one for the keys, one per kind shown); the equipment (one);
-    the library's section (four); the contributions by source and year (one). The predecessors carry their
-    figures and latest rating in their one query: a merged centre costs what a plain one does."""
-    assessments = evaluation_selectors.centre_assessments(centre=centre)
-    # The last five years including this one: centre staff want this year's figures so far.
-    filters = report_dashboard.DashboardFilters(year_from=today.year - 5, year_to=today.year)
-    comparison = report_dashboard.centre_comparison(
-        centre=centre, filters=filters, ratings=evaluation_selectors.approved_ratings(assessments)
-    )
-    data = centre_selectors.centre_page(
-        centre=centre, board_date=board_date, predecessors=predecessors_with_record(centre)
-    )
+    the number of rows: the centre's record (`centre_record`: its assessments, also the figures table's
+    ratings; its figures and its district's sums; its predecessors with their figures and latest rating — one
+    query while the data is unchanged); the registry's two (board, instructors); the latest classes (one);
+    this year's plan against actual (two: the plan, its lines by kind; the actual from the record's figures);
+    the change history through the audit trail's reader (one for the keys, one per kind shown); the equipment
+    (one); the library's section (four); the contributions by source and year (one). A merged centre costs
+    what a plain one does."""
+    record = centre_record(centre=centre, today=today)
+    comparison = record.comparison
+    data = centre_selectors.centre_page(centre=centre, board_date=board_date, predecessors=record.predecessors)
+    actual = {kind_id: (f.classes, f.participations) for kind_id, f in comparison.by_kind_id.items()}
     return {
         "data": data,
         "predecessors": predecessor_rows(data.predecessors),
@@ -258,9 +296,9 @@ def centre_page(*, user, centre, board_date: datetime.date, today: datetime.date
         "rows": comparison.year_rows(),
         "recent_classes": course_selectors.centre_recent_courses(user=user, centre=centre),
         "can_add_class": scoping.can_edit_centre(user, centre),
-        "assessments": assessments,
+        "assessments": record.assessments,
         "plan_year": today.year,
-        "plan_actual": planning_selectors.plan_vs_actual_total(centre=centre, year=today.year),
+        "plan_actual": planning_selectors.plan_vs_actual_total(centre=centre, year=today.year, figures=actual),
         "equipment": centre_selectors.centre_equipment(centre=centre),
         "library": library_selectors.centre_library_summary(centre=centre, year=today.year),
         "totals_by_year": resource_selectors.centre_totals_by_year(centre=centre)[:RESOURCE_YEARS_SHOWN],

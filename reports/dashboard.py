@@ -1188,6 +1188,7 @@ class CentreComparison:
     area_label: str
     by_kind: list[tuple[str, Figures]]
     ratings: dict[int, str]
+    by_kind_id: dict[int, Figures] = field(default_factory=dict)  # the last year's, by programme kind id
 
     def year_rows(self) -> list[dict]:
         """One dict per year for the table (the reports page and the registry's centre page share it):
@@ -1232,11 +1233,13 @@ def centre_comparison(
 
     own: dict[int, Figures] = {}
     kinds: dict[str, Figures] = {}
+    kind_ids: dict[int, Figures] = {}
     for f in own_qs.select_related("programme_kind").order_by("year", "programme_kind__order"):
         fig = Figures.of(f, centres=1)
         own.setdefault(f.year, Figures(centres=1)).add(Figures.of(f))
         if f.year == filters.year_to:
             kinds.setdefault(f.programme_kind.name, Figures()).add(fig)
+            kind_ids.setdefault(f.programme_kind_id, Figures()).add(fig)
 
     area_average = {}
     for r in (
@@ -1268,6 +1271,7 @@ def centre_comparison(
         area_label=area_label,
         by_kind=list(kinds.items()),
         ratings=ratings,
+        by_kind_id=kind_ids,
     )
 
 

@@ -248,6 +248,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
     "objects": {"BACKEND": "tthtcd_portal.cache.ObjectCache", "LOCATION": "objects", "OPTIONS": {"MAX_ENTRIES": 500}},
+    # A centre's record (portal.selectors.centre_record: its figures, assessments, predecessors), one per centre
+    # visited: apart from the dashboards' boards, so that a province's centres do not push them out.
+    "records": {"BACKEND": "tthtcd_portal.cache.ObjectCache", "LOCATION": "records", "OPTIONS": {"MAX_ENTRIES": 2000}},
     # Main pages kept while PostgreSQL's snapshot is unchanged (tthtcd_portal/page_cache.py); ~40 KB each.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -157,3 +157,26 @@ def enrolment_items(context, course, enrolments, can_edit: bool) -> str:
             f"    {state}\n    {remove}</li>\n  "
         )
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def recent_class_rows(courses) -> str:
+    """One <tr> per recent class (templates/courses/partials/centre_classes.html: the centre page and the
+    centre's figures page), as the partial's `{% for course in recent_classes %}` wrote them (its `{% empty %}`
+    row when there are none)."""
+    if not courses:
+        empty = text(gettext("Chưa có lớp học nào."))
+        return mark_safe(f'\n      <tr><td colspan="5" class="text-muted">{empty}</td></tr>\n    ')
+    detail, number, day = url_for("courses:detail"), counts(), dates()
+    parts = []
+    for course in courses:
+        parts.append(
+            "\n      <tr>\n"
+            f'        <td><a href="{detail(course.pk)}">{text(course.title)}</a></td>\n'
+            f'        <td class="d-none d-md-table-cell">{text(course.programme_kind.name)}</td>\n'
+            f"        <td>{day(course.start_date)}</td>\n"
+            f'        <td class="text-end">{number(course.session_count)}</td>\n'
+            f'        <td class="text-end">{number(course.participation_count)}</td>\n'
+            "      </tr>\n    "
+        )
+    return mark_safe("".join(parts))

@@ -187,6 +187,7 @@ def test_board_on_a_past_date(world, client_for):
 
 
 CENTRE_PAGE_QUERIES = 24
+CENTRE_PAGE_QUERIES_KEPT = 20  # the centre's record kept (portal.selectors.centre_record): its four reads gone
 
 
 @pytest.mark.parametrize("n", [2, 10])
@@ -206,19 +207,25 @@ def test_centre_page_runs_a_fixed_number_of_queries(world, client_for, django_as
         AssessmentFactory(centre=world.centre_a, year=2010 + i)
     services.centre_update(centre=world.centre_a, fields={"rooms": 4}, by=world.staff_a)  # every kind of change
     client = client_for(world.staff_a)
-    # 1 session, 2 user, 3 centre with its units (the menu in base.html names the staff's centre from there), 4 its
-    # assessments, 5 its figures by year and kind, 6 its district's sums per year, 7 board, 8 instructors with their
-    # person, 9 predecessors with their figures and latest rating as subqueries, 10 its latest classes with session
-    # and participation subqueries, 11 the history's keys (the audit trail's UNION of the registry's four history
-    # tables), 12-15 the entries of each of those four kinds with their previous rows and users, 16-18 this year's
-    # plan against actual (planning.selectors.plan_vs_actual_total: the plan, its lines by kind, the figures),
-    # 19 its equipment, 20-23 the library section (its library, the year's months, reading events, latest holdings:
-    # four small queries cost less than one with their subqueries), 24 its contributions by source and year.
+    # 1 session, 2 user, 3 centre with its units (the menu in base.html names the staff's centre from there), 4 the
+    # data stamp of the centres its record reads (portal.selectors.centre_record), then, the record not kept yet:
+    # 5 its assessments, 6 its figures by year and kind, 7 its district's sums per year, 8 predecessors with their
+    # figures and latest rating as subqueries; 9 board, 10 instructors with their person, 11 its latest classes
+    # with session and participation subqueries, 12 the history's keys (the audit trail's UNION of the registry's
+    # four history tables), 13-16 the entries of each of those four kinds with their previous rows and users,
+    # 17-18 this year's plan against actual (planning.selectors.plan_vs_actual_total: the plan, its lines by kind;
+    # the actual from the record's figures), 19 its equipment, 20-23 the library section (its library, the year's
+    # months, reading events, latest holdings: four small queries cost less than one with their subqueries), 24 its
+    # contributions by source and year.
     with django_assert_num_queries(CENTRE_PAGE_QUERIES):
         response = client.get(url("detail", world.centre_a.pk))
     assert len(response.context["data"].past_board) == n
     assert len(response.context["recent_classes"]) == min(n, 8)
     assert len(response.context["assessments"]) == n
+    with django_assert_num_queries(CENTRE_PAGE_QUERIES_KEPT):
+        kept = client.get(url("detail", world.centre_a.pk))
+    assert kept.context["rows"] == response.context["rows"]  # the same figures, from the record kept
+    assert kept.context["assessments"] == response.context["assessments"]
 
 
 @pytest.mark.parametrize("predecessors", [0, 4])
@@ -249,6 +256,8 @@ def test_a_merged_centre_page_runs_as_many_queries_as_a_plain_one(
     # instructor, assignment), with or without predecessors.
     with django_assert_num_queries(CENTRE_PAGE_QUERIES):
         response = client.get(url("detail", world.centre_a.pk))
+    with django_assert_num_queries(CENTRE_PAGE_QUERIES_KEPT):
+        client.get(url("detail", world.centre_a.pk))
     rows = response.context["predecessors"]
     assert [r.centre.commune.code for r in rows] == [f"{19990 - i}" for i in reversed(range(predecessors))]
     assert all(r.totals.first_year == year - 7 and r.totals.last_year == year - 2 for r in rows)

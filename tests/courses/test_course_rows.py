@@ -5,11 +5,12 @@ import datetime
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 
 from courses.models import Course
-from courses.selectors import COURSE_ROW_FIELDS, course_list
+from courses.selectors import COURSE_ROW_FIELDS, centre_recent_courses, course_list
 from courses.templatetags.course_rows import course_rows
 from tests.clock import this_year
 from tests.courses.factories import CourseFactory, SessionFactory
@@ -124,3 +125,28 @@ def test_grid_rows_are_the_templates_markup(world, language, can_edit):
     with translation.override(language):
         expected = GRID_LOOP.render(Context({"grid": grid, "can_edit": can_edit}))
         assert attendance_rows(grid, can_edit) == expected
+
+
+# templates/courses/partials/centre_classes.html before its rows were written in Python.
+OLD_RECENT_CLASSES = Template(
+    '{% load i18n %}\n{% comment %}A centre\'s latest classes with links to them and to all its classes. Context: centre,\nrecent_classes (courses.selectors.centre_recent_courses), can_add_class (optional).{% endcomment %}\n<div class="d-flex flex-wrap justify-content-between align-items-end gap-2 mb-2">\n  <h2 class="h5 mb-0" id="classes-h">{% translate "Lớp học gần đây" %}</h2>\n  <div class="d-flex flex-wrap gap-2">\n    {% if can_add_class %}<a class="btn btn-primary btn-sm" href="{% url \'courses:create\' %}?trung_tam={{ centre.pk }}">{% translate "Thêm lớp" %}</a>{% endif %}\n    <a class="btn btn-outline-secondary btn-sm" href="{% url \'courses:list\' %}?trung_tam={{ centre.pk }}" data-testid="all-classes">{% translate "Tất cả lớp học của trung tâm" %}</a>\n  </div>\n</div>\n<div class="table-responsive">\n  <table class="table table-sm table-hover align-middle" data-testid="centre-classes"><caption class="visually-hidden">{% translate "Lớp học" %}</caption>\n    <thead><tr>\n      <th scope="col">{% translate "Lớp, chuyên đề" %}</th>\n      <th scope="col" class="d-none d-md-table-cell">{% translate "Loại" %}</th>\n      <th scope="col">{% translate "Bắt đầu" %}</th>\n      <th scope="col" class="text-end">{% translate "Buổi" %}</th>\n      <th scope="col" class="text-end">{% translate "Lượt người học" %}</th>\n    </tr></thead>\n    <tbody>\n    {% for course in recent_classes %}\n      <tr>\n        <td><a href="{% url \'courses:detail\' course.pk %}">{{ course.title }}</a></td>\n        <td class="d-none d-md-table-cell">{{ course.programme_kind.name }}</td>\n        <td>{{ course.start_date|date:"SHORT_DATE_FORMAT" }}</td>\n        <td class="text-end">{{ course.session_count|so }}</td>\n        <td class="text-end">{{ course.participation_count|so }}</td>\n      </tr>\n    {% empty %}\n      <tr><td colspan="5" class="text-muted">{% translate "Chưa có lớp học nào." %}</td></tr>\n    {% endfor %}\n    </tbody>\n  </table>\n</div>\n'
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("with_classes", [True, False])
+def test_recent_class_rows_are_the_partials_markup(world, language, with_classes):
+    """The centre page's and the centre's figures page's latest classes (recent_class_rows), character for
+    character as the partial's loop wrote them, with the classes as centre_recent_courses reads them."""
+    if with_classes:
+        course = CourseFactory(centre=world.centre_a, title="Lớp \"A\" <b>&</b> 'x'")
+        for _ in range(3):
+            SessionFactory(course=course, present=1234)
+        CourseFactory(centre=world.centre_a, start_date=datetime.date(this_year() - 1, 12, 31))
+    recent = centre_recent_courses(user=world.staff_a, centre=world.centre_a)
+    assert len(recent) == (2 if with_classes else 0)
+    context = {"recent_classes": recent, "centre": world.centre_a, "can_add_class": True}
+    with translation.override(language):
+        expected = OLD_RECENT_CLASSES.render(Context(context))
+        written = get_template("courses/partials/centre_classes.html").render(context)
+    assert written == expected
