@@ -788,8 +788,10 @@ def _stamp_parts(figures_where: str = "") -> list[str]:
 
 
 # PostgreSQL: the snapshot the last scan of this process was read in, and that scan's stamp, per database alias
-# and scope.
+# and scope. Bounded: a scope per centre page visited (portal.selectors.centre_record) would otherwise grow with
+# the centres a worker has served (13,372 nationally); emptied when full, like the other per-process caches.
 _last_scan: dict[tuple[str, str], tuple[str, tuple]] = {}
+_LAST_SCAN_ENTRIES = 2000
 _UNCHANGED = "pg_current_snapshot()::text = %s AND pg_current_xact_id_if_assigned() IS NULL"
 
 
@@ -833,6 +835,8 @@ def data_stamp(scope: Q | None = None) -> tuple:
         return last_stamp
     stamp = tuple(str(value) for value in values)
     if untouched:
+        if len(_last_scan) >= _LAST_SCAN_ENTRIES:
+            _last_scan.clear()
         _last_scan[scan_key] = (snapshot, stamp)
     return stamp
 
