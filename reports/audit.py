@@ -47,6 +47,7 @@ from library.models import Holding, Library, LibraryMonth, ReadingEvent
 from planning.models import ActivityPlan, NeedSurvey, NeedTally, PlanLine
 from resources.models import Contribution
 from staff_accounts.models import AccountChange
+from tthtcd_portal import rows
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.params import int_param
 
@@ -393,6 +394,26 @@ class AuditEntry:
             reason = _("Lý do: %(reason)s") % {"reason": conditional_escape(self.reason)}
             out.append(f'<div class="text-muted">{reason}</div>')
         return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
+
+
+def rows_html(entries: list[AuditEntry]) -> str:
+    """The audit trail's table rows, the characters its template's loop wrote (tthtcd_portal/rows.py, issue 18;
+    tests/reports/test_audit.py compares them)."""
+    day, write = rows.dates(), rows.text
+    out = []
+    for e in entries:
+        when = timezone.localtime(e.when) if timezone.is_aware(e.when) else e.when
+        centre = write(e.centre)
+        nearby = f'<span class="d-md-none"> · {centre}</span>' if e.centre else ""
+        out.append(
+            f'\n    <tr data-key="{write(e.object_label)}">\n      <td class="text-nowrap">{day(when)}<div class="small'
+            f' text-muted">{when.hour:02d}:{when.minute:02d}</div></td>\n      <td>{write(e.who)}</td>\n      <td><span'
+            f' class="badge text-bg-light">{write(e.kind_label)}</span> {write(e.object_label)}<div class="small'
+            f' text-muted">{write(e.action)}{nearby}</div></td>\n      <td class="d-none d-md-table-cell small">'
+            f'{centre if e.centre else "—"}</td>\n      <td class="small">\n        {write(e.changes_html)}\n      </td>'
+            "\n    </tr>\n  "
+        )
+    return mark_safe("".join(out))  # noqa: S308 — every value is escaped (rows.text)
 
 
 def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:

@@ -271,3 +271,29 @@ def test_postgresql_runs_a_pages_kept_statement_the_second_time(world, changes, 
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
 
     assert without_token(first) == without_token(second) and "Phạm Văn Đức" in second
+
+
+# The audit trail's rows as its template's loop wrote them before issue 18.
+ROWS_TEMPLATE = (
+    '{% for e in entries %}\n    <tr data-key="{{ e.object_label }}">\n      <td class="text-nowrap">'
+    '{{ e.when|date:"SHORT_DATE_FORMAT" }}<div class="small text-muted">{{ e.when|time:"H:i" }}</div></td>\n'
+    '      <td>{{ e.who }}</td>\n      <td><span class="badge text-bg-light">{{ e.kind_label }}</span> '
+    '{{ e.object_label }}<div class="small text-muted">{{ e.action }}{% if e.centre %}<span class="d-md-none"> · '
+    '{{ e.centre }}</span>{% endif %}</div></td>\n      <td class="d-none d-md-table-cell small">'
+    '{{ e.centre|default:"—" }}</td>\n      <td class="small">\n        {{ e.changes_html }}\n      </td>\n'
+    "    </tr>\n  {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_rows_are_written_as_the_template_wrote_them(world, changes, language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from reports import audit
+
+    with translation.override(language):
+        entries = audit.recent_entries(user=world.official, filters=audit.AuditFilters(), limit=50)
+        entries.append(audit.AuditEntry(timezone.now(), "<A & 'B'>", "Lớp học", 'L "x"', "", "Sửa"))
+        assert len(entries) > 10
+        assert audit.rows_html(entries) == Template(ROWS_TEMPLATE).render(Context({"entries": entries}))
