@@ -8,24 +8,29 @@ surveys, their cells, plans and plan lines (history tables).
 
 Cost, whatever the number of changes: one UNION ALL of every source's (kind, id, time) in scope and filtered,
 each part limited to the rows a page needs (EntryKeys), reads the page's keys and counts them up to COUNTED
-(docs/reports.md, "The audit trail's count"), then one query per kind present on the page fetches its rows
-together with each row's previous history row (a correlated subquery), from which the old → new values are
-computed with simple_history's diff_against. So a page costs at most 1 + 21 queries (one more for the province
-ids of an official), and the export reads it chunk by chunk the same way, after the last key read.
+(docs/reports.md, "The audit trail's count"), then one UNION ALL over the kinds present on the page fetches
+their rows together with each row's previous history row (a correlated subquery; `_rows`), from which the
+old → new values are computed with simple_history's diff_against. So a page costs 2 queries whatever its kinds
+(one more for the province ids of an official; issue 17), and the export reads it chunk by chunk the same way,
+after the last key read.
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
 import itertools
+import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -42,6 +47,7 @@ from library.models import Holding, Library, LibraryMonth, ReadingEvent
 from planning.models import ActivityPlan, NeedSurvey, NeedTally, PlanLine
 from resources.models import Contribution
 from staff_accounts.models import AccountChange
+from tthtcd_portal import rows
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.params import int_param
 
@@ -390,6 +396,26 @@ class AuditEntry:
         return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
 
 
+def rows_html(entries: list[AuditEntry]) -> str:
+    """The audit trail's table rows, the characters its template's loop wrote (tthtcd_portal/rows.py, issue 18;
+    tests/reports/test_audit.py compares them)."""
+    day, write = rows.dates(), rows.text
+    out = []
+    for e in entries:
+        when = timezone.localtime(e.when) if timezone.is_aware(e.when) else e.when
+        centre = write(e.centre)
+        nearby = f'<span class="d-md-none"> · {centre}</span>' if e.centre else ""
+        out.append(
+            f'\n    <tr data-key="{write(e.object_label)}">\n      <td class="text-nowrap">{day(when)}<div class="small'
+            f' text-muted">{when.hour:02d}:{when.minute:02d}</div></td>\n      <td>{write(e.who)}</td>\n      <td><span'
+            f' class="badge text-bg-light">{write(e.kind_label)}</span> {write(e.object_label)}<div class="small'
+            f' text-muted">{write(e.action)}{nearby}</div></td>\n      <td class="d-none d-md-table-cell small">'
+            f'{centre if e.centre else "—"}</td>\n      <td class="small">\n        {write(e.changes_html)}\n      </td>'
+            "\n    </tr>\n  "
+        )
+    return mark_safe("".join(out))  # noqa: S308 — every value is escaped (rows.text)
+
+
 def _filtered(source: Source, user, filters: AuditFilters) -> models.QuerySet:
     qs = source.scoped(user)
     if filters.centre is not None:
@@ -601,34 +627,212 @@ def entry_keys(user, filters: AuditFilters) -> EntryKeys:
 
 
 def entries_for(keys: list[tuple]) -> list[AuditEntry]:
-    """The entries of these (kind, id, ...) keys, in the keys' order: one query per kind present."""
+    """The entries of these (kind, id, ...) keys, in the keys' order: one query whatever the kinds among them
+    (issue 17; `_rows`), none for no keys."""
     by_kind: dict[str, list[int]] = {}
     for kind, pk, *_rest in keys:
         by_kind.setdefault(kind, []).append(pk)
+    rows = _rows(by_kind)
     found: dict[tuple[str, int], AuditEntry] = {}
     for kind, pks in by_kind.items():
         source = SOURCES[kind]
-        for pk, entry in _resolve(source, pks):
+        for pk, entry in _resolve(source, set(pks), rows.get(kind, {})):
             found[(kind, pk)] = entry
     return [found[(kind, pk)] for kind, pk, *_rest in keys if (kind, pk) in found]
 
 
-def _resolve(source: Source, pks: list[int]) -> Iterator[tuple[int, AuditEntry]]:
-    manager = source.model._default_manager.using(read_db())
-    if not source.history:
-        for row in manager.filter(id__in=pks).select_related(*source.related):
-            yield row.pk, _plain_entry(source, row)
-        return
-    previous = Subquery(
-        source.model._default_manager.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
-        .order_by("-history_id")
-        .values("history_id")[:1]
+# --- The rows of a page's entries, every kind in one query (issue 17) ---------------------------------------
+# Each kind's rows (and, for a history table, each row's previous history row) are one part of a UNION ALL that
+# returns (kind, id, one JSON array of the row's columns and those of the related rows its label and centre
+# need: what select_related joined); the arrays are turned back into model instances here. A page's query count
+# is then the same whatever kinds its entries are of (it was one query per kind present).
+
+_ARRAY_CHUNK = 90  # PostgreSQL's functions take at most 100 arguments: a model's columns, an array per 90
+
+
+class _Decimals(json.JSONDecoder):
+    """JSON numbers with a fraction as Decimal (a DecimalField's value as the database holds it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["parse_float"] = decimal.Decimal
+        super().__init__(*args, **kwargs)
+
+
+class _Columns(models.Func):
+    """JSON_ARRAY(a, b, …) (JSONB_BUILD_ARRAY on PostgreSQL), columns kept as the database writes them in JSON
+    and JSON nulls kept: a row's columns, read back by `_Layout.instance`."""
+
+    function = "JSON_ARRAY"
+    output_field = models.JSONField(decoder=_Decimals)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_BUILD_ARRAY", **extra_context)
+
+
+def _converter(model_field, vendor: str):
+    """What turns a column's JSON value back into the value the database backend returns, or None (as it is)."""
+    kind = model_field.get_internal_type()
+    if kind == "DateTimeField":
+        utc = settings.USE_TZ
+
+        def when(value):
+            if value is None:
+                return None
+            moment = parse_datetime(value)
+            return moment.replace(tzinfo=datetime.UTC) if utc and moment.tzinfo is None else moment
+
+        return when
+    if kind == "DateField":
+        return lambda value: None if value is None else datetime.date.fromisoformat(value[:10])
+    if kind == "DecimalField":
+        step = decimal.Decimal(1).scaleb(-model_field.decimal_places)
+        return lambda value: None if value is None else decimal.Decimal(value).quantize(step)
+    if kind == "JSONField" and vendor != "postgresql":  # SQLite keeps the text of the JSON
+        return lambda value: None if value is None else json.loads(value, cls=model_field.decoder)
+    if kind == "BooleanField" and vendor != "postgresql":  # SQLite's 0 and 1
+        return lambda value: None if value is None else bool(value)
+    return None
+
+
+@dataclass
+class _Layout:
+    """The columns of one kind's rows in `_rows`' JSON array: the model's, then each related model's (by path)."""
+
+    source: Source
+    segments: list[tuple[str, type[models.Model], int, list]]  # (path, model, a not-null column, converters)
+    expressions: list
+
+    @classmethod
+    def of(cls, source: Source, vendor: str) -> _Layout:
+        segments, expressions, seen = [], [], set()
+        paths = [""]
+        for path in source.related:
+            steps = path.split("__")
+            paths += ["__".join(steps[: n + 1]) for n in range(len(steps))]
+        for path in paths:
+            if path in seen:
+                continue
+            seen.add(path)
+            model = source.model
+            for step in path.split("__") if path else []:
+                model = model._meta.get_field(step).related_model
+            fields = model._meta.concrete_fields
+            # Whether the related row joined: a column it cannot hold null (its pk would be the referring row's
+            # own column, which Django reads instead of joining).
+            present = next((n for n, f in enumerate(fields) if not f.null and not f.primary_key), 0)
+            segments.append((path, model, present, [_converter(f, vendor) for f in fields]))
+            names = [f"{path}__{f.attname}" if path else f.attname for f in fields]
+            for start in range(0, len(names), _ARRAY_CHUNK):
+                expressions.append(_Columns(*[F(name) for name in names[start : start + _ARRAY_CHUNK]]))
+        return cls(source, segments, expressions)
+
+    def instance(self, chunks: list[list], alias: str) -> models.Model:
+        """The row as a model instance, its related rows in its select_related cache (None when they joined to
+        nothing), as select_related leaves them."""
+        values = [value for chunk in chunks for value in chunk]
+        made: dict[str, models.Model | None] = {}
+        at = 0
+        for path, model, present, converters in self.segments:
+            row = values[at : at + len(converters)]
+            at += len(converters)
+            row = [value if convert is None else convert(value) for value, convert in zip(row, converters, strict=True)]
+            obj = None if path and row[present] is None else model.from_db(alias, None, row)
+            made[path] = obj
+            if path:
+                parent, _sep, name = path.rpartition("__")
+                holder = made[parent]
+                if holder is not None:
+                    holder._state.fields_cache[name] = obj
+        return made[""]
+
+
+_LAYOUTS: dict[tuple[str, str], _Layout] = {}
+
+
+def _layout(kind: str, vendor: str) -> _Layout:
+    layout = _LAYOUTS.get((kind, vendor))
+    if layout is None:
+        layout = _LAYOUTS[(kind, vendor)] = _Layout.of(SOURCES[kind], vendor)
+    return layout
+
+
+def _part(kind: str, alias: str, pks: list[int]) -> models.QuerySet:
+    """One kind's part of `_rows`' union: (kind, id, the JSON array of the columns `_Layout` reads back)."""
+    source = SOURCES[kind]
+    layout = _layout(kind, connections[alias].vendor)
+    manager = source.model._default_manager.using(alias)
+    if source.history:
+        previous = Subquery(
+            source.model._default_manager.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+            .order_by("-history_id")
+            .values("history_id")[:1]
+        )
+        previous_ids = manager.filter(history_id__in=pks).annotate(p=previous).values("p")
+        qs = manager.filter(Q(history_id__in=pks) | Q(history_id__in=previous_ids))
+    else:
+        qs = manager.filter(id__in=pks)
+    return (
+        qs.order_by()
+        .annotate(k=Value(kind, output_field=CharField()), key=F(source.pk), d=_Columns(*layout.expressions))
+        .values_list("k", "key", "d")
     )
-    previous_ids = manager.filter(history_id__in=pks).annotate(p=previous).values("p")
-    rows = {
-        r.history_id: r
-        for r in manager.filter(Q(history_id__in=pks) | Q(history_id__in=previous_ids)).select_related(*source.related)
-    }
+
+
+# PostgreSQL: each kind's part compiled once per process, its ids a parameter (`= ANY(%s)`, an array): building
+# and compiling a part's ~80 columns cost more than running it.
+_PART_SQL: dict[tuple[str, str], tuple[str, tuple, list[int]]] = {}
+_IDS = -918273645  # stands for the ids while a part is compiled
+
+
+def _part_sql(kind: str, alias: str) -> tuple[str, tuple, list[int]]:
+    """The SQL of `kind`'s part, its parameters, and where in them the ids go."""
+    kept = _PART_SQL.get((kind, alias))
+    if kept is None:
+        sql, params = _part(kind, alias, [_IDS]).query.get_compiler(using=alias).as_sql()
+        pieces = sql.split("%s")
+        slots = [n for n, value in enumerate(params) if value == _IDS]
+        for n in slots:
+            if not (pieces[n].endswith(" IN (") and pieces[n + 1].startswith(")")):
+                raise ValueError(f"unexpected SQL for the ids of {kind}: {sql}")
+            pieces[n] = pieces[n][: -len(" IN (")] + " = ANY("
+        kept = _PART_SQL[(kind, alias)] = ("%s".join(pieces), tuple(params), slots)
+    return kept
+
+
+def _rows(by_kind: dict[str, list[int]]) -> dict[str, dict[int, models.Model]]:
+    """The rows of `by_kind`'s (kind → ids) and, for a history table, each one's previous history row: one
+    UNION ALL of a part per kind, whatever the kinds."""
+    if not by_kind:
+        return {}
+    alias = read_db()
+    connection = connections[alias]
+    layouts = {kind: _layout(kind, connection.vendor) for kind in by_kind}
+    if connection.vendor == "postgresql":
+        statements, params = [], []
+        for kind, pks in by_kind.items():
+            sql, part_params, slots = _part_sql(kind, alias)
+            values = list(part_params)
+            for n in slots:
+                values[n] = list(pks)
+            statements.append(f"({sql})")
+            params += values
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(statements), params)
+            fetched = [(kind, pk, json.loads(d, cls=_Decimals) if isinstance(d, str) else d) for kind, pk, d in cursor]
+    else:
+        first, *rest = [_part(kind, alias, pks) for kind, pks in by_kind.items()]
+        fetched = first.union(*rest, all=True) if rest else first
+    found: dict[str, dict[int, models.Model]] = {}
+    for kind, pk, chunks in fetched:
+        found.setdefault(kind, {})[pk] = layouts[kind].instance(chunks, alias)
+    return found
+
+
+def _resolve(source: Source, pks: set[int], rows: dict[int, models.Model]) -> Iterator[tuple[int, AuditEntry]]:
+    if not source.history:
+        for pk, row in rows.items():
+            yield pk, _plain_entry(source, row)
+        return
     _stand_in_removed_parents(source, rows.values())
     latest_before: dict[int, models.Model] = {}
     for record in sorted(rows.values(), key=lambda r: r.history_id):
@@ -780,13 +984,13 @@ def person(user) -> str:
 
 
 def recent_entries(*, user, filters: AuditFilters, limit: int) -> list[AuditEntry]:
-    """The latest `limit` entries, newest first: one query for the keys, one per kind among them."""
+    """The latest `limit` entries, newest first: one query for the keys, one for their rows."""
     return entries_for(entry_keys(user, filters)[0:limit])
 
 
 def all_entries(user, filters: AuditFilters, *, chunk: int = 2000) -> Iterator[AuditEntry]:
-    """Every entry, newest first, read `chunk` keys at a time after the last one read (the export): 1 + one
-    query per kind a chunk."""
+    """Every entry, newest first, read `chunk` keys at a time after the last one read (the export): 2 queries a
+    chunk."""
     keys = entry_keys(user, filters)
     last = None
     while True:

@@ -312,10 +312,11 @@ def audit_trail(request):
     page = audit.keys_page(audit.entry_keys(request.user, filters), request.GET.get(PAGE_PARAM), AUDIT_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("trang", None)
+    entries = audit.entries_for(list(page.object_list))
     return render(
         request,
         "reports/audit.html",
-        {"form": form, "page": page, "entries": audit.entries_for(list(page.object_list)), "query": query.urlencode()},
+        {"form": form, "page": page, "entries": entries, "rows": audit.rows_html(entries), "query": query.urlencode()},
     )
 
 

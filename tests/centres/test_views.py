@@ -186,8 +186,8 @@ def test_board_on_a_past_date(world, client_for):
     assert [m.full_name for m in data.upcoming_board] == ["Vũ Văn Nam"]
 
 
-CENTRE_PAGE_QUERIES = 24
-CENTRE_PAGE_QUERIES_KEPT = 20  # the centre's record kept (portal.selectors.centre_record): its four reads gone
+CENTRE_PAGE_QUERIES = 21
+CENTRE_PAGE_QUERIES_KEPT = 17  # the centre's record kept (portal.selectors.centre_record): its four reads gone
 
 
 @pytest.mark.parametrize("n", [2, 10])
@@ -212,10 +212,10 @@ def test_centre_page_runs_a_fixed_number_of_queries(world, client_for, django_as
     # 5 its assessments, 6 its figures by year and kind, 7 its district's sums per year, 8 predecessors with their
     # figures and latest rating as subqueries; 9 board, 10 instructors with their person, 11 its latest classes
     # with session and participation subqueries, 12 the history's keys (the audit trail's UNION of the registry's
-    # four history tables), 13-16 the entries of each of those four kinds with their previous rows and users,
-    # 17-18 this year's plan against actual (planning.selectors.plan_vs_actual_total: the plan, its lines by kind;
-    # the actual from the record's figures), 19 its equipment, 20-23 the library section (its library, the year's
-    # months, reading events, latest holdings: four small queries cost less than one with their subqueries), 24 its
+    # four history tables), 13 the entries of those four kinds with their previous rows and users (one UNION),
+    # 14-15 this year's plan against actual (planning.selectors.plan_vs_actual_total: the plan, its lines by kind;
+    # the actual from the record's figures), 16 its equipment, 17-20 the library section (its library, the year's
+    # months, reading events, latest holdings: four small queries cost less than one with their subqueries), 21 its
     # contributions by source and year.
     with django_assert_num_queries(CENTRE_PAGE_QUERIES):
         response = client.get(url("detail", world.centre_a.pk))
