@@ -32,12 +32,12 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## make test-fast: everything but the browser journeys, for quick rounds
 test-fast: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n 2 -m "not browser"
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -m "not browser"
 
 ## make test-at AT='2028-02-29 23:30:00': the suite with the machine's clock at another moment (Debian's
 ## faketime, local time in Asia/Ho_Chi_Minh); the tests' own pinned clock must make the date irrelevant.
@@ -47,7 +47,7 @@ test-fast: $(STAMP)
 AT ?= 2028-02-29 23:30:00
 test-at: $(STAMP)
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
-	TZ=Asia/Ho_Chi_Minh faketime "$(AT)" $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+	TZ=Asia/Ho_Chi_Minh faketime "$(AT)" $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -6,13 +6,15 @@ official of another province Q (an outsider to everything in P), and a Ministry 
 read-only).
 """
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from accounts.models import Office, User
@@ -67,9 +69,12 @@ def _reference_data(request):
     ensure_programme_kinds()
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
@@ -128,6 +133,34 @@ def world(db) -> World:
         other_official=UserFactory(username="other_official", role=User.Role.PROVINCE, province=other),
         ministry=UserFactory(username="ministry", role=User.Role.MINISTRY),
     )
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """For data that a module's tests only read and that takes seconds to build (the demo): built once per module
+    inside a transaction rolled back after the module's last test. Each test still runs in its own savepoint (the
+    `db` fixture), so what one test writes is gone before the next. A module fixture builds its data inside
+    `with module_db():` (the database open to it, the clock at the pinned moment, as each test then runs); the
+    module's tests are grouped on one worker (`pytestmark = pytest.mark.xdist_group(...)`) so it is built once."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+
+    @contextlib.contextmanager
+    def building():
+        with (
+            django_db_blocker.unblock(),
+            time_machine.travel(PINNED_NOW, tick=True),
+            override_settings(PASSWORD_HASHERS=FAST_HASHERS),  # as every test's (_fast_and_isolated)
+        ):
+            yield
+
+    try:
+        yield building
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -19,8 +19,13 @@ from units.models import REFORM_DATE
 REFORM = REFORM_DATE
 
 
-@pytest.fixture
-def demo(db, settings, monkeypatch):
+# The demo takes seconds to build and these tests only read it: built once for the module, on one worker.
+pytestmark = pytest.mark.xdist_group("demo_hung_yen")
+
+
+@pytest.fixture(scope="module")
+def demo(module_db):
+    from django.test import override_settings
     from django.utils.module_loading import import_string
 
     from courses import demo as courses_demo
@@ -28,15 +33,20 @@ def demo(db, settings, monkeypatch):
     from library import demo as library_demo
     from resources import demo as resources_demo
 
-    settings.DEBUG = True
-    monkeypatch.setattr(courses_demo, "_growth", lambda year: 0.04)  # a class or two a year per centre
-    monkeypatch.setattr(courses_demo, "FIRST_YEAR", timezone.localdate().year - 2)
-    monkeypatch.setattr(evaluations_demo, "FIRST_YEAR", timezone.localdate().year - 3)
-    monkeypatch.setattr(library_demo, "FIRST_YEAR", timezone.localdate().year - 2)
-    monkeypatch.setattr(resources_demo, "FIRST_YEAR", timezone.localdate().year - 2)
-    rng = random.Random(2026)
-    for dotted in DEMO_STEPS:
-        import_string(dotted)(rng=rng, log=lambda *_: None)
+    with module_db(), override_settings(DEBUG=True), pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(courses_demo, "_growth", lambda year: 0.04)  # a class or two a year per centre
+        monkeypatch.setattr(courses_demo, "FIRST_YEAR", timezone.localdate().year - 2)
+        monkeypatch.setattr(evaluations_demo, "FIRST_YEAR", timezone.localdate().year - 3)
+        monkeypatch.setattr(library_demo, "FIRST_YEAR", timezone.localdate().year - 2)
+        monkeypatch.setattr(resources_demo, "FIRST_YEAR", timezone.localdate().year - 2)
+        rng = random.Random(2026)
+        for dotted in DEMO_STEPS:
+            import_string(dotted)(rng=rng, log=lambda *_: None)
+
+
+@pytest.fixture(autouse=True)
+def _in_its_savepoint(db, settings):
+    settings.DEBUG = True  # as when the demo was built: demo accounts belong to development
 
 
 def test_every_demo_account_logs_in_and_sees_its_home_page_of_hung_yen_today(demo):
