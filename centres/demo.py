@@ -248,7 +248,8 @@ def _seed_reform(rng: random.Random, log) -> None:
         if districts:
             main = max(sorted({d.code: d for d in districts}.values(), key=lambda d: d.code), key=districts.count)
             centre.review_office = clusters.get(cluster_name_for(main), centre.review_office)
-            centre.address = f"{centre.commune.name}, khu vực {main.name.lower()} cũ"
+            # "khu vực huyện Đông Hưng cũ": the unit's kind in lower case, its name as written
+            centre.address = f"{centre.commune.name}, khu vực {main.name[0].lower()}{main.name[1:]} cũ"
         centre.has_seal = True
         centre.has_bank_account = rng.random() < 0.9
         _facilities(rng, centre)

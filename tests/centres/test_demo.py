@@ -50,6 +50,7 @@ def test_the_demo_is_hung_yen_today_with_both_former_provinces_merged_on_1_july_
     dong_phuong = Centre.objects.get(commune__code="12694", commune__valid_from__lt=reform)
     assert dong_phuong.merged_into.commune.name == "Xã Bắc Đông Hưng"
     assert dong_phuong.merged_into.review_office.name == "Cụm Đông Hưng (khu vực huyện Đông Hưng cũ)"
+    assert dong_phuong.merged_into.address == "Xã Bắc Đông Hưng, khu vực huyện Đông Hưng cũ"
     assert dong_phuong.review_office.name == "Phòng GD&ĐT huyện Đông Hưng"
     # The three split former Hưng Yên communes (docs/units.md, "Split communes").
     for old, new_name in [("12004", "Xã Như Quỳnh"), ("12322", "Xã Hiệp Cường"), ("11989", "Xã Lạc Đạo")]:
