@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
@@ -105,8 +106,17 @@ def test_no_query_parameter_breaks_a_page(route, world):
     # Each nasty value in each parameter the page reads, alone (another's refusal must not hide it); then in
     # every parameter at once (reads the recorder cannot see: a dict made of the query); then mixtures.
     # (One parameter alone as the administrator, who is offered every choice; all at once as both.)
+    # On PostgreSQL (CI's second run, where time is short) the values that reach SQL, each alone and all at once as
+    # the administrator; the users' mixtures and the fuzzing exercise the pages' Python, the same on both databases,
+    # and run on SQLite.
+    postgres = connection.vendor == "postgresql"
     tried = [("admin_fuzz", {name: value}) for name in sorted(read) for value in EACH]
-    tried += [(user, dict.fromkeys(PARAMS, value)) for value in AT_ONCE for user in clients]
+    tried += [
+        (user, dict.fromkeys(PARAMS, value))
+        for value in AT_ONCE
+        for user in clients
+        if not postgres or user == "admin_fuzz"
+    ]
     broken = [
         f"GET {url}?{params if len(params) == 1 else '…=' + repr(next(iter(params.values())))} as {user} "
         f"→ {response.status_code}"
@@ -123,7 +133,8 @@ def test_no_query_parameter_breaks_a_page(route, world):
             response = client.get(url, params)
             assert response.status_code < 500, f"GET {url} {params!r} → {response.status_code}"
 
-    fuzz()
+    if not postgres:
+        fuzz()
 
 
 # --- The hand-edited URLs of the issue, each answered with a message, a 404 or the page without the value ------
