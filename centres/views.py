@@ -30,7 +30,7 @@ from centres.forms import (
 )
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
 from tthtcd_portal.page_cache import snapshot_cached
-from tthtcd_portal.pagination import IdsFirst, paginate
+from tthtcd_portal.pagination import KeptIdsFirst, paginate
 from tthtcd_portal.params import id_param, text_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.rows import text, url_for
@@ -42,7 +42,7 @@ PAGE_SIZE = 50
 # ?tat_ca=1 shows every centre the user sees on one page (the 242 of the demo province, a whole
 # province at most); this cap only guards against a runaway request.
 ALL_CAP = 5000
-# The values _centre_rows writes, read as tuples (centre_list's annotations among them): not the registry's ~40
+# The values _centre_rows writes (the page's object_list), read as tuples (centre_list's annotations among them): not the registry's ~40
 # other columns, nor a model instance for each centre, commune and district of the page.
 ROW_VALUES = (
     "pk",
@@ -75,14 +75,19 @@ def _editable_centre(request: HttpRequest, pk: int) -> Centre:
 @snapshot_cached
 def centre_list(request: HttpRequest) -> HttpResponse:
     scoping.require_reviewer_or_above(request.user)
-    rating_year = timezone.localdate().year - 1
-    found = CentreFilter(
-        request.GET or None,
-        queryset=selectors.centre_list(user=request.user, rating_year=rating_year),
-        user=request.user,
-    )
+    today = timezone.localdate()
+    rating_year = today.year - 1
+    # The filter's form and values; its queryset is built by centres() below, only when the SQL is not kept.
+    found = CentreFilter(request.GET or None, queryset=Centre.objects.none(), user=request.user)
+    # What the list's SQL is built from (tthtcd_portal.kept_sql): the user's scope, the day, the filters.
+    key = ("centres:list", repr(scoping.centre_q(request.user)), today, found.key())
+
+    def centres():
+        return found.applied_to(selectors.centre_list(user=request.user, rating_year=rating_year, today=today))
+
     show_all = request.GET.get("tat_ca") == "1"
-    page = paginate(request, IdsFirst(found.qs), ALL_CAP if show_all else PAGE_SIZE)
+    listed = KeptIdsFirst(centres, key=key, fields=ROW_VALUES, model=Centre)
+    page = paginate(request, listed, ALL_CAP if show_all else PAGE_SIZE)
     return render(
         request,
         "centres/list.html",
@@ -90,7 +95,7 @@ def centre_list(request: HttpRequest) -> HttpResponse:
             "filter": found,
             "form": found.form,
             "page": page,
-            "rows": _centre_rows(page.object_list.values_list(*ROW_VALUES)),
+            "rows": _centre_rows(page.object_list),
             "rating_year": rating_year,
             "show_all": show_all,
             "can_create": scoping.is_province_level(request.user),
