@@ -43,14 +43,16 @@ def centre_list(
     status: str = "",
     rating: str = "",
     search: str = "",
+    today: datetime.date | None = None,
 ) -> QuerySet[Centre]:
-    """The centres the user sees, filtered, each with its units, its current director's name, its number of
-    active instructors and its rating of `rating_year`. One query (plus one for the province ids of a
-    provincial official), whatever the number of centres: the extras are correlated subqueries."""
+    """The centres the user sees, filtered, each with its units, its director on `today` (the local date by
+    default), its number of active instructors and its rating of `rating_year`. One query (plus one for the
+    province ids of a provincial official), whatever the number of centres: the extras are correlated
+    subqueries."""
     # BoardMember's Meta ordering within one centre and position (its "centre" key, the centres' order, joined
     # the centre and its commune in every row's subquery: ~5 ms a row at national scale).
     director = (
-        BoardMember.objects.on_date(timezone.localdate())
+        BoardMember.objects.on_date(today or timezone.localdate())
         .filter(centre=OuterRef("pk"), position=BoardMember.Position.GIAM_DOC)
         .order_by("-term_start", *person_order())
     )

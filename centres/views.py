@@ -30,7 +30,7 @@ from centres.forms import (
 )
 from centres.models import BoardMember, Centre, Instructor, InstructorAssignment, Rating
 from tthtcd_portal.page_cache import snapshot_cached
-from tthtcd_portal.pagination import IdsFirst, paginate
+from tthtcd_portal.pagination import KeptIdsFirst, paginate
 from tthtcd_portal.params import id_param, text_param
 from tthtcd_portal.refusal import refusal_shown
 from tthtcd_portal.rows import text, url_for
@@ -42,8 +42,20 @@ PAGE_SIZE = 50
 # ?tat_ca=1 shows every centre the user sees on one page (the 242 of the demo province, a whole
 # province at most); this cap only guards against a runaway request.
 ALL_CAP = 5000
-# The columns _centre_rows writes (with centre_list's annotations): not the registry's ~40 others.
-ROW_FIELDS = ("name", "status", "commune__code", "commune__district__name")
+# The values _centre_rows writes (the page's object_list), read as tuples (centre_list's annotations among them): not the registry's ~40
+# other columns, nor a model instance for each centre, commune and district of the page.
+ROW_VALUES = (
+    "pk",
+    "name",
+    "status",
+    "commune__code",
+    "commune__district_id",
+    "commune__district__name",
+    "director_name",
+    "instructor_count",
+    "has_library",
+    "last_rating",
+)
 
 
 def _centre(request: HttpRequest, pk: int) -> Centre:
@@ -63,15 +75,19 @@ def _editable_centre(request: HttpRequest, pk: int) -> Centre:
 @snapshot_cached
 def centre_list(request: HttpRequest) -> HttpResponse:
     scoping.require_reviewer_or_above(request.user)
-    rating_year = timezone.localdate().year - 1
-    found = CentreFilter(
-        request.GET or None,
-        queryset=selectors.centre_list(user=request.user, rating_year=rating_year),
-        user=request.user,
-    )
+    today = timezone.localdate()
+    rating_year = today.year - 1
+    # The filter's form and values; its queryset is built by centres() below, only when the SQL is not kept.
+    found = CentreFilter(request.GET or None, queryset=Centre.objects.none(), user=request.user)
+    # What the list's SQL is built from (tthtcd_portal.kept_sql): the user's scope, the day, the filters.
+    key = ("centres:list", repr(scoping.centre_q(request.user)), today, found.key())
+
+    def centres():
+        return found.applied_to(selectors.centre_list(user=request.user, rating_year=rating_year, today=today))
+
     show_all = request.GET.get("tat_ca") == "1"
-    rows = found.qs.select_related(None).select_related("commune__district").only(*ROW_FIELDS)
-    page = paginate(request, IdsFirst(rows), ALL_CAP if show_all else PAGE_SIZE)
+    listed = KeptIdsFirst(centres, key=key, fields=ROW_VALUES, model=Centre)
+    page = paginate(request, listed, ALL_CAP if show_all else PAGE_SIZE)
     return render(
         request,
         "centres/list.html",
@@ -88,31 +104,31 @@ def centre_list(request: HttpRequest) -> HttpResponse:
 
 
 def _centre_rows(centres) -> str:
-    """The list's table rows (tthtcd_portal.rows: the markup the row template wrote, character for character;
-    tests/centres/test_views.py compares them): the URL, the translations and the rating labels once, not per row."""
+    """The list's table rows from tuples of ROW_VALUES (tthtcd_portal.rows: the markup the row template wrote,
+    character for character; tests/centres/test_views.py compares them): the URL, the translations and the
+    rating labels once, not per row."""
     detail = url_for("centres:detail")
     ratings = {value: text(label) for value, label in Rating.choices}
     statuses = {value: text(label) for value, label in Centre.Status.choices}
+    active = Centre.Status.ACTIVE
     yes, no = text(_("Có")), text(_("Không"))
     rows = []
-    for c in centres:
-        commune = c.commune
-        district = commune.district
-        code = text(commune.code)
-        district_name = text(district.name) if district is not None else ""
-        director = text(c.director_name) if c.director_name else ""
-        status = statuses.get(c.status) or text(c.get_status_display())
-        badge = "text-bg-success" if c.is_active else "text-bg-secondary"
+    for pk, name, status, code, district_id, district, director, instructors, library, rating in centres:
+        name, code = text(name), text(code)
+        district_name = text(district) if district_id is not None else ""
+        director = text(director) if director else ""
+        label = statuses.get(status) or text(status)  # get_status_display: the value itself when not a choice
+        badge = "text-bg-success" if status == active else "text-bg-secondary"
         rows.append(
-            f'\n    <tr data-key="{text(c.name)}">\n      <td class="d-none d-md-table-cell">{code}</td>\n'
-            f'      <td><a href="{detail(c.pk)}">{text(c.name)}</a><div class="d-md-none small text-muted">{code}'
-            f"{f' · {district_name}' if district is not None else ''}{f' · {director}' if director else ''}</div></td>\n"
+            f'\n    <tr data-key="{name}">\n      <td class="d-none d-md-table-cell">{code}</td>\n'
+            f'      <td><a href="{detail(pk)}">{name}</a><div class="d-md-none small text-muted">{code}'
+            f"{f' · {district_name}' if district_id is not None else ''}{f' · {director}' if director else ''}</div></td>\n"
             f'      <td class="d-none d-md-table-cell">{district_name or "—"}</td>\n'
             f'      <td class="d-none d-md-table-cell">{director or "—"}</td>\n'
-            f'      <td class="text-end d-none d-md-table-cell">{text(so(c.instructor_count))}</td>\n'
-            f'      <td class="d-none d-md-table-cell">{yes if c.has_library else no}</td>\n'
-            f"      <td>{ratings.get(c.last_rating) or '—'}</td>\n"
-            f'      <td><span class="badge {badge}">{status}</span></td>\n    </tr>\n  '
+            f'      <td class="text-end d-none d-md-table-cell">{text(so(instructors))}</td>\n'
+            f'      <td class="d-none d-md-table-cell">{yes if library else no}</td>\n'
+            f"      <td>{ratings.get(rating) or '—'}</td>\n"
+            f'      <td><span class="badge {badge}">{label}</span></td>\n    </tr>\n  '
         )
     return mark_safe("".join(rows))
 

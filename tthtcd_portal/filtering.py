@@ -8,6 +8,7 @@ import copy
 
 import django_filters
 from django import forms
+from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -20,11 +21,29 @@ class ListFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
+        self.validate()
+        return super().qs
+
+    def validate(self) -> None:
+        """Validate the form (invalid values are dropped); another unit's object is a 404."""
         if self.is_bound and not self.is_valid():
             for name in self.outside_is_404:
                 if name in self.form.errors and self.data.get(name) not in ("", None):
                     raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
-        return super().qs
+
+    def applied_to(self, queryset):
+        """`queryset` filtered as `qs` filters the FilterSet's own: for a list that builds its queryset only when
+        it needs it (tthtcd_portal.kept_sql; call `key()` first, which validates)."""
+        self.validate()
+        return self.filter_queryset(queryset.all()) if self.is_bound else queryset.all()
+
+    def key(self) -> tuple:
+        """The filters' values that apply (objects as their pk), validated: with the list's base queryset's inputs,
+        everything its SQL is built from."""
+        self.validate()
+        if not self.is_bound:
+            return ()
+        return tuple((name, _key_value(value)) for name, value in self.form.cleaned_data.items())
 
     def filter_through(self, queryset, relation: str):
         """`queryset` (rows of another model, scoped by the caller) filtered as this list is, through
@@ -86,3 +105,11 @@ class ValuesChoiceIterator(forms.models.ModelChoiceIterator):
 def values_choices(*fields: str, label) -> type[ValuesChoiceIterator]:
     """An iterator class for `ModelChoiceField.iterator`: options (pk, label(*values of `fields`))."""
     return type("ValuesChoices", (ValuesChoiceIterator,), {"fields": fields, "label": staticmethod(label)})
+
+
+def _key_value(value):
+    if isinstance(value, Model):
+        return ("pk", type(value)._meta.label, value.pk)
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(sorted(map(_key_value, value), key=repr))
+    return value

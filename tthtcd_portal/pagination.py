@@ -3,6 +3,8 @@ page's other parameters with Django's {% querystring %} (templates/partials/page
 
 from django.core.paginator import Page, Paginator
 
+from tthtcd_portal.kept_sql import kept_count, kept_values
+
 PAGE_PARAM = "trang"
 
 
@@ -37,6 +39,30 @@ class IdsFirst:
         if not isinstance(item, slice):
             return self.queryset[item]
         return self.queryset.filter(pk__in=self.queryset.values("pk")[item])
+
+
+class KeptIdsFirst:
+    """IdsFirst for a list whose SQL depends on `key` alone (tthtcd_portal.kept_sql): `build()` makes the queryset
+    only when the key's count, or that page of it, was not seen before in this process; a page is its rows as
+    tuples of `fields` (a values_list), not models. `key` holds every input `build` reads; `model` is the list's."""
+
+    def __init__(self, build, *, key: tuple, fields: tuple[str, ...], model) -> None:
+        self.build = build
+        self.key = key
+        self.fields = fields
+        self.model = model
+
+    def count(self) -> int:
+        return kept_count(("count", self.key), self.build, model=self.model)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[tuple]:
+        def page():
+            return IdsFirst(self.build())[item].values_list(*self.fields)
+
+        return kept_values(("page", self.key, self.fields, item.start, item.stop), page, model=self.model)
 
 
 def paginate(request, items, per_page: int, *, count: int | None = None) -> Page:

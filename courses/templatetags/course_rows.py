@@ -47,7 +47,7 @@ def attendance_rows(grid, can_edit: bool) -> str:
     disabled = "" if can_edit else " disabled"
     parts = []
     for row in grid.rows:
-        name, enrolment = text(row.enrolment.learner.full_name), int(row.enrolment.pk)
+        name, enrolment = text(row.name), int(row.enrolment_id)
         cells = []
         for (session, on), (_session, state) in zip(sessions, row.cells, strict=True):
             if state is None:

@@ -8,7 +8,7 @@ from accounts import scoping
 from accounts.models import User
 from centres.models import Centre
 from centres.selectors import centre_for_user
-from tests.factories import UserFactory
+from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, UserFactory
 
 
 def visible(user):
@@ -56,3 +56,33 @@ def test_an_inactive_account_sees_nothing(world):
 def test_an_administrator_sees_everything(world):
     admin = UserFactory(role=User.Role.ADMIN)
     assert visible(admin) == {world.centre_a.id, world.centre_b.id}
+
+
+def districts(user):
+    found = list(scoping.visible_districts(user).values_list("id", flat=True))
+    assert len(found) == len(set(found)), "each district once"
+    return set(found)
+
+
+def test_each_persona_sees_the_districts_of_their_centres_each_once(world):
+    x, y = world.district_x.id, world.district_y.id
+    # A second centre in district x (listed once), a district of the province with communes but no centre (never
+    # listed), and a district of the other province with a centre (only for its official and the Ministry).
+    CentreFactory(commune=CommuneFactory(district=world.district_x), review_office=world.office_x)
+    CommuneFactory(district=DistrictFactory(province=world.province))
+    elsewhere = CentreFactory(commune=CommuneFactory(district=DistrictFactory(province=world.other_province)))
+    other = elsewhere.commune.district_id
+    assert districts(world.staff_a) == {x}
+    assert districts(world.reviewer_x) == {x}
+    assert districts(world.reviewer_y) == {y}
+    assert districts(world.official) == {x, y}
+    assert districts(world.other_official) == {other}
+    assert districts(world.ministry) == {x, y, other}
+    world.staff_a.is_active = False
+    assert districts(world.staff_a) == set()
+
+
+def test_an_official_sees_the_districts_of_the_province_merged_into_theirs(world):
+    world.province.merged_into = world.other_province
+    world.province.save(update_fields=["merged_into"])
+    assert districts(world.other_official) == {world.district_x.id, world.district_y.id}

@@ -84,8 +84,29 @@ def test_each_page_holds_the_next_centres_in_the_lists_order(world, client_for):
     _many_centres(world, 60)
     client = client_for(world.official)
     ordered = [c.pk for c in centre_list(user=world.official, rating_year=clock.this_year() - 1)]
-    first, second = ([c.pk for c in client.get(url("list"), {"trang": n}).context["page"].object_list] for n in (1, 2))
+    # A page's rows are tuples of centres.views.ROW_VALUES, the centre's id first.
+    first, second = (
+        [row[0] for row in client.get(url("list"), {"trang": n}).context["page"].object_list] for n in (1, 2)
+    )
     assert first + second == ordered and len(second) == 12
+
+
+def test_a_kept_list_shows_the_rows_as_they_are_now_for_each_user_and_filter(world, client_for):
+    """The list's SQL is kept per scope, day and filters (tthtcd_portal.kept_sql): run again, it reads the rows
+    as they are, and another user's or another filter's list is its own."""
+
+    def names(user, **params):
+        page = client_for(user).get(url("list"), params).context["page"]
+        return page.paginator.count, [row[1] for row in page.object_list]
+
+    assert names(world.official) == (2, [world.centre_a.name, world.centre_b.name])
+    assert names(world.reviewer_x) == (1, [world.centre_a.name])
+    late = CentreFactory(commune=CommuneFactory(district=world.district_x, code="12000"), review_office=world.office_x)
+    Centre.objects.filter(pk=world.centre_b.pk).update(name="Trung tâm đổi tên")
+    assert names(world.official) == (3, [late.name, world.centre_a.name, "Trung tâm đổi tên"])
+    assert names(world.reviewer_x) == (2, [late.name, world.centre_a.name])
+    assert names(world.official, huyen=world.district_y.pk) == (1, ["Trung tâm đổi tên"])
+    assert names(world.other_official) == (0, [])
 
 
 def test_all_centres_render_on_one_page_when_asked(world, client_for):
@@ -118,6 +139,7 @@ def test_list_rows_are_the_row_templates_markup(world, client_for, language):
     from django.utils import translation
 
     from centres.models import Rating
+    from centres.selectors import centre_list
 
     Library.objects.create(centre=world.centre_b, kind=Library.Kind.THU_VIEN)
     Assessment.objects.create(centre=world.centre_a, year=clock.this_year() - 1, rating="tot", status="approved")
@@ -130,7 +152,9 @@ def test_list_rows_are_the_row_templates_markup(world, client_for, language):
     client.cookies["django_language"] = language
     response = client.get(url("list"), {"tat_ca": "1"}, HTTP_ACCEPT_LANGUAGE=language)
     body = response.content.decode()
-    centres = list(response.context["page"].object_list)
+    ids = [row[0] for row in response.context["page"].object_list]
+    listed = centre_list(user=world.official, rating_year=clock.this_year() - 1).in_bulk(ids)
+    centres = [listed[pk] for pk in ids]
     labels = dict(Rating.choices)
     for c in centres:
         c.last_rating_label = labels.get(c.last_rating, "")

@@ -89,14 +89,14 @@ def test_the_row_helpers_write_what_the_filters_write(language):
 GRID_LOOP = Template(
     "{% load i18n %}{% for row in grid.rows %}\n"
     "    <tr>\n"
-    '      <th scope="row" class="sticky-col fw-normal text-nowrap">{{ row.enrolment.learner.full_name }}</th>\n'
+    '      <th scope="row" class="sticky-col fw-normal text-nowrap">{{ row.name }}</th>\n'
     '      {% for s, state in row.cells %}<td class="text-center">\n'
     '        {% if state is None %}<span class="text-muted" title="{% translate \'Chưa ghi danh ngày này\' %}">–</span>\n'
-    '        {% else %}<input type="checkbox" class="form-check-input" id="a-{{ s.pk }}-{{ row.enrolment.pk }}" '
-    'name="a-{{ s.pk }}-{{ row.enrolment.pk }}" data-col="{{ s.pk }}"{% if state %} checked{% endif %}'
+    '        {% else %}<input type="checkbox" class="form-check-input" id="a-{{ s.pk }}-{{ row.enrolment_id }}" '
+    'name="a-{{ s.pk }}-{{ row.enrolment_id }}" data-col="{{ s.pk }}"{% if state %} checked{% endif %}'
     "{% if not can_edit %} disabled{% endif %}>\n"
-    '        <label class="visually-hidden" for="a-{{ s.pk }}-{{ row.enrolment.pk }}">'
-    '{{ row.enrolment.learner.full_name }} {{ s.date|date:"SHORT_DATE_FORMAT" }}</label>{% endif %}\n'
+    '        <label class="visually-hidden" for="a-{{ s.pk }}-{{ row.enrolment_id }}">'
+    '{{ row.name }} {{ s.date|date:"SHORT_DATE_FORMAT" }}</label>{% endif %}\n'
     "      </td>{% endfor %}\n"
     "    </tr>\n"
     "  {% endfor %}"
