@@ -23,6 +23,7 @@ the caller passes, so accounts stays below the registry (docs/architecture.md, "
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
+
+from tthtcd_portal.compiled import OneRow
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,19 +55,32 @@ def province_ids(user: User) -> list[int]:
     return ids
 
 
+def _centre_scope(user: User) -> tuple[str, list] | None:
+    """The centres the user may see as one lookup on Centre and its values: ("", []) every centre, None none."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser or user.is_administrator or user.is_ministry_official:
+        return "", []
+    if user.is_province_official:
+        return "commune__province_id__in", province_ids(user)
+    if user.is_reviewer:
+        return "review_office_id", [user.office_id]
+    if user.is_centre_staff:
+        return "id", [user.centre_id]
+    return None
+
+
+def _scope_filter(lookup: str, values: list) -> dict:
+    return {lookup: values} if lookup.endswith("__in") else {lookup: values[0]}
+
+
 def centre_q(user: User, prefix: str = "") -> Q:
     """A Q selecting the centres (through `prefix`, e.g. "course__centre__") the user may see."""
-    if not user.is_authenticated or not user.is_active:
+    scope = _centre_scope(user)
+    if scope is None:
         return _NOTHING
-    if user.is_superuser or user.is_administrator or user.is_ministry_official:
-        return Q()
-    if user.is_province_official:
-        return Q(**{f"{prefix}commune__province_id__in": province_ids(user)})
-    if user.is_reviewer:
-        return Q(**{f"{prefix}review_office_id": user.office_id})
-    if user.is_centre_staff:
-        return Q(**{f"{prefix}id": user.centre_id})
-    return _NOTHING
+    lookup, values = scope
+    return Q(**_scope_filter(prefix + lookup, values)) if lookup else Q()
 
 
 def province_level_q(user: User, province_path: str = "province") -> Q | None:
@@ -94,6 +110,50 @@ def get_scoped_or_404(user: User, queryset: models.QuerySet[M], centre_path: str
         return scoped(user, queryset, centre_path).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem.")) from None
+
+
+class ScopedGet:
+    """`get_scoped_or_404(user, build(), centre_path, pk=pk)` with its SQL built once per process for each shape of
+    scope (the lookup and its number of values: one for a centre's staff, the province and those merged into it
+    for an official), tthtcd_portal/compiled.py. The same rule (`_centre_scope`), the same row, the same 404;
+    a scope with no value to bind (a user without a unit) goes through the ORM."""
+
+    def __init__(self, build: Callable[[], models.QuerySet], centre_path: str) -> None:
+        self.build = build
+        self.centre_path = centre_path
+        self._by_shape: dict[tuple[str, int], OneRow] = {}
+
+    def __call__(self, user: User, pk: int) -> models.Model:
+        scope = _centre_scope(user)
+        if scope is None or None in scope[1]:
+            return get_scoped_or_404(user, self.build(), self.centre_path, pk=pk)
+        lookup, values = scope
+        query = self._by_shape.get((lookup, len(values))) or self._compile(lookup, len(values))
+        obj = query.get(pk, *values)
+        if obj is None:
+            raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
+        return obj
+
+    def _compile(self, lookup: str, count: int) -> OneRow:
+        path = f"{self.centre_path}__{lookup}" if self.centre_path else lookup
+        model = self.build().model
+        fields = [model._meta.pk]
+        if lookup:
+            *relations, name = path.removesuffix("__in").split("__")
+            related = model
+            for relation in relations:
+                related = related._meta.get_field(relation).related_model
+            fields += [related._meta.get_field(name)] * count
+
+        def build(pk, *values):
+            queryset = self.build()
+            if lookup:
+                queryset = queryset.filter(**_scope_filter(path, list(values)))
+            return queryset.filter(pk=pk)
+
+        query = OneRow(build, fields=tuple(fields), markers=tuple(range(-7_100_001, -7_100_002 - count, -1)))
+        self._by_shape[(lookup, count)] = query
+        return query
 
 
 # --- What a user may change -----------------------------------------------------------------------

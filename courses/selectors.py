@@ -137,14 +137,16 @@ def course_for_user(user, pk: int) -> Course:
     )
 
 
+# Its SQL built once per process (the attendance grid and its save open with it; building it cost more than
+# running it).
+_session_for_user = scoping.ScopedGet(
+    lambda: ClassSession.objects.select_related("course__centre__commune", "course__programme_kind"), "course__centre"
+)
+
+
 def session_for_user(user, pk: int) -> ClassSession:
-    """One session in the user's scope, or 404. One query."""
-    return scoping.get_scoped_or_404(
-        user,
-        ClassSession.objects.select_related("course__centre__commune", "course__programme_kind"),
-        "course__centre",
-        pk=pk,
-    )
+    """One session in the user's scope, with its class, centre, commune and programme kind, or 404. One query."""
+    return _session_for_user(user, pk)
 
 
 def course_sessions(course: Course) -> list[ClassSession]:

@@ -1,15 +1,27 @@
-"""Queries built once per process (tthtcd_portal/compiled.py): the signed-in user and the session read by them are
-the ORM's own answers, in one query each, and an expired or unknown session signs nobody in."""
+"""Queries built once per process (tthtcd_portal/compiled.py): the signed-in user and the session read by them, the
+scoped session of the attendance grid and its save's reads are the ORM's own answers, in one query each, an
+expired or unknown session signs nobody in and another unit's class session is a 404."""
 
 import datetime
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import OuterRef
+from django.db.models.functions import ExtractYear
+from django.http import Http404
 from django.utils import timezone
 
+from accounts import scoping
 from accounts.backends import PortalBackend
 from accounts.models import User
-from tthtcd_portal.compiled import OneRow
+from courses import selectors, services
+from courses.models import ClassSession, Course, Enrolment
+from evaluations.selectors import year_locked
+from tests.clock import PINNED_YEAR
+from tests.courses.factories import CourseFactory, EnrolmentFactory, LearnerFactory, SessionFactory
+from tests.factories import CentreFactory, CommuneFactory, DistrictFactory, ProvinceFactory, UserFactory
+from tthtcd_portal.compiled import Compiled, OneRow
 
 
 def _fields(obj) -> dict:
@@ -57,3 +69,97 @@ def test_an_unknown_session_key_signs_nobody_in(world, client):
     client.force_login(world.staff_a)
     client.cookies["sessionid"] = "x" * 32
     assert client.get("/lop-hoc/").status_code == 302
+
+
+# --- The attendance grid's and its save's queries (issue 17) ---------------------------------------------------
+
+
+def _same_session(got, expected) -> None:
+    assert _fields(got) == _fields(expected)
+    for path in ("course", "course.centre", "course.centre.commune", "course.programme_kind"):
+        got_obj, expected_obj = got, expected
+        for name in path.split("."):
+            got_obj, expected_obj = getattr(got_obj, name), getattr(expected_obj, name)
+        assert _fields(got_obj) == _fields(expected_obj), path
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "reviewer_x", "official", "ministry", "admin"])
+def test_a_session_in_scope_is_the_orms_in_one_query(world, persona, django_assert_num_queries):
+    session = SessionFactory(course=CourseFactory(centre=world.centre_a))
+    user = UserFactory(username="admin", role=User.Role.ADMIN) if persona == "admin" else getattr(world, persona)
+    user = PortalBackend().get_user(user.pk)  # as a request has it (the official's provinces not read yet)
+    expected = scoping.get_scoped_or_404(
+        user,
+        ClassSession.objects.select_related("course__centre__commune", "course__programme_kind"),
+        "course__centre",
+        pk=session.pk,
+    )
+    user = PortalBackend().get_user(user.pk)
+    with django_assert_num_queries(2 if persona == "official" else 1):  # the official: their provinces first
+        got = selectors.session_for_user(user, session.pk)
+    _same_session(got, expected)
+
+
+@pytest.mark.parametrize("persona", ["staff_b", "reviewer_y", "other_official"])
+def test_another_units_session_is_a_404(world, persona):
+    session = SessionFactory(course=CourseFactory(centre=world.centre_a))
+    with pytest.raises(Http404):
+        selectors.session_for_user(getattr(world, persona), session.pk)
+
+
+def test_an_archived_or_unknown_session_is_a_404(world):
+    session = SessionFactory(course=CourseFactory(centre=world.centre_a))
+    ClassSession.all_objects.filter(pk=session.pk).update(archived_at=timezone.now())
+    for pk in (session.pk, 10**9):
+        with pytest.raises(Http404):
+            selectors.session_for_user(world.staff_a, pk)
+
+
+def test_an_official_sees_the_sessions_of_the_provinces_merged_into_theirs(world):
+    merged = ProvinceFactory(code="35", name="Tỉnh Hà Nam", merged_into=world.province)
+    old_centre = CentreFactory(commune=CommuneFactory(district=DistrictFactory(province=merged), code="13000"))
+    session = SessionFactory(course=CourseFactory(centre=old_centre))
+    assert selectors.session_for_user(world.official, session.pk) == session  # two provinces: another shape
+    with pytest.raises(Http404):
+        selectors.session_for_user(world.other_official, session.pk)
+
+
+def test_a_user_without_a_unit_finds_nothing(world):
+    session = SessionFactory(course=CourseFactory(centre=world.centre_a))
+    world.staff_a.centre_id = None  # the database refuses such an account; the rule still answers nothing
+    with pytest.raises(Http404):
+        selectors.session_for_user(world.staff_a, session.pk)
+
+
+def test_rows_with_annotations_and_constants_are_the_orms(world):
+    """The save's sessions (locked, each with its year's lock: a constant status in the SQL) and its enrolments
+    (values) are the ORM's, whatever the number of sessions."""
+    course = CourseFactory(centre=world.centre_a, format=Course.Format.ROSTER)
+    sessions = [SessionFactory(course=course, date=datetime.date(PINNED_YEAR, 2, day)) for day in (2, 9, 16)]
+    EnrolmentFactory(course=course, learner=LearnerFactory(centre=world.centre_a))
+    ids = [s.pk for s in sessions]
+    with transaction.atomic():
+        for count in (1, 3):
+            got = services._sessions_to_save(count).objects(course.pk, course.centre_id, *ids[:count])
+            expected = list(
+                ClassSession.objects.filter(pk__in=ids[:count])
+                .annotate(year_locked=year_locked(centre_id=course.centre_id, year=ExtractYear(OuterRef("date"))))
+                .only("id", "course_id", "date", "present", "women", "minorities")
+                .order_by("pk")
+            )
+            assert [(_fields(s), s.year_locked) for s in got] == [(_fields(s), s.year_locked) for s in expected]
+            assert got[0].get_deferred_fields() == expected[0].get_deferred_fields()
+    expected = Enrolment.objects.filter(course=course).values_list(
+        "id", "from_date", "until_date", "learner__gender", "learner__is_minority"
+    )
+    assert sorted(services._enrolments_to_save.tuples(course.pk)) == sorted(expected)
+
+
+def test_markers_that_are_not_in_the_sql_are_refused(world):
+    query = Compiled(
+        lambda name, _unused: User.objects.filter(username=name),
+        fields=(User._meta.get_field("username"), User._meta.get_field("username")),
+        markers=("marker-a", "marker-b"),
+    )
+    with pytest.raises(ValueError, match="lack markers"):
+        query.objects("staff_a", "x")
