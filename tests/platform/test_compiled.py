@@ -57,3 +57,60 @@ def test_an_unknown_session_key_signs_nobody_in(world, client):
     client.force_login(world.staff_a)
     client.cookies["sessionid"] = "x" * 32
     assert client.get("/lop-hoc/").status_code == 302
+
+
+def _rows_of(objects) -> list:
+    return [(_fields(o), o._state.db, o._state.adding) for o in objects]
+
+
+def test_the_centre_pages_board_is_the_orms_with_who_is_in_office(world):
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from centres.models import BoardMember
+    from centres.selectors import _registry_queries
+    from tests.centres.factories import BoardMemberFactory
+
+    today = timezone.localdate()
+    BoardMemberFactory(centre=world.centre_a, term_start=today - datetime.timedelta(days=400))
+    BoardMemberFactory(centre=world.centre_a, term_start=today + datetime.timedelta(days=3))
+    BoardMemberFactory(centre=world.centre_b)
+    board, _instructors = _registry_queries()
+    for day in (today, today + datetime.timedelta(days=5)):
+        expected = BoardMember.objects.filter(centre=world.centre_a).annotate(
+            in_office=ExpressionWrapper(BoardMember.in_office_q(day), output_field=BooleanField())
+        )
+        assert _rows_of(board.all(world.centre_a.pk, day)) == _rows_of(expected)
+    assert sorted(m.in_office for m in board.all(world.centre_a.pk, today)) == [False, True]
+
+
+def test_values_list_rows_are_the_orms_in_their_order_and_constants_are_kept(world):
+    from django.db.models import Count, Value
+    from django.db.models.functions import Concat
+
+    query = OneRow(
+        lambda username: (
+            User.objects.filter(username__in=[username, "constant-not-a-marker"])
+            .annotate(label=Concat(Value("user "), "username"))
+            .order_by()
+            .values("role")
+            .annotate(n=Count("id"))
+            .values_list("n", "role")
+        ),
+        fields=(User._meta.get_field("username"),),
+        markers=("marker-name-2",),
+    )
+    expected = list(
+        User.objects.filter(username__in=["staff_a", "constant-not-a-marker"])
+        .order_by()
+        .values("role")
+        .annotate(n=Count("id"))
+        .values_list("n", "role")
+    )
+    assert query.all("staff_a") == expected == [(1, world.staff_a.role)]
+    assert query.all("nobody") == []
+
+
+def test_a_marker_missing_from_the_sql_is_refused(world):
+    query = OneRow(lambda username: User.objects.all(), fields=(User._meta.get_field("username"),), markers=("m",))
+    with pytest.raises(ValueError, match="not among"):
+        query.all("staff_a")
