@@ -23,6 +23,7 @@ the caller passes, so accounts stays below the registry (docs/architecture.md, "
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
+
+from tthtcd_portal.compiled import OneRow, kept
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -86,6 +89,23 @@ def scoped(user: User, queryset: models.QuerySet[M], centre_path: str) -> models
     """Filter any queryset by the path from its model to Centre ("" for Centre itself)."""
     prefix = f"{centre_path}__" if centre_path else ""
     return queryset.filter(centre_q(user, prefix))
+
+
+def get_scoped_by_pk_or_404(user: User, name: str, queryset: Callable[[], models.QuerySet[M]], pk) -> M:
+    """`get_scoped_or_404(user, queryset(), "", pk=pk)` for a page every visit reads (the centre page's centre):
+    its SQL built once per scope and process (tthtcd_portal/compiled.py), `name` telling the querysets apart."""
+    scope = centre_q(user)
+    if scope is _NOTHING:
+        return get_scoped_or_404(user, queryset(), "", pk=pk)
+    model = queryset().model
+    query = kept(
+        (name, repr(scope)),
+        lambda: OneRow(lambda p: queryset().filter(scope, pk=p), fields=(model._meta.pk,), markers=(-7_500_001,)),
+    )
+    found = query.get(pk)
+    if found is None:
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
+    return found
 
 
 def get_scoped_or_404(user: User, queryset: models.QuerySet[M], centre_path: str, **lookup) -> M:

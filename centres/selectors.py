@@ -32,8 +32,8 @@ from tthtcd_portal.vietnamese import by_name, person_order, sort_key
 
 def centre_for_user(user, pk: int) -> Centre:
     """One centre the user sees, with its units and reviewing office, or 404 (accounts.scoping decides).
-    One query."""
-    return scoping.get_scoped_or_404(user, Centre.objects.with_units(), "", pk=pk)
+    One query, its SQL built once per scope."""
+    return scoping.get_scoped_by_pk_or_404(user, "centres:centre_for_user", Centre.objects.with_units, pk)
 
 
 def centre_list(

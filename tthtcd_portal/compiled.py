@@ -16,9 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+
+_EMPTY = (None,) * 9  # the compiled form of a query that matches nothing
 
 
 class OneRow:
@@ -40,7 +43,11 @@ class OneRow:
         connection = connections[alias]
         queryset = self.build(*self.markers).using(alias)
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            self._compiled[alias] = _EMPTY
+            return _EMPTY
         # Where each value goes: the SQL's parameters are the markers, prepared, in the compiler's order.
         prepared = self._prepare(self.markers, connection)
         places = self._places(params, prepared)
@@ -76,6 +83,8 @@ class OneRow:
             using = router.db_for_read(self.fields[0].model)
         compiled = self._compiled.get(using) or self._compile(using)
         connection = connections[using]
+        if compiled is _EMPTY:  # a query that can match nothing (`pk__in=[]`): no SQL, as the ORM
+            return compiled, connection, using, []
         values = self._prepare(values, connection)
         params = [constant if index is None else values[index] for index, constant in compiled[2]]
         with connection.cursor() as cursor:
@@ -117,3 +126,19 @@ class OneRow:
         """The one object the lookups find, or None. The database is the router's for reading, as the ORM's."""
         compiled, connection, using, rows = self._execute(values, using)
         return self._object(rows[0], compiled, connection, using) if rows else None
+
+
+# Queries whose SQL depends on more than their values (a user's scope, a limit): one OneRow per key, the oldest
+# dropped past KEPT (a few per centre, office and province at most).
+_KEPT: dict[tuple, OneRow] = {}
+KEPT = 2000
+
+
+def kept(key: tuple, make: Callable[[], OneRow]) -> OneRow:
+    """The OneRow kept under `key`, made by `make()` the first time."""
+    query = _KEPT.get(key)
+    if query is None:
+        if len(_KEPT) >= KEPT:
+            _KEPT.pop(next(iter(_KEPT)), None)
+        query = _KEPT[key] = make()
+    return query

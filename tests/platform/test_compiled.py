@@ -114,3 +114,24 @@ def test_a_marker_missing_from_the_sql_is_refused(world):
     query = OneRow(lambda username: User.objects.all(), fields=(User._meta.get_field("username"),), markers=("m",))
     with pytest.raises(ValueError, match="not among"):
         query.all("staff_a")
+
+
+def test_a_query_that_can_match_nothing_runs_no_sql(world, django_assert_num_queries):
+    query = OneRow(
+        lambda username: User.objects.filter(username=username, pk__in=[]),
+        fields=(User._meta.get_field("username"),),
+        markers=("marker-name-3",),
+    )
+    with django_assert_num_queries(0):
+        assert query.all("staff_a") == [] and query.get("staff_a") is None
+
+
+def test_the_centre_page_reads_the_centre_in_the_users_scope_only(world):
+    from django.http import Http404
+
+    from centres.selectors import centre_for_user
+
+    assert centre_for_user(world.staff_a, world.centre_a.pk) == world.centre_a
+    assert centre_for_user(world.official, world.centre_a.pk).commune == world.centre_a.commune
+    with pytest.raises(Http404):
+        centre_for_user(world.staff_a, world.centre_b.pk)
