@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 from django.db.models import (
@@ -25,13 +26,14 @@ from django.utils import timezone
 
 from accounts import scoping
 from centres.models import BoardMember, Centre, Equipment, InstructorAssignment
+from tthtcd_portal.compiled import OneRow
 from tthtcd_portal.vietnamese import by_name, person_order, sort_key
 
 
 def centre_for_user(user, pk: int) -> Centre:
     """One centre the user sees, with its units and reviewing office, or 404 (accounts.scoping decides).
-    One query."""
-    return scoping.get_scoped_or_404(user, Centre.objects.with_units(), "", pk=pk)
+    One query, its SQL built once per scope."""
+    return scoping.get_scoped_by_pk_or_404(user, "centres:centre_for_user", Centre.objects.with_units, pk)
 
 
 def centre_list(
@@ -125,15 +127,12 @@ def centre_page(
     """The registry's part of the centre page. Three queries (board, instructors with their person,
     predecessors), none depending on the number of rows. `predecessors` is `predecessors_of(centre)` as the
     caller wants it read (the centre page annotates their figures and rating, still one query)."""
-    members = list(
-        BoardMember.objects.filter(centre=centre).annotate(
-            in_office=ExpressionWrapper(BoardMember.in_office_q(board_date), output_field=BooleanField())
-        )
-    )
+    board_query, instructors_query = _registry_queries()
+    members = board_query.all(centre.pk, board_date)
     board = [m for m in members if m.in_office]
     upcoming = [m for m in members if not m.in_office and m.term_start > board_date]
     past = sorted((m for m in members if not m.in_office and m.term_start <= board_date), key=_by_end_desc)
-    links = list(InstructorAssignment.objects.filter(centre=centre).select_related("instructor"))
+    links = instructors_query.all(centre.pk)
     predecessors = list(predecessors_of(centre) if predecessors is None else predecessors)
     return CentrePage(
         centre=centre,
@@ -144,6 +143,27 @@ def centre_page(
         instructors=[link for link in links if link.active],
         former_instructors=[link for link in links if not link.active],
         predecessors=predecessors,
+    )
+
+
+@cache
+def _registry_queries() -> tuple[OneRow, OneRow]:
+    """The centre page's board (every term, each with `in_office` on the day asked) and instructors (with their
+    person), their SQL built once per process (tthtcd_portal/compiled.py)."""
+    centre = Centre._meta.pk
+    return (
+        OneRow(
+            lambda c, day: BoardMember.objects.filter(centre=c).annotate(
+                in_office=ExpressionWrapper(BoardMember.in_office_q(day), output_field=BooleanField())
+            ),
+            fields=(centre, BoardMember._meta.get_field("term_start")),
+            markers=(-7_200_001, datetime.date(1901, 6, 7)),
+        ),
+        OneRow(
+            lambda c: InstructorAssignment.objects.filter(centre=c).select_related("instructor"),
+            fields=(centre,),
+            markers=(-7_200_002,),
+        ),
     )
 
 
@@ -168,10 +188,20 @@ EQUIPMENT_SHOWN = 20
 def centre_equipment(*, centre: Centre) -> list[Equipment]:
     """The centre's equipment (part of its facilities), latest received first, with the contribution that gave
     each item (the relation resources.Contribution declares, `Equipment.contribution`). One query."""
-    return list(
-        Equipment.objects.filter(centre=centre)
-        .select_related("contribution")
-        .order_by("-received_on", "-id")[:EQUIPMENT_SHOWN]
+    return _equipment_query().all(centre.pk)
+
+
+@cache
+def _equipment_query() -> OneRow:
+    """centre_equipment's SQL, built once per process (tthtcd_portal/compiled.py)."""
+    return OneRow(
+        lambda c: (
+            Equipment.objects.filter(centre=c)
+            .select_related("contribution")
+            .order_by("-received_on", "-id")[:EQUIPMENT_SHOWN]
+        ),
+        fields=(Centre._meta.pk,),
+        markers=(-7_200_003,),
     )
 
 

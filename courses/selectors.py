@@ -24,6 +24,7 @@ from courses.models import (
     ProgrammeKind,
     ProvinceProgrammeKind,
 )
+from tthtcd_portal.compiled import OneRow, kept
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.vietnamese import by_name, clean_name, person_order
 
@@ -34,21 +35,23 @@ def course_list(*, user, centre_id: int | None = None) -> QuerySet:
     """Classes the user may see (of one centre when given), newest first, with centre, commune and kind joined
     and the number of sessions and participations as correlated subqueries (computed only for the rows read).
     The classes list filters it with courses.filters.CourseFilter. One query per page."""
-    sessions = ClassSession.objects.filter(course=OuterRef("pk")).order_by().values("course")
-    qs = (
-        scoping.scoped(user, Course.objects.all(), "centre")
-        .select_related("centre__commune", "programme_kind")
-        .annotate(
-            session_count=Coalesce(Subquery(sessions.annotate(n=Count("id")).values("n")), 0),
-            participation_count=Coalesce(
-                Subquery(sessions.annotate(n=Sum("present")).values("n"), output_field=IntegerField()), 0
-            ),
-        )
-        .order_by("-start_date", "-id")
+    qs = _with_counts(
+        scoping.scoped(user, Course.objects.all(), "centre").select_related("centre__commune", "programme_kind")
     )
     if centre_id:
         qs = qs.filter(centre_id=centre_id)
     return qs
+
+
+def _with_counts(courses: QuerySet) -> QuerySet:
+    """The classes with their sessions and participations (correlated subqueries), newest first."""
+    sessions = ClassSession.objects.filter(course=OuterRef("pk")).order_by().values("course")
+    return courses.annotate(
+        session_count=Coalesce(Subquery(sessions.annotate(n=Count("id")).values("n")), 0),
+        participation_count=Coalesce(
+            Subquery(sessions.annotate(n=Sum("present")).values("n"), output_field=IntegerField()), 0
+        ),
+    ).order_by("-start_date", "-id")
 
 
 # What a row of the classes list shows (courses/templatetags/course_rows.py): `course_list(...).only(*…)` builds
@@ -80,9 +83,19 @@ def centre_recent_courses(*, user, centre, limit: int = 8) -> list[Course]:
     """The centre's latest classes (by start date) with their sessions and participations, for the centre
     page, the centre's figures page and the staff home: only the columns they show (RECENT_COURSE_FIELDS, the
     kind joined; not the centre and commune the classes list joins), which halves what the ORM builds and reads.
-    One query."""
-    qs = course_list(user=user, centre_id=centre.pk).select_related(None).select_related("programme_kind")
-    return list(qs.only(*RECENT_COURSE_FIELDS)[:limit])
+    One query, its SQL built once per scope and limit (tthtcd_portal/compiled.py)."""
+    scope = scoping.centre_q(user, "centre__")
+    query = kept(
+        ("courses:centre_recent_courses", repr(scope), limit),
+        lambda: OneRow(
+            lambda c: _with_counts(Course.objects.filter(scope, centre_id=c).select_related("programme_kind")).only(
+                *RECENT_COURSE_FIELDS
+            )[:limit],
+            fields=(Course._meta.get_field("centre"),),
+            markers=(-7_600_001,),
+        ),
+    )
+    return query.all(centre.pk)
 
 
 def centre_open_roster_courses(*, centre, today: datetime.date, limit: int = 5) -> list[Course]:

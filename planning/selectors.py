@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -18,6 +19,7 @@ from courses.models import CentreYearFigure, ProgrammeKind
 from courses.selectors import programme_kinds
 from evaluations.selectors import centre_year_is_locked, locked_year_message
 from planning.models import ActivityPlan, NeedGroup, NeedSurvey, NeedTally, PlanLine
+from tthtcd_portal.compiled import OneRow
 from tthtcd_portal.numbers import share
 from tthtcd_portal.params import year_param
 from tthtcd_portal.vietnamese import by_name
@@ -138,7 +140,7 @@ class PlanKindRow:
 
 def plan_for(*, centre: Centre, year: int) -> ActivityPlan | None:
     """The centre's plan of `year`, or None. One query."""
-    return ActivityPlan.objects.filter(centre=centre, year=year).select_related("approval_recorded_by").first()
+    return _plan_queries()[0].get(centre.pk, year)
 
 
 def plan_lines(plan: ActivityPlan | None) -> list[PlanLine]:
@@ -170,13 +172,33 @@ class PlanActual:
 
 def _planned(centre: Centre, year: int) -> dict[int, tuple[int, int]]:
     """Kind id → (classes, expected learner-participations) of the centre's plan of `year`. One query."""
-    return {
-        r["programme_kind_id"]: (r["n"] or 0, r["e"] or 0)
-        for r in PlanLine.objects.filter(plan__centre=centre, plan__year=year)
-        .values("programme_kind_id")
-        .annotate(n=Sum("count"), e=Sum("expected"))
-        .order_by()
-    }
+    return {kind_id: (n or 0, e or 0) for kind_id, n, e in _plan_queries()[1].all(centre.pk, year)}
+
+
+@cache
+def _plan_queries() -> tuple[OneRow, OneRow]:
+    """plan_for's and _planned's SQL, built once per process (tthtcd_portal/compiled.py): the centre page reads
+    both on every visit."""
+    centre, year = Centre._meta.pk, ActivityPlan._meta.get_field("year")
+
+    def plan(c, y):
+        plans = ActivityPlan.objects.filter(centre=c, year=y).select_related("approval_recorded_by")
+        return (plans if plans.ordered else plans.order_by("pk"))[:1]  # as .first()
+
+    return (
+        OneRow(plan, fields=(centre, year), markers=(-7_300_001, 7_301)),
+        OneRow(
+            lambda c, y: (
+                PlanLine.objects.filter(plan__centre=c, plan__year=y)
+                .values("programme_kind_id")
+                .annotate(n=Sum("count"), e=Sum("expected"))
+                .order_by()
+                .values_list("programme_kind_id", "n", "e")
+            ),
+            fields=(centre, year),
+            markers=(-7_300_002, 7_302),
+        ),
+    )
 
 
 def plan_vs_actual(*, centre: Centre, year: int) -> PlanActual:

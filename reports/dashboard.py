@@ -795,6 +795,38 @@ _LAST_SCAN_ENTRIES = 2000
 _UNCHANGED = "pg_current_snapshot()::text = %s AND pg_current_xact_id_if_assigned() IS NULL"
 
 
+# The SQL of a scope's centres (data_stamp's WHERE), per database alias and scope: building it cost more than the
+# stamp's query itself on every centre page (issue 18). Bounded as _last_scan.
+_scope_sqls: dict[tuple[str, str], tuple[str, tuple]] = {}
+
+
+def _plain(q: Q) -> bool:
+    """Whether a Q holds only plain values (its repr then says all it selects; a queryset's repr would run it)."""
+    plain = (int, str, datetime.date, type(None))
+    for child in q.children:
+        if isinstance(child, Q):
+            if not _plain(child):
+                return False
+            continue
+        value = child[1]
+        values = value if isinstance(value, list | tuple) else [value]
+        if not all(isinstance(v, plain) for v in values):
+            return False
+    return True
+
+
+def _scope_sql(alias: str, scope: Q) -> tuple[str, tuple]:
+    if not _plain(scope):
+        return Centre.objects.using(alias).filter(scope).values("pk").query.sql_with_params()
+    key = (alias, repr(scope))
+    found = _scope_sqls.get(key)
+    if found is None:
+        if len(_scope_sqls) >= _LAST_SCAN_ENTRIES:
+            _scope_sqls.clear()
+        found = _scope_sqls[key] = Centre.objects.using(alias).filter(scope).values("pk").query.sql_with_params()
+    return found
+
+
 def data_stamp(scope: Q | None = None) -> tuple:
     """What the dashboards depend on (_stamp_parts), in one query.
 
@@ -813,7 +845,7 @@ def data_stamp(scope: Q | None = None) -> tuple:
     alias = read_db()
     where, where_params = "", []
     if scope is not None and scope != Q():
-        centres_sql, centre_params = Centre.objects.using(alias).filter(scope).values("pk").query.sql_with_params()
+        centres_sql, centre_params = _scope_sql(alias, scope)
         where, where_params = f" WHERE centre_id IN ({centres_sql})", list(centre_params)
     parts = _stamp_parts(where)
     # The parameters of each part: the two figures' parts carry the scope's.

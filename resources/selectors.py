@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
@@ -11,6 +12,7 @@ from accounts import scoping
 from centres.models import Centre
 from centres.selectors import TerritoryRow, commune_in_year_q, territory_rows, with_predecessors_q
 from resources.models import Contribution, Source
+from tthtcd_portal.compiled import OneRow
 from tthtcd_portal.vietnamese import by_name, clean_name
 
 SOURCES = list(Source)
@@ -73,14 +75,28 @@ def _totals(rows, key: str) -> dict:
 
 def centre_totals_by_year(*, centre: Centre) -> list[tuple[int, SourceTotals]]:
     """The centre page's section: the centre's totals by source and year, latest year first. One query."""
-    rows = (
-        Contribution.objects.filter(centre=centre)
-        .annotate(y=ExtractYear("date"))
-        .order_by()
-        .values("y", "source")
-        .annotate(value=Sum("value"), n=Count("id"))
-    )
+    rows = [
+        {"y": y, "source": source, "value": value, "n": n}
+        for y, source, value, n in _centre_totals_query().all(centre.pk)
+    ]
     return sorted(_totals(rows, "y").items(), reverse=True)
+
+
+@cache
+def _centre_totals_query() -> OneRow:
+    """centre_totals_by_year's SQL, built once per process (tthtcd_portal/compiled.py)."""
+    return OneRow(
+        lambda c: (
+            Contribution.objects.filter(centre=c)
+            .annotate(y=ExtractYear("date"))
+            .order_by()
+            .values("y", "source")
+            .annotate(value=Sum("value"), n=Count("id"))
+            .values_list("y", "source", "value", "n")
+        ),
+        fields=(Centre._meta.pk,),
+        markers=(-7_400_001,),
+    )
 
 
 def contributions_by_centre(*, user, year: int, with_predecessors: bool = False) -> list[Centre]:

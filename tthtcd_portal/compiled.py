@@ -10,7 +10,9 @@ column layout, converters, select_related populators and annotations, kept from 
 `values_list()` queryset, tuples. `OneRow` is the one-object form. The answer is the ORM's: tests/platform/
 test_compiled.py compares every field and related object.
 
-A query whose number of values varies (`pk__in=ids`) is one `Compiled` per number (the callers keep them).
+A query whose number of values varies (`pk__in=ids`) is one `Compiled` per number (the callers keep them); one
+whose SQL depends on more than its values (a user's scope, a limit) is one per key, kept by `kept(key, make)`.
+A query that can match nothing (`pk__in=[]`) runs no SQL, as with the ORM.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+
+_EMPTY = ("", (), [], 0)  # the compiled form of a query that can match nothing: no SQL is run
 
 
 class Compiled:
@@ -33,6 +38,7 @@ class Compiled:
         self.markers = markers
         self._compiled: dict[str, tuple] = {}
         self._for_write: bool | None = None
+        self._iterable: type | None = None
 
     def _prepare(self, values, connection) -> list:
         return [
@@ -46,7 +52,11 @@ class Compiled:
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
             raise ValueError(f"{self.build}: related objects known or prefetched are not compiled")
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            self._compiled[alias] = _EMPTY
+            return _EMPTY
         # Where each value goes: a parameter that is a marker (prepared) takes that value; any other is the
         # query's own constant and stays.
         prepared = [repr(p) for p in self._prepare(self.markers, connection)]
@@ -65,11 +75,7 @@ class Compiled:
             annotations = tuple(compiler.annotation_col_map.items())
             shape = (queryset.model, start, end, init_list, populators, annotations)
         elif queryset._iterable_class is ValuesListIterable:
-            query = queryset.query
-            names = [*query.extra_select, *query.values_select, *query.annotation_select]
-            if list(queryset._fields) != names:
-                raise ValueError(f"{self.build}: a values_list() is compiled only in its columns' order")
-            shape = None
+            shape = compiler.col_count  # the SELECT holds values_list()'s columns first, in its order (Django 5.2)
         else:
             raise ValueError(f"{self.build}: only model instances and values_list() tuples are compiled")
         compiled = (sql, places, converters, shape)
@@ -85,7 +91,10 @@ class Compiled:
 
     def _rows(self, values, using: str | None, *, one: bool) -> tuple[str, list]:
         using = using or self._alias()
-        sql, places, converters, _ = self._compiled.get(using) or self._compile(using)
+        compiled = self._compiled.get(using) or self._compile(using)
+        if compiled is _EMPTY:
+            return using, []
+        sql, places, converters, _shape = compiled
         connection = connections[using]
         values = self._prepare(values, connection)
         with connection.cursor() as cursor:
@@ -104,6 +113,8 @@ class Compiled:
         return using, rows
 
     def _objects(self, using: str, rows: list) -> list[Model]:
+        if not rows:
+            return []
         model, start, end, init_list, populators, annotations = self._compiled[using][3]
         objects = []
         for row in rows:
@@ -122,8 +133,19 @@ class Compiled:
 
     def tuples(self, *values, using: str | None = None) -> list[tuple]:
         """The rows the lookups find (a values_list() queryset), as tuples."""
-        _, rows = self._rows(values, using, one=False)
-        return [tuple(row) for row in rows]
+        using, rows = self._rows(values, using, one=False)
+        columns = self._compiled[using][3]
+        return [tuple(row[:columns]) for row in rows]
+
+    def all(self, *values, using: str | None = None) -> list:
+        """`objects()` for a model queryset, `tuples()` for a values_list() one."""
+        if self._iterable is None:
+            self._iterable = self.build(*self.markers)._iterable_class
+        return (
+            self.tuples(*values, using=using)
+            if self._iterable is ValuesListIterable
+            else self.objects(*values, using=using)
+        )
 
 
 class OneRow(Compiled):
@@ -133,3 +155,19 @@ class OneRow(Compiled):
         """The one object the lookups find, or None. The database is the router's, as the ORM's."""
         using, rows = self._rows(values, using, one=True)
         return self._objects(using, rows)[0] if rows else None
+
+
+# Queries whose SQL depends on more than their values (a user's scope, a limit): one per key, the oldest dropped
+# past KEPT (a few per centre, office and province at most).
+_KEPT: dict[tuple, Compiled] = {}
+KEPT = 2000
+
+
+def kept(key: tuple, make: Callable[[], Compiled]) -> Compiled:
+    """The query kept under `key`, made by `make()` the first time."""
+    query = _KEPT.get(key)
+    if query is None:
+        if len(_KEPT) >= KEPT:
+            _KEPT.pop(next(iter(_KEPT)), None)
+        query = _KEPT[key] = make()
+    return query

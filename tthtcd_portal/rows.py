@@ -70,3 +70,11 @@ def dates(format_name: str = "SHORT_DATE_FORMAT") -> Callable[[object], str]:
     if all(ch in _DATE_PARTS or not (ch.isalpha() or ch == "\\") for ch in pattern):
         return "".join(_DATE_PARTS.get(ch) or ch.replace("{", "{{").replace("}", "}}") for ch in pattern).format
     return lambda day: dateformat.format(day, pattern)
+
+
+def labels(model, field_name: str) -> Callable[[object], object]:
+    """`obj.get_<field_name>_display()` for the rows of one table, each label translated once: Django's own
+    method hashes the field's whole list of choices on every call, which translates every lazy label again
+    (a table of 18 instructors' three choices was ~220 translations). An unknown value is itself, as there."""
+    known = {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+    return lambda value: known.get(value, value)

@@ -7,7 +7,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from tthtcd_portal.rows import dates, text, url_for
+from centres.models import BoardMember, Instructor, InstructorAssignment
+from tthtcd_portal.rows import dates, labels, text, url_for
 
 register = template.Library()
 
@@ -22,6 +23,7 @@ def board_rows(members, centre, can_edit: bool, current: bool) -> str:
             f'\n    <tr data-key=""><td colspan="7" class="text-muted">{text(gettext("Chưa có thành viên."))}</td></tr>\n  '
         )
     day, now_label = dates(), text(gettext("nay"))
+    position, engagement = labels(BoardMember, "position"), labels(BoardMember, "engagement")
     if can_edit:
         edit_url, end_url = url_for("centres:board_edit", centre.pk), url_for("centres:board_end", centre.pk)
         edit_label, end_label = text(gettext("Sửa")), text(gettext("Kết thúc nhiệm kỳ"))
@@ -51,9 +53,9 @@ def board_rows(members, centre, can_edit: bool, current: bool) -> str:
             )
         parts.append(
             f'\n    <tr data-key="{name}">\n'
-            f"      <td>{name}</td><td>{text(m.get_position_display())}</td>"
+            f"      <td>{name}</td><td>{text(position(m.position))}</td>"
             f"<td>{text(m.main_post) if m.main_post else '—'}</td>\n"
-            f'      <td class="d-none d-md-table-cell">{text(m.get_engagement_display())}</td>'
+            f'      <td class="d-none d-md-table-cell">{text(engagement(m.engagement))}</td>'
             f'<td class="d-none d-md-table-cell">{decision}</td>\n'
             f'      <td class="text-nowrap">{day(m.term_start)} – {term_end}</td>\n'
             f"      {actions}\n"
@@ -73,6 +75,8 @@ def instructor_rows(links, centre, can_edit: bool) -> str:
         )
     if can_edit:
         edit_url, edit_label = url_for("centres:instructor_edit", centre.pk), text(gettext("Sửa"))
+    gender, kind = labels(Instructor, "gender"), labels(InstructorAssignment, "kind")
+    engagement = labels(InstructorAssignment, "engagement")
     parts = []
     for link in links:
         p = link.instructor
@@ -89,10 +93,10 @@ def instructor_rows(links, centre, can_edit: bool) -> str:
         )
         parts.append(
             f'\n    <tr data-key="{name}">\n'
-            f'      <td>{name}</td><td class="d-none d-md-table-cell">{text(p.get_gender_display())}</td>'
+            f'      <td>{name}</td><td class="d-none d-md-table-cell">{text(gender(p.gender))}</td>'
             f'<td class="d-none d-md-table-cell">{text(p.birth_year) if p.birth_year else "—"}</td>\n'
-            f'      <td class="d-none d-md-table-cell">{text(p.ethnicity)}</td><td>{text(link.get_kind_display())}</td>'
-            f'<td class="d-none d-md-table-cell">{text(link.get_engagement_display())}</td>\n'
+            f'      <td class="d-none d-md-table-cell">{text(p.ethnicity)}</td><td>{text(kind(link.kind))}</td>'
+            f'<td class="d-none d-md-table-cell">{text(engagement(link.engagement))}</td>\n'
             f"      <td>{text(p.field) if p.field else '—'}</td>"
             f'<td class="d-none d-md-table-cell">{text(p.workplace) if p.workplace else "—"}</td>\n'
             f'      <td class="text-nowrap">{phone}</td>\n'

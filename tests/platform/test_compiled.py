@@ -163,3 +163,75 @@ def test_markers_that_are_not_in_the_sql_are_refused(world):
     )
     with pytest.raises(ValueError, match="lack markers"):
         query.objects("staff_a", "x")
+
+
+def _rows_of(objects) -> list:
+    return [(_fields(o), o._state.db, o._state.adding) for o in objects]
+
+
+def test_the_centre_pages_board_is_the_orms_with_who_is_in_office(world):
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from centres.models import BoardMember
+    from centres.selectors import _registry_queries
+    from tests.centres.factories import BoardMemberFactory
+
+    today = timezone.localdate()
+    BoardMemberFactory(centre=world.centre_a, term_start=today - datetime.timedelta(days=400))
+    BoardMemberFactory(centre=world.centre_a, term_start=today + datetime.timedelta(days=3))
+    BoardMemberFactory(centre=world.centre_b)
+    board, _instructors = _registry_queries()
+    for day in (today, today + datetime.timedelta(days=5)):
+        expected = BoardMember.objects.filter(centre=world.centre_a).annotate(
+            in_office=ExpressionWrapper(BoardMember.in_office_q(day), output_field=BooleanField())
+        )
+        assert _rows_of(board.all(world.centre_a.pk, day)) == _rows_of(expected)
+    assert sorted(m.in_office for m in board.all(world.centre_a.pk, today)) == [False, True]
+
+
+def test_values_list_rows_are_the_orms_in_their_order_and_constants_are_kept(world):
+    from django.db.models import Count, Value
+    from django.db.models.functions import Concat
+
+    query = OneRow(
+        lambda username: (
+            User.objects.filter(username__in=[username, "constant-not-a-marker"])
+            .annotate(label=Concat(Value("user "), "username"))
+            .order_by()
+            .values("role")
+            .annotate(n=Count("id"))
+            .values_list("n", "role")
+        ),
+        fields=(User._meta.get_field("username"),),
+        markers=("marker-name-2",),
+    )
+    expected = list(
+        User.objects.filter(username__in=["staff_a", "constant-not-a-marker"])
+        .order_by()
+        .values("role")
+        .annotate(n=Count("id"))
+        .values_list("n", "role")
+    )
+    assert query.all("staff_a") == expected == [(1, world.staff_a.role)]
+    assert query.all("nobody") == []
+
+
+def test_a_query_that_can_match_nothing_runs_no_sql(world, django_assert_num_queries):
+    query = OneRow(
+        lambda username: User.objects.filter(username=username, pk__in=[]),
+        fields=(User._meta.get_field("username"),),
+        markers=("marker-name-3",),
+    )
+    with django_assert_num_queries(0):
+        assert query.all("staff_a") == [] and query.get("staff_a") is None
+
+
+def test_the_centre_page_reads_the_centre_in_the_users_scope_only(world):
+    from django.http import Http404
+
+    from centres.selectors import centre_for_user
+
+    assert centre_for_user(world.staff_a, world.centre_a.pk) == world.centre_a
+    assert centre_for_user(world.official, world.centre_a.pk).commune == world.centre_a.commune
+    with pytest.raises(Http404):
+        centre_for_user(world.staff_a, world.centre_b.pk)

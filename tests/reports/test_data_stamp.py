@@ -92,3 +92,17 @@ def test_a_session_saved_now_shows_on_the_province_dashboard_s_next_load(world, 
     assert participations(client) == 0
     services.class_session_create(course=course, by=world.staff_a, date=timezone.localdate(), present=40, women=0)
     assert participations(client) == 40
+
+
+def test_a_scopes_sql_is_kept_only_when_its_q_says_all_it_selects(world):
+    from django.db.models import Q
+
+    from centres.models import Centre
+    from reports import dashboard
+
+    assert dashboard._plain(Q(pk=1) | Q(merged_into=1) | Q(commune__district_id__in=[2, 3]))
+    assert not dashboard._plain(Q(merged_into__in=Centre.objects.values("pk")))
+    dashboard.data_stamp(Q(pk=world.centre_a.pk))
+    assert dashboard._scope_sql("default", Q(pk=world.centre_a.pk)) == (
+        Centre.objects.filter(pk=world.centre_a.pk).values("pk").query.sql_with_params()
+    )
