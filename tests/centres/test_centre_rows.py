@@ -75,7 +75,7 @@ def test_board_rows_are_the_templates_markup(world, language, can_edit, current,
         written = get_template("centres/partials/board_table.html").render(context)
     assert written == expected
     if not empty:
-        assert "&lt;b&gt;&amp;&lt;/b&gt;" in written and (f"/{members[0].pk}/" in written) == can_edit
+        assert "&lt;b&gt;&amp;&lt;/b&gt;" in written and (f"/ban-giam-doc/{members[0].pk}/" in written) == can_edit
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
