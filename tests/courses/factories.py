@@ -48,3 +48,19 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         model = Enrolment
 
     from_date = factory.LazyFunction(lambda: datetime.date(this_year(), 1, 5))
+
+
+def roster_with_session(centre, *, by, learners: int, gender=lambda i: "female"):
+    """A roster class of `learners` enrolled learners ("Người 0", …) and one session of it, early in the pinned
+    year: (class, enrolments, session)."""
+    from courses import services
+
+    course = CourseFactory(centre=centre, format=Course.Format.ROSTER)
+    people = Learner.objects.bulk_create(
+        [Learner(centre=centre, full_name=f"Người {i}", gender=gender(i)) for i in range(learners)]
+    )
+    enrolments = Enrolment.objects.bulk_create(
+        [Enrolment(course=course, learner=person, from_date=course.start_date) for person in people]
+    )
+    session = services.class_session_create(course=course, by=by, date=datetime.date(this_year(), 2, 2))
+    return course, enrolments, session

@@ -5,8 +5,8 @@ import datetime
 from django.db import connection
 
 from courses import services
-from courses.models import Attendance, Course, Enrolment, Learner
-from tests.courses.factories import CourseFactory
+from courses.models import Attendance
+from tests.courses.factories import roster_with_session
 
 D = datetime.date
 
@@ -21,14 +21,7 @@ def _row_versions() -> dict[int, str]:
 
 
 def test_saving_again_changes_only_the_marks_that_changed(world):
-    course = CourseFactory(centre=world.centre_a, format=Course.Format.ROSTER)
-    learners = Learner.objects.bulk_create(
-        [Learner(centre=world.centre_a, full_name=f"Người {i}", gender="female") for i in range(5)]
-    )
-    enrolments = Enrolment.objects.bulk_create(
-        [Enrolment(course=course, learner=lr, from_date=course.start_date) for lr in learners]
-    )
-    session = services.class_session_create(course=course, by=world.staff_a, date=D(2026, 2, 2))
+    course, enrolments, session = roster_with_session(world.centre_a, by=world.staff_a, learners=5)
     everyone = {e.pk for e in enrolments}
 
     services.attendance_save(course=course, presence={session.pk: everyone}, by=world.staff_a)

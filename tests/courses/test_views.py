@@ -3,10 +3,16 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from courses import services
-from courses.models import Attendance, AttendanceAudit, ClassSession, Course, Enrolment, Learner, ProgrammeKind
+from courses.models import Attendance, AttendanceAudit, ClassSession, Course, ProgrammeKind
 from tests.conftest import is_postgres
-from tests.courses.factories import CourseFactory, EnrolmentFactory, LearnerFactory, SessionFactory, kind
+from tests.courses.factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    LearnerFactory,
+    SessionFactory,
+    kind,
+    roster_with_session,
+)
 
 D = datetime.date
 
@@ -152,17 +158,9 @@ def test_attendance_grid_opens_with_everyone_present(client_for, world, roster_a
 
 
 def test_saving_sixty_learners_takes_a_fixed_number_of_queries(client_for, world, django_assert_num_queries):
-    course = CourseFactory(centre=world.centre_a, format=Course.Format.ROSTER)
-    learners = Learner.objects.bulk_create(
-        [
-            Learner(centre=world.centre_a, full_name=f"Người {i}", gender="female" if i % 2 else "male")
-            for i in range(60)
-        ]
+    _, enrolments, session = roster_with_session(
+        world.centre_a, by=world.staff_a, learners=60, gender=lambda i: "female" if i % 2 else "male"
     )
-    enrolments = Enrolment.objects.bulk_create(
-        [Enrolment(course=course, learner=lr, from_date=course.start_date) for lr in learners]
-    )
-    session = services.class_session_create(course=course, by=world.staff_a, date=D(2026, 2, 2))
     data = {f"a-{session.pk}-{e.pk}": "on" for e in enrolments[:50]}
     client = client_for(world.staff_a)
     # session, user, scoped session lookup, SAVEPOINT, lock sessions (each with its year's lock), enrolments
@@ -179,14 +177,7 @@ def test_saving_sixty_learners_takes_a_fixed_number_of_queries(client_for, world
 
 
 def test_saving_the_same_grid_again_takes_a_fixed_number_of_queries(client_for, world, django_assert_num_queries):
-    course = CourseFactory(centre=world.centre_a, format=Course.Format.ROSTER)
-    learners = Learner.objects.bulk_create(
-        [Learner(centre=world.centre_a, full_name=f"Người {i}", gender="female") for i in range(60)]
-    )
-    enrolments = Enrolment.objects.bulk_create(
-        [Enrolment(course=course, learner=lr, from_date=course.start_date) for lr in learners]
-    )
-    session = services.class_session_create(course=course, by=world.staff_a, date=D(2026, 2, 2))
+    _, enrolments, session = roster_with_session(world.centre_a, by=world.staff_a, learners=60)
     data = {f"a-{session.pk}-{e.pk}": "on" for e in enrolments}
     client = client_for(world.staff_a)
     client.post(reverse("courses:attendance", args=[session.pk]), data)
