@@ -104,18 +104,6 @@ def scoped(user: User, queryset: models.QuerySet[M], centre_path: str) -> models
     return queryset.filter(centre_q(user, prefix))
 
 
-def get_scoped_by_pk_or_404(user: User, name: str, queryset: Callable[[], models.QuerySet[M]], pk) -> M:
-    """`get_scoped_or_404(user, queryset(), "", pk=pk)` for a page every visit reads (the centre page's centre):
-    its SQL built once per shape of scope and process (`ScopedGet`), `name` telling the querysets apart."""
-    get = _SCOPED_GETS.get(name)
-    if get is None:
-        get = _SCOPED_GETS[name] = ScopedGet(queryset, "")
-    return get(user, pk)
-
-
-_SCOPED_GETS: dict[str, ScopedGet] = {}
-
-
 def get_scoped_or_404(user: User, queryset: models.QuerySet[M], centre_path: str, **lookup) -> M:
     """Fetch one object the user may see, or 404: another unit's object does not exist for them."""
     try:

@@ -29,11 +29,14 @@ from centres.models import BoardMember, Centre, Equipment, InstructorAssignment
 from tthtcd_portal.compiled import OneRow
 from tthtcd_portal.vietnamese import by_name, person_order, sort_key
 
+# Its SQL built once per process for each shape of scope (the centre page opens with it).
+_centre_for_user = scoping.ScopedGet(lambda: Centre.objects.with_units(), "")
+
 
 def centre_for_user(user, pk: int) -> Centre:
     """One centre the user sees, with its units and reviewing office, or 404 (accounts.scoping decides).
-    One query, its SQL built once per scope."""
-    return scoping.get_scoped_by_pk_or_404(user, "centres:centre_for_user", Centre.objects.with_units, pk)
+    One query."""
+    return _centre_for_user(user, pk)
 
 
 def centre_list(
