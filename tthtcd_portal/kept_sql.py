@@ -22,10 +22,9 @@ from collections.abc import Callable
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
-from tthtcd_portal.bounded import Bounded
-
 # Per process; one entry per (alias, key). Emptied when full.
-_kept: Bounded = Bounded(2000)
+MAX_ENTRIES = 2000
+_kept: dict[tuple, tuple[str, tuple]] = {}
 
 
 class _Recorder:
@@ -51,7 +50,9 @@ def _run(key: tuple, using: str, orm: Callable[[], object], replay: Callable[[ob
     with connection.execute_wrapper(recorder):
         answer = orm()
     if len(recorder.statements) == 1:
-        _kept.keep((using, key), recorder.statements[0])
+        if len(_kept) >= MAX_ENTRIES:
+            _kept.clear()
+        _kept[(using, key)] = recorder.statements[0]
     return answer
 
 
