@@ -12,7 +12,7 @@ graceful_timeout = 30
 # At 2,000 a busy portal (the benchmark's ~600 requests/s over 5 workers) replaced every worker about every
 # 16 s, ~1.7 s of CPU each time plus every page and board rendered again, which made the slowest 5% of
 # requests (issue 18). 20,000 ± 10 % is still hours at a province's daytime traffic; memory stays bounded
-# anyway (every per-process cache has MAX_ENTRIES).
+# anyway (every per-process cache is bounded: tthtcd_portal/bounded.py, the cache aliases' MAX_ENTRIES).
 max_requests = 20000
 max_requests_jitter = 2000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", None)

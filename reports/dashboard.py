@@ -58,6 +58,7 @@ from courses.figures import FIGURE_FIELDS, Counts, figure_sums
 from courses.models import CentreYearFigure
 from courses.selectors import period_by_centre, same_day_a_year_before
 from evaluations.models import Assessment, Rating
+from tthtcd_portal.bounded import Bounded
 from tthtcd_portal.db_router import read_db
 from tthtcd_portal.numbers import largest_remainder, percent_change, share
 from tthtcd_portal.vietnamese import by_name
@@ -790,14 +791,13 @@ def _stamp_parts(figures_where: str = "") -> list[str]:
 # PostgreSQL: the snapshot the last scan of this process was read in, and that scan's stamp, per database alias
 # and scope. Bounded: a scope per centre page visited (portal.selectors.centre_record) would otherwise grow with
 # the centres a worker has served (13,372 nationally); emptied when full, like the other per-process caches.
-_last_scan: dict[tuple[str, str], tuple[str, tuple]] = {}
-_LAST_SCAN_ENTRIES = 2000
+_last_scan: Bounded = Bounded(2000)
 _UNCHANGED = "pg_current_snapshot()::text = %s AND pg_current_xact_id_if_assigned() IS NULL"
 
 
 # The SQL of a scope's centres (data_stamp's WHERE), per database alias and scope: building it cost more than the
 # stamp's query itself on every centre page (issue 18). Bounded as _last_scan.
-_scope_sqls: dict[tuple[str, str], tuple[str, tuple]] = {}
+_scope_sqls: Bounded = Bounded(2000)
 
 
 def _plain(q: Q) -> bool:
@@ -821,9 +821,7 @@ def _scope_sql(alias: str, scope: Q) -> tuple[str, tuple]:
     key = (alias, repr(scope))
     found = _scope_sqls.get(key)
     if found is None:
-        if len(_scope_sqls) >= _LAST_SCAN_ENTRIES:
-            _scope_sqls.clear()
-        found = _scope_sqls[key] = Centre.objects.using(alias).filter(scope).values("pk").query.sql_with_params()
+        found = _scope_sqls.keep(key, Centre.objects.using(alias).filter(scope).values("pk").query.sql_with_params())
     return found
 
 
@@ -867,9 +865,7 @@ def data_stamp(scope: Q | None = None) -> tuple:
         return last_stamp
     stamp = tuple(str(value) for value in values)
     if untouched:
-        if len(_last_scan) >= _LAST_SCAN_ENTRIES:
-            _last_scan.clear()
-        _last_scan[scan_key] = (snapshot, stamp)
+        _last_scan.keep(scan_key, (snapshot, stamp))
     return stamp
 
 

@@ -25,6 +25,8 @@ from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
+from tthtcd_portal.bounded import Bounded
+
 _EMPTY = ("", (), [], 0)  # the compiled form of a query that can match nothing: no SQL is run
 
 
@@ -159,15 +161,10 @@ class OneRow(Compiled):
 
 # Queries whose SQL depends on more than their values (a user's scope, a limit): one per key, the oldest dropped
 # past KEPT (a few per centre, office and province at most).
-_KEPT: dict[tuple, Compiled] = {}
-KEPT = 2000
+_KEPT: Bounded = Bounded(2000)
 
 
 def kept(key: tuple, make: Callable[[], Compiled]) -> Compiled:
     """The query kept under `key`, made by `make()` the first time."""
     query = _KEPT.get(key)
-    if query is None:
-        if len(_KEPT) >= KEPT:
-            _KEPT.pop(next(iter(_KEPT)), None)
-        query = _KEPT[key] = make()
-    return query
+    return query if query is not None else _KEPT.keep(key, make())

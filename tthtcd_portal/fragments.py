@@ -26,13 +26,14 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from tthtcd_portal.bounded import Bounded
+
 # Letters and digits only: no escaping, filter or tag in a fragment changes them.
 _MARK = "kept" + secrets.token_hex(8)
 _MARKS = re.compile(_MARK + r"(\d+)x")
 
 # Per process; a few entries per signed-in user (one for each menu entry they are on). Emptied when full.
-MAX_ENTRIES = 5000
-_kept: dict[tuple, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+_kept: Bounded = Bounded(5000)
 
 
 def kept_fragment(template_name: str, inputs: dict, per_request: dict[str, object | None]) -> SafeString:
@@ -57,9 +58,7 @@ def kept_fragment(template_name: str, inputs: dict, per_request: dict[str, objec
                 context[name] = f"{_MARK}{index}x"
         pieces = _MARKS.split(get_template(template_name).render(context))
         texts, order = tuple(pieces[0::2]), tuple(int(index) for index in pieces[1::2])
-        if len(_kept) >= MAX_ENTRIES:
-            _kept.clear()
-        _kept[key] = (texts, order)
+        _kept.keep(key, (texts, order))
     values = [conditional_escape(per_request[names[index]]) for index in order]
     out = [texts[0]]
     for value, text in zip(values, texts[1:], strict=True):

@@ -22,9 +22,10 @@ from collections.abc import Callable
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
+from tthtcd_portal.bounded import Bounded
+
 # Per process; one entry per (alias, key). Emptied when full.
-MAX_ENTRIES = 2000
-_kept: dict[tuple, tuple[str, tuple]] = {}
+_kept: Bounded = Bounded(2000)
 
 
 class _Recorder:
@@ -50,9 +51,7 @@ def _run(key: tuple, using: str, orm: Callable[[], object], replay: Callable[[ob
     with connection.execute_wrapper(recorder):
         answer = orm()
     if len(recorder.statements) == 1:
-        if len(_kept) >= MAX_ENTRIES:
-            _kept.clear()
-        _kept[(using, key)] = recorder.statements[0]
+        _kept.keep((using, key), recorder.statements[0])
     return answer
 
 
