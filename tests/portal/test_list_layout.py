@@ -1,9 +1,10 @@
 """The list tables read on a phone without scrolling sideways, and the menu bar is one line on a desktop.
 
-Before: at 390 px the reviewing office's evaluations list (441 px) and a class page's sessions (470 px) scrolled
-sideways inside their boxes (badges and a topic repeating the class's title took the width), and at 1280 px the
-province's twelve menu entries wrapped the bar to two lines. Now a list table stacks each row's cells below md
-(.table-stack, static/css/portal.css) and the less-used entries sit under the bar's "Khác"."""
+Before: at 390 px the reviewing office's evaluations list (441 px), a class page's sessions (470 px) and the
+centre page's board (518 px) scrolled sideways inside their boxes (badges and a topic repeating the class's title
+took the width), and at 1280 px the province's twelve menu entries wrapped the bar to two lines. Now a list table
+stacks each row's cells below md (.table-stack, static/css/portal.css) and the less-used entries sit under the
+bar's "Khác"."""
 
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ pytestmark = pytest.mark.browser
 PHONE, DESKTOP = 390, 1280
 TITLE = "Lớp xóa mù chữ và giáo dục tiếp tục sau khi biết chữ cho phụ nữ dân tộc thiểu số"
 
-# The page's width, and each list box's scrolled width against its own (a box wider inside scrolls sideways).
+# The page's width, and each list's box's scrolled width against its own (a box wider inside scrolls sideways;
+# a figures table may, a list may not).
 WIDTHS = """() => ({page: document.documentElement.scrollWidth,
-  boxes: [...document.querySelectorAll('.table-responsive')].map((box) =>
-    [box.querySelector('table').dataset.testid, box.scrollWidth, box.clientWidth])})"""
+  boxes: [...document.querySelectorAll('.table-responsive:has(> .table-stack)')].map((box) =>
+    [box.querySelector('caption').textContent.trim(), box.scrollWidth, box.clientWidth])})"""
 
 
 def _office_with_assessments(year: int):
@@ -69,7 +71,12 @@ def test_the_lists_fit_a_phone_and_keep_their_columns_on_a_desktop(page, demo_ba
     course = _class_with_sessions(staff.centre)
     pages = {
         "demo_huyen": [f"/danh-gia/?nam={year}", "/trung-tam/", "/lop-hoc/"],
-        "demo_xa": [f"/lop-hoc/{course.pk}/", "/lop-hoc/", f"/lop-hoc/hoc-vien/?trung_tam={staff.centre_id}"],
+        "demo_xa": [
+            f"/lop-hoc/{course.pk}/",
+            "/lop-hoc/",
+            f"/lop-hoc/hoc-vien/?trung_tam={staff.centre_id}",
+            f"/trung-tam/{staff.centre_id}/",  # its board and instructors
+        ],
     }
     for username, urls in pages.items():
         page.context.clear_cookies()
