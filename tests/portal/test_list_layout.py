@@ -128,6 +128,7 @@ def test_the_menu_bar_is_one_line_on_a_desktop_and_every_entry_is_reachable(page
     # On a phone the collapsed menu holds the same entries, "Khác" opening in place.
     page.set_viewport_size({"width": PHONE, "height": 844})
     page.get_by_role("button", name="Mở menu").click()
+    expect(page.locator("#mainNav")).to_have_class("navbar-collapse collapse show")  # done sliding open
     page.get_by_test_id("nav-more").click()
     page.locator(".dropdown-menu.show").get_by_role("link", name="Học liệu").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Học liệu")
