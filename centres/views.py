@@ -95,7 +95,7 @@ def centre_list(request: HttpRequest) -> HttpResponse:
             "filter": found,
             "form": found.form,
             "page": page,
-            "rows": _centre_rows(page.object_list),
+            "rows": _centre_rows(page.object_list, rating_year=rating_year),
             "rating_year": rating_year,
             "show_all": show_all,
             "can_create": scoping.is_province_level(request.user),
@@ -103,11 +103,14 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _centre_rows(centres) -> str:
+def _centre_rows(centres, *, rating_year: int) -> str:
     """The list's table rows from tuples of ROW_VALUES (tthtcd_portal.rows: the markup the row template wrote,
     character for character; tests/centres/test_views.py compares them): the URL, the translations and the
     rating labels once, not per row."""
     detail = url_for("centres:detail")
+    # the two cells a phone shows after the name, with their headings (.table-stack in static/css/portal.css)
+    h_rating = text(_("Xếp loại %(y)s") % {"y": rating_year})
+    h_status = text(_("Tình trạng"))
     ratings = {value: text(label) for value, label in Rating.choices}
     statuses = {value: text(label) for value, label in Centre.Status.choices}
     active = Centre.Status.ACTIVE
@@ -127,8 +130,8 @@ def _centre_rows(centres) -> str:
             f'      <td class="d-none d-md-table-cell">{director or "—"}</td>\n'
             f'      <td class="text-end d-none d-md-table-cell">{text(so(instructors))}</td>\n'
             f'      <td class="d-none d-md-table-cell">{yes if library else no}</td>\n'
-            f"      <td>{ratings.get(rating) or '—'}</td>\n"
-            f'      <td><span class="badge {badge}">{label}</span></td>\n    </tr>\n  '
+            f'      <td data-label="{h_rating}">{ratings.get(rating) or "—"}</td>\n'
+            f'      <td data-label="{h_status}"><span class="badge {badge}">{label}</span></td>\n    </tr>\n  '
         )
     return mark_safe("".join(rows))
 

@@ -539,6 +539,9 @@ def _learner_rows(learners, *, can_edit: bool, csrf_token: str) -> str:
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}"><button class="btn btn-link btn-sm p-0 '
         f'text-danger" type="submit">{text(_("Xóa"))}</button></form></td>'
     )
+    # each cell's heading for the phone's stacked rows (.table-stack in static/css/portal.css)
+    h_gender, h_born, h_ethnicity = text(_("Giới tính")), text(_("Năm sinh")), text(_("Dân tộc"))
+    h_village, h_classes = text(_("Thôn, xóm")), text(_("Số lớp"))
     rows = []
     for learner in learners:
         name = text(learner.full_name)
@@ -546,8 +549,10 @@ def _learner_rows(learners, *, can_edit: bool, csrf_token: str) -> str:
         born = text(learner.birth_year) if learner.birth_year else "—"
         ethnicity = text(learner.ethnicity) if learner.ethnicity else unknown_ethnicity
         row = (
-            f'<tr data-key="{name}"><td>{name}</td><td>{gender}</td><td>{born}</td><td>{ethnicity}</td>'
-            f'<td>{text(learner.village)}</td><td class="text-end">{text(so(learner.class_count))}</td>'
+            f'<tr data-key="{name}"><td>{name}</td><td data-label="{h_gender}">{gender}</td>'
+            f'<td data-label="{h_born}">{born}</td><td data-label="{h_ethnicity}">{ethnicity}</td>'
+            f'<td data-label="{h_village}">{text(learner.village)}</td>'
+            f'<td class="text-end" data-label="{h_classes}">{text(so(learner.class_count))}</td>'
         )
         if can_edit:
             row += (

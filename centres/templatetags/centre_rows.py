@@ -24,6 +24,13 @@ def board_rows(members, centre, can_edit: bool, current: bool) -> str:
         )
     day, now_label = dates(), text(gettext("nay"))
     position, engagement = labels(BoardMember, "position"), labels(BoardMember, "engagement")
+    # each cell's heading for the phone's stacked rows (.table-stack in static/css/portal.css)
+    h_position, h_post, h_engagement = (
+        text(gettext("Chức danh")),
+        text(gettext("Chức vụ chính")),
+        text(gettext("Chế độ")),
+    )
+    h_decision, h_term = text(gettext("Quyết định")), text(gettext("Nhiệm kỳ"))
     if can_edit:
         edit_url, end_url = url_for("centres:board_edit", centre.pk), url_for("centres:board_end", centre.pk)
         edit_label, end_label = text(gettext("Sửa")), text(gettext("Kết thúc nhiệm kỳ"))
@@ -53,11 +60,11 @@ def board_rows(members, centre, can_edit: bool, current: bool) -> str:
             )
         parts.append(
             f'\n    <tr data-key="{name}">\n'
-            f"      <td>{name}</td><td>{text(position(m.position))}</td>"
-            f"<td>{text(m.main_post) if m.main_post else '—'}</td>\n"
-            f'      <td class="d-none d-md-table-cell">{text(engagement(m.engagement))}</td>'
-            f'<td class="d-none d-md-table-cell">{decision}</td>\n'
-            f'      <td class="text-nowrap">{day(m.term_start)} – {term_end}</td>\n'
+            f'      <td>{name}</td><td data-label="{h_position}">{text(position(m.position))}</td>'
+            f'<td data-label="{h_post}">{text(m.main_post) if m.main_post else "—"}</td>\n'
+            f'      <td class="d-none d-md-table-cell" data-label="{h_engagement}">{text(engagement(m.engagement))}</td>'
+            f'<td class="d-none d-md-table-cell" data-label="{h_decision}">{decision}</td>\n'
+            f'      <td class="text-nowrap" data-label="{h_term}">{day(m.term_start)} – {term_end}</td>\n'
             f"      {actions}\n"
             "    </tr>\n  "
         )
@@ -77,6 +84,10 @@ def instructor_rows(links, centre, can_edit: bool) -> str:
         edit_url, edit_label = url_for("centres:instructor_edit", centre.pk), text(gettext("Sửa"))
     gender, kind = labels(Instructor, "gender"), labels(InstructorAssignment, "kind")
     engagement = labels(InstructorAssignment, "engagement")
+    # each cell's heading for the phone's stacked rows (.table-stack in static/css/portal.css)
+    h_gender, h_born, h_ethnicity = text(gettext("Giới tính")), text(gettext("Năm sinh")), text(gettext("Dân tộc"))
+    h_kind, h_engagement, h_field = text(gettext("Loại")), text(gettext("Chế độ")), text(gettext("Lĩnh vực"))
+    h_workplace, h_phone = text(gettext("Nơi công tác")), text(gettext("Điện thoại"))
     parts = []
     for link in links:
         p = link.instructor
@@ -93,13 +104,14 @@ def instructor_rows(links, centre, can_edit: bool) -> str:
         )
         parts.append(
             f'\n    <tr data-key="{name}">\n'
-            f'      <td>{name}</td><td class="d-none d-md-table-cell">{text(gender(p.gender))}</td>'
-            f'<td class="d-none d-md-table-cell">{text(p.birth_year) if p.birth_year else "—"}</td>\n'
-            f'      <td class="d-none d-md-table-cell">{text(p.ethnicity)}</td><td>{text(kind(link.kind))}</td>'
-            f'<td class="d-none d-md-table-cell">{text(engagement(link.engagement))}</td>\n'
-            f"      <td>{text(p.field) if p.field else '—'}</td>"
-            f'<td class="d-none d-md-table-cell">{text(p.workplace) if p.workplace else "—"}</td>\n'
-            f'      <td class="text-nowrap">{phone}</td>\n'
+            f'      <td>{name}</td><td class="d-none d-md-table-cell" data-label="{h_gender}">{text(gender(p.gender))}</td>'
+            f'<td class="d-none d-md-table-cell" data-label="{h_born}">{text(p.birth_year) if p.birth_year else "—"}</td>\n'
+            f'      <td class="d-none d-md-table-cell" data-label="{h_ethnicity}">{text(p.ethnicity)}</td>'
+            f'<td data-label="{h_kind}">{text(kind(link.kind))}</td>'
+            f'<td class="d-none d-md-table-cell" data-label="{h_engagement}">{text(engagement(link.engagement))}</td>\n'
+            f'      <td data-label="{h_field}">{text(p.field) if p.field else "—"}</td>'
+            f'<td class="d-none d-md-table-cell" data-label="{h_workplace}">{text(p.workplace) if p.workplace else "—"}</td>\n'
+            f'      <td class="text-nowrap" data-label="{h_phone}">{phone}</td>\n'
             f"      {actions}\n"
             "    </tr>\n  "
         )

@@ -20,18 +20,21 @@ def course_rows(page, many_centres: bool) -> str:
     """One <tr> per class of the page, as the template's `{% for course in page %}` wrote them."""
     detail, number, day = url_for("courses:detail"), counts(), dates()
     roster = f' <span class="badge text-bg-info">{text(gettext("có danh sách"))}</span>'
+    # each cell's heading for the phone's stacked rows (.table-stack in static/css/portal.css)
+    of_centre, kind, starts = text(gettext("Trung tâm")), text(gettext("Loại")), text(gettext("Bắt đầu"))
+    sessions, participants = text(gettext("Buổi")), text(gettext("Lượt người học"))
     parts = []
     for course in page:
         title = text(course.title)
-        centre = f"<td>{text(course.centre.commune.name)}</td>" if many_centres else ""
+        centre = f'<td data-label="{of_centre}">{text(course.centre.commune.name)}</td>' if many_centres else ""
         parts.append(
             f'\n    <tr data-key="{title}">\n'
             f'      <td><a href="{detail(course.pk)}">{title}</a>{roster if course.is_roster else ""}</td>\n'
             f"      {centre}\n"
-            f"      <td>{text(course.programme_kind.name)}</td>\n"
-            f"      <td>{day(course.start_date)}</td>\n"
-            f'      <td class="text-end">{number(course.session_count)}</td>\n'
-            f'      <td class="text-end">{number(course.participation_count)}</td>\n'
+            f'      <td data-label="{kind}">{text(course.programme_kind.name)}</td>\n'
+            f'      <td data-label="{starts}">{day(course.start_date)}</td>\n'
+            f'      <td class="text-end" data-label="{sessions}">{number(course.session_count)}</td>\n'
+            f'      <td class="text-end" data-label="{participants}">{number(course.participation_count)}</td>\n'
             "    </tr>\n  "
         )
     return mark_safe("".join(parts))
@@ -74,6 +77,9 @@ def session_rows(course, sessions, can_edit: bool) -> str:
     attendance, edit = url_for("courses:attendance"), url_for("courses:session_edit")
     key = text(course.title)
     mark, change = text(gettext("Điểm danh")), text(gettext("Sửa"))
+    # each cell's heading for the phone's stacked rows (.table-stack in static/css/portal.css)
+    by, hours_, present = text(gettext("Người dạy")), text(gettext("Giờ")), text(gettext("Có mặt"))
+    women, minorities = text(gettext("Nữ")), text(gettext("DTTS"))
     hours: dict = {}  # `|floatformat:"1g"` once per distinct value (a class repeats its 2 or 3 lengths)
     parts = []
     for s in sessions:
@@ -82,12 +88,16 @@ def session_rows(course, sessions, can_edit: bool) -> str:
         label, pk = s.instructor_label, s.pk
         marks = f'<a href="{attendance(pk)}">{mark}</a>' if course.is_roster else ""
         changes = f'<a class="ms-2" href="{edit(pk)}">{change}</a>' if can_edit else ""
+        # a topic that only repeats the class's title (the page's heading) is left out on a phone
+        topic = ' class="d-none d-md-table-cell"' if s.topic == course.title else ""
         parts.append(
             f'\n    <tr data-key="{key}">\n'
-            f'      <td>{day(s.date)}</td><td>{text(s.topic)}</td><td class="d-none d-md-table-cell">'
-            f'{text(label) if label else "—"}</td><td class="text-end">{hours[s.hours]}</td>\n'
-            f'      <td class="text-end">{number(s.present)}</td><td class="text-end">{number(s.women)}</td>'
-            f'<td class="text-end">{number(s.minorities)}</td>\n'
+            f'      <td>{day(s.date)}</td><td{topic}>{text(s.topic)}</td><td class="d-none d-md-table-cell" '
+            f'data-label="{by}">{text(label) if label else "—"}</td>'
+            f'<td class="text-end" data-label="{hours_}">{hours[s.hours]}</td>\n'
+            f'      <td class="text-end" data-label="{present}">{number(s.present)}</td>'
+            f'<td class="text-end" data-label="{women}">{number(s.women)}</td>'
+            f'<td class="text-end" data-label="{minorities}">{number(s.minorities)}</td>\n'
             '      <td class="text-end text-nowrap">\n'
             f"        {marks}\n"
             f"        {changes}\n"

@@ -31,11 +31,18 @@ def portal_navbar(context):
     inputs = {"authenticated": user is not None}
     if user is not None:
         unit = user.centre or user.office or user.province  # read with the user (accounts/backends.py)
+        entries = context.get("nav_items") or ()
         inputs |= {
+            # the menu bar's own entries, then those under its "Khác" dropdown (portal/navigation.py NAV_ITEMS)
             "nav_items": tuple(
                 (str(item["label"]), item["url"], item["active"], item.get("count"))
-                for item in context.get("nav_items") or ()
+                for item in entries
+                if not item.get("more")
             ),
+            "nav_more": tuple(
+                (str(item["label"]), item["url"], item["active"]) for item in entries if item.get("more")
+            ),
+            "more_active": any(item["active"] for item in entries if item.get("more")),
             "display_name": user.display_name,
             "role": str(user.get_role_display()),
             "unit": str(unit) if unit is not None else "",

@@ -127,8 +127,8 @@ ROW_TEMPLATE = """{% load i18n %}{% for c in centres %}
       <td class="d-none d-md-table-cell">{{ c.director_name|default:"—" }}</td>
       <td class="text-end d-none d-md-table-cell">{{ c.instructor_count|so }}</td>
       <td class="d-none d-md-table-cell">{% if c.has_library %}{% translate "Có" %}{% else %}{% translate "Không" %}{% endif %}</td>
-      <td>{{ c.last_rating_label|default:"—" }}</td>
-      <td>{% if c.is_active %}<span class="badge text-bg-success">{{ c.get_status_display }}</span>{% else %}<span class="badge text-bg-secondary">{{ c.get_status_display }}</span>{% endif %}</td>
+      <td data-label="{% blocktranslate with y=rating_year %}Xếp loại {{ y }}{% endblocktranslate %}">{{ c.last_rating_label|default:"—" }}</td>
+      <td data-label="{% translate "Tình trạng" %}">{% if c.is_active %}<span class="badge text-bg-success">{{ c.get_status_display }}</span>{% else %}<span class="badge text-bg-secondary">{{ c.get_status_display }}</span>{% endif %}</td>
     </tr>
   {% endfor %}"""
 
@@ -159,7 +159,11 @@ def test_list_rows_are_the_row_templates_markup(world, client_for, language):
     for c in centres:
         c.last_rating_label = labels.get(c.last_rating, "")
     with translation.override(language):
-        expected = engines["django"].from_string(ROW_TEMPLATE).render({"centres": centres})
+        expected = (
+            engines["django"]
+            .from_string(ROW_TEMPLATE)
+            .render({"centres": centres, "rating_year": clock.this_year() - 1})
+        )
     assert len(centres) == 6 and "&lt;Đông&gt;" in expected and "text-bg-secondary" in expected
     assert f"<tbody>\n  {expected}\n  </tbody>" in body
 

@@ -20,10 +20,13 @@ from tests.courses.factories import CourseFactory, EnrolmentFactory, LearnerFact
 SESSION_LOOP = Template(
     "{% load i18n %}{% for s in sessions %}\n"
     '    <tr data-key="{{ course.title }}">\n'
-    '      <td>{{ s.date|date:"SHORT_DATE_FORMAT" }}</td><td>{{ s.topic }}</td><td class="d-none d-md-table-cell">'
-    '{{ s.instructor_label|default:"—" }}</td><td class="text-end">{{ s.hours|floatformat:"1g" }}</td>\n'
-    '      <td class="text-end">{{ s.present|so }}</td><td class="text-end">{{ s.women|so }}</td>'
-    '<td class="text-end">{{ s.minorities|so }}</td>\n'
+    '      <td>{{ s.date|date:"SHORT_DATE_FORMAT" }}</td><td{% if s.topic == course.title %} class="d-none '
+    'd-md-table-cell"{% endif %}>{{ s.topic }}</td><td class="d-none d-md-table-cell" data-label="'
+    '{% translate "Người dạy" %}">{{ s.instructor_label|default:"—" }}</td>'
+    '<td class="text-end" data-label="{% translate "Giờ" %}">{{ s.hours|floatformat:"1g" }}</td>\n'
+    '      <td class="text-end" data-label="{% translate "Có mặt" %}">{{ s.present|so }}</td>'
+    '<td class="text-end" data-label="{% translate "Nữ" %}">{{ s.women|so }}</td>'
+    '<td class="text-end" data-label="{% translate "DTTS" %}">{{ s.minorities|so }}</td>\n'
     '      <td class="text-end text-nowrap">\n'
     '        {% if course.is_roster %}<a href="{% url \'courses:attendance\' s.pk %}">{% translate "Điểm danh" %}'
     "</a>{% endif %}\n"

@@ -21,11 +21,13 @@ TEMPLATE_LOOP = Template(
     '    <tr data-key="{{ course.title }}">\n'
     "      <td><a href=\"{% url 'courses:detail' course.pk %}\">{{ course.title }}</a>{% if course.is_roster %}"
     ' <span class="badge text-bg-info">{% translate "có danh sách" %}</span>{% endif %}</td>\n'
-    "      {% if many_centres %}<td>{{ course.centre.commune.name }}</td>{% endif %}\n"
-    "      <td>{{ course.programme_kind.name }}</td>\n"
-    '      <td>{{ course.start_date|date:"SHORT_DATE_FORMAT" }}</td>\n'
-    '      <td class="text-end">{{ course.session_count|so }}</td>\n'
-    '      <td class="text-end">{{ course.participation_count|so }}</td>\n'
+    "      {% if many_centres %}<td data-label=\"{% translate 'Trung tâm' %}\">{{ course.centre.commune.name }}</td>"
+    "{% endif %}\n"
+    "      <td data-label=\"{% translate 'Loại' %}\">{{ course.programme_kind.name }}</td>\n"
+    '      <td data-label="{% translate \'Bắt đầu\' %}">{{ course.start_date|date:"SHORT_DATE_FORMAT" }}</td>\n'
+    '      <td class="text-end" data-label="{% translate \'Buổi\' %}">{{ course.session_count|so }}</td>\n'
+    '      <td class="text-end" data-label="{% translate \'Lượt người học\' %}">{{ course.participation_count|so }}'
+    "</td>\n"
     "    </tr>\n"
     "  {% endfor %}"
 )

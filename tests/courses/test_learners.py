@@ -142,9 +142,11 @@ def test_a_minority_without_a_named_ethnicity_is_listed_as_such(world, client_fo
 # The rows as the learners page's template wrote them before they were written in Python (issue 18).
 ROW_TEMPLATE = (
     "{% load i18n %}{% for l in learners %}"
-    '<tr data-key="{{ l.full_name }}"><td>{{ l.full_name }}</td><td>{{ l.get_gender_display }}</td>'
-    '<td>{{ l.birth_year|default:"—" }}</td><td>{{ l.ethnicity_label }}</td><td>{{ l.village }}</td>'
-    '<td class="text-end">{{ l.class_count|so }}</td>{% if can_edit %}<td class="text-end"><form method="post" '
+    '<tr data-key="{{ l.full_name }}"><td>{{ l.full_name }}</td><td data-label="{% translate "Giới tính" %}">'
+    '{{ l.get_gender_display }}</td><td data-label="{% translate "Năm sinh" %}">{{ l.birth_year|default:"—" }}</td>'
+    '<td data-label="{% translate "Dân tộc" %}">{{ l.ethnicity_label }}</td>'
+    '<td data-label="{% translate "Thôn, xóm" %}">{{ l.village }}</td>'
+    '<td class="text-end" data-label="{% translate "Số lớp" %}">{{ l.class_count|so }}</td>{% if can_edit %}<td class="text-end"><form method="post" '
     'action="{% url \'courses:learner_delete\' l.pk %}" data-confirm="{% blocktranslate with name=l.full_name %}'
     'Xóa {{ name }} khỏi danh sách người học?{% endblocktranslate %}">{% csrf_token %}<button class="btn btn-link '
     'btn-sm p-0 text-danger" type="submit">{% translate "Xóa" %}</button></form></td>{% endif %}</tr>\n  '

@@ -14,6 +14,8 @@ from tthtcd_portal.fragments import forget_fragments, kept_fragment
 NAV_INPUTS = {
     "authenticated": True,
     "nav_items": (("Lớp học", "/lop-hoc/", True, None), ("Nhắc việc", "/nhac-viec/", False, 3)),
+    "nav_more": (("Thư viện", "/thu-vien/", False), ("Học liệu", "/hoc-lieu/", False)),
+    "more_active": False,
     "display_name": "Nguyễn Thị <Hoa>",
     "role": "Cán bộ trung tâm",
     "unit": "TTHTCĐ Xã Đông Phương",
