@@ -22,7 +22,11 @@ def cycle_2025(demo_base):
 
 
 def fill_all_points(page, form_testid: str, value: str) -> None:
-    for field in page.get_by_test_id(form_testid).locator('input[type="number"]').all():
+    # The click that led here may not have finished loading the page: wait for the form, or .all() would find
+    # no field on the page being left and the save would go in empty.
+    fields = page.get_by_test_id(form_testid).locator('input[type="number"]')
+    expect(fields.first).to_be_visible()
+    for field in fields.all():
         field.fill(value)
 
 
