@@ -400,14 +400,18 @@ def rows_html(entries: list[AuditEntry]) -> str:
     """The audit trail's table rows, the characters its template's loop wrote (tthtcd_portal/rows.py, issue 18;
     tests/reports/test_audit.py compares them)."""
     day, write = rows.dates(), rows.text
+    # On a phone the rows stack (.table-stack): the time and the user after their headings, the object and the
+    # changes each a line of its own.
+    when_label, who_label = write(_("Thời điểm")), write(_("Người thực hiện"))
     out = []
     for e in entries:
         when = timezone.localtime(e.when) if timezone.is_aware(e.when) else e.when
         centre = write(e.centre)
         nearby = f'<span class="d-md-none"> · {centre}</span>' if e.centre else ""
         out.append(
-            f'\n    <tr data-key="{write(e.object_label)}">\n      <td class="text-nowrap">{day(when)}<div class="small'
-            f' text-muted">{when.hour:02d}:{when.minute:02d}</div></td>\n      <td>{write(e.who)}</td>\n      <td><span'
+            f'\n    <tr data-key="{write(e.object_label)}">\n      <td class="text-nowrap" data-label="{when_label}">'
+            f'{day(when)}<div class="small text-muted stack-inline"> {when.hour:02d}:{when.minute:02d}</div></td>\n'
+            f'      <td data-label="{who_label}">{write(e.who)}</td>\n      <td><span'
             f' class="badge text-bg-light">{write(e.kind_label)}</span> {write(e.object_label)}<div class="small'
             f' text-muted">{write(e.action)}{nearby}</div></td>\n      <td class="d-none d-md-table-cell small">'
             f'{centre if e.centre else "—"}</td>\n      <td class="small">\n        {write(e.changes_html)}\n      </td>'

@@ -71,6 +71,7 @@ def test_the_lists_fit_a_phone_and_keep_their_columns_on_a_desktop(page, demo_ba
     course = _class_with_sessions(staff.centre)
     pages = {
         "demo_huyen": [f"/danh-gia/?nam={year}", "/trung-tam/", "/lop-hoc/"],
+        "demo_tinh": ["/bao-cao/nhat-ky/"],  # the audit trail: before, 370 px in 366, its changes 59 px wide
         "demo_xa": [
             f"/lop-hoc/{course.pk}/",
             "/lop-hoc/",
@@ -132,3 +133,34 @@ def test_the_menu_bar_is_one_line_on_a_desktop_and_every_entry_is_reachable(page
     page.get_by_test_id("nav-more").click()
     page.locator(".dropdown-menu.show").get_by_role("link", name="Học liệu").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Học liệu")
+
+
+# A figures table's box: how far it scrolls, and where its first body row's name cell is, and its width.
+NAME_CELL = """(table) => { const box = table.parentElement, cell = table.querySelector('tbody tr > :first-child');
+  const b = box.getBoundingClientRect(), c = cell.getBoundingClientRect();
+  return {scrolls: box.scrollWidth - box.clientWidth, left: Math.round(c.left - b.left), width: c.width,
+          name: cell.textContent.trim()}; }"""
+
+
+def test_a_figures_table_keeps_its_row_names_in_view_as_its_figures_scroll_on_a_phone(page, demo_base):
+    # Before: at 390 px the province's assessments by office squeezed the offices' names into a 60 px column
+    # (seven lines each), and scrolling the resources by commune sideways left the figures without their commune.
+    browser_login(page, "demo_tinh")
+    year = datetime.date.today().year - 1
+    for url, testid in [
+        (f"/danh-gia/?nam={year}", "province-overview"),
+        ("/nguon-luc/tong-hop/", "resources-communes"),
+    ]:
+        page.set_viewport_size({"width": PHONE, "height": 844})
+        page.goto(page.base_url + url)
+        table = page.get_by_test_id(testid)
+        before = table.evaluate(NAME_CELL)
+        assert before["scrolls"] > 100, f"{url}: the table fits; this test needs one that scrolls"
+        assert before["width"] >= 8 * 16, f"{url}: the name column is {before['width']} px"
+        table.evaluate("t => { t.parentElement.scrollLeft = t.parentElement.scrollWidth; }")
+        after = table.evaluate(NAME_CELL)
+        assert after["left"] == before["left"] == 0, f"{url}: the name moved to {after['left']} px"
+        assert page.evaluate("document.documentElement.scrollWidth") == PHONE
+        # on a desktop the table is a plain one: the name scrolls with its row
+        page.set_viewport_size({"width": DESKTOP, "height": 900})
+        assert table.evaluate("t => getComputedStyle(t.querySelector('tbody td, tbody th')).position") == "static"

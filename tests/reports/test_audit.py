@@ -275,9 +275,10 @@ def test_postgresql_runs_a_pages_kept_statement_the_second_time(world, changes, 
 
 # The audit trail's rows as its template's loop wrote them before issue 18.
 ROWS_TEMPLATE = (
-    '{% for e in entries %}\n    <tr data-key="{{ e.object_label }}">\n      <td class="text-nowrap">'
-    '{{ e.when|date:"SHORT_DATE_FORMAT" }}<div class="small text-muted">{{ e.when|time:"H:i" }}</div></td>\n'
-    '      <td>{{ e.who }}</td>\n      <td><span class="badge text-bg-light">{{ e.kind_label }}</span> '
+    '{% load i18n %}{% for e in entries %}\n    <tr data-key="{{ e.object_label }}">\n      <td class="text-nowrap"'
+    ' data-label="{% translate "Thời điểm" %}">{{ e.when|date:"SHORT_DATE_FORMAT" }}<div class="small text-muted'
+    ' stack-inline"> {{ e.when|time:"H:i" }}</div></td>\n      <td data-label="{% translate "Người thực hiện" %}">'
+    '{{ e.who }}</td>\n      <td><span class="badge text-bg-light">{{ e.kind_label }}</span> '
     '{{ e.object_label }}<div class="small text-muted">{{ e.action }}{% if e.centre %}<span class="d-md-none"> · '
     '{{ e.centre }}</span>{% endif %}</div></td>\n      <td class="d-none d-md-table-cell small">'
     '{{ e.centre|default:"—" }}</td>\n      <td class="small">\n        {{ e.changes_html }}\n      </td>\n'
