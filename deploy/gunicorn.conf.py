@@ -1,9 +1,17 @@
-# gunicorn settings for production (and `make serve`). 2 cores: 5 sync workers, threads for slow clients.
+# gunicorn settings for production (and `make serve`). 2 cores: 5 sync workers (2 × cores + 1).
+#
+# Sync workers, one request at a time each, not threads: nginx (docs/deployment.md) buffers the clients' request
+# bodies and the responses, so a phone on a slow link never holds a worker, and a worker's requests do not
+# contend with each other for the GIL. Measured against 5 workers × 2 threads (gthread) on the same database and
+# load (docs/performance.md, "Gunicorn's threads"): the same throughput, p95 30-40 % lower. An export over
+# REPORTS_BACKGROUND_ROWS rows runs in the background worker and an upload is at most MAX_UPLOAD_BYTES, so no
+# request should come near the 60 s timeout, past which gunicorn kills a sync worker and its request (a 502).
+# GUNICORN_THREADS > 1 selects gthread again (without nginx in front, for instance).
 import multiprocessing
 import os
 
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = 60
 graceful_timeout = 30
 # A worker is replaced after this many requests (a guard against slow memory growth). A new worker starts cold:
