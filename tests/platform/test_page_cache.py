@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from centres.models import Centre
-from tests.conftest import is_postgres
+from tests.conftest import is_postgres, queries_between_commits
 from tthtcd_portal import page_cache
 
 
@@ -31,14 +31,7 @@ def test_a_page_is_kept_until_something_commits(transactional_db, world, client)
     url = reverse("centres:list")
     client.get(url)  # the first page sets the CSRF cookie, which is part of the key
     assert world.centre_a.name in client.get(url).content.decode()
-    # Another database of the same server may commit in between (the snapshot is the server's): then the page
-    # renders again, under the new snapshot. CI's other test worker commits all the time on the same server, and
-    # 5 tries once all fell in such gaps (CI at f5e421a); each try after the first is the next request's chance.
-    for _attempt in range(50):
-        with CaptureQueriesContext(connection) as queries:
-            kept = client.get(url)
-        if len(queries) <= 3:
-            break
+    kept, queries = queries_between_commits(lambda: client.get(url), kept=3)
     assert kept.status_code == 200 and world.centre_a.name in kept.content.decode()
     assert len(queries) <= 3  # the session, the user, the snapshot: the view did not run
     assert "no-store" in kept["Cache-Control"]
